@@ -1,0 +1,145 @@
+"""Opening spec workbooks and finding their header rows by label, not by fixed row numbers."""
+
+from __future__ import annotations
+
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spec_catalog.base import InputFileError
+
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+def open_workbook(path: Path) -> Any:
+    """An openpyxl workbook (values, not formulas), or one clear error saying what the file is instead."""
+    import openpyxl  # heavy: only commands that read Excel pay for it
+
+    if not path.exists():
+        raise InputFileError("file not found", where=path, hint="check the path")
+    if path.is_dir():
+        raise InputFileError("is a directory, not an .xlsx workbook", where=path)
+    head = path.read_bytes()[:1 << 16]
+    if head.startswith(_OLE_SIGNATURE):
+        if _ENCRYPTED_STREAM in path.read_bytes():
+            raise InputFileError(
+                "the workbook is password-protected",
+                where=path,
+                hint="open it in Excel, remove the password (ファイル > 情報 > ブックの保護) and save as .xlsx",
+            )
+        raise InputFileError(
+            "this is an old .xls (Excel 97-2003) file, not .xlsx", where=path, hint="save it as .xlsx in Excel"
+        )
+    if not zipfile.is_zipfile(path):
+        raise InputFileError(
+            "not an .xlsx workbook (the file is not a ZIP/OOXML package)",
+            where=path,
+            hint="give the 項目定義書 or function list as an .xlsx file",
+        )
+    try:
+        return openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputFileError(
+            f"the workbook is corrupted and cannot be read ({type(exc).__name__})",
+            where=path,
+            hint="open and re-save it in Excel, or download it again",
+        ) from exc
+    except Exception as exc:  # openpyxl raises many types on damaged packages
+        raise InputFileError(
+            f"the workbook cannot be read ({type(exc).__name__}: {exc})",
+            where=path,
+            hint="open and re-save it in Excel as .xlsx",
+        ) from exc
+
+
+def normalize_label(value: object) -> str:
+    """A header label reduced for comparison: NFKC, no spaces or line breaks, brackets unified."""
+    text = unicodedata.normalize("NFKC", str(value))
+    return "".join(text.split()).replace("（", "(").replace("）", ")").lower()
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: numbers without a trailing .0, None as an empty string, outer spaces trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+@dataclass(frozen=True)
+class Header:
+    """A located header: its sheet, the last header row, and the column(s) of each field."""
+
+    sheet: Any
+    row: int  # the last header row; data start below it
+    columns: dict[str, list[int]]  # field -> 1-based column numbers, in sheet order
+
+
+def merged_value(sheet: Any, row: int, column: int) -> object:
+    """The value shown in a cell, following merged ranges to their top-left cell."""
+    value = sheet.cell(row=row, column=column).value
+    if value is not None:
+        return value
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row <= row <= merged.max_row and merged.min_col <= column <= merged.max_col:
+            return sheet.cell(row=merged.min_row, column=merged.min_col).value
+    return None
+
+
+def column_labels(sheet: Any, row: int, max_column: int, two_rows: bool) -> list[str]:
+    """Labels of a header that may span two rows (e.g. グループ over 名称 / 主キー / 外部キー).
+
+    A column's label is ``TOP_SUB`` when the row below holds a sub-label, with TOP carried over from the
+    left for sub-columns; merged cells give every column they cover the same label.
+    """
+    labels: list[str] = []
+    top_carried = ""
+    for column in range(1, max_column + 1):
+        top = normalize_label(merged_value(sheet, row, column) or "")
+        sub = normalize_label(merged_value(sheet, row + 1, column) or "") if two_rows else ""
+        if top:
+            top_carried = top
+        elif sub:
+            top = top_carried
+        if sub and sub != top:
+            labels.append(f"{top}_{sub}")
+        else:
+            labels.append(top)
+    return labels
+
+
+def find_header(
+    workbook: Any, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], scan_rows: int = 30
+) -> Header | None:
+    """The first sheet and row whose labels match all ``required`` fields; each field maps to its columns.
+
+    ``aliases`` gives, for each field, the normalized labels it may carry; the first alias that any column
+    carries wins, so more specific aliases go first.
+    """
+    for sheet in workbook.worksheets:
+        max_column = min(sheet.max_column or 0, 200)
+        for row in range(1, min(sheet.max_row or 0, scan_rows) + 1):
+            # A two-row header is tried first; below a one-row header the "sub-labels" would be data,
+            # and the labels they make match nothing.
+            for two_rows in (True, False):
+                columns = _match(column_labels(sheet, row, max_column, two_rows), aliases)
+                if all(field in columns for field in required):
+                    return Header(sheet=sheet, row=row + 1 if two_rows else row, columns=columns)
+    return None
+
+
+def _match(labels: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, list[int]]:
+    columns: dict[str, list[int]] = {}
+    taken: set[int] = set()
+    for field, names in aliases.items():
+        for name in names:
+            found = [i + 1 for i, label in enumerate(labels) if label == name and i + 1 not in taken]
+            if found:
+                columns[field] = found
+                taken.update(found)
+                break
+    return columns
