@@ -68,7 +68,7 @@ class FunctionRequirement(FrozenModel):
     model_config = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
 
     function_id: str = Field(description="7-digit 機能ID = 業務ID + 4-digit sequence")
-    name: str = Field(description="機能名称")
+    name: str = Field(min_length=1, description="機能名称")
     function_class: FunctionClass = Field(alias="class", description="実装区分")
     requirement: str = Field(default="", description="the requirement text")
     category: str | None = Field(default=None, description="section of the spec the function sits in")
@@ -90,9 +90,9 @@ class DataItem(FrozenModel):
     """One データ項目 of a 基本データリスト / 項目定義書."""
 
     item_id: str = Field(description="8-digit データ項目ID = 業務ID + 5-digit number")
-    name: str = Field(description="データ項目 (Japanese name)")
+    name: str = Field(min_length=1, description="データ項目 (Japanese name)")
     romanized: str = Field(description="データ項目（ローマ字）: the field name in files and APIs")
-    group: str = Field(description="グループ名称: one group is one output file")
+    group: str = Field(min_length=1, description="グループ名称: one group is one output file")
     primary_key: bool = False
     foreign_key: bool = False
     type: DataType
@@ -129,6 +129,16 @@ class DataItem(FrozenModel):
     def personal_data(self) -> bool:
         """True when reports must mask the value."""
         return self.sensitivity != Sensitivity.NONE
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _parse_type(cls, value: object) -> DataType:
+        return value if isinstance(value, DataType) else DataType.parse(value)
+
+    @field_validator("output_condition", mode="before")
+    @classmethod
+    def _parse_condition(cls, value: object) -> OutputCondition:
+        return value if isinstance(value, OutputCondition) else OutputCondition.parse(value)
 
     @field_validator("item_id")
     @classmethod

@@ -1,0 +1,48 @@
+"""Shared test helpers: the real fixtures, a CLI runner through the real error boundary, workbook builders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
+SPEC_WORKBOOK = SHARED_FIXTURES / "digital-agency" / "jutogai-atena-item-definition.xlsx"
+LOCALGOV_CSV = SHARED_FIXTURES / "localgov" / "localgovjp-utf8.csv"
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    """Run ``fitgap ARGS`` in-process through :func:`fitgap.cli.main`, the real error boundary."""
+    from fitgap.cli import main
+
+    monkeypatch.setenv("COLUMNS", "200")  # keep rich from folding lines in assertions
+
+    def run(*args: str | Path) -> CliResult:
+        capsys.readouterr()
+        try:
+            main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        else:  # pragma: no cover - main always exits
+            code = 0
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def spec_workbook() -> Path:
+    assert SPEC_WORKBOOK.exists(), f"the shared fixture is missing: {SPEC_WORKBOOK}"
+    return SPEC_WORKBOOK

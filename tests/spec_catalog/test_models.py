@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from spec_catalog import (
+    BusinessSpec,
+    Catalog,
+    DataGroup,
+    DataItem,
+    DataType,
+    FunctionClass,
+    FunctionRequirement,
+    OutputCondition,
+    Sensitivity,
+)
+
+
+def business(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "business_id": "001", "name": "住民基本台帳", "name_en": "Resident registry",
+        "spec_name": "住民記録システム標準仕様書", "ministry": "総務省", "source": "sample",
+    }
+    data.update(changes)
+    return data
+
+
+def item(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "item_id": "00100001", "name": "宛名番号", "romanized": "atenabango", "group": "住民",
+        "type": "X", "length": 15, "output_condition": "必須",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("実装必須機能", FunctionClass.MANDATORY),
+        ("実装すべき機能", FunctionClass.MANDATORY),
+        ("標準オプション機能", FunctionClass.OPTIONAL),
+        ("実装してもしなくても良い機能", FunctionClass.OPTIONAL),
+        ("実装不可機能", FunctionClass.PROHIBITED),
+        ("実装しない機能", FunctionClass.PROHIBITED),
+        (" 実装必須 ", FunctionClass.MANDATORY),
+    ],
+    ids=["mandatory", "old-mandatory", "option", "old-option", "prohibited", "old-prohibited", "short-spaced"],
+)
+def test_function_class_labels_old_and_new(label: str, expected: FunctionClass) -> None:
+    assert FunctionClass.parse(label) is expected
+
+
+def test_unknown_function_class_says_which_labels_work() -> None:
+    with pytest.raises(ValueError, match="use 実装必須機能, 標準オプション機能 or 実装不可機能"):
+        FunctionClass.parse("たぶん必要")
+
+
+@pytest.mark.parametrize(("label", "expected"), [("Ｎ", DataType.FULL_WIDTH), ("N", DataType.FULL_WIDTH),
+                                                  (9, DataType.INTEGER), ("9V", DataType.DECIMAL),
+                                                  ("s9", DataType.SIGNED_INTEGER), ("DATE", DataType.DATE)])
+def test_data_types_accept_the_spellings_of_real_files(label: object, expected: DataType) -> None:
+    assert DataType.parse(label) is expected
+
+
+def test_function_json_uses_class_key() -> None:
+    f = FunctionRequirement.model_validate({"function_id": "0010001", "name": "転入", "class": "実装すべき機能"})
+    assert f.model_dump(mode="json", by_alias=True)["class"] == "実装必須機能"
+
+
+@pytest.mark.parametrize("bad", ["001001", "00100011", "001000a", ""])
+def test_function_id_must_have_seven_digits(bad: str) -> None:
+    with pytest.raises(ValidationError, match="must be 7 digits"):
+        FunctionRequirement.model_validate({"function_id": bad, "name": "x", "class": "実装必須機能"})
+
+
+def test_function_id_must_start_with_its_business_id() -> None:
+    with pytest.raises(ValidationError, match="機能ID 0020001 do not start with 001"):
+        BusinessSpec.model_validate(business(functions=[{"function_id": "0020001", "name": "x",
+                                                          "class": "実装必須機能"}]))
+
+
+def test_a_business_with_two_ids_accepts_both_prefixes() -> None:
+    spec = BusinessSpec.model_validate(business(
+        business_id="017", other_ids=["018"],
+        functions=[{"function_id": "0170001", "name": "a", "class": "実装必須機能"},
+                   {"function_id": "0180001", "name": "b", "class": "標準オプション機能"}]))
+    assert spec.ids == ("017", "018")
+
+
+def test_item_id_must_start_with_its_business_id() -> None:
+    with pytest.raises(ValidationError, match="データ項目ID 03100001 do not start with 001"):
+        BusinessSpec.model_validate(business(layouts=[{"name": "住民", "items": [item(item_id="03100001")]}]))
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"item_id": "0010001"}, "must be 8 digits"),
+    ({"romanized": "Atena Bango"}, "lower-case ASCII"),
+    ({"type": "9V", "length": 5}, "needs 桁数 as 'n,m'"),
+    ({"fraction_digits": 2}, "only for 9V"),
+    ({"length": 0}, "must be positive"),
+    ({"condition": "氏名未定でない場合"}, "belongs to 条件付き必須 items only"),
+    ({"type": "Z"}, "unknown データ型|Input should be"),
+], ids=["id", "romanized", "9v-length", "fraction-on-x", "zero-length", "condition-on-required", "type"])
+def test_item_validation(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        DataItem.model_validate(item(**changes))
+
+
+def test_item_personal_flag_is_derived_from_sensitivity() -> None:
+    number = DataItem.model_validate(item(item_id="00100002", name="個人番号", romanized="kojinbango",
+                                          sensitivity="identifier", length=12, output_condition="任意"))
+    assert number.personal_data is True
+    assert number.model_dump()["personal_data"] is True
+    flagged = DataItem.model_validate(item(personal_data=True))
+    assert flagged.sensitivity is Sensitivity.PERSONAL
+    with pytest.raises(ValidationError, match="contradicts sensitivity"):
+        DataItem.model_validate(item(personal_data=False, sensitivity="identifier"))
+
+
+def test_group_rejects_duplicate_items_and_strays() -> None:
+    with pytest.raises(ValidationError, match="duplicate データ項目ID 00100001"):
+        DataGroup.model_validate({"name": "住民", "items": [item(), item(romanized="other")]})
+    with pytest.raises(ValidationError, match="holds items of group"):
+        DataGroup.model_validate({"name": "世帯", "items": [item()]})
+
+
+def test_code_list_references_must_resolve() -> None:
+    with pytest.raises(ValidationError, match=r"code list\(s\) 001 not defined"):
+        BusinessSpec.model_validate(business(layouts=[{"name": "住民", "items": [item(code_list="001")]}]))
+
+
+def test_catalog_rejects_a_link_to_an_unknown_business() -> None:
+    spec = BusinessSpec.model_validate(business())
+    with pytest.raises(ValidationError, match="names unknown 010"):
+        Catalog.model_validate({"name": "t", "businesses": [spec],
+                                "links": [{"provider": "001", "consumer": "010", "data_group": "住民"}]})
+
+
+def test_models_are_frozen_and_reject_unknown_fields() -> None:
+    spec = BusinessSpec.model_validate(business())
+    with pytest.raises(ValidationError):
+        spec.name = "x"  # type: ignore[misc]
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        BusinessSpec.model_validate(business(nmae="typo"))
+
+
+def test_output_condition_parse() -> None:
+    assert OutputCondition.parse("条件付き必須") is OutputCondition.CONDITIONAL
+    with pytest.raises(ValueError, match="expected 必須, 条件付き必須 or 任意"):
+        OutputCondition.parse("時々")
