@@ -84,7 +84,8 @@ def describe_validation_error(
     """One line per problem: ``FILE:LINE: location: message — fix``."""
     known = _field_names(model)
     problems = []
-    for item in error.errors():
+    # A misspelt key shows up twice (extra + missing); the line that can say "did you mean" goes first.
+    for item in sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden"):
         loc: Loc = tuple(item["loc"])
         # A model-level validator reports at the object; walk up until a located node is found.
         line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)

@@ -123,12 +123,13 @@ def find_header(
     for sheet in workbook.worksheets:
         max_column = min(sheet.max_column or 0, 200)
         for row in range(1, min(sheet.max_row or 0, scan_rows) + 1):
-            # A two-row header is tried first; below a one-row header the "sub-labels" would be data,
-            # and the labels they make match nothing.
-            for two_rows in (True, False):
-                columns = _match(column_labels(sheet, row, max_column, two_rows), aliases)
-                if all(field in columns for field in required):
-                    return Header(sheet=sheet, row=row + 1 if two_rows else row, columns=columns)
+            # A header may span two rows (グループ over 名称 / 主キー). Below a one-row header the second row
+            # is data, whose "sub-labels" spoil matches: take the reading that recognizes more fields.
+            one = _match(column_labels(sheet, row, max_column, two_rows=False), aliases)
+            two = _match(column_labels(sheet, row, max_column, two_rows=True), aliases)
+            best, last_row = (two, row + 1) if len(two) > len(one) else (one, row)
+            if all(field in best for field in required):
+                return Header(sheet=sheet, row=last_row, columns=best)
     return None
 
 
