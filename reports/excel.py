@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from spec_catalog.base import FitgapError
 from reports.tables import Document, Table
+from spec_catalog.base import FitgapError
 
 FONT_NAME = "Meiryo"  # installed with every Japanese Windows; LibreOffice substitutes a CJK font
 _HEADER_FILL = "1F4E78"
@@ -42,7 +42,7 @@ def write_document(document: Document, path: Path) -> Path:
     header_font = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
     note_font = Font(name=FONT_NAME, size=10, italic=True, color="9C0006")
     for table in document.tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title, used))
+        sheet = workbook.create_sheet(_sheet_title(table.sheet or table.title, used))
         first = _write_note(sheet, table, document, note_font)
         for col, column in enumerate(table.columns, start=1):
             cell = sheet.cell(row=first, column=col, value=column.header)
@@ -65,8 +65,11 @@ def write_document(document: Document, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(path)
     except OSError as exc:
-        raise FitgapError(f"cannot write the workbook: {exc.strerror}", where=path,
-                          hint="close it in Excel or choose another path") from None
+        raise FitgapError(
+            f"cannot write the workbook: {exc.strerror}",
+            where=path,
+            hint="close it in Excel or choose another path",
+        ) from None
     return path
 
 

@@ -10,8 +10,9 @@ from pydantic import BaseModel
 
 def to_json(value: BaseModel | Sequence[BaseModel]) -> str:
     """Pretty JSON of a model or a list of models, Japanese kept readable (no \\u escapes)."""
-    if isinstance(value, BaseModel):
-        data = value.model_dump(mode="json", by_alias=True)
-    else:
-        data = [item.model_dump(mode="json", by_alias=True) for item in value]
+    data: object = (
+        value.model_dump(mode="json", by_alias=True)
+        if isinstance(value, BaseModel)
+        else [item.model_dump(mode="json", by_alias=True) for item in value]
+    )
     return json.dumps(data, ensure_ascii=False, indent=2)

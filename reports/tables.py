@@ -16,6 +16,7 @@ class Table(FrozenModel):
     """A titled table: one Excel sheet, one terminal table, one HTML table."""
 
     title: str
+    sheet: str | None = None  # short Excel sheet name; the title when None
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str | None = None  # shown above the table, e.g. that a catalog is a sample

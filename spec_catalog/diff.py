@@ -82,11 +82,25 @@ def _functions(bid: str, old: tuple[FunctionRequirement, ...], new: tuple[Functi
     for fid in sorted(before.keys() | after.keys()):
         a, b = before.get(fid), after.get(fid)
         if a is None and b is not None:
-            changes.append(Change(kind=ChangeKind.FUNCTION_ADDED, business_id=bid, target=fid, name=b.name,
-                                  new=b.function_class.value))
+            changes.append(
+                Change(
+                    kind=ChangeKind.FUNCTION_ADDED,
+                    business_id=bid,
+                    target=fid,
+                    name=b.name,
+                    new=b.function_class.value,
+                )
+            )
         elif b is None and a is not None:
-            changes.append(Change(kind=ChangeKind.FUNCTION_REMOVED, business_id=bid, target=fid, name=a.name,
-                                  old=a.function_class.value))
+            changes.append(
+                Change(
+                    kind=ChangeKind.FUNCTION_REMOVED,
+                    business_id=bid,
+                    target=fid,
+                    name=a.name,
+                    old=a.function_class.value,
+                )
+            )
         elif a is not None and b is not None:
             for kind, x, y in (
                 (ChangeKind.FUNCTION_RENAMED, a.name, b.name),
@@ -110,11 +124,25 @@ def _items(bid: str, old: BusinessSpec, new: BusinessSpec) -> list[Change]:
     for iid in sorted(before.keys() | after.keys()):
         a, b = before.get(iid), after.get(iid)
         if a is None and b is not None:
-            changes.append(Change(kind=ChangeKind.ITEM_ADDED, business_id=bid, target=iid, name=b.name,
-                                  new=f"{b.group}: {b.type.value}({_length(b) or '-'}) {_condition(b)}"))
+            changes.append(
+                Change(
+                    kind=ChangeKind.ITEM_ADDED,
+                    business_id=bid,
+                    target=iid,
+                    name=b.name,
+                    new=f"{b.group}: {b.type.value}({_length(b) or '-'}) {_condition(b)}",
+                )
+            )
         elif b is None and a is not None:
-            changes.append(Change(kind=ChangeKind.ITEM_REMOVED, business_id=bid, target=iid, name=a.name,
-                                  old=f"{a.group}: {a.type.value}({_length(a) or '-'}) {_condition(a)}"))
+            changes.append(
+                Change(
+                    kind=ChangeKind.ITEM_REMOVED,
+                    business_id=bid,
+                    target=iid,
+                    name=a.name,
+                    old=f"{a.group}: {a.type.value}({_length(a) or '-'}) {_condition(a)}",
+                )
+            )
         elif a is not None and b is not None:
             for kind, x, y in (
                 (ChangeKind.ITEM_RENAMED, f"{a.name} ({a.romanized})", f"{b.name} ({b.romanized})"),
@@ -140,14 +168,30 @@ def _code_lists(bid: str, old: tuple[CodeList, ...], new: tuple[CodeList, ...]) 
     for cid in sorted(before.keys() | after.keys()):
         a, b = before.get(cid), after.get(cid)
         if a is None and b is not None:
-            changes.append(Change(kind=ChangeKind.CODE_LIST_ADDED, business_id=bid, target=cid, name=b.name,
-                                  new=_values(b)))
+            changes.append(
+                Change(kind=ChangeKind.CODE_LIST_ADDED, business_id=bid, target=cid, name=b.name, new=_values(b))
+            )
         elif b is None and a is not None:
-            changes.append(Change(kind=ChangeKind.CODE_LIST_REMOVED, business_id=bid, target=cid, name=a.name,
-                                  old=_values(a)))
+            changes.append(
+                Change(
+                    kind=ChangeKind.CODE_LIST_REMOVED,
+                    business_id=bid,
+                    target=cid,
+                    name=a.name,
+                    old=_values(a),
+                )
+            )
         elif a is not None and b is not None and _values(a) != _values(b):
-            changes.append(Change(kind=ChangeKind.CODE_VALUES_CHANGED, business_id=bid, target=cid, name=b.name,
-                                  old=_values(a), new=_values(b)))
+            changes.append(
+                Change(
+                    kind=ChangeKind.CODE_VALUES_CHANGED,
+                    business_id=bid,
+                    target=cid,
+                    name=b.name,
+                    old=_values(a),
+                    new=_values(b),
+                )
+            )
     return changes
 
 
@@ -156,8 +200,16 @@ def diff_business(old: BusinessSpec, new: BusinessSpec) -> list[Change]:
     bid = new.business_id
     changes: list[Change] = []
     if old.spec_version != new.spec_version:
-        changes.append(Change(kind=ChangeKind.VERSION_CHANGED, business_id=bid, target=bid, name=new.name,
-                              old=old.spec_version, new=new.spec_version))
+        changes.append(
+            Change(
+                kind=ChangeKind.VERSION_CHANGED,
+                business_id=bid,
+                target=bid,
+                name=new.name,
+                old=old.spec_version,
+                new=new.spec_version,
+            )
+        )
     changes += _functions(bid, old.functions, new.functions)
     changes += _items(bid, old, new)
     changes += _code_lists(bid, old.code_lists, new.code_lists)
@@ -166,6 +218,7 @@ def diff_business(old: BusinessSpec, new: BusinessSpec) -> list[Change]:
 
 def diff_catalogs(old: Catalog, new: Catalog, business_ids: list[str] | None = None) -> CatalogDiff:
     """The changes from ``old`` to ``new``, optionally for some businesses only."""
+
     def wanted(business: BusinessSpec) -> bool:
         return not business_ids or any(i in business.ids for i in business_ids)
 
@@ -175,11 +228,25 @@ def diff_catalogs(old: Catalog, new: Catalog, business_ids: list[str] | None = N
     for bid in sorted(before.keys() | after.keys()):
         a, b = before.get(bid), after.get(bid)
         if a is None and b is not None:
-            changes.append(Change(kind=ChangeKind.BUSINESS_ADDED, business_id=bid, target=bid, name=b.name,
-                                  new=b.spec_version))
+            changes.append(
+                Change(
+                    kind=ChangeKind.BUSINESS_ADDED,
+                    business_id=bid,
+                    target=bid,
+                    name=b.name,
+                    new=b.spec_version,
+                )
+            )
         elif b is None and a is not None:
-            changes.append(Change(kind=ChangeKind.BUSINESS_REMOVED, business_id=bid, target=bid, name=a.name,
-                                  old=a.spec_version))
+            changes.append(
+                Change(
+                    kind=ChangeKind.BUSINESS_REMOVED,
+                    business_id=bid,
+                    target=bid,
+                    name=a.name,
+                    old=a.spec_version,
+                )
+            )
         elif a is not None and b is not None:
             changes += diff_business(a, b)
     return CatalogDiff(old=old.name, new=new.name, changes=tuple(changes))

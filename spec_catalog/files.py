@@ -28,9 +28,7 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     except FileNotFoundError:
         raise FitgapError("file not found", where=path, hint="check the path") from None
     except UnicodeDecodeError as exc:
-        raise FitgapError(
-            f"not UTF-8 text (byte {exc.start})", where=path, hint="save the file as UTF-8"
-        ) from None
+        raise FitgapError(f"not UTF-8 text (byte {exc.start})", where=path, hint="save the file as UTF-8") from None
     except OSError as exc:
         raise FitgapError(f"cannot read: {exc.strerror}", where=path) from None
     try:
@@ -43,7 +41,7 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     lines: dict[Loc, int] = {}
     if node is not None:
         _collect_lines(node, (), lines)
-    data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+    data = yaml.load(text, Loader=_Loader)
     return data, lines
 
 

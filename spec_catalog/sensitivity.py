@@ -14,10 +14,32 @@ _IDENTIFIER_NAMES = ("個人番号", "住民票コード")
 
 # Names, birth dates, addresses and contact details: masked wherever a report lists rows.
 _PERSONAL_PREFIXES = (
-    "shimei", "uji", "na_", "kyuuji", "kyuji", "tsusho", "seinengappi", "jusho_", "katagaki",
-    "denwabango", "setainushi_shimei", "mailaddress", "meruadoresu",
+    "shimei",
+    "uji",
+    "na_",
+    "kyuuji",
+    "kyuji",
+    "tsusho",
+    "seinengappi",
+    "jusho_",
+    "katagaki",
+    "denwabango",
+    "setainushi_shimei",
+    "mailaddress",
+    "meruadoresu",
 )
-_PERSONAL_NAMES = ("氏名", "氏_", "名_", "旧氏", "通称", "生年月日", "住所_", "方書", "電話番号", "メールアドレス")
+_PERSONAL_NAMES = (
+    "氏名",
+    "氏_",
+    "名_",
+    "旧氏",
+    "通称",
+    "生年月日",
+    "住所_",
+    "方書",
+    "電話番号",
+    "メールアドレス",
+)
 # Codes and postal codes inside an address identify a place, not a person.
 _NOT_PERSONAL_SUFFIXES = ("kodo", "yubinbango", "todofuken", "shikugunchosonmei")
 

@@ -58,7 +58,9 @@ def load_directory(directory: Path) -> Catalog:
     """The catalog held in ``directory`` alone. Several versions of a business: the newest is used."""
     if not directory.is_dir():
         raise CatalogError(
-            "catalog directory not found", where=directory, hint="give a directory made by 'fitgap catalog import'"
+            "catalog directory not found",
+            where=directory,
+            hint="give a directory made by 'fitgap catalog import'",
         )
     files = _business_files(directory)
     if not files:

@@ -37,14 +37,32 @@ _FUNCTION_CLASS_ALIASES: dict[str, FunctionClass] = {
     _key(alias): cls
     for cls, aliases in {
         FunctionClass.MANDATORY: [
-            "実装必須機能", "実装必須", "必須", "実装すべき機能", "実装すべき", "mandatory", "required",
+            "実装必須機能",
+            "実装必須",
+            "必須",
+            "実装すべき機能",
+            "実装すべき",
+            "mandatory",
+            "required",
         ],
         FunctionClass.OPTIONAL: [
-            "標準オプション機能", "標準オプション", "オプション", "実装してもしなくても良い機能",
-            "実装してもしなくてもよい機能", "実装してもしなくても良い", "option", "optional",
+            "標準オプション機能",
+            "標準オプション",
+            "オプション",
+            "実装してもしなくても良い機能",
+            "実装してもしなくてもよい機能",
+            "実装してもしなくても良い",
+            "option",
+            "optional",
         ],
         FunctionClass.PROHIBITED: [
-            "実装不可機能", "実装不可", "不可", "実装しない機能", "実装しない", "prohibited", "forbidden",
+            "実装不可機能",
+            "実装不可",
+            "不可",
+            "実装しない機能",
+            "実装しない",
+            "prohibited",
+            "forbidden",
         ],
     }.items()
     for alias in aliases

@@ -34,12 +34,34 @@ def layout_workbook(path: Path, items: Sequence[Row], codes: Sequence[Row] = ())
     sheet = workbook.active
     sheet.title = "項目定義書"
     sheet["B1"] = "■地方公共団体情報システム-（住民記録）項目定義書 第2.1版"
-    top = {"B": "データ項目ID", "D": "データ項目", "E": "データ項目（ローマ字）", "F": "グループ", "I": "クラス分類",
-           "L": "データ型", "M": "桁数", "N": "コード", "O": "繰り返し", "P": "データ出力条件", "Q": "項目定義",
-           "R": "項目説明", "S": "標準仕様書関連箇所", "T": "実装類型", "U": "サンプル値", "V": "備考"}
+    top = {
+        "B": "データ項目ID",
+        "D": "データ項目",
+        "E": "データ項目（ローマ字）",
+        "F": "グループ",
+        "I": "クラス分類",
+        "L": "データ型",
+        "M": "桁数",
+        "N": "コード",
+        "O": "繰り返し",
+        "P": "データ出力条件",
+        "Q": "項目定義",
+        "R": "項目説明",
+        "S": "標準仕様書関連箇所",
+        "T": "実装類型",
+        "U": "サンプル値",
+        "V": "備考",
+    }
     for col, label in top.items():
         sheet[f"{col}5"] = label
-    for col, label in {"F": "名称", "G": "主キー", "H": "外部キー", "I": "LV1", "J": "LV2", "K": "LV3"}.items():
+    for col, label in {
+        "F": "名称",
+        "G": "主キー",
+        "H": "外部キー",
+        "I": "LV1",
+        "J": "LV2",
+        "K": "LV3",
+    }.items():
         sheet[f"{col}6"] = label
     sheet.merge_cells("B5:C6")
     for col in "DELMNOPQRSTUV":
@@ -60,9 +82,42 @@ def layout_workbook(path: Path, items: Sequence[Row], codes: Sequence[Row] = ())
     return path
 
 
-def item(seq: int, name: str, romanized: str, dtype: object, length: object, condition: str, *,
-         business: str = "001", group: str = "住民", pk: bool = False, code: object = None,
-         description: str = "", related: str = "0010001転入") -> Row:
+def item(
+    seq: int,
+    name: str,
+    romanized: str,
+    dtype: object,
+    length: object,
+    condition: str,
+    *,
+    business: str = "001",
+    group: str = "住民",
+    pk: bool = False,
+    code: object = None,
+    description: str = "",
+    related: str = "0010001転入",
+) -> Row:
     """One item row from column B: ID (two cells), names, group/PK/FK, LV1-3, type … 備考."""
-    return [business, seq, name, romanized, group, "○" if pk else None, None, None, None, None, dtype, length,
-            code, None, condition, f"{name}の定義", description, related, "○", None, None]
+    return [
+        business,
+        seq,
+        name,
+        romanized,
+        group,
+        "○" if pk else None,
+        None,
+        None,
+        None,
+        None,
+        dtype,
+        length,
+        code,
+        None,
+        condition,
+        f"{name}の定義",
+        description,
+        related,
+        "○",
+        None,
+        None,
+    ]

@@ -65,16 +65,20 @@ def show(
     unknown = [g for g in group or [] if spec.group(g) is None]
     if unknown:
         known = ", ".join(g.name for g in spec.layouts) or "none"
-        raise UsageError(f"--group {unknown[0]!r} is not a group of {spec.business_id} {spec.name}",
-                         hint=f"groups: {known}")
+        raise UsageError(
+            f"--group {unknown[0]!r} is not a group of {spec.business_id} {spec.name}",
+            hint=f"groups: {known}",
+        )
     functions = tuple(f for f in spec.functions if not classes or f.function_class in classes)
     layouts = tuple(g for g in spec.layouts if not group or g.name in group)
     shown = spec.model_copy(update={"functions": functions, "layouts": layouts})
     if as_json:
         typer.echo(to_json(shown))
         return
-    console.print(f"[bold]{spec.business_id} {spec.name}[/bold] ({spec.name_en}) — {spec.spec_name} "
-                  f"{spec.spec_version or '(版 unknown)'} — {spec.ministry} — source: {spec.source.value}")
+    console.print(
+        f"[bold]{spec.business_id} {spec.name}[/bold] ({spec.name_en}) — {spec.spec_name} "
+        f"{spec.spec_version or '(版 unknown)'} — {spec.ministry} — source: {spec.source.value}"
+    )
     print_table(console, functions_table(spec, functions))
     if layouts:
         print_table(console, items_table(spec, [i for g in layouts for i in g.items], wide=False))
@@ -93,7 +97,8 @@ def import_(
         typer.Option("--column", help="Name a function-list column: FIELD=HEADER, e.g. 機能ID=要件番号."),
     ] = None,
     spec_version: Annotated[
-        str | None, typer.Option("--spec-version", help="Version label, e.g. 第5.0版 (read from the file if it says).")
+        str | None,
+        typer.Option("--spec-version", help="Version label, e.g. 第5.0版 (read from the file if it says)."),
     ] = None,
     attribution: Annotated[str | None, typer.Option("--attribution", help="出典 text to keep with the data.")] = None,
     as_json: JsonOption = False,
@@ -107,8 +112,9 @@ def import_(
     from spec_catalog.importers.functions import parse_column_options
 
     columns = parse_column_options(column or [])
-    results = [import_workbook(f, into, columns=columns, spec_version=spec_version, attribution=attribution)
-               for f in files]
+    results = [
+        import_workbook(f, into, columns=columns, spec_version=spec_version, attribution=attribution) for f in files
+    ]
     if as_json:
         typer.echo(to_json(results))
         return

@@ -85,7 +85,8 @@ def import_workbook(
         sheets = ", ".join(f"'{s.title}'" for s in workbook.worksheets)
         raise InputFileError(
             f"no spec sheet found (sheets: {sheets}); expected a 項目定義書 header (データ項目ID, データ項目, "
-            "データ項目（ローマ字）, グループ, データ型, データ出力条件) or a function list (機能ID, 機能名称, 実装区分)",
+            "データ項目（ローマ字）, グループ, データ型, データ出力条件) "
+            "or a function list (機能ID, 機能名称, 実装区分)",
             where=path,
             hint="give an official 項目定義書 / 機能要件 workbook, or name the columns with --column FIELD=HEADER",
         )
@@ -106,8 +107,10 @@ def import_workbook(
     if functions is not None:
         content["functions"] = functions
     # Content kept from a sample file keeps the business marked as a sample.
-    kept_sample = base is not None and base.source is Source.SAMPLE and (
-        (layout is None and base.layouts) or (functions is None and base.functions)
+    kept_sample = (
+        base is not None
+        and base.source is Source.SAMPLE
+        and ((layout is None and base.layouts) or (functions is None and base.functions))
     )
     note = attribution or f"出典: {path.name}（取り込みにより加工して作成）"
     attributions = [a for a in (base.attribution if base else None, note) if a]

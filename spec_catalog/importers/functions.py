@@ -19,7 +19,16 @@ FUNCTION_ALIASES: dict[str, tuple[str, ...]] = {
     "function_id": ("機能id", "機能番号", "要件id", "要件番号", "機能要件id", "id"),
     "name": ("機能名称", "機能名", "機能要件名", "機能"),
     "function_class": ("実装区分", "機能区分", "実装要否", "要件区分", "区分", "実装レベル"),
-    "requirement": ("機能要件", "要件", "要件内容", "機能要件の内容", "機能の説明", "機能概要", "内容", "説明"),
+    "requirement": (
+        "機能要件",
+        "要件",
+        "要件内容",
+        "機能要件の内容",
+        "機能の説明",
+        "機能概要",
+        "内容",
+        "説明",
+    ),
     "category": ("大項目", "分類", "中項目", "機能分類"),
 }
 FUNCTION_REQUIRED = ("function_id", "name", "function_class")

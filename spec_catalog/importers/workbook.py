@@ -22,7 +22,7 @@ def open_workbook(path: Path) -> Any:
         raise InputFileError("file not found", where=path, hint="check the path")
     if path.is_dir():
         raise InputFileError("is a directory, not an .xlsx workbook", where=path)
-    head = path.read_bytes()[:1 << 16]
+    head = path.read_bytes()[: 1 << 16]
     if head.startswith(_OLE_SIGNATURE):
         if _ENCRYPTED_STREAM in path.read_bytes():
             raise InputFileError(
@@ -31,7 +31,9 @@ def open_workbook(path: Path) -> Any:
                 hint="open it in Excel, remove the password (ファイル > 情報 > ブックの保護) and save as .xlsx",
             )
         raise InputFileError(
-            "this is an old .xls (Excel 97-2003) file, not .xlsx", where=path, hint="save it as .xlsx in Excel"
+            "this is an old .xls (Excel 97-2003) file, not .xlsx",
+            where=path,
+            hint="save it as .xlsx in Excel",
         )
     if not zipfile.is_zipfile(path):
         raise InputFileError(
@@ -41,17 +43,11 @@ def open_workbook(path: Path) -> Any:
         )
     try:
         return openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:  # openpyxl raises many types (KeyError, ParseError, …) on damaged packages
         raise InputFileError(
             f"the workbook is corrupted and cannot be read ({type(exc).__name__})",
             where=path,
             hint="open and re-save it in Excel, or download it again",
-        ) from exc
-    except Exception as exc:  # openpyxl raises many types on damaged packages
-        raise InputFileError(
-            f"the workbook cannot be read ({type(exc).__name__}: {exc})",
-            where=path,
-            hint="open and re-save it in Excel as .xlsx",
         ) from exc
 
 

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import LOCALGOV_CSV
 from spec_catalog.checkdigits import (
     complete_local_government_code,
     corporate_number_check_digit,
@@ -16,6 +15,8 @@ from spec_catalog.checkdigits import (
     local_government_check_digit,
     my_number_check_digit,
 )
+
+from conftest import LOCALGOV_CSV
 
 
 @pytest.mark.parametrize("number", ["123456789018", "983205673214"])

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from spec_catalog import ChangeKind, FunctionClass, OutputCondition, diff_catalogs, load_embedded
 from spec_catalog.diff import diff_business
-from spec_catalog.models import BusinessSpec, Catalog, CodeList, CodeValue, DataGroup, DataType, FunctionRequirement
+from spec_catalog.models import (
+    BusinessSpec,
+    Catalog,
+    CodeList,
+    CodeValue,
+    DataGroup,
+    DataType,
+    FunctionRequirement,
+)
 
 
 def _second_version() -> tuple[BusinessSpec, BusinessSpec]:
@@ -24,19 +32,25 @@ def _second_version() -> tuple[BusinessSpec, BusinessSpec]:
     items[9] = items[9].model_copy(update={"code_list": "003"})
     items[22] = items[22].model_copy(update={"code_list": None})  # 異動事由 loses its code list (005)
     gone = items.pop(24)
-    items.append(items[0].model_copy(update={"item_id": "00100099", "name": "新項目", "romanized": "shinkomoku",
-                                             "primary_key": False}))
+    items.append(
+        items[0].model_copy(
+            update={"item_id": "00100099", "name": "新項目", "romanized": "shinkomoku", "primary_key": False}
+        )
+    )
     code_lists = list(old.code_lists)
-    code_lists[0] = CodeList(code_list_id="001", name="性別", values=(*code_lists[0].values,
-                                                                         CodeValue(code="9", label="その他")))
+    code_lists[0] = CodeList(
+        code_list_id="001", name="性別", values=(*code_lists[0].values, CodeValue(code="9", label="その他"))
+    )
     code_lists.pop()
     code_lists.append(CodeList(code_list_id="009", name="新コード", open=True))
-    new = old.model_copy(update={
-        "spec_version": "第5.0版",
-        "functions": tuple(functions),
-        "layouts": (DataGroup(name="住民", items=tuple(items)),),
-        "code_lists": tuple(code_lists),
-    })
+    new = old.model_copy(
+        update={
+            "spec_version": "第5.0版",
+            "functions": tuple(functions),
+            "layouts": (DataGroup(name="住民", items=tuple(items)),),
+            "code_lists": tuple(code_lists),
+        }
+    )
     assert removed.function_id == "0010022" and gone.item_id == "00100025" and households.name == "世帯"
     return old, BusinessSpec.model_validate(new.model_dump())
 
@@ -81,5 +95,7 @@ def test_businesses_added_and_removed_and_filter() -> None:
     smaller = Catalog(name="s", businesses=catalog.businesses[:2])
     result = diff_catalogs(smaller, Catalog(name="t", businesses=catalog.businesses[1:3]))
     assert [(c.kind, c.business_id) for c in result.changes] == [
-        (ChangeKind.BUSINESS_REMOVED, "001"), (ChangeKind.BUSINESS_ADDED, "003")]
+        (ChangeKind.BUSINESS_REMOVED, "001"),
+        (ChangeKind.BUSINESS_ADDED, "003"),
+    ]
     assert diff_catalogs(smaller, catalog, ["002"]).changes == ()

@@ -12,8 +12,28 @@ from spec_catalog.importers import import_workbook
 from spec_catalog.store import EMBEDDED_DIR, load_directory
 
 CATALOG = load_embedded()
-STANDARD = ["001", "002", "003", "004", "006", "010", "011", "012", "013", "017", "019", "020", "021", "022",
-            "023", "024", "025", "026", "027", "028"]
+STANDARD = [
+    "001",
+    "002",
+    "003",
+    "004",
+    "006",
+    "010",
+    "011",
+    "012",
+    "013",
+    "017",
+    "019",
+    "020",
+    "021",
+    "022",
+    "023",
+    "024",
+    "025",
+    "026",
+    "027",
+    "028",
+]
 COMMON = ["029", "030", "031", "032", "033", "034", "035", "036", "037"]
 
 
@@ -25,7 +45,10 @@ def test_the_twenty_businesses_and_the_common_functions() -> None:
 
 
 def test_prefecture_runs_welfare_businesses_for_towns_without_an_office() -> None:
-    assert {b.business_id for b in CATALOG.businesses if b.prefecture_without_welfare_office} == {"020", "021"}
+    assert {b.business_id for b in CATALOG.businesses if b.prefecture_without_welfare_office} == {
+        "020",
+        "021",
+    }
 
 
 def test_every_business_is_marked_as_a_sample() -> None:
@@ -40,9 +63,16 @@ def test_function_lists_have_20_to_60_functions_of_all_three_classes(business_id
     assert set(Counter(f.function_class for f in spec.functions)) == set(FunctionClass)
 
 
-@pytest.mark.parametrize(("business_id", "group", "items"),
-                         [("001", "住民", 28), ("001", "世帯", 5), ("024", "被保険者", 18),
-                          ("010", "課税対象者", 18), ("031", "住登外者宛名基本情報", 29)])
+@pytest.mark.parametrize(
+    ("business_id", "group", "items"),
+    [
+        ("001", "住民", 28),
+        ("001", "世帯", 5),
+        ("024", "被保険者", 18),
+        ("010", "課税対象者", 18),
+        ("031", "住登外者宛名基本情報", 29),
+    ],
+)
 def test_layouts(business_id: str, group: str, items: int) -> None:
     layout = CATALOG.business(business_id).group(group)
     assert layout is not None
@@ -54,8 +84,22 @@ def test_resident_group_has_the_items_the_migration_needs() -> None:
     residents = CATALOG.business("001").group("住民")
     assert residents is not None
     names = {i.name for i in residents.items}
-    assert {"宛名番号", "世帯番号", "氏名", "氏名_読み仮名", "生年月日", "生年月日_不詳表記", "性別", "続柄",
-            "住所_市区町村コード", "住所_町字コード", "住所_郵便番号", "住民となった年月日", "異動事由", "個人番号"} <= names
+    assert {
+        "宛名番号",
+        "世帯番号",
+        "氏名",
+        "氏名_読み仮名",
+        "生年月日",
+        "生年月日_不詳表記",
+        "性別",
+        "続柄",
+        "住所_市区町村コード",
+        "住所_町字コード",
+        "住所_郵便番号",
+        "住民となった年月日",
+        "異動事由",
+        "個人番号",
+    } <= names
     by_name = {i.name: i for i in residents.items}
     assert by_name["個人番号"].personal_data and by_name["住民票コード"].personal_data
     assert by_name["氏名"].personal_data and not by_name["性別"].personal_data
@@ -67,8 +111,9 @@ def test_national_health_insurance_has_a_compound_key() -> None:
     assert [i.name for i in group.primary_key] == ["宛名番号", "資格取得年月日"]
 
 
-def test_embedded_031_is_exactly_what_the_importer_reads_from_the_real_file(spec_workbook: Path,
-                                                                             tmp_path: Path) -> None:
+def test_embedded_031_is_exactly_what_the_importer_reads_from_the_real_file(
+    spec_workbook: Path, tmp_path: Path
+) -> None:
     import_workbook(spec_workbook, tmp_path)
     fresh = load_directory(tmp_path).business("031")
     embedded = CATALOG.business("031")

@@ -10,6 +10,7 @@ from spec_catalog import FunctionClass, InputFileError, UsageError
 from spec_catalog.importers import import_workbook
 from spec_catalog.importers.functions import parse_column_options
 from spec_catalog.store import load_directory
+
 from workbooks import function_workbook, write_sheet
 
 ROWS = [
@@ -42,15 +43,19 @@ def test_header_variant_b_old_labels_other_order_ids_as_numbers(tmp_path: Path) 
     import_workbook(path, tmp_path / "cat")
     spec = load_directory(tmp_path / "cat").business("001")
     assert [(f.function_id, f.function_class) for f in spec.functions] == [
-        ("0010001", FunctionClass.MANDATORY), ("0010002", FunctionClass.OPTIONAL),
-        ("0010003", FunctionClass.PROHIBITED)]
+        ("0010001", FunctionClass.MANDATORY),
+        ("0010002", FunctionClass.OPTIONAL),
+        ("0010003", FunctionClass.PROHIBITED),
+    ]
     assert [f.category for f in spec.functions] == ["住民票の記載", "住民票の記載", "その他"]
 
 
 def test_columns_named_by_the_user(tmp_path: Path) -> None:
     header = ["通番", "要件コード", "名称", "対応レベル", "詳細"]
-    rows = [[1, "0240001", "資格取得", "必須", "資格取得を記録する。"],
-            [2, "0240002", "医療費通知", "オプション", "医療費通知を作成する。"]]
+    rows = [
+        [1, "0240001", "資格取得", "必須", "資格取得を記録する。"],
+        [2, "0240002", "医療費通知", "オプション", "医療費通知を作成する。"],
+    ]
     path = function_workbook(tmp_path / "c.xlsx", header, rows)
     with pytest.raises(InputFileError, match="no spec sheet found"):
         import_workbook(path, tmp_path / "cat")

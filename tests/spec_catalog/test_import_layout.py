@@ -10,6 +10,7 @@ import pytest
 from spec_catalog import DataType, InputFileError, OutputCondition, Sensitivity, Source
 from spec_catalog.importers import import_workbook
 from spec_catalog.store import load_directory
+
 from workbooks import item, layout_workbook
 
 
@@ -21,10 +22,19 @@ def test_real_fixture_loads_exactly(spec_workbook: Path, tmp_path: Path) -> None
     (group,) = spec.layouts
     assert group.name == "住登外者宛名基本情報"
     conditions = Counter(i.output_condition for i in group.items)
-    assert conditions == {OutputCondition.REQUIRED: 5, OutputCondition.CONDITIONAL: 12, OutputCondition.OPTIONAL: 12}
+    assert conditions == {
+        OutputCondition.REQUIRED: 5,
+        OutputCondition.CONDITIONAL: 12,
+        OutputCondition.OPTIONAL: 12,
+    }
     by_name = {i.name: i for i in group.items}
     atena = by_name["宛名番号"]
-    assert (atena.item_id, atena.type, atena.length, atena.primary_key) == ("03100001", DataType.HALF_WIDTH, 15, True)
+    assert (atena.item_id, atena.type, atena.length, atena.primary_key) == (
+        "03100001",
+        DataType.HALF_WIDTH,
+        15,
+        True,
+    )
     assert [i.name for i in group.primary_key] == ["宛名番号"]
     sex = by_name["性別"]
     assert (sex.type, sex.length, sex.code_list) == (DataType.HALF_WIDTH, 1, "001")
@@ -52,7 +62,15 @@ def test_built_variant_with_spacer_rows_numbers_and_decimal(tmp_path: Path) -> N
         [None] * 21,  # blank spacer row
         item(2, "性別", "seibetsu", "X", 1, "必須", code=1),
         item(3, "負担割合", "futanwariai", "9V", "1,1", "任意"),
-        item(4, "氏名", "shimei", "N", 100, "条件付き必須", description="・全角\n※※氏名未定でない場合は出力必須"),
+        item(
+            4,
+            "氏名",
+            "shimei",
+            "N",
+            100,
+            "条件付き必須",
+            description="・全角\n※※氏名未定でない場合は出力必須",
+        ),
         item(5, "区分", "kubun", 9, 1, "任意", code="002"),
     ]
     codes = [[1, "性別", 1, "男"], [None, None, 2, "女"], [2, "区分", "0", "なし"], [None, None, "1", "あり"]]
@@ -86,8 +104,11 @@ def test_an_undefined_code_list_is_an_error(tmp_path: Path) -> None:
 def test_layout_and_functions_merge_into_one_business_file(spec_workbook: Path, tmp_path: Path) -> None:
     from workbooks import function_workbook
 
-    functions = function_workbook(tmp_path / "f.xlsx", ["機能ID", "機能名称", "機能要件", "実装区分"],
-                                  [["0310001", "付番", "宛名番号を付番する", "実装必須機能"]])
+    functions = function_workbook(
+        tmp_path / "f.xlsx",
+        ["機能ID", "機能名称", "機能要件", "実装区分"],
+        [["0310001", "付番", "宛名番号を付番する", "実装必須機能"]],
+    )
     import_workbook(spec_workbook, tmp_path / "cat", spec_version="第2.7版")
     result = import_workbook(functions, tmp_path / "cat", spec_version="第2.7版")
     assert (result.items, result.functions, result.source) == (29, 1, Source.IMPORTED)
@@ -97,8 +118,11 @@ def test_layout_and_functions_merge_into_one_business_file(spec_workbook: Path, 
 def test_versions_live_side_by_side_and_the_newest_is_used(spec_workbook: Path, tmp_path: Path) -> None:
     from workbooks import function_workbook
 
-    functions = function_workbook(tmp_path / "f.xlsx", ["機能ID", "機能名称", "機能要件", "実装区分"],
-                                  [["0310001", "付番", "宛名番号を付番する", "実装必須機能"]])
+    functions = function_workbook(
+        tmp_path / "f.xlsx",
+        ["機能ID", "機能名称", "機能要件", "実装区分"],
+        [["0310001", "付番", "宛名番号を付番する", "実装必須機能"]],
+    )
     import_workbook(spec_workbook, tmp_path / "cat")  # the real file states no version
     result = import_workbook(functions, tmp_path / "cat")  # its title says 第5.0版
     assert result.spec_version == "第5.0版"

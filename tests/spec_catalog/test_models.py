@@ -20,8 +20,12 @@ from spec_catalog import (
 
 def business(**changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "business_id": "001", "name": "住民基本台帳", "name_en": "Resident registry",
-        "spec_name": "住民記録システム標準仕様書", "ministry": "総務省", "source": "sample",
+        "business_id": "001",
+        "name": "住民基本台帳",
+        "name_en": "Resident registry",
+        "spec_name": "住民記録システム標準仕様書",
+        "ministry": "総務省",
+        "source": "sample",
     }
     data.update(changes)
     return data
@@ -29,8 +33,13 @@ def business(**changes: Any) -> dict[str, Any]:
 
 def item(**changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "item_id": "00100001", "name": "宛名番号", "romanized": "atenabango", "group": "住民",
-        "type": "X", "length": 15, "output_condition": "必須",
+        "item_id": "00100001",
+        "name": "宛名番号",
+        "romanized": "atenabango",
+        "group": "住民",
+        "type": "X",
+        "length": 15,
+        "output_condition": "必須",
     }
     data.update(changes)
     return data
@@ -47,7 +56,15 @@ def item(**changes: Any) -> dict[str, Any]:
         ("実装しない機能", FunctionClass.PROHIBITED),
         (" 実装必須 ", FunctionClass.MANDATORY),
     ],
-    ids=["mandatory", "old-mandatory", "option", "old-option", "prohibited", "old-prohibited", "short-spaced"],
+    ids=[
+        "mandatory",
+        "old-mandatory",
+        "option",
+        "old-option",
+        "prohibited",
+        "old-prohibited",
+        "short-spaced",
+    ],
 )
 def test_function_class_labels_old_and_new(label: str, expected: FunctionClass) -> None:
     assert FunctionClass.parse(label) is expected
@@ -58,9 +75,17 @@ def test_unknown_function_class_says_which_labels_work() -> None:
         FunctionClass.parse("たぶん必要")
 
 
-@pytest.mark.parametrize(("label", "expected"), [("Ｎ", DataType.FULL_WIDTH), ("N", DataType.FULL_WIDTH),
-                                                  (9, DataType.INTEGER), ("9V", DataType.DECIMAL),
-                                                  ("s9", DataType.SIGNED_INTEGER), ("DATE", DataType.DATE)])
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Ｎ", DataType.FULL_WIDTH),
+        ("N", DataType.FULL_WIDTH),
+        (9, DataType.INTEGER),
+        ("9V", DataType.DECIMAL),
+        ("s9", DataType.SIGNED_INTEGER),
+        ("DATE", DataType.DATE),
+    ],
+)
 def test_data_types_accept_the_spellings_of_real_files(label: object, expected: DataType) -> None:
     assert DataType.parse(label) is expected
 
@@ -78,15 +103,22 @@ def test_function_id_must_have_seven_digits(bad: str) -> None:
 
 def test_function_id_must_start_with_its_business_id() -> None:
     with pytest.raises(ValidationError, match="機能ID 0020001 do not start with 001"):
-        BusinessSpec.model_validate(business(functions=[{"function_id": "0020001", "name": "x",
-                                                          "class": "実装必須機能"}]))
+        BusinessSpec.model_validate(
+            business(functions=[{"function_id": "0020001", "name": "x", "class": "実装必須機能"}])
+        )
 
 
 def test_a_business_with_two_ids_accepts_both_prefixes() -> None:
-    spec = BusinessSpec.model_validate(business(
-        business_id="017", other_ids=["018"],
-        functions=[{"function_id": "0170001", "name": "a", "class": "実装必須機能"},
-                   {"function_id": "0180001", "name": "b", "class": "標準オプション機能"}]))
+    spec = BusinessSpec.model_validate(
+        business(
+            business_id="017",
+            other_ids=["018"],
+            functions=[
+                {"function_id": "0170001", "name": "a", "class": "実装必須機能"},
+                {"function_id": "0180001", "name": "b", "class": "標準オプション機能"},
+            ],
+        )
+    )
     assert spec.ids == ("017", "018")
 
 
@@ -95,23 +127,35 @@ def test_item_id_must_start_with_its_business_id() -> None:
         BusinessSpec.model_validate(business(layouts=[{"name": "住民", "items": [item(item_id="03100001")]}]))
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"item_id": "0010001"}, "must be 8 digits"),
-    ({"romanized": "Atena Bango"}, "lower-case ASCII"),
-    ({"type": "9V", "length": 5}, "needs 桁数 as 'n,m'"),
-    ({"fraction_digits": 2}, "only for 9V"),
-    ({"length": 0}, "must be positive"),
-    ({"condition": "氏名未定でない場合"}, "belongs to 条件付き必須 items only"),
-    ({"type": "Z"}, "unknown データ型|Input should be"),
-], ids=["id", "romanized", "9v-length", "fraction-on-x", "zero-length", "condition-on-required", "type"])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"item_id": "0010001"}, "must be 8 digits"),
+        ({"romanized": "Atena Bango"}, "lower-case ASCII"),
+        ({"type": "9V", "length": 5}, "needs 桁数 as 'n,m'"),
+        ({"fraction_digits": 2}, "only for 9V"),
+        ({"length": 0}, "must be positive"),
+        ({"condition": "氏名未定でない場合"}, "belongs to 条件付き必須 items only"),
+        ({"type": "Z"}, "unknown データ型|Input should be"),
+    ],
+    ids=["id", "romanized", "9v-length", "fraction-on-x", "zero-length", "condition-on-required", "type"],
+)
 def test_item_validation(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         DataItem.model_validate(item(**changes))
 
 
 def test_item_personal_flag_is_derived_from_sensitivity() -> None:
-    number = DataItem.model_validate(item(item_id="00100002", name="個人番号", romanized="kojinbango",
-                                          sensitivity="identifier", length=12, output_condition="任意"))
+    number = DataItem.model_validate(
+        item(
+            item_id="00100002",
+            name="個人番号",
+            romanized="kojinbango",
+            sensitivity="identifier",
+            length=12,
+            output_condition="任意",
+        )
+    )
     assert number.personal_data is True
     assert number.model_dump()["personal_data"] is True
     flagged = DataItem.model_validate(item(personal_data=True))
@@ -135,8 +179,13 @@ def test_code_list_references_must_resolve() -> None:
 def test_catalog_rejects_a_link_to_an_unknown_business() -> None:
     spec = BusinessSpec.model_validate(business())
     with pytest.raises(ValidationError, match="names unknown 010"):
-        Catalog.model_validate({"name": "t", "businesses": [spec],
-                                "links": [{"provider": "001", "consumer": "010", "data_group": "住民"}]})
+        Catalog.model_validate(
+            {
+                "name": "t",
+                "businesses": [spec],
+                "links": [{"provider": "001", "consumer": "010", "data_group": "住民"}],
+            }
+        )
 
 
 def test_models_are_frozen_and_reject_unknown_fields() -> None:

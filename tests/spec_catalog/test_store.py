@@ -86,5 +86,5 @@ def test_missing_and_empty_directories(tmp_path: Path) -> None:
 
 
 def test_unknown_business_lists_choices() -> None:
-    with pytest.raises(CatalogError, match="no business '999'.*e.g. 001 住民基本台帳"):
+    with pytest.raises(CatalogError, match=r"no business '999'.*e.g. 001 住民基本台帳"):
         load_embedded().business("999")

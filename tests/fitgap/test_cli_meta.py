@@ -1,0 +1,82 @@
+"""The CLI as a whole: help everywhere, documented commands, real subprocess runs, a light start-up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from fitgap.cli import app
+
+from conftest import ROOT
+
+EXECUTABLE = Path(sys.executable).parent / "fitgap"
+
+
+def _commands(group: typer.Typer, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    command = typer.main.get_command(group)
+    found: list[tuple[str, ...]] = []
+    for name, sub in command.commands.items():  # type: ignore[attr-defined]
+        if hasattr(sub, "commands"):
+            found += [(*prefix, name, n) for n in sub.commands]
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+COMMANDS = _commands(app)
+
+
+def test_the_commands_this_issue_promises_exist() -> None:
+    assert set(COMMANDS) >= {("catalog", c) for c in ("list", "show", "import", "export", "diff")}
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example(command: tuple[str, ...]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "fitgap", *command, "--help"],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "200", "PATH": ""},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Example: fitgap " + " ".join(command) in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_is_in_the_readme(command: tuple[str, ...]) -> None:
+    assert "fitgap " + " ".join(command) in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_installed_entry_point_runs() -> None:
+    result = subprocess.run([str(EXECUTABLE), "catalog", "list", "--json"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 29
+
+
+def test_entry_point_error_is_one_line_without_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(EXECUTABLE), "catalog", "import", str(tmp_path / "x.xlsx")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"Error: {tmp_path / 'x.xlsx'}: file not found — check the path\n"
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    probe = (
+        "import sys\n"
+        "from fitgap.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = {'great_expectations', 'pandas', 'openpyxl', 'duckdb', 'numpy', 'yaml'}\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stderr.strip() == "[]"
