@@ -1,25 +1,50 @@
 """The national standard specifications of the 20 core businesses, and the toolkit's shared base.
 
-Public API: load a catalog (:func:`resolve_catalog`, :func:`load_any`), import official workbooks
-(:func:`import_workbook`), compare catalogs (:func:`diff_catalogs`), and the models.
+Public API: load a catalog (:func:`resolve_catalog`, :func:`load_any`), compare catalogs
+(:func:`diff_catalogs`), and the models; importing official workbooks is :mod:`spec_catalog.importers`.
+Names load on first use, so ``import spec_catalog.base`` (the CLI's start-up path) stays light.
 """
 
-from spec_catalog.base import CatalogError, FitgapError, FrozenModel, InputFileError, UsageError
-from spec_catalog.diff import CatalogDiff, Change, ChangeKind, diff_catalogs
-from spec_catalog.models import (
-    Business,
-    BusinessLink,
-    BusinessSpec,
-    Catalog,
-    CodeList,
-    CodeValue,
-    DataGroup,
-    DataItem,
-    FunctionRequirement,
-)
-from spec_catalog.store import EMBEDDED, load_any, load_directory, load_embedded, resolve_catalog
-from spec_catalog.vocab import DataType, FunctionClass, LinkMethod, OutputCondition, Sensitivity, Source
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spec_catalog.base import CatalogError, FitgapError, FrozenModel, InputFileError, UsageError
+    from spec_catalog.diff import CatalogDiff, Change, ChangeKind, diff_catalogs
+    from spec_catalog.models import (
+        Business,
+        BusinessLink,
+        BusinessSpec,
+        Catalog,
+        CodeList,
+        CodeValue,
+        DataGroup,
+        DataItem,
+        FunctionRequirement,
+    )
+    from spec_catalog.store import EMBEDDED, load_any, load_directory, load_embedded, resolve_catalog
+    from spec_catalog.vocab import DataType, FunctionClass, LinkMethod, OutputCondition, Sensitivity, Source
+
+_EXPORTS = {
+    "spec_catalog.base": ["CatalogError", "FitgapError", "FrozenModel", "InputFileError", "UsageError"],
+    "spec_catalog.diff": ["CatalogDiff", "Change", "ChangeKind", "diff_catalogs"],
+    "spec_catalog.models": [
+        "Business",
+        "BusinessLink",
+        "BusinessSpec",
+        "Catalog",
+        "CodeList",
+        "CodeValue",
+        "DataGroup",
+        "DataItem",
+        "FunctionRequirement",
+    ],
+    "spec_catalog.store": ["EMBEDDED", "load_any", "load_directory", "load_embedded", "resolve_catalog"],
+    "spec_catalog.vocab": ["DataType", "FunctionClass", "LinkMethod", "OutputCondition", "Sensitivity", "Source"],
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = [
     "EMBEDDED",
     "Business",
@@ -51,3 +76,10 @@ __all__ = [
     "load_embedded",
     "resolve_catalog",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'spec_catalog' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

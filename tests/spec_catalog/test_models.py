@@ -200,3 +200,11 @@ def test_output_condition_parse() -> None:
     assert OutputCondition.parse("条件付き必須") is OutputCondition.CONDITIONAL
     with pytest.raises(ValueError, match="expected 必須, 条件付き必須 or 任意"):
         OutputCondition.parse("時々")
+
+
+def test_public_api_exports_every_name_it_lists() -> None:
+    import spec_catalog
+
+    for name in spec_catalog.__all__:
+        assert getattr(spec_catalog, name) is not None
+    assert sorted(spec_catalog.__all__) == sorted(spec_catalog._MODULE_OF)
