@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reports.tables import Cell, Document, Table, columns
+from reports.tables import Cell, Column, Document, Table, columns
 from spec_catalog.diff import CatalogDiff
 from spec_catalog.models import BusinessSpec, Catalog, DataItem, FunctionRequirement
 from spec_catalog.vocab import Source
@@ -199,44 +199,12 @@ def catalog_document(catalog: Catalog, businesses: list[BusinessSpec]) -> Docume
             note=sample_note(businesses) if functions else None,
         )
     )
+    item_tables = [items_table(b) for b in businesses]
     tables.append(
         Table(
             title="データ項目",
-            columns=columns(
-                "業務ID",
-                "データ項目ID",
-                "データ項目",
-                "ローマ字",
-                "グループ",
-                "主キー",
-                "外部キー",
-                "データ型",
-                "桁数",
-                "コード",
-                "データ出力条件",
-                "条件",
-                "個人情報",
-            ),
-            rows=tuple(
-                (
-                    b.business_id,
-                    i.item_id,
-                    i.name,
-                    i.romanized,
-                    i.group,
-                    _mark(i.primary_key),
-                    _mark(i.foreign_key),
-                    i.type.value,
-                    _length(i),
-                    i.code_list or "",
-                    i.output_condition.value,
-                    i.condition or "",
-                    i.sensitivity.value,
-                )
-                for b in businesses
-                for g in b.layouts
-                for i in g.items
-            ),
+            columns=(Column(header="業務ID"), *items_table(businesses[0]).columns) if businesses else (),
+            rows=tuple((b.business_id, *row) for b, t in zip(businesses, item_tables, strict=True) for row in t.rows),
             note=" / ".join(dict.fromkeys(b.attribution for b in businesses if b.layouts and b.attribution)) or None,
         )
     )

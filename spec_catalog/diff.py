@@ -7,12 +7,14 @@ same ID is a rename.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from enum import StrEnum
+from typing import TypeVar
 
 from pydantic import computed_field
 
 from spec_catalog.base import FrozenModel
-from spec_catalog.models import BusinessSpec, Catalog, CodeList, DataItem, FunctionRequirement
+from spec_catalog.models import BusinessSpec, Catalog, CodeList, DataGroup, DataItem, FunctionRequirement
 
 
 class ChangeKind(StrEnum):
@@ -76,123 +78,39 @@ def _keys(item: DataItem) -> str:
     return "+".join(k for k, on in (("PK", item.primary_key), ("FK", item.foreign_key)) if on) or "-"
 
 
-def _functions(bid: str, old: tuple[FunctionRequirement, ...], new: tuple[FunctionRequirement, ...]) -> list[Change]:
-    before, after = {f.function_id: f for f in old}, {f.function_id: f for f in new}
+Named = TypeVar("Named", FunctionRequirement, DataItem, CodeList, DataGroup)
+
+
+def _keyed(
+    bid: str,
+    before: dict[str, Named],
+    after: dict[str, Named],
+    added: ChangeKind,
+    removed: ChangeKind,
+    summary: Callable[[Named], str | None],
+    fields: list[tuple[ChangeKind, Callable[[Named], str | None]]],
+) -> list[Change]:
+    """Added, removed and changed entries of two ID-keyed collections, in ID order."""
     changes: list[Change] = []
-    for fid in sorted(before.keys() | after.keys()):
-        a, b = before.get(fid), after.get(fid)
+    for key in sorted(before.keys() | after.keys()):
+        a, b = before.get(key), after.get(key)
         if a is None and b is not None:
-            changes.append(
-                Change(
-                    kind=ChangeKind.FUNCTION_ADDED,
-                    business_id=bid,
-                    target=fid,
-                    name=b.name,
-                    new=b.function_class.value,
-                )
-            )
+            changes.append(Change(kind=added, business_id=bid, target=key, name=b.name, new=summary(b)))
         elif b is None and a is not None:
-            changes.append(
-                Change(
-                    kind=ChangeKind.FUNCTION_REMOVED,
-                    business_id=bid,
-                    target=fid,
-                    name=a.name,
-                    old=a.function_class.value,
-                )
-            )
+            changes.append(Change(kind=removed, business_id=bid, target=key, name=a.name, old=summary(a)))
         elif a is not None and b is not None:
-            for kind, x, y in (
-                (ChangeKind.FUNCTION_RENAMED, a.name, b.name),
-                (ChangeKind.FUNCTION_RECLASSIFIED, a.function_class.value, b.function_class.value),
-                (ChangeKind.FUNCTION_TEXT_CHANGED, a.requirement, b.requirement),
-            ):
-                if x != y:
-                    changes.append(Change(kind=kind, business_id=bid, target=fid, name=b.name, old=x, new=y))
+            for kind, value in fields:
+                if (old := value(a)) != (new := value(b)):
+                    changes.append(Change(kind=kind, business_id=bid, target=key, name=b.name, old=old, new=new))
     return changes
 
 
-def _items(bid: str, old: BusinessSpec, new: BusinessSpec) -> list[Change]:
-    changes: list[Change] = []
-    old_groups, new_groups = {g.name for g in old.layouts}, {g.name for g in new.layouts}
-    for name in sorted(new_groups - old_groups):
-        changes.append(Change(kind=ChangeKind.GROUP_ADDED, business_id=bid, target=name, name=name))
-    for name in sorted(old_groups - new_groups):
-        changes.append(Change(kind=ChangeKind.GROUP_REMOVED, business_id=bid, target=name, name=name))
-    before = {i.item_id: i for g in old.layouts for i in g.items}
-    after = {i.item_id: i for g in new.layouts for i in g.items}
-    for iid in sorted(before.keys() | after.keys()):
-        a, b = before.get(iid), after.get(iid)
-        if a is None and b is not None:
-            changes.append(
-                Change(
-                    kind=ChangeKind.ITEM_ADDED,
-                    business_id=bid,
-                    target=iid,
-                    name=b.name,
-                    new=f"{b.group}: {b.type.value}({_length(b) or '-'}) {_condition(b)}",
-                )
-            )
-        elif b is None and a is not None:
-            changes.append(
-                Change(
-                    kind=ChangeKind.ITEM_REMOVED,
-                    business_id=bid,
-                    target=iid,
-                    name=a.name,
-                    old=f"{a.group}: {a.type.value}({_length(a) or '-'}) {_condition(a)}",
-                )
-            )
-        elif a is not None and b is not None:
-            for kind, x, y in (
-                (ChangeKind.ITEM_RENAMED, f"{a.name} ({a.romanized})", f"{b.name} ({b.romanized})"),
-                (ChangeKind.ITEM_MOVED, a.group, b.group),
-                (ChangeKind.ITEM_TYPE_CHANGED, a.type.value, b.type.value),
-                (ChangeKind.ITEM_LENGTH_CHANGED, _length(a), _length(b)),
-                (ChangeKind.ITEM_CONDITION_CHANGED, _condition(a), _condition(b)),
-                (ChangeKind.ITEM_KEY_CHANGED, _keys(a), _keys(b)),
-                (ChangeKind.ITEM_CODE_LIST_CHANGED, a.code_list, b.code_list),
-            ):
-                if x != y:
-                    changes.append(Change(kind=kind, business_id=bid, target=iid, name=b.name, old=x, new=y))
-    return changes
+def _item_summary(item: DataItem) -> str:
+    return f"{item.group}: {item.type.value}({_length(item) or '-'}) {_condition(item)}"
 
 
 def _values(code_list: CodeList) -> str:
     return "任意" if code_list.open else ", ".join(f"{v.code}:{v.label}" for v in code_list.values)
-
-
-def _code_lists(bid: str, old: tuple[CodeList, ...], new: tuple[CodeList, ...]) -> list[Change]:
-    before, after = {c.code_list_id: c for c in old}, {c.code_list_id: c for c in new}
-    changes: list[Change] = []
-    for cid in sorted(before.keys() | after.keys()):
-        a, b = before.get(cid), after.get(cid)
-        if a is None and b is not None:
-            changes.append(
-                Change(kind=ChangeKind.CODE_LIST_ADDED, business_id=bid, target=cid, name=b.name, new=_values(b))
-            )
-        elif b is None and a is not None:
-            changes.append(
-                Change(
-                    kind=ChangeKind.CODE_LIST_REMOVED,
-                    business_id=bid,
-                    target=cid,
-                    name=a.name,
-                    old=_values(a),
-                )
-            )
-        elif a is not None and b is not None and _values(a) != _values(b):
-            changes.append(
-                Change(
-                    kind=ChangeKind.CODE_VALUES_CHANGED,
-                    business_id=bid,
-                    target=cid,
-                    name=b.name,
-                    old=_values(a),
-                    new=_values(b),
-                )
-            )
-    return changes
 
 
 def diff_business(old: BusinessSpec, new: BusinessSpec) -> list[Change]:
@@ -210,9 +128,54 @@ def diff_business(old: BusinessSpec, new: BusinessSpec) -> list[Change]:
                 new=new.spec_version,
             )
         )
-    changes += _functions(bid, old.functions, new.functions)
-    changes += _items(bid, old, new)
-    changes += _code_lists(bid, old.code_lists, new.code_lists)
+    changes += _keyed(
+        bid,
+        {f.function_id: f for f in old.functions},
+        {f.function_id: f for f in new.functions},
+        ChangeKind.FUNCTION_ADDED,
+        ChangeKind.FUNCTION_REMOVED,
+        lambda f: f.function_class.value,
+        [
+            (ChangeKind.FUNCTION_RENAMED, lambda f: f.name),
+            (ChangeKind.FUNCTION_RECLASSIFIED, lambda f: f.function_class.value),
+            (ChangeKind.FUNCTION_TEXT_CHANGED, lambda f: f.requirement),
+        ],
+    )
+    changes += _keyed(
+        bid,
+        {g.name: g for g in old.layouts},
+        {g.name: g for g in new.layouts},
+        ChangeKind.GROUP_ADDED,
+        ChangeKind.GROUP_REMOVED,
+        lambda g: None,
+        [],
+    )
+    changes += _keyed(
+        bid,
+        {i.item_id: i for g in old.layouts for i in g.items},
+        {i.item_id: i for g in new.layouts for i in g.items},
+        ChangeKind.ITEM_ADDED,
+        ChangeKind.ITEM_REMOVED,
+        _item_summary,
+        [
+            (ChangeKind.ITEM_RENAMED, lambda i: f"{i.name} ({i.romanized})"),
+            (ChangeKind.ITEM_MOVED, lambda i: i.group),
+            (ChangeKind.ITEM_TYPE_CHANGED, lambda i: i.type.value),
+            (ChangeKind.ITEM_LENGTH_CHANGED, _length),
+            (ChangeKind.ITEM_CONDITION_CHANGED, _condition),
+            (ChangeKind.ITEM_KEY_CHANGED, _keys),
+            (ChangeKind.ITEM_CODE_LIST_CHANGED, lambda i: i.code_list),
+        ],
+    )
+    changes += _keyed(
+        bid,
+        {c.code_list_id: c for c in old.code_lists},
+        {c.code_list_id: c for c in new.code_lists},
+        ChangeKind.CODE_LIST_ADDED,
+        ChangeKind.CODE_LIST_REMOVED,
+        _values,
+        [(ChangeKind.CODE_VALUES_CHANGED, _values)],
+    )
     return changes
 
 

@@ -144,7 +144,10 @@ def write_business(directory: Path, spec: BusinessSpec) -> Path:
     """Write ``spec`` into ``directory`` (created when missing); returns the file written."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / business_file_name(spec)
-    path.write_text(dump_business(spec), encoding="utf-8")
+    # Write beside and rename: an interrupted import leaves the old file whole, never half a file.
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(dump_business(spec), encoding="utf-8")
+    temporary.replace(path)
     return path
 
 
