@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from pathlib import Path
+from typing import Any
 
-from reports.tables import Document, Table
+from reports.tables import Chart, Column, Document, Table
 from spec_catalog.base import FitgapError
 
 FONT_NAME = "Meiryo"  # installed with every Japanese Windows; LibreOffice substitutes a CJK font
-_HEADER_FILL = "1F4E78"
+HEADER_FILL = "1F4E78"
+ROW_FILLS = {"danger": "F8CBAD", "warning": "FFE699", "muted": "EDEDED", "total": "DDEBF7"}
 _MAX_WIDTH = 60
+_NUMBER_FORMATS = {"percent": "0.0%", "integer": "0", "date": "yyyy-mm-dd"}
 
 
-def _display_width(value: object) -> int:
+def display_width(value: object) -> int:
+    """Width of the first line of a value in character cells (full-width characters count two)."""
     text = "" if value is None else str(value).split("\n")[0]
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
-    # Excel: at most 31 characters, none of []:*?/\ and unique in the workbook.
+def sheet_title(title: str, used: set[str]) -> str:
+    """A valid, unique sheet name: at most 31 characters, none of []:*?/\\."""
     base = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)[:31] or "Sheet"
     name, n = base, 2
     while name in used:
@@ -30,53 +35,140 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def write_document(document: Document, path: Path) -> Path:
-    """Write ``document`` as an .xlsx file: frozen header, filters, widths, a Japanese-capable font."""
+    """Write ``document`` as an .xlsx file: frozen header, filters, widths, formats, colours, charts."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
-    body_font = Font(name=FONT_NAME, size=10)
-    header_font = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
-    note_font = Font(name=FONT_NAME, size=10, italic=True, color="9C0006")
-    for table in document.tables:
-        sheet = workbook.create_sheet(_sheet_title(table.sheet or table.title, used))
-        first = _write_note(sheet, table, document, note_font)
-        for col, column in enumerate(table.columns, start=1):
-            cell = sheet.cell(row=first, column=col, value=column.header)
-            cell.font = header_font
-            cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-        for r, row in enumerate(table.rows, start=first + 1):
-            for col, value in enumerate(row, start=1):
-                cell = sheet.cell(row=r, column=col, value=value)
-                cell.font = body_font
-                cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str) and "\n" in value)
-        for col, column in enumerate(table.columns, start=1):
-            widest = max([_display_width(column.header)] + [_display_width(row[col - 1]) for row in table.rows])
-            sheet.column_dimensions[get_column_letter(col)].width = column.width or min(widest + 2, _MAX_WIDTH)
-        sheet.freeze_panes = sheet.cell(row=first + 1, column=1)
-        last = get_column_letter(max(len(table.columns), 1))
-        sheet.auto_filter.ref = f"A{first}:{last}{first + max(len(table.rows), 1)}"
+    placed: dict[str, tuple[Any, int]] = {}  # table sheet key -> (worksheet, first free row below it)
+    for index, table in enumerate(document.tables):
+        sheet = workbook.create_sheet(sheet_title(table.sheet or table.title, used))
+        notes = [n for n in (document.note, table.note) if n]  # the sample label goes on every sheet
+        facts = document.facts if index == 0 else ()
+        last = _write_table(sheet, table, notes, facts)
+        placed[table.sheet or table.title] = (sheet, last + 3)
+    for chart in document.charts:
+        sheet, row = placed.get(chart.sheet or "", next(iter(placed.values())))
+        _add_chart(sheet, chart, row)
     workbook.properties.title = document.title
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(path)
     except OSError as exc:
         raise FitgapError(
-            f"cannot write the workbook: {exc.strerror}",
-            where=path,
-            hint="close it in Excel or choose another path",
+            f"cannot write the workbook: {exc.strerror}", where=path, hint="close it in Excel or choose another path"
         ) from None
     return path
 
 
-def _write_note(sheet: object, table: Table, document: Document, font: object) -> int:
-    """Notes (e.g. "sample catalog") above the header; returns the header row."""
-    notes = [n for n in (document.note, table.note) if n]
-    for row, note in enumerate(notes, start=1):
-        cell = sheet.cell(row=row, column=1, value=note)  # type: ignore[attr-defined]
-        cell.font = font
-    return len(notes) + 1 if notes else 1
+def _write_table(sheet: Any, table: Table, notes: list[str], facts: tuple[tuple[str, str], ...]) -> int:
+    """Notes and facts above the header, then the table; returns the last row written."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    row = 1
+    for note in notes:
+        sheet.cell(row=row, column=1, value=note).font = Font(name=FONT_NAME, size=10, italic=True, color="9C0006")
+        row += 1
+    for label, value in facts:
+        sheet.cell(row=row, column=1, value=label).font = Font(name=FONT_NAME, size=10, bold=True)
+        sheet.cell(row=row, column=2, value=value).font = Font(name=FONT_NAME, size=10)
+        row += 1
+    if notes or facts:
+        row += 1 if facts else 0
+    header = row
+    for col, column in enumerate(table.columns, start=1):
+        cell = sheet.cell(row=header, column=col, value=column.header)
+        cell.font = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    body = Font(name=FONT_NAME, size=10)
+    bold = Font(name=FONT_NAME, size=10, bold=True)
+    for r, values in enumerate(table.rows, start=header + 1):
+        style = table.row_styles[r - header - 1] if table.row_styles else None
+        for col, (value, column) in enumerate(zip(values, table.columns, strict=True), start=1):
+            cell = sheet.cell(row=r, column=col, value=_excel_value(value, column))
+            cell.font = bold if style == "total" else body
+            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str) and "\n" in value)
+            if column.format in _NUMBER_FORMATS:
+                cell.number_format = _NUMBER_FORMATS[column.format]
+            if style:
+                cell.fill = PatternFill("solid", fgColor=ROW_FILLS[style])
+    last = header + len(table.rows)
+    for col, column in enumerate(table.columns, start=1):
+        widest = max([display_width(column.header)] + [display_width(row[col - 1]) for row in table.rows])
+        sheet.column_dimensions[get_column_letter(col)].width = column.width or min(widest + 2, _MAX_WIDTH)
+        if table.rows and column.scale != "none":
+            _colour(sheet, column, f"{get_column_letter(col)}{header + 1}:{get_column_letter(col)}{last}")
+    sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
+    sheet.auto_filter.ref = f"A{header}:{get_column_letter(max(len(table.columns), 1))}{max(last, header + 1)}"
+    return last
+
+
+def _excel_value(value: object, column: Column) -> object:
+    if column.format == "date" and isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _colour(sheet: Any, column: Column, cells: str) -> None:
+    from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
+    from openpyxl.styles import Font, PatternFill
+
+    if column.scale == "alert_if_positive":
+        sheet.conditional_formatting.add(
+            cells,
+            CellIsRule(
+                operator="greaterThan",
+                formula=["0"],
+                fill=PatternFill("solid", fgColor="FFC7CE"),
+                font=Font(color="9C0006", bold=True),
+            ),
+        )
+        return
+    low, high = ("F8696B", "63BE7B") if column.scale == "higher_is_better" else ("63BE7B", "F8696B")
+    sheet.conditional_formatting.add(
+        cells,
+        ColorScaleRule(
+            start_type="min",
+            start_color=low,
+            mid_type="percentile",
+            mid_value=50,
+            mid_color="FFEB84",
+            end_type="max",
+            end_color=high,
+        ),
+    )
+
+
+def _add_chart(sheet: Any, chart: Chart, row: int) -> None:
+    """A native bar chart; its data go in hidden columns far right of the sheet."""
+    from openpyxl.chart import BarChart, Reference
+
+    first_col = 40  # column AN: out of the way of the table
+    sheet.cell(row=row, column=first_col, value=chart.title)
+    for s, series in enumerate(chart.series, start=1):
+        sheet.cell(row=row, column=first_col + s, value=series.name)
+    for c, category in enumerate(chart.categories, start=1):
+        sheet.cell(row=row + c, column=first_col, value=category)
+        for s, series in enumerate(chart.series, start=1):
+            sheet.cell(row=row + c, column=first_col + s, value=series.values[c - 1])
+    bar = BarChart()
+    bar.type = "col"
+    bar.title = chart.title
+    bar.grouping = "stacked" if chart.stacked else "clustered"
+    if chart.stacked:
+        bar.overlap = 100
+    bar.y_axis.title = chart.y_title
+    n = len(chart.categories)
+    data = Reference(sheet, min_col=first_col + 1, max_col=first_col + len(chart.series), min_row=row, max_row=row + n)
+    bar.add_data(data, titles_from_data=True)
+    bar.set_categories(Reference(sheet, min_col=first_col, min_row=row + 1, max_row=row + n))
+    bar.width, bar.height = max(16, 2 + 1.2 * n), 8
+    sheet.add_chart(bar, f"A{row}")
+    for col in range(first_col, first_col + len(chart.series) + 1):
+        sheet.column_dimensions[sheet.cell(row=1, column=col).column_letter].hidden = True

@@ -117,15 +117,25 @@ def find_header(
     carries wins, so more specific aliases go first.
     """
     for sheet in workbook.worksheets:
-        max_column = min(sheet.max_column or 0, 200)
-        for row in range(1, min(sheet.max_row or 0, scan_rows) + 1):
-            # A header may span two rows (グループ over 名称 / 主キー). Below a one-row header the second row
-            # is data, whose "sub-labels" spoil matches: take the reading that recognizes more fields.
-            one = _match(column_labels(sheet, row, max_column, two_rows=False), aliases)
-            two = _match(column_labels(sheet, row, max_column, two_rows=True), aliases)
-            best, last_row = (two, row + 1) if len(two) > len(one) else (one, row)
-            if all(field in best for field in required):
-                return Header(sheet=sheet, row=last_row, columns=best)
+        header = find_header_in_sheet(sheet, aliases, required, scan_rows)
+        if header is not None:
+            return header
+    return None
+
+
+def find_header_in_sheet(
+    sheet: Any, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], scan_rows: int = 30
+) -> Header | None:
+    """:func:`find_header` within one sheet."""
+    max_column = min(sheet.max_column or 0, 200)
+    for row in range(1, min(sheet.max_row or 0, scan_rows) + 1):
+        # A header may span two rows (グループ over 名称 / 主キー). Below a one-row header the second row
+        # is data, whose "sub-labels" spoil matches: take the reading that recognizes more fields.
+        one = _match(column_labels(sheet, row, max_column, two_rows=False), aliases)
+        two = _match(column_labels(sheet, row, max_column, two_rows=True), aliases)
+        best, last_row = (two, row + 1) if len(two) > len(one) else (one, row)
+        if all(field in best for field in required):
+            return Header(sheet=sheet, row=last_row, columns=best)
     return None
 
 

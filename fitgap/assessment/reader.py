@@ -1,0 +1,347 @@
+"""Reading a filled assessment workbook. Every problem becomes a finding with its sheet and cell; only a
+file that is not an assessment workbook at all stops the run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from fitgap.assessment.models import CustomRow, FilledAssessment, FunctionRow, LinkRow, Place
+from fitgap.assessment.sheets import (
+    CUSTOM_COLUMNS,
+    CUSTOM_SHEET,
+    FUNCTION_COLUMNS,
+    LINK_COLUMNS,
+    LINK_SHEET,
+    META_SHEET,
+    aliases,
+)
+from fitgap.assessment.vocab import CurrentLinkMethod, CurrentUse, Fate, GapClass, Status, parse_choice
+from spec_catalog.base import InputFileError
+from spec_catalog.findings import Finding, Location, Severity
+from spec_catalog.importers.workbook import Header, cell_text, find_header_in_sheet, open_workbook
+from spec_catalog.models import Catalog
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class _Sheet:
+    """Cell access for the data rows under one located header, collecting findings."""
+
+    def __init__(self, header: Header, path: Path, findings: list[Finding]) -> None:
+        self.header, self.path, self.findings = header, path, findings
+        self.title: str = header.sheet.title
+
+    def column(self, field: str) -> int | None:
+        found = self.header.columns.get(field)
+        return found[0] if found else None
+
+    def raw(self, row: int, field: str) -> Any:
+        column = self.column(field)
+        return self.header.sheet.cell(row=row, column=column).value if column else None
+
+    def text(self, row: int, field: str) -> str:
+        return cell_text(self.raw(row, field))
+
+    def cell(self, row: int, field: str) -> str:
+        column = self.column(field) or 1
+        return str(self.header.sheet.cell(row=row, column=column).coordinate)
+
+    def add(self, code: str, severity: Severity, message: str, row: int, field: str, value: str | None = None) -> None:
+        location = Location(file=str(self.path), sheet=self.title, cell=self.cell(row, field))
+        self.findings.append(Finding(code=code, severity=severity, message=message, location=location, value=value))
+
+    def choice(self, row: int, field: str, enum: type[E], label: str) -> E | None:
+        text = self.text(row, field)
+        if not text:
+            return None
+        found = parse_choice(enum, text)
+        if found is None:
+            allowed = " / ".join(m.value for m in enum)
+            self.add(
+                "ASSESS_VALUE_NOT_IN_LIST",
+                Severity.ERROR,
+                f"{label} '{text}' is not one of {allowed}",
+                row,
+                field,
+                text,
+            )
+        return found
+
+    def date(self, row: int, field: str) -> dt.date | None:
+        value = self.raw(row, field)
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = cell_text(value).replace("/", "-")
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.add(
+                "ASSESS_INVALID_DATE",
+                Severity.ERROR,
+                f"期限 '{cell_text(value)}' is not a date (YYYY-MM-DD)",
+                row,
+                field,
+                cell_text(value),
+            )
+            return None
+
+    def rows(self) -> range:
+        return range(self.header.row + 1, (self.header.sheet.max_row or 0) + 1)
+
+    def blank(self, row: int, fields: tuple[tuple[str, str, int], ...]) -> bool:
+        return all(self.raw(row, field) in (None, "") for field, _, _ in fields)
+
+
+def _meta(workbook: Any) -> dict[str, str]:
+    if META_SHEET not in workbook.sheetnames:
+        return {}
+    sheet = workbook[META_SHEET]
+    return {cell_text(r[0]): cell_text(r[1]) for r in sheet.iter_rows(values_only=True) if r and r[0]}
+
+
+def _function_id(value: object) -> str:
+    text = cell_text(value)
+    return text.zfill(7) if text.isdigit() and len(text) < 7 else text
+
+
+def _business_of(sheet: _Sheet, catalog: Catalog) -> str | None:
+    prefix = sheet.title[:3]
+    if prefix.isdigit() and catalog.find(prefix):
+        return catalog.find(prefix).business_id  # type: ignore[union-attr]
+    for row in sheet.rows():
+        function_id = _function_id(sheet.raw(row, "function_id"))
+        if len(function_id) == 7 and (found := catalog.find(function_id[:3])):
+            return found.business_id
+    return None
+
+
+def _read_functions(sheet: _Sheet, catalog: Catalog, business_id: str) -> list[FunctionRow]:
+    spec = catalog.business(business_id)
+    known = {f.function_id: f for f in spec.functions}
+    seen: dict[str, int] = {}
+    rows: list[FunctionRow] = []
+    for row in sheet.rows():
+        if sheet.blank(row, FUNCTION_COLUMNS):
+            continue
+        function_id = _function_id(sheet.raw(row, "function_id"))
+        if not function_id:
+            sheet.add("ASSESS_MISSING_FUNCTION_ID", Severity.ERROR, "a filled row has no 機能ID", row, "function_id")
+            continue
+        function = known.get(function_id)
+        if function is None:
+            sheet.add(
+                "ASSESS_UNKNOWN_FUNCTION_ID",
+                Severity.ERROR,
+                f"機能ID {function_id} is not a function of {spec.business_id} {spec.name} in the catalog",
+                row,
+                "function_id",
+                function_id,
+            )
+            continue
+        if function_id in seen:
+            sheet.add(
+                "ASSESS_DUPLICATE_FUNCTION_ID",
+                Severity.ERROR,
+                f"機能ID {function_id} appears again (first on row {seen[function_id]})",
+                row,
+                "function_id",
+                function_id,
+            )
+            continue
+        seen[function_id] = row
+        written = sheet.text(row, "function_class")
+        if written and written != function.function_class.value:
+            sheet.add(
+                "ASSESS_CLASS_CHANGED",
+                Severity.WARNING,
+                f"実装区分 '{written}' differs from the catalog's {function.function_class.value}; the catalog's is used",
+                row,
+                "function_class",
+                written,
+            )
+        confidence_text = sheet.text(row, "confidence")
+        try:
+            confidence = float(confidence_text) if confidence_text else None
+        except ValueError:
+            confidence = None
+        rows.append(
+            FunctionRow(
+                business_id=spec.business_id,
+                function_id=function_id,
+                name=function.name,
+                function_class=function.function_class,
+                current_use=sheet.choice(row, "current_use", CurrentUse, "現行利用"),
+                practice=sheet.text(row, "practice"),
+                gap_class=sheet.choice(row, "gap_class", GapClass, "判定"),
+                policy=sheet.text(row, "policy"),
+                owner=sheet.text(row, "owner"),
+                due=sheet.date(row, "due"),
+                status=sheet.choice(row, "status", Status, "状況"),
+                matched_from=sheet.text(row, "matched_from"),
+                confidence=confidence,
+                place=Place(sheet=sheet.title, row=row),
+            )
+        )
+    for function_id, function in known.items():
+        if function_id not in seen:
+            sheet.findings.append(
+                Finding(
+                    code="ASSESS_FUNCTION_MISSING",
+                    severity=Severity.WARNING,
+                    message=f"機能ID {function_id} {function.name} of the catalog is not on the sheet",
+                    location=Location(file=str(sheet.path), sheet=sheet.title),
+                    value=function_id,
+                )
+            )
+    return rows
+
+
+def _read_custom(sheet: _Sheet, catalog: Catalog) -> list[CustomRow]:
+    rows: list[CustomRow] = []
+    for row in sheet.rows():
+        if sheet.blank(row, CUSTOM_COLUMNS):
+            continue
+        name = sheet.text(row, "name")
+        if not name:
+            sheet.add("ASSESS_MISSING_VALUE", Severity.ERROR, "a 独自機能 row has no 名称", row, "name")
+            continue
+        business_text = sheet.text(row, "business_id")
+        business_id = None
+        if business_text:
+            found = catalog.find(business_text.zfill(3)) if business_text.isdigit() else None
+            if found is None:
+                sheet.add(
+                    "ASSESS_UNKNOWN_BUSINESS",
+                    Severity.ERROR,
+                    f"関連業務ID '{business_text}' is not in the catalog",
+                    row,
+                    "business_id",
+                    business_text,
+                )
+            else:
+                business_id = found.business_id
+        rows.append(
+            CustomRow(
+                name=name,
+                description=sheet.text(row, "description"),
+                system=sheet.text(row, "system"),
+                business_id=business_id,
+                fate=sheet.choice(row, "fate", Fate, "対応"),
+                owner=sheet.text(row, "owner"),
+                due=sheet.date(row, "due"),
+                status=sheet.choice(row, "status", Status, "状況"),
+                place=Place(sheet=sheet.title, row=row),
+            )
+        )
+    return rows
+
+
+def _read_links(sheet: _Sheet) -> list[LinkRow]:
+    rows: list[LinkRow] = []
+    for row in sheet.rows():
+        if sheet.blank(row, LINK_COLUMNS):
+            continue
+        provider, consumer = sheet.text(row, "provider"), sheet.text(row, "consumer")
+        if not provider or not consumer:
+            sheet.add(
+                "ASSESS_LINK_INCOMPLETE",
+                Severity.WARNING,
+                "a 業務連携 row needs both 提供元 and 提供先",
+                row,
+                "provider" if not provider else "consumer",
+            )
+            continue
+        rows.append(
+            LinkRow(
+                provider=provider,
+                consumer=consumer,
+                data=sheet.text(row, "data"),
+                method=sheet.choice(row, "method", CurrentLinkMethod, "方式"),
+                frequency=sheet.text(row, "frequency"),
+                note=sheet.text(row, "note"),
+                place=Place(sheet=sheet.title, row=row),
+            )
+        )
+    return rows
+
+
+def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
+    """Read a filled workbook; problems in it are findings, a file that is no assessment is an error."""
+    workbook = open_workbook(path)
+    findings: list[Finding] = []
+    meta = _meta(workbook)
+    if meta.get("catalog") and meta["catalog"] != catalog.name:
+        findings.append(
+            Finding(
+                code="ASSESS_CATALOG_MISMATCH",
+                severity=Severity.WARNING,
+                message=f"the workbook was made from catalog '{meta['catalog']}' but is scored against '{catalog.name}'",
+                location=Location(file=str(path), sheet=META_SHEET),
+            )
+        )
+    functions: list[FunctionRow] = []
+    custom: list[CustomRow] = []
+    links: list[LinkRow] = []
+    businesses: list[str] = []
+    required = ("function_id", "current_use", "gap_class")
+    for worksheet in workbook.worksheets:
+        if worksheet.title == CUSTOM_SHEET:
+            header = find_header_in_sheet(worksheet, aliases(CUSTOM_COLUMNS), ("name", "fate"))
+            if header is not None:
+                custom += _read_custom(_Sheet(header, path, findings), catalog)
+            continue
+        if worksheet.title == LINK_SHEET:
+            header = find_header_in_sheet(worksheet, aliases(LINK_COLUMNS), ("provider", "consumer"))
+            if header is not None:
+                links += _read_links(_Sheet(header, path, findings))
+            continue
+        header = find_header_in_sheet(worksheet, aliases(FUNCTION_COLUMNS), required)
+        if header is None:
+            continue
+        sheet = _Sheet(header, path, findings)
+        business_id = _business_of(sheet, catalog)
+        if business_id is None:
+            findings.append(
+                Finding(
+                    code="ASSESS_UNKNOWN_BUSINESS",
+                    severity=Severity.ERROR,
+                    message=f"sheet '{worksheet.title}' belongs to no business of the catalog; it was not scored",
+                    location=Location(file=str(path), sheet=worksheet.title),
+                )
+            )
+            continue
+        if business_id in businesses:
+            findings.append(
+                Finding(
+                    code="ASSESS_DUPLICATE_BUSINESS",
+                    severity=Severity.ERROR,
+                    message=f"a second sheet for business {business_id}; only the first was scored",
+                    location=Location(file=str(path), sheet=worksheet.title),
+                )
+            )
+            continue
+        businesses.append(business_id)
+        functions += _read_functions(sheet, catalog, business_id)
+    if not businesses:
+        raise InputFileError(
+            "not an assessment workbook: no sheet has the columns 機能ID, 現行利用 and 判定",
+            where=path,
+            hint="make one with 'fitgap assess template BUSINESS -o FILE.xlsx'",
+        )
+    return FilledAssessment(
+        file=str(path),
+        catalog=meta.get("catalog") or None,
+        municipality=meta.get("municipality") or None,
+        businesses=tuple(businesses),
+        functions=tuple(functions),
+        custom=tuple(custom),
+        links=tuple(links),
+        findings=tuple(findings),
+    )
