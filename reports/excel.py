@@ -71,9 +71,9 @@ def _write_table(sheet: Any, table: Table, notes: list[str], facts: tuple[tuple[
     for note in notes:
         sheet.cell(row=row, column=1, value=note).font = Font(name=FONT_NAME, size=10, italic=True, color="9C0006")
         row += 1
-    for label, value in facts:
+    for label, fact in facts:
         sheet.cell(row=row, column=1, value=label).font = Font(name=FONT_NAME, size=10, bold=True)
-        sheet.cell(row=row, column=2, value=value).font = Font(name=FONT_NAME, size=10)
+        sheet.cell(row=row, column=2, value=fact).font = Font(name=FONT_NAME, size=10)
         row += 1
     if notes or facts:
         row += 1 if facts else 0

@@ -161,7 +161,8 @@ def _read_functions(sheet: _Sheet, catalog: Catalog, business_id: str) -> list[F
             sheet.add(
                 "ASSESS_CLASS_CHANGED",
                 Severity.WARNING,
-                f"実装区分 '{written}' differs from the catalog's {function.function_class.value}; the catalog's is used",
+                f"実装区分 '{written}' differs from the catalog's {function.function_class.value}; "
+                "the catalog's is used",
                 row,
                 "function_class",
                 written,
@@ -282,7 +283,8 @@ def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
             Finding(
                 code="ASSESS_CATALOG_MISMATCH",
                 severity=Severity.WARNING,
-                message=f"the workbook was made from catalog '{meta['catalog']}' but is scored against '{catalog.name}'",
+                message=f"the workbook was made from catalog '{meta['catalog']}' "
+                f"but is scored against '{catalog.name}'",
                 location=Location(file=str(path), sheet=META_SHEET),
             )
         )

@@ -166,9 +166,7 @@ def _score(
         forced_gaps=len(prohibited_in_use),
         forced_gaps_unresolved=sum(1 for r in prohibited_in_use if is_open(r.status)),
         options_to_decide=sum(1 for r in rows if r.function_class is FunctionClass.OPTIONAL and r.gap_class is None),
-        mandatory_undecided=sum(
-            1 for r in rows if r.function_class is FunctionClass.MANDATORY and r.gap_class is None
-        ),
+        mandatory_undecided=sum(1 for r in rows if r.function_class is FunctionClass.MANDATORY and r.gap_class is None),
         custom_functions=len(custom),
         open_actions=len(open_actions) + len(custom_open),
         overdue=overdue,
@@ -189,7 +187,7 @@ def _gap_items(assessment: FilledAssessment, as_of: dt.date) -> list[GapItem]:
         elif r.function_class is FunctionClass.MANDATORY and r.current_use is CurrentUse.NOT_USED:
             rank, reason = 1, "new_work"
         elif r.gap_class in GAP_SEVERITY:
-            rank, reason = GAP_SEVERITY[r.gap_class], "gap"  # type: ignore[index]
+            rank, reason = GAP_SEVERITY[r.gap_class], "gap"
         elif r.function_class is FunctionClass.OPTIONAL and r.gap_class is None:
             rank, reason = 8, "option_undecided"
         else:
@@ -289,9 +287,7 @@ def evaluate_gate(total: BusinessScore, rules: GateRules) -> GateResult:
             f"{total.forced_gaps_unresolved} unresolved forced gaps (allowed {rules.max_forced_gaps_unresolved})"
         )
     if rules.max_mandatory_undecided is not None and total.mandatory_undecided > rules.max_mandatory_undecided:
-        failures.append(
-            f"{total.mandatory_undecided} undecided 実装必須機能 (allowed {rules.max_mandatory_undecided})"
-        )
+        failures.append(f"{total.mandatory_undecided} undecided 実装必須機能 (allowed {rules.max_mandatory_undecided})")
     if rules.min_readiness is not None and total.readiness < rules.min_readiness:
         failures.append(f"readiness {total.readiness:.1%} below {rules.min_readiness:.1%}")
     return GateResult(passed=not failures, failures=tuple(failures))

@@ -46,7 +46,8 @@ def _instructions(lang: Lang, catalog: Catalog, profile: MunicipalityProfile | N
             ("3", "Choose the decision (判定) from the list; see the classes below."),
             (
                 "4",
-                "For decisions that need work, give the policy (対応方針), owner (担当), due date (期限), status (状況).",
+                "For decisions that need work, give the policy (対応方針), owner (担当), due date (期限) "
+                "and status (状況).",
             ),
             (
                 "5",

@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from fitgap import __version__
-from fitgap.cli import catalog
+from fitgap.cli import assess, catalog
 from fitgap.cli.console import err_console
 from spec_catalog.base import FitgapError
 
@@ -31,6 +31,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(catalog.app, name="catalog")
+app.add_typer(assess.app, name="assess")
 
 _state = {"debug": False}
 
@@ -56,7 +57,8 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     _state["debug"] = "--debug" in args
     try:
-        app(args=args, prog_name="fitgap", standalone_mode=False)
+        # Without standalone mode a command's typer.Exit(code) comes back as the return value.
+        code = app(args=args, prog_name="fitgap", standalone_mode=False)
     except FitgapError as exc:
         if _state["debug"]:
             raise
@@ -77,4 +79,4 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
         sys.exit(130)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

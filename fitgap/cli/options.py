@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,3 +17,11 @@ CatalogOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
+
+
+class Lang(StrEnum):
+    JA = "ja"
+    EN = "en"
+
+
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the report: ja (default) or en.")]
