@@ -18,7 +18,8 @@ EVAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "suggest_eval.cs
 def evaluate(path: Path = EVAL) -> dict[str, float]:
     catalog = load_embedded()
     matchers: dict[str, Matcher] = {}
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     hits1 = hits3 = 0
     misses = []
     for row in rows:
@@ -36,4 +37,7 @@ def evaluate(path: Path = EVAL) -> dict[str, float]:
 
 if __name__ == "__main__":
     figures = evaluate()
-    print(f"rows={figures['rows']:.0f} precision@1={figures['precision_at_1']:.3f} precision@3={figures['precision_at_3']:.3f}")
+    print(
+        f"rows={figures['rows']:.0f} precision@1={figures['precision_at_1']:.3f} "
+        f"precision@3={figures['precision_at_3']:.3f}"
+    )

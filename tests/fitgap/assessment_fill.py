@@ -61,12 +61,21 @@ def fill(path: Path, seed: int = 7) -> tuple[list[Filled], list[Custom], list[tu
             status = rng.choice([None, "未着手", "対応中", "完了"])
             owner = rng.choice(["", "住民課", "税務課", "保険年金課"])
             due = rng.choice([None, dt.date(2026, 3, 31), dt.date(2027, 3, 31)])
-            for field, value in (("current_use", use), ("gap_class", gap), ("status", status), ("owner", owner or None),
-                                 ("due", due)):
+            for field, value in (
+                ("current_use", use),
+                ("gap_class", gap),
+                ("status", status),
+                ("owner", owner or None),
+                ("due", due),
+            ):
                 sheet.cell(row=row, column=COL[field], value=value)
             plan.append(Filled(sheet.title[:3], klass, use, gap, owner, due, status))
-    customs = [Custom("001", "廃止", "完了", None), Custom("001", "独自施策システムへ移行", "対応中", dt.date(2026, 1, 31)),
-               Custom("024", None, None, None), Custom(None, "EUCで対応", None, dt.date(2027, 6, 30))]
+    customs = [
+        Custom("001", "廃止", "完了", None),
+        Custom("001", "独自施策システムへ移行", "対応中", dt.date(2026, 1, 31)),
+        Custom("024", None, None, None),
+        Custom(None, "EUCで対応", None, dt.date(2027, 6, 30)),
+    ]
     sheet = workbook["独自機能"]
     for r, custom in enumerate(customs, start=4):
         sheet.cell(row=r, column=CUSTOM_COL["name"], value=f"独自機能{r}")

@@ -14,8 +14,17 @@ from conftest import CliResult
 
 Cli = Callable[..., CliResult]
 NEEDS_ACTION = {"FIT_WITH_CONFIG", "GAP_OPERATION", "GAP_BPR", "GAP_PROHIBITED", "GAP_EXTERNAL", "GAP_EUC"}
-CLASSES = ["FIT", "FIT_WITH_CONFIG", "GAP_OPERATION", "GAP_BPR", "GAP_OPTION_NOT_ADOPTED", "GAP_PROHIBITED",
-           "GAP_EXTERNAL", "GAP_EUC", "OUT_OF_SCOPE"]
+CLASSES = [
+    "FIT",
+    "FIT_WITH_CONFIG",
+    "GAP_OPERATION",
+    "GAP_BPR",
+    "GAP_OPTION_NOT_ADOPTED",
+    "GAP_PROHIBITED",
+    "GAP_EXTERNAL",
+    "GAP_EUC",
+    "OUT_OF_SCOPE",
+]
 
 
 def expected(rows: list[Filled], customs: list[Custom]) -> dict[str, object]:
@@ -24,16 +33,24 @@ def expected(rows: list[Filled], customs: list[Custom]) -> dict[str, object]:
     done_actions = [r for r in actions if r.status == "完了"]
     open_custom = [c for c in customs if c.fate is None or c.status != "完了"]
     work = len(rows) + len(actions) + 2 * len(customs)
-    done = (sum(1 for r in rows if r.gap) + len(done_actions) + sum(1 for c in customs if c.fate)
-            + sum(1 for c in customs if c.status == "完了"))
+    done = (
+        sum(1 for r in rows if r.gap)
+        + len(done_actions)
+        + sum(1 for c in customs if c.fate)
+        + sum(1 for c in customs if c.status == "完了")
+    )
     return {
         "functions": len(rows),
-        "counts": {**{k: sum(1 for r in rows if r.gap == k) for k in CLASSES}, "UNDECIDED": sum(1 for r in rows if not r.gap)},
+        "counts": {
+            **{k: sum(1 for r in rows if r.gap == k) for k in CLASSES},
+            "UNDECIDED": sum(1 for r in rows if not r.gap),
+        },
         "fit_rate": sum(1 for r in judged if r.gap in ("FIT", "FIT_WITH_CONFIG")) / len(judged),
         "new_work": sum(1 for r in rows if r.function_class == "実装必須機能" and r.current_use == "未使用"),
         "forced_gaps": sum(1 for r in rows if r.function_class == "実装不可機能" and r.current_use == "使用中"),
-        "forced_gaps_unresolved": sum(1 for r in rows if r.function_class == "実装不可機能" and r.current_use == "使用中"
-                                      and r.status != "完了"),
+        "forced_gaps_unresolved": sum(
+            1 for r in rows if r.function_class == "実装不可機能" and r.current_use == "使用中" and r.status != "完了"
+        ),
         "options_to_decide": sum(1 for r in rows if r.function_class == "標準オプション機能" and not r.gap),
         "open_actions": len(actions) - len(done_actions) + len(open_custom),
         "overdue": sum(1 for r in actions if r.status != "完了" and r.due and r.due < AS_OF)
@@ -67,7 +84,15 @@ def test_template_has_sheets_lists_and_marks(cli: Cli, tmp_path: Path) -> None:
     assert names[-4:] == ["独自機能", "業務連携", "標準の連携（参考）", "_fitgap"]
     assert workbook["_fitgap"].sheet_state == "hidden"
     sheet = workbook["001 住民基本台帳"]
-    assert [c.value for c in sheet[3]][:7] == ["機能ID", "機能名称", "実装区分", "要件", "現行利用", "現行の運用", "判定"]
+    assert [c.value for c in sheet[3]][:7] == [
+        "機能ID",
+        "機能名称",
+        "実装区分",
+        "要件",
+        "現行利用",
+        "現行の運用",
+        "判定",
+    ]
     assert sheet.freeze_panes == "C4"
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
     assert lists["E4:E26"] == '"使用中,未使用"'
@@ -80,8 +105,18 @@ def test_template_has_sheets_lists_and_marks(cli: Cli, tmp_path: Path) -> None:
 
 def test_score_counts_equal_counts_from_the_fill(cli: Cli, filled: tuple, tmp_path: Path) -> None:
     path, rows, customs, _ = filled
-    result = cli("assess", "score", path, "--json", "--as-of", AS_OF.isoformat(), "-o", tmp_path / "r.xlsx",
-                 "--html", tmp_path / "r.html")
+    result = cli(
+        "assess",
+        "score",
+        path,
+        "--json",
+        "--as-of",
+        AS_OF.isoformat(),
+        "-o",
+        tmp_path / "r.xlsx",
+        "--html",
+        tmp_path / "r.html",
+    )
     assert result.exit_code == 0, result.stdout[-2000:]
     report = json.loads(result.stdout)
     for business in report["businesses"]:
@@ -97,8 +132,12 @@ def test_score_counts_equal_counts_from_the_fill(cli: Cli, filled: tuple, tmp_pa
 
 def test_report_files_show_summary_gaps_and_chart(cli: Cli, filled: tuple, tmp_path: Path) -> None:
     path = filled[0]
-    assert cli("assess", "score", path, "-o", tmp_path / "r.xlsx", "--html", tmp_path / "r.html",
-               "--as-of", "2026-11-26").exit_code == 0
+    assert (
+        cli(
+            "assess", "score", path, "-o", tmp_path / "r.xlsx", "--html", tmp_path / "r.html", "--as-of", "2026-11-26"
+        ).exit_code
+        == 0
+    )
     workbook = load_workbook(tmp_path / "r.xlsx")
     assert workbook.sheetnames[:3] == ["概要", "ギャップ一覧", "担当別"]
     summary = workbook["概要"]
@@ -109,7 +148,9 @@ def test_report_files_show_summary_gaps_and_chart(cli: Cli, filled: tuple, tmp_p
     assert "強制ギャップ（実装不可機能を使用中）" in kinds
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<svg" in html and "ギャップ一覧" in html and "SAMPLE" in html
-    assert "<script" not in html and "<link" not in html and "http" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert (
+        "<script" not in html and "<link" not in html and "http" not in html.replace("http://www.w3.org/2000/svg", "")
+    )
 
 
 def test_bad_inputs_become_findings_with_sheet_and_cell(cli: Cli, tmp_path: Path) -> None:
@@ -132,7 +173,9 @@ def test_bad_inputs_become_findings_with_sheet_and_cell(cli: Cli, tmp_path: Path
     workbook.save(path)
     result = cli("assess", "score", path, "--json", "--as-of", "2026-11-26")
     assert result.exit_code == 1
-    findings = {(f["code"], f["location"]["sheet"], f["location"]["cell"]) for f in json.loads(result.stdout)["findings"]}
+    findings = {
+        (f["code"], f["location"]["sheet"], f["location"]["cell"]) for f in json.loads(result.stdout)["findings"]
+    }
     s = "001 住民基本台帳"
     assert {
         ("ASSESS_VALUE_NOT_IN_LIST", s, "E4"),
@@ -153,9 +196,12 @@ def test_not_an_assessment_is_one_line_exit_2(cli: Cli, tmp_path: Path) -> None:
 
     path = write_sheet(tmp_path / "x.xlsx", [["a", "b"]])
     result = cli("assess", "score", path)
-    assert (result.exit_code, result.stderr) == (2, f"Error: {path}: not an assessment workbook: no sheet has the "
-                                                    "columns 機能ID, 現行利用 and 判定 — make one with 'fitgap assess "
-                                                    "template BUSINESS -o FILE.xlsx'\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {path}: not an assessment workbook: no sheet has the "
+        "columns 機能ID, 現行利用 and 判定 — make one with 'fitgap assess "
+        "template BUSINESS -o FILE.xlsx'\n",
+    )
     assert cli("assess", "score", path, "--as-of", "26/11/2026").exit_code == 2
 
 
@@ -170,8 +216,7 @@ def test_gate_fails_on_unresolved_forced_gaps(cli: Cli, tmp_path: Path) -> None:
     workbook.save(path)
     failed = cli("assess", "score", path, "--gate", "--json")
     assert failed.exit_code == 1
-    assert json.loads(failed.stdout)["gate"] == {"passed": False,
-                                                 "failures": ["1 unresolved forced gaps (allowed 0)"]}
+    assert json.loads(failed.stdout)["gate"] == {"passed": False, "failures": ["1 unresolved forced gaps (allowed 0)"]}
     assert cli("assess", "score", path, "--gate", "--max-forced-gaps", "1").exit_code == 0
     sheet.cell(row=prohibited, column=COL["status"], value="完了")
     workbook.save(path)
@@ -190,8 +235,9 @@ def test_history_trend_and_compare(cli: Cli, tmp_path: Path) -> None:
     for row in range(4, 27):
         sheet.cell(row=row, column=COL["status"], value="完了")
     workbook.save(path)
-    result = cli("assess", "score", path, "--history", history, "--as-of", "2026-11-01", "--json", "-o",
-                 tmp_path / "r.xlsx")
+    result = cli(
+        "assess", "score", path, "--history", history, "--as-of", "2026-11-01", "--json", "-o", tmp_path / "r.xlsx"
+    )
     report = json.loads(result.stdout)
     assert [p["as_of"] for p in report["trend"]] == ["2026-10-01", "2026-11-01"]
     assert report["trend"][1]["open_gaps"] < report["trend"][0]["open_gaps"]

@@ -33,11 +33,18 @@ def test_a_legacy_five_digit_code_is_completed() -> None:
     assert lookup("01345").code == "013455"
 
 
-@pytest.mark.parametrize(("code", "message"), [
-    ("013456", "013456 has a wrong check digit (expected 5) — did you mean 013455 森町（北海道）?"),
-    ("019992", "no local government has the code 019992 — nearest valid codes: 019640 Haboro"),
-    ("abc", "'abc' is not a 全国地方公共団体コード — give the 6-digit code with its check digit, e.g. 013455 for 森町 (北海道)"),
-], ids=["check-digit", "unknown", "not-a-code"])
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("013456", "013456 has a wrong check digit (expected 5) — did you mean 013455 森町（北海道）?"),
+        ("019992", "no local government has the code 019992 — nearest valid codes: 019640 Haboro"),
+        (
+            "abc",
+            "'abc' is not a 全国地方公共団体コード — give the 6-digit code with its check digit, e.g. 013455 for 森町 (北海道)",
+        ),
+    ],
+    ids=["check-digit", "unknown", "not-a-code"],
+)
 def test_wrong_codes_name_the_nearest_valid_ones(code: str, message: str) -> None:
     with pytest.raises(FitgapError) as info:
         lookup(code)
