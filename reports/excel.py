@@ -97,7 +97,11 @@ def _write_table(sheet: Any, table: Table, notes: list[str], facts: tuple[tuple[
                 cell.fill = PatternFill("solid", fgColor=ROW_FILLS[style])
     last = header + len(table.rows)
     for col, column in enumerate(table.columns, start=1):
-        widest = max([display_width(column.header)] + [display_width(row[col - 1]) for row in table.rows])
+        widest = max(
+            [display_width(column.header)]
+            + [display_width(row[col - 1]) for row in table.rows]
+            + [display_width(label) for label, _ in facts if col == 1]
+        )
         sheet.column_dimensions[get_column_letter(col)].width = column.width or min(widest + 2, _MAX_WIDTH)
         if table.rows and column.scale != "none":
             _colour(sheet, column, f"{get_column_letter(col)}{header + 1}:{get_column_letter(col)}{last}")
@@ -146,7 +150,7 @@ def _colour(sheet: Any, column: Column, cells: str) -> None:
 
 
 def _add_chart(sheet: Any, chart: Chart, row: int) -> None:
-    """A native bar chart; its data go in hidden columns far right of the sheet."""
+    """A native bar chart; its data go in columns far right of the sheet (hidden data would not be drawn)."""
     from openpyxl.chart import BarChart, Reference
 
     first_col = 40  # column AN: out of the way of the table
@@ -170,5 +174,3 @@ def _add_chart(sheet: Any, chart: Chart, row: int) -> None:
     bar.set_categories(Reference(sheet, min_col=first_col, min_row=row + 1, max_row=row + n))
     bar.width, bar.height = max(16, 2 + 1.2 * n), 8
     sheet.add_chart(bar, f"A{row}")
-    for col in range(first_col, first_col + len(chart.series) + 1):
-        sheet.column_dimensions[sheet.cell(row=1, column=col).column_letter].hidden = True

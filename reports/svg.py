@@ -51,11 +51,16 @@ def bar_chart(chart: Chart, width: int = 760, height: int = 300) -> str:
             f'<text x="{left + i * step + step / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
             f'class="tick">{escape(category)}</text>'
         )
-    legend_y = height - 18
-    x = left
+    # The legend wraps onto as many rows as it needs; the picture grows to hold them.
+    x, legend_y = left, top + plot_h + 34
     for s, series in enumerate(chart.series):
+        item = 24 + 7 * len(series.name) + 7 * sum(1 for ch in series.name if ord(ch) > 0x2E80)
+        if x + item > width and x > left:
+            x, legend_y = left, legend_y + 16
         parts.append(f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{PALETTE[s % len(PALETTE)]}"/>')
         parts.append(f'<text x="{x + 14}" y="{legend_y}" class="tick">{escape(series.name)}</text>')
-        x += 24 + 7 * len(series.name) + (7 * sum(1 for ch in series.name if ord(ch) > 0x2E80))
+        x += item
     parts.append("</svg>")
+    total_height = max(height, legend_y + 10)
+    parts[0] = parts[0].replace(f"0 0 {width} {height}", f"0 0 {width} {total_height}")
     return "".join(parts)

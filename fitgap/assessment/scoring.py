@@ -19,7 +19,8 @@ from pydantic import Field
 from fitgap.assessment.models import CustomRow, FilledAssessment, FunctionRow
 from fitgap.assessment.rules import check, is_open
 from fitgap.assessment.vocab import FIT_CLASSES, GAP_SEVERITY, NEEDS_ACTION, CurrentUse, Fate, GapClass
-from spec_catalog.base import FrozenModel
+from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.localgov import lookup
 from spec_catalog.findings import Finding, Severity
 from spec_catalog.models import Catalog
 from spec_catalog.vocab import FunctionClass, Source
@@ -280,6 +281,16 @@ def _links(assessment: FilledAssessment, catalog: Catalog) -> list[LinkCheck]:
     return checks
 
 
+def _municipality_label(code: str | None) -> str | None:
+    """「013455 森町（北海道）」 for the code the template recorded; the code as it is if the table lacks it."""
+    if not code:
+        return None
+    try:
+        return lookup(code).label
+    except FitgapError:
+        return code
+
+
 def evaluate_gate(total: BusinessScore, rules: GateRules) -> GateResult:
     failures = []
     if total.forced_gaps_unresolved > rules.max_forced_gaps_unresolved:
@@ -314,7 +325,7 @@ def score(
     return ScoreReport(
         file=assessment.file,
         as_of=as_of,
-        municipality=assessment.municipality,
+        municipality=_municipality_label(assessment.municipality),
         catalog=CatalogInfo(
             name=catalog.name,
             sample=any(catalog.business(b).source is Source.SAMPLE for b in assessment.businesses),
