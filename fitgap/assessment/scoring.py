@@ -20,8 +20,8 @@ from fitgap.assessment.models import CustomRow, FilledAssessment, FunctionRow
 from fitgap.assessment.rules import check, is_open
 from fitgap.assessment.vocab import FIT_CLASSES, GAP_SEVERITY, NEEDS_ACTION, CurrentUse, Fate, GapClass
 from spec_catalog.base import FitgapError, FrozenModel
-from spec_catalog.localgov import lookup
 from spec_catalog.findings import Finding, Severity
+from spec_catalog.localgov import lookup
 from spec_catalog.models import Catalog
 from spec_catalog.vocab import FunctionClass, Source
 
