@@ -322,3 +322,9 @@ class Catalog(FrozenModel):
 
     def links_of(self, business_id: str) -> tuple[BusinessLink, ...]:
         return tuple(link for link in self.links if business_id in (link.provider, link.consumer))
+
+
+def table_name(business_id: str, group: str) -> str:
+    """The DuckDB table of a group, shared by the converter (which writes it) and validation (which reads
+    it): ``031_住登外者宛名基本情報``. Always quote it in SQL."""
+    return f"{business_id}_{group}"

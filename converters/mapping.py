@@ -1,0 +1,291 @@
+"""The mapping file: where a legacy export comes from, which catalog group it fills, and how each item
+is made. Loaded through one function that reports every mistake with its line and a fix."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.files import Loc, describe_validation_error, read_yaml
+from spec_catalog.models import BusinessSpec, Catalog, DataGroup
+
+ENCODINGS = {"cp932", "utf-8", "utf-8-sig", "shift_jis", "euc_jp"}
+# Encodings with no Python codec: name them clearly rather than guess (domain.md §8).
+MAINFRAME = {"jef", "keis", "cp930", "cp939", "ibm930", "ibm939"}
+
+
+class CsvSource(FrozenModel):
+    format: Literal["csv"]
+    path: str
+    encoding: str = "cp932"
+    delimiter: str = ","
+    quote: str = '"'
+    header: bool = True
+    columns: tuple[str, ...] | None = None  # names of the columns when the file has no header
+
+    @field_validator("delimiter", "quote")
+    @classmethod
+    def _one_char(cls, value: str) -> str:
+        if len(value) != 1 or value in "\r\n":
+            raise ValueError("must be one character (not a line break)")
+        return value
+
+
+class FixedField(FrozenModel):
+    name: str
+    start: int = Field(ge=1, description="first byte, counted from 1")
+    length: int = Field(ge=1, description="bytes")
+
+
+class FixedSource(FrozenModel):
+    format: Literal["fixed"]
+    path: str
+    encoding: str = "cp932"
+    record_length: int | None = Field(default=None, ge=1, description="bytes, without the line terminator")
+    terminator: Literal["crlf", "lf", "none"] = "crlf"
+    fields: tuple[FixedField, ...]
+    trim: bool = True  # drop the padding spaces (half- and full-width) around each field
+
+    @model_validator(mode="after")
+    def _check_fields(self) -> FixedSource:
+        end = max(f.start + f.length - 1 for f in self.fields)
+        if self.record_length is not None and end > self.record_length:
+            raise ValueError(f"a field ends at byte {end}, past the record length {self.record_length}")
+        names = [f.name for f in self.fields]
+        if len(set(names)) != len(names):
+            raise ValueError("field names must be unique")
+        return self
+
+    @property
+    def length(self) -> int:
+        return self.record_length or max(f.start + f.length - 1 for f in self.fields)
+
+
+class ExcelSource(FrozenModel):
+    format: Literal["xlsx"]
+    path: str
+    sheet: str | None = None
+    header_row: int = Field(default=1, ge=1)
+
+
+Source = Annotated[CsvSource | FixedSource | ExcelSource, Field(discriminator="format")]
+
+
+class Target(FrozenModel):
+    business: str
+    group: str
+
+
+class CodeTable(FrozenModel):
+    values: dict[str, str] | None = None
+    path: str | None = None  # a CSV of legacy code,standard code (with a header row)
+    keep_unmapped: bool = False  # pass unknown codes through (the code-list check still applies)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CodeTable:
+        if (self.values is None) == (self.path is None):
+            raise ValueError("give either values or path")
+        return self
+
+
+Transform = str | dict[str, Any]
+
+
+class ItemMapping(FrozenModel):
+    source: str | tuple[str, ...] | None = Field(default=None, alias="from")
+    value: str | None = None  # a constant
+    transforms: tuple[Transform, ...] = ()
+    raw: bool = False  # skip the automatic normalisation for the item's type
+
+    model_config = FrozenModel.model_config | {"validate_by_name": True, "validate_by_alias": True}
+
+    @model_validator(mode="after")
+    def _one_origin(self) -> ItemMapping:
+        if (self.source is None) == (self.value is None):
+            raise ValueError("give either 'from' (source column or columns) or 'value' (a constant)")
+        return self
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        if self.source is None:
+            return ()
+        return (self.source,) if isinstance(self.source, str) else self.source
+
+
+class MappingFile(FrozenModel):
+    name: str | None = None
+    source: Source
+    target: Target
+    key: tuple[str, ...] | None = None  # items that identify a row; the group's primary key by default
+    items: dict[str, ItemMapping]
+    code_tables: dict[str, CodeTable] = {}
+    gaiji: str | None = None  # CSV: PUA code point (U+E001 or the character), standard character
+    allow_outside_paths: bool = False  # paths may leave the mapping's folder (absolute or ../)
+
+
+class Mapping:
+    """A loaded, checked mapping with everything resolved against the catalog and the file system."""
+
+    def __init__(
+        self, file: MappingFile, path: Path, spec: BusinessSpec, group: DataGroup, source_path: Path,
+        code_tables: dict[str, dict[str, str]], gaiji: dict[str, str], digest: str,
+    ) -> None:
+        self.file, self.path, self.spec, self.group = file, path, spec, group
+        self.source_path, self.code_tables, self.gaiji, self.digest = source_path, code_tables, gaiji, digest
+
+    @property
+    def name(self) -> str:
+        return self.file.name or self.path.stem
+
+    def source_columns(self) -> tuple[str, ...]:
+        source = self.file.source
+        if isinstance(source, FixedSource):
+            return tuple(f.name for f in source.fields)
+        if isinstance(source, CsvSource) and source.columns:
+            return source.columns
+        return ()
+
+
+def _where(path: Path, lines: dict[Loc, int], loc: Loc) -> str:
+    line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
+    return f"{path}:{line}" if line else str(path)
+
+
+def _suggest(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=1)
+    return f"did you mean '{close[0]}'?" if close else f"choose one of: {', '.join(choices[:12])}"
+
+
+def resolve_path(base: Path, text: str, allow_outside: bool, where: str, what: str) -> Path:
+    """A path of the mapping, relative to its folder; it may not leave that folder unless allowed."""
+    raw = Path(text)
+    path = raw if raw.is_absolute() else base / raw
+    if not allow_outside:
+        inside = base.resolve()
+        if raw.is_absolute() or not path.resolve().is_relative_to(inside):
+            raise FitgapError(
+                f"{what} '{text}' leaves the mapping's folder",
+                where=where,
+                hint="put the file beside the mapping, pass it with --source, or set allow_outside_paths: true",
+            )
+    return path
+
+
+def _read_code_table(path: Path, where: str) -> dict[str, str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except FileNotFoundError:
+        raise FitgapError(f"code table {path} not found", where=where, hint="check the path") from None
+    except UnicodeDecodeError:
+        raise FitgapError(f"code table {path} is not UTF-8", where=where, hint="save it as UTF-8 CSV") from None
+    return {r[0]: r[1] for r in rows[1:] if len(r) >= 2}
+
+
+def read_gaiji_table(path: Path, where: str) -> dict[str, str]:
+    """外字 table: each row a PUA character (or U+E001) and the standard character(s) it stands for."""
+    table = _read_code_table(path, where)
+    result = {}
+    for key, value in table.items():
+        char = chr(int(key[2:], 16)) if key.upper().startswith("U+") else key
+        if len(char) != 1 or not "\ue000" <= char <= "\uf8ff":
+            raise FitgapError(f"外字 table: {key!r} is not a Private Use Area character", where=where,
+                              hint="write the code point as U+E001 (U+E000–U+F8FF)")
+        result[char] = value
+    return result
+
+
+def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = None) -> Mapping:
+    """Load and check a mapping file; the first problem found is raised with its line and a fix."""
+    data, lines = read_yaml(path)
+    try:
+        file = MappingFile.model_validate(data)
+    except ValidationError as exc:
+        problems = describe_validation_error(exc, path, lines, MappingFile)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise FitgapError(problems[0] + more) from exc
+    base = path.parent
+    source = file.source
+    if source.encoding.lower() in MAINFRAME:
+        raise FitgapError(
+            f"encoding {source.encoding} (mainframe) has no codec here",
+            where=_where(path, lines, ("source", "encoding")),
+            hint="ask the vendor for a CP932 or UTF-8 re-export",
+        )
+    if source.encoding.lower() not in ENCODINGS:
+        raise FitgapError(f"unknown encoding {source.encoding!r}", where=_where(path, lines, ("source", "encoding")),
+                          hint=f"use one of {', '.join(sorted(ENCODINGS))}")
+    spec = catalog.business(file.target.business)
+    group = spec.group(file.target.group)
+    if group is None:
+        raise FitgapError(
+            f"{spec.business_id} {spec.name} has no group '{file.target.group}'",
+            where=_where(path, lines, ("target", "group")),
+            hint=_suggest(file.target.group, [g.name for g in spec.layouts]) if spec.layouts else "it has no layout",
+        )
+    known = [i.romanized for i in group.items]
+    for item in file.items:
+        if item not in known:
+            raise FitgapError(f"item '{item}' is not in group {group.name}", where=_where(path, lines, ("items", item)),
+                              hint=_suggest(item, known))
+    for key in file.key or ():
+        if key not in known:
+            raise FitgapError(f"key item '{key}' is not in group {group.name}", where=_where(path, lines, ("key",)),
+                              hint=_suggest(key, known))
+    if source_override is not None:
+        source_path = source_override
+    else:
+        source_path = resolve_path(base, source.path, file.allow_outside_paths,
+                                   _where(path, lines, ("source", "path")), "source path")
+    tables: dict[str, dict[str, str]] = {}
+    for name, table in file.code_tables.items():
+        where = _where(path, lines, ("code_tables", name))
+        if table.values is not None:
+            tables[name] = dict(table.values)
+        else:
+            assert table.path is not None
+            tables[name] = _read_code_table(resolve_path(base, table.path, file.allow_outside_paths, where,
+                                                         "code table"), where)
+    gaiji = {}
+    if file.gaiji:
+        where = _where(path, lines, ("gaiji",))
+        gaiji = read_gaiji_table(resolve_path(base, file.gaiji, file.allow_outside_paths, where, "外字 table"), where)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    mapping = Mapping(file, path, spec, group, source_path, tables, gaiji, digest)
+    _check_transforms(mapping, lines)
+    return mapping
+
+
+def _check_transforms(mapping: Mapping, lines: dict[Loc, int]) -> None:
+    from converters.plan import TRANSFORMS
+
+    columns = mapping.source_columns()
+    for item, spec in mapping.file.items.items():
+        for column in spec.columns:
+            if columns and column not in columns:
+                raise FitgapError(
+                    f"item '{item}' reads column '{column}', which the source does not have",
+                    where=_where(mapping.path, lines, ("items", item, "from")),
+                    hint=_suggest(column, list(columns)),
+                )
+        for index, transform in enumerate(spec.transforms):
+            name = transform if isinstance(transform, str) else next(iter(transform), "")
+            where = _where(mapping.path, lines, ("items", item, "transforms", index))
+            if isinstance(transform, dict) and len(transform) != 1:
+                raise FitgapError("a transform is one name, or one name with its options", where=where,
+                                  hint="write e.g. {pad_left: {length: 15, char: '0'}}")
+            if name not in TRANSFORMS:
+                raise FitgapError(f"unknown transform '{name}'", where=where, hint=_suggest(name, sorted(TRANSFORMS)))
+            if name == "code":
+                options = transform[name] if isinstance(transform, dict) else None
+                table = options.get("table") if isinstance(options, dict) else options
+                if table not in mapping.code_tables:
+                    raise FitgapError(f"code table '{table}' is not defined", where=where,
+                                      hint=_suggest(str(table), sorted(mapping.code_tables)) if mapping.code_tables
+                                      else "define it under code_tables")

@@ -1,0 +1,352 @@
+"""Reading legacy exports into a DuckDB staging table, losing nothing.
+
+Bytes are decoded in Python (CP932 is not a DuckDB encoding; domain.md §8), in large chunks and at C speed;
+only a chunk that fails is looked at line by line. DuckDB then parses the UTF-8 text. The staging table
+``stage`` has ``_line`` (the source line or record number) and ``c0 … cN`` (the source columns by position:
+user-supplied names never reach SQL). Rows that cannot be staged are returned as :class:`Rejected` with
+their line, byte offset and reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from converters.mapping import CsvSource, ExcelSource, FixedSource, Mapping
+from converters.reasons import Reason
+from spec_catalog.base import FitgapError, InputFileError
+
+CHUNK = 8 << 20  # bytes read at a time: memory stays flat whatever the file size
+_VARCHAR = "VARCHAR"
+SEP = "\x1f"  # unit separator between fixed-width fields in the staged text
+_LEAD = set(range(0x81, 0xA0)) | set(range(0xE0, 0xFD))  # CP932 lead bytes
+
+
+@dataclass
+class Rejected:
+    line: int
+    offset: int | None
+    reason: Reason
+    rule: str
+    value: str | None = None  # safe to store: bytes in hex or a count, never the row's text
+
+
+@dataclass
+class Staged:
+    columns: list[str]  # source column names, in order (c0, c1 … in the stage table)
+    rows_read: int  # records in the source (header excluded)
+    rejected: list[Rejected] = field(default_factory=list)
+    line_offsets: Any = None  # numpy array: byte offset of each line (index = line - 1), CSV only
+
+
+def _check_not_binary(head: bytes, path: Path) -> None:
+    if not head:
+        raise InputFileError("the file is empty", where=path, hint="check the export; there is nothing to convert")
+    if head.count(0) > max(8, len(head) // 100):
+        raise InputFileError("this is a binary file, not a text export", where=path,
+                             hint="give the CSV or fixed-width export itself (not a zip, Excel or database file)")
+
+
+def _decode_lines(chunk: bytes, first_line: int, start: int, encoding: str, rejected: list[Rejected]) -> str:
+    """Decode a chunk line by line, replacing bad lines (so line numbers stay 1:1) and recording them."""
+    out = []
+    offset = start
+    for number, line in enumerate(chunk.split(b"\n"), start=first_line):
+        if b"\x00" in line:
+            rejected.append(Rejected(number, offset + line.index(b"\x00"), Reason.NUL_BYTE, "NUL byte in the record"))
+            line = line.replace(b"\x00", b"")
+        try:
+            out.append(line.decode(encoding))
+        except UnicodeDecodeError as exc:
+            bad = line[exc.start : exc.start + 2].hex(" ").upper()
+            rejected.append(Rejected(number, offset + exc.start, Reason.ENCODING_INVALID,
+                                     f"not {encoding} at byte {offset + exc.start}", bad))
+            out.append(line.decode(encoding, errors="replace"))
+        offset += len(line) + 1
+    return "\n".join(out)
+
+
+def _python_encoding(encoding: str) -> str:
+    return codecs.lookup(encoding).name
+
+
+def stage_csv(con: Any, mapping: Mapping, workdir: Path) -> Staged:
+    source = mapping.file.source
+    assert isinstance(source, CsvSource)
+    path = mapping.source_path
+    encoding = _python_encoding(source.encoding)
+    rejected: list[Rejected] = []
+    utf8 = workdir / "source.utf8.csv"
+    starts: list[Any] = []
+    line, offset = 1, 0
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise InputFileError("source file not found", where=path, hint="check the path or pass --source") from None
+    with handle, utf8.open("w", encoding="utf-8", newline="") as out:
+        carry = b""
+        first = True
+        while True:
+            block = handle.read(CHUNK)
+            if first:
+                _check_not_binary(block[: 1 << 16], path)
+                if encoding == "utf-8" and block.startswith(codecs.BOM_UTF8):
+                    block, offset = block[3:], 3
+                if encoding == "cp932" and _looks_utf8(block):
+                    raise InputFileError("the file is UTF-8 but the mapping says cp932", where=path,
+                                         hint="set 'encoding: utf-8' (or utf-8-sig) in the mapping's source")
+                first = False
+            data = carry + block
+            if not block:
+                if not data:
+                    break
+                cut = len(data)
+            else:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    carry = data
+                    continue
+            chunk, carry = data[:cut], data[cut:]
+            body = chunk[:-1] if chunk.endswith(b"\n") else chunk
+            newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
+            starts.append(offset + np.concatenate(([0], newlines + 1)))
+            try:
+                if b"\x00" in body:
+                    raise UnicodeDecodeError(encoding, b"", 0, 1, "NUL")
+                text = body.decode(encoding)
+            except UnicodeDecodeError:
+                text = _decode_lines(body, line, offset, encoding, rejected)
+            out.write(text)
+            out.write("\n")
+            line += body.count(b"\n") + 1
+            offset += len(chunk)
+            if not block:
+                break
+    total_lines = line - 1
+    offsets = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+    columns = _csv_columns(utf8, source, path)
+    first_data = 2 if source.header else 1
+    names = [f"c{i}" for i in range(len(columns))]
+    options = (
+        f"header={'true' if source.header else 'false'}, all_varchar=true, auto_detect=false, "
+        f"delim={_lit(source.delimiter)}, quote={_lit(source.quote)}, escape={_lit(source.quote)}, "
+        f"columns={{{', '.join(f'{_lit(n)}: {_lit(_VARCHAR)}' for n in names)}}}, "
+        "store_rejects=true, ignore_errors=true, strict_mode=true, null_padding=false, "
+        "max_line_size=10000000"
+    )
+    con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_lit(str(utf8))}, {options})")
+    for reject_line, error_type, byte in con.execute(
+        "SELECT line, error_type, byte_position FROM reject_errors ORDER BY line"
+    ).fetchall():
+        reason = Reason.COLUMN_COUNT if "COLUMNS" in str(error_type) else Reason.CSV_MALFORMED
+        rule = f"{str(error_type).lower()} (expected {len(names)} columns)"
+        rejected.append(Rejected(int(reject_line), _offset_of(offsets, int(reject_line)), reason, rule))
+    staged_rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+    rejected_lines = {r.line for r in rejected if r.reason in (Reason.COLUMN_COUNT, Reason.CSV_MALFORMED)}
+    data_lines = total_lines - first_data + 1
+    if staged_rows + len(rejected_lines) != data_lines:
+        raise InputFileError(
+            f"the file has {data_lines} data lines but {staged_rows + len(rejected_lines)} records: a quoted field "
+            "spans lines",
+            where=path,
+            hint="re-export without line breaks inside fields (records must be one line each)",
+        )
+    con.execute(
+        f"""CREATE TEMP TABLE lines AS
+            SELECT row_number() OVER (ORDER BY l) - 1 AS k, l
+            FROM range({first_data}, {total_lines + 1}) t(l)
+            WHERE l NOT IN (SELECT line FROM reject_errors)"""
+    )
+    con.execute("CREATE TEMP TABLE stage AS SELECT lines.l AS _line, raw.* FROM raw JOIN lines ON raw.rowid = lines.k")
+    con.execute("DROP TABLE raw")
+    return Staged(columns=columns, rows_read=max(data_lines, 0), rejected=rejected, line_offsets=offsets)
+
+
+def _looks_utf8(block: bytes) -> bool:
+    sample = block[: 1 << 16]
+    if sample.startswith(codecs.BOM_UTF8):
+        return True
+    if all(b < 0x80 for b in sample[:4096]) and max(sample, default=0) < 0x80:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(sample) - 3  # cut in the middle of the last character
+    return True
+
+
+def _offset_of(offsets: Any, line: int) -> int | None:
+    return int(offsets[line - 1]) if 0 < line <= len(offsets) else None
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _csv_columns(utf8: Path, source: CsvSource, path: Path) -> list[str]:
+    with utf8.open(encoding="utf-8", newline="") as handle:
+        first = handle.readline()
+    if not first.strip() and source.header:
+        raise InputFileError("the header line is empty", where=path, hint="set 'header: false' and name the columns")
+    row = next(csv.reader(io.StringIO(first), delimiter=source.delimiter, quotechar=source.quote), [])
+    if source.columns:
+        if len(source.columns) != len(row):
+            raise InputFileError(
+                f"the mapping names {len(source.columns)} columns but line 1 has {len(row)}", where=path,
+                hint="list one name per column under source.columns",
+            )
+        return list(source.columns)
+    if source.header:
+        return [name.strip() for name in row]
+    return [f"column{i + 1}" for i in range(len(row))]
+
+
+def stage_fixed(con: Any, mapping: Mapping, workdir: Path) -> Staged:
+    source = mapping.file.source
+    assert isinstance(source, FixedSource)
+    path = mapping.source_path
+    encoding = _python_encoding(source.encoding)
+    terminator = {"crlf": b"\r\n", "lf": b"\n", "none": b""}[source.terminator]
+    length = source.length
+    size_of = length + len(terminator)
+    try:
+        total = path.stat().st_size
+    except FileNotFoundError:
+        raise InputFileError("source file not found", where=path, hint="check the path or pass --source") from None
+    rejected: list[Rejected] = []
+    records = total // size_of
+    rest = total - records * size_of
+    if rest == length and terminator:  # the last record lacks its line terminator: still whole
+        records, rest = records + 1, 0
+    utf8 = workdir / "source.utf8.txt"
+    per_chunk = max(1, CHUNK // size_of)
+    with path.open("rb") as handle, utf8.open("w", encoding="utf-8", newline="") as out:
+        _check_not_binary(handle.read(1 << 16), path)
+        handle.seek(0)
+        for first in range(0, records, per_chunk):
+            count = min(per_chunk, records - first)
+            data = handle.read(count * size_of)
+            if len(data) < count * size_of:  # only the last record may lack its terminator
+                data += terminator
+            block = np.frombuffer(data, dtype=np.uint8).reshape(count, size_of)
+            if terminator and not (block[:, length:] == np.frombuffer(terminator, dtype=np.uint8)).all():
+                bad = int(np.flatnonzero(~(block[:, length:] == np.frombuffer(terminator, np.uint8)).all(axis=1))[0])
+                raise InputFileError(
+                    f"record {first + bad + 1} does not end with {source.terminator.upper()} at byte "
+                    f"{(first + bad) * size_of + length}",
+                    where=path,
+                    hint="check record_length and terminator in the mapping against the file's layout",
+                )
+            out.write(_fixed_chunk(block[:, :length].copy(), first, size_of, source, encoding, rejected))
+        if rest:
+            line = records + 1
+            rejected.append(Rejected(line, records * size_of, Reason.TRUNCATED_RECORD,
+                                     f"last record has {rest} of {size_of} bytes"))
+    names = ["_line"] + [f"c{i}" for i in range(len(source.fields))]
+    types = ", ".join(f"{_lit(n)}: {_lit('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
+    con.execute(
+        f"CREATE TEMP TABLE stage AS SELECT * FROM read_csv({_lit(str(utf8))}, header=false, auto_detect=false, "
+        f"delim={_lit(SEP)}, quote='', escape='', columns={{{types}}}, new_line='\\n', strict_mode=false)"
+    )
+    return Staged(columns=[f.name for f in source.fields], rows_read=records + (1 if rest else 0), rejected=rejected)
+
+
+def _line_digits(first: int, count: int) -> Any:
+    numbers = np.arange(first + 1, first + count + 1, dtype=np.int64)
+    powers = 10 ** np.arange(11, -1, -1, dtype=np.int64)
+    return ((numbers[:, None] // powers) % 10 + 48).astype(np.uint8)  # 12 ASCII digits per record
+
+
+def _fixed_chunk(
+    block: Any, first: int, size_of: int, source: FixedSource, encoding: str, rejected: list[Rejected]
+) -> str:
+    """One chunk of records as ``line<US>field<US>field…\\n`` text, decoded per field boundary."""
+    nul = np.flatnonzero((block == 0).any(axis=1))
+    for i in nul:
+        line = first + int(i) + 1
+        at = int(np.flatnonzero(block[i] == 0)[0])
+        rejected.append(Rejected(line, (line - 1) * size_of + at, Reason.NUL_BYTE, "NUL byte in the record"))
+        block[i] = 0x20
+    count = block.shape[0]
+    separator = np.full((count, 1), 0x1F, dtype=np.uint8)
+    parts = [_line_digits(first, count)]
+    for f in source.fields:
+        parts += [separator, block[:, f.start - 1 : f.start - 1 + f.length]]
+    parts.append(np.full((count, 1), 0x0A, dtype=np.uint8))
+    try:
+        return np.concatenate(parts, axis=1).tobytes().decode(encoding)
+    except UnicodeDecodeError:
+        pass
+    # Some record does not decode: find which, and why, then blank it so the rest still converts.
+    for i in range(count):
+        line = first + i + 1
+        for f in source.fields:
+            raw = bytes(block[i, f.start - 1 : f.start - 1 + f.length])
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                split = exc.start == len(raw) - 1 and raw[-1] in _LEAD
+                rejected.append(Rejected(
+                    line, (line - 1) * size_of + f.start - 1 + exc.start, Reason.FIELD_SPLITS_DOUBLE_BYTE if split else Reason.ENCODING_INVALID,
+                    f"field {f.name} (bytes {f.start}–{f.start + f.length - 1})"
+                    + (": its last byte starts a double-byte character" if split else f": not {encoding}"),
+                    raw[exc.start : exc.start + 2].hex(" ").upper(),
+                ))
+                block[i] = 0x20
+                break
+    parts = [_line_digits(first, count)]
+    for f in source.fields:
+        parts += [separator, block[:, f.start - 1 : f.start - 1 + f.length]]
+    parts.append(np.full((count, 1), 0x0A, dtype=np.uint8))
+    return np.concatenate(parts, axis=1).tobytes().decode(encoding)
+
+
+def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:
+    from spec_catalog.importers.workbook import cell_text, open_workbook
+
+    source = mapping.file.source
+    assert isinstance(source, ExcelSource)
+    workbook = open_workbook(mapping.source_path)
+    if source.sheet is not None and source.sheet not in workbook.sheetnames:
+        raise InputFileError(f"no sheet '{source.sheet}' (sheets: {', '.join(workbook.sheetnames)})",
+                             where=mapping.source_path, hint="name the sheet under source.sheet")
+    sheet = workbook[source.sheet] if source.sheet else workbook.worksheets[0]
+    rows = list(sheet.iter_rows(min_row=source.header_row, values_only=True))
+    if not rows:
+        raise InputFileError(f"sheet '{sheet.title}' is empty", where=mapping.source_path)
+    columns = [cell_text(v) for v in rows[0]]
+    utf8 = workdir / "source.utf8.csv"
+    count = 0
+    with utf8.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        for number, row in enumerate(rows[1:], start=source.header_row + 1):
+            values = [cell_text(v) for v in row]
+            if not any(values):
+                continue
+            count += 1
+            writer.writerow([number, *values[: len(columns)], *[""] * (len(columns) - len(values))])
+    names = ["_line"] + [f"c{i}" for i in range(len(columns))]
+    types = ", ".join(f"{_lit(n)}: {_lit('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
+    con.execute(
+        f"CREATE TEMP TABLE stage AS SELECT * FROM read_csv({_lit(str(utf8))}, header=false, auto_detect=false, "
+        f"delim=',', quote='\"', escape='\"', columns={{{types}}})"
+    )
+    return Staged(columns=columns, rows_read=count)
+
+
+def stage(con: Any, mapping: Mapping, workdir: Path) -> Staged:
+    """Stage the mapping's source; raises a one-line error for a file that cannot be read at all."""
+    if not mapping.source_path.exists():
+        raise FitgapError("source file not found", where=mapping.source_path, hint="check the path or pass --source")
+    source = mapping.file.source
+    if isinstance(source, CsvSource):
+        return stage_csv(con, mapping, workdir)
+    if isinstance(source, FixedSource):
+        return stage_fixed(con, mapping, workdir)
+    return stage_excel(con, mapping, workdir)

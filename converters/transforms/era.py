@@ -1,0 +1,154 @@
+"""和暦 (Japanese-era dates) in the forms legacy exports use (domain.md §7), to ISO dates.
+
+Forms read: packed numeric GYYMMDD (1-digit era code) and GGYYMMDD (2-digit, 中間標準レイアウト); a letter
+(M/T/S/H/R) with YYMMDD or YY.MM.DD; the era name in kanji (平成31年4月30日, 令和元年5月1日); 西暦 (1985-04-01,
+1985/4/1, 19850401, 1985年4月1日); full-width digits in all of them. 不詳 texts (令和○年頃, 年月日不詳, 推定…) and
+non-calendar days (2月30日) are never guessed: they come back with a reason and the original text, so the engine
+can keep the text in the 不詳表記 item or quarantine the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from converters.reasons import Reason
+from converters.transforms.result import Converted, rejected
+
+_ERAS_FILE = Path(__file__).resolve().parents[1] / "data" / "eras.yaml"
+OPEN_ENDS = {"0000-01-01", "9999-12-31"}  # the standard's 不明 start / 無期限 end
+_UNKNOWN_MARKS = ("不詳", "不明", "頃", "ころ", "推定", "○", "〇", "◯", "？", "?", "＊", "*", "××", "XX")
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    letter: str
+    code: str
+    start: dt.date
+    last: dt.date | None
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day and (self.last is None or day <= self.last)
+
+
+@cache
+def eras(path: Path = _ERAS_FILE) -> tuple[Era, ...]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(
+        Era(name=e["name"], letter=e["letter"], code=str(e["code"]), start=e["start"], last=e["last"])
+        for e in data["eras"]
+    )
+
+
+def _by(key: str) -> dict[str, Era]:
+    table: dict[str, Era] = {}
+    for era in eras():
+        table[getattr(era, key)] = era
+    return table
+
+
+def _normalize(text: str) -> str:
+    # Full-width digits and letters to ASCII, spaces out; 元年 is year 1.
+    folded = unicodedata.normalize("NFKC", text).strip().replace(" ", "").upper()
+    return folded.replace("元年", "1年")
+
+
+def _western(year: int, month: int, day: int, text: str) -> Converted:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return rejected(Reason.ERA_DATE_INVALID, f"{text}: month {month} or day {day} out of range")
+    try:
+        return Converted(dt.date(year, month, day).isoformat())
+    except ValueError:
+        return Converted(None, Reason.ERA_DATE_NOT_CALENDAR, f"{text}: not a calendar day", extra=text)
+
+
+def _era_date(era: Era | None, year: int, month: int, day: int, text: str) -> Converted:
+    if era is None:
+        return rejected(Reason.ERA_DATE_INVALID, f"{text}: unknown era")
+    if year < 1:
+        return rejected(Reason.ERA_DATE_INVALID, f"{text}: {era.name} has no year {year}")
+    converted = _western(era.start.year + year - 1, month, day, text)
+    if converted.value is None:
+        return converted
+    day_ = dt.date.fromisoformat(converted.value)
+    if not era.contains(day_):
+        end = era.last.isoformat() if era.last else "today"
+        return rejected(
+            Reason.ERA_DATE_INVALID, f"{text}: {converted.value} is outside {era.name} ({era.start} – {end})"
+        )
+    return converted
+
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_KANJI_WESTERN = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日")
+_LETTER = re.compile(r"^([A-Z])\.?(\d{1,2})[-/.](\d{1,2})[-/.](\d{1,2})$|^([A-Z])(\d{2})(\d{2})(\d{2})$")
+_KANJI = re.compile(r"^(\D{1,2}?)(\d{1,2})年(\d{1,2})月(\d{1,2})日")
+_PACKED = re.compile(r"^\d{7,8}$")
+
+
+def parse_era_date(text: str | None) -> Converted:
+    """An ISO date (``value``), an empty value, or a reason; 不詳 and non-calendar texts keep ``extra``."""
+    if text is None or not text.strip():
+        return Converted(None)
+    original = text.strip()
+    s = _normalize(original)
+    if s in OPEN_ENDS:
+        return Converted(s)
+    if set(s) <= {"0"}:
+        return Converted(None)  # 0000000 / 00000000: the legacy way of saying "no date"
+    if any(mark in s for mark in _UNKNOWN_MARKS):
+        return Converted(None, Reason.DATE_UNKNOWN, f"{original}: 不詳", extra=original)
+    if m := _ISO.match(s):
+        return _western(int(m[1]), int(m[2]), int(m[3]), original)
+    if m := _KANJI_WESTERN.match(s):
+        return _western(int(m[1]), int(m[2]), int(m[3]), original)
+    if m := _LETTER.match(s):
+        letter, yy, mm, dd = (m[1], m[2], m[3], m[4]) if m[1] else (m[5], m[6], m[7], m[8])
+        return _era_date(_by("letter").get(letter), int(yy), int(mm), int(dd), original)
+    if m := _KANJI.match(s):
+        name = m[1]
+        era = _by("name").get(name) or next((e for e in eras() if e.name[0] == name), None)
+        return _era_date(era, int(m[2]), int(m[3]), int(m[4]), original)
+    if _PACKED.match(s):
+        if len(s) == 8 and s[:2] in {e.code.zfill(2) for e in eras()}:
+            return _era_date(_by("code").get(s[1]), int(s[2:4]), int(s[4:6]), int(s[6:8]), original)
+        if len(s) == 8:
+            return _western(int(s[:4]), int(s[4:6]), int(s[6:8]), original)
+        return _era_date(_by("code").get(s[0]), int(s[1:3]), int(s[3:5]), int(s[5:7]), original)
+    return rejected(Reason.ERA_DATE_INVALID, f"{original}: not a date in any known form")
+
+
+def era_of(day: dt.date) -> Era:
+    """The era a day is counted in (on a day two eras share, the later one)."""
+    return next(e for e in reversed(eras()) if e.contains(day))
+
+
+def format_era(day: dt.date, form: str, era: Era | None = None) -> str:
+    """``day`` written in a legacy form (for the sample generator and the round-trip tests).
+
+    Forms: ``packed`` GYYMMDD, ``packed2`` GGYYMMDD, ``letter`` R050401, ``dotted`` H31.04.30, ``kanji``
+    平成31年4月30日 (元年 for year 1), ``kanji_fullwidth`` the same in full-width digits.
+    """
+    era = era or era_of(day)
+    year = day.year - era.start.year + 1
+    if form == "packed":
+        return f"{era.code}{year:02d}{day.month:02d}{day.day:02d}"
+    if form == "packed2":
+        return f"{era.code.zfill(2)}{year:02d}{day.month:02d}{day.day:02d}"
+    if form == "letter":
+        return f"{era.letter}{year:02d}{day.month:02d}{day.day:02d}"
+    if form == "dotted":
+        return f"{era.letter}{year:02d}.{day.month:02d}.{day.day:02d}"
+    if form in ("kanji", "kanji_fullwidth"):
+        text = f"{era.name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+        if form == "kanji_fullwidth":
+            text = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        return text
+    raise ValueError(f"unknown form {form!r}")
