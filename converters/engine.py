@@ -7,14 +7,15 @@ never a mix (one transaction); every source row is loaded or quarantined with a 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import tempfile
-from dataclasses import replace
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -75,16 +76,17 @@ class _Builder:
     def run(self, plan: ItemPlan) -> str:
         expr = plan.initial
         for step in plan.steps:
-            if isinstance(step, SqlStep):
-                expr = step.build(expr)
-            else:
-                expr = self._value(plan, step, expr)
+            expr = step.build(expr) if isinstance(step, SqlStep) else self._value(plan, step, expr)
         return f"nullif({expr}, '')"
 
     def _value(self, plan: ItemPlan, step: ValueStep, expr: str) -> str:
         where = f"regexp_matches({expr}, {lit(step.prefilter)})" if step.prefilter else f"{expr} IS NOT NULL"
-        keys = [row[0] for row in self.con.execute(
-            f"SELECT DISTINCT {expr} FROM stage s {' '.join(self.joins)} WHERE {where}").fetchall()]
+        keys = [
+            row[0]
+            for row in self.con.execute(
+                f"SELECT DISTINCT {expr} FROM stage s {' '.join(self.joins)} WHERE {where}"
+            ).fetchall()
+        ]
         if not keys:
             return expr
         results = [step.apply(k) for k in keys]
@@ -95,8 +97,13 @@ class _Builder:
         self.con.execute(
             f"CREATE TEMP TABLE {alias} AS SELECT unnest($k) AS k, unnest($v) AS v, unnest($r) AS reason, "
             "unnest($d) AS detail, unnest($x) AS extra",
-            {"k": keys, "v": [r.value for r in results], "r": [r.reason for r in results],
-             "d": [r.detail for r in results], "x": [r.extra for r in results]},
+            {
+                "k": keys,
+                "v": [r.value for r in results],
+                "r": [r.reason for r in results],
+                "d": [r.detail for r in results],
+                "x": [r.extra for r in results],
+            },
         )
         self.joins.append(f"LEFT JOIN {alias} ON {alias}.k = ({expr})")
         tolerated = step.tolerated if step.extra_target else frozenset()
@@ -120,7 +127,7 @@ def _prepare(con: Any, mapping: Mapping, staged: Staged, plans: list[ItemPlan]) 
         value = f"coalesce({final}, {', '.join(extras)})" if extras else final
         columns += [f"{value} AS v{i}", f"{plan.initial} AS src{i}"]
     checks: list[str] = []
-    for j, (item, alias, name, tolerated) in enumerate(builder.map_checks):
+    for j, (item, alias, _, tolerated) in enumerate(builder.map_checks):
         skip = f" AND {alias}.reason NOT IN ({', '.join(lit(t) for t in tolerated)})" if tolerated else ""
         columns.append(f"CASE WHEN {alias}.reason IS NOT NULL{skip} THEN {alias}.reason END AS me{j}")
         columns.append(f"{alias}.detail AS mr{j}")
@@ -193,8 +200,17 @@ def run_conversion(
                 f"INSERT INTO {RUNS} (run_id, mapping, mapping_path, mapping_sha256, source_path, source_sha256, "
                 "source_bytes, target_table, status, started, tool_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 "'running', now(), ?)",
-                [run_id, mapping.name, str(mapping.path), mapping.digest, str(mapping.source_path),
-                 file_sha256(mapping.source_path), mapping.source_path.stat().st_size, target, TOOL_VERSION],
+                [
+                    run_id,
+                    mapping.name,
+                    str(mapping.path),
+                    mapping.digest,
+                    str(mapping.source_path),
+                    file_sha256(mapping.source_path),
+                    mapping.source_path.stat().st_size,
+                    target,
+                    TOOL_VERSION,
+                ],
             )
         with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir:
             say("reading")
@@ -203,15 +219,19 @@ def run_conversion(
             rejected = staged.rejected
             rows_read = staged.rows_read
             if limit is not None:
-                con.execute(f"DELETE FROM stage WHERE _line NOT IN (SELECT _line FROM stage ORDER BY _line LIMIT {int(limit)})")
+                con.execute(
+                    f"DELETE FROM stage WHERE _line NOT IN (SELECT _line FROM stage ORDER BY _line LIMIT {int(limit)})"
+                )
                 kept = {row[0] for row in con.execute("SELECT _line FROM stage").fetchall()}
                 last = max(kept, default=0)
                 rejected = [r for r in rejected if r.line <= last]
                 rows_read = len(kept | {r.line for r in rejected})
             say("transforming")
             columns = staged.columns
-            plans = [plan_item(mapping, item, mapping.file.items.get(item.romanized), columns)
-                     for item in mapping.group.items]
+            plans = [
+                plan_item(mapping, item, mapping.file.items.get(item.romanized), columns)
+                for item in mapping.group.items
+            ]
             map_items, sql_checks = _prepare(con, mapping, staged, plans)
             timings["transform"] = round(time.perf_counter() - clock - timings["read"], 3)
             failures = _failures(con, plans, map_items, sql_checks)
@@ -233,15 +253,20 @@ def run_conversion(
                 if duplicates:
                     con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": [d[0] for d in duplicates]})
             sensitivity = {p.item.romanized: p.item.sensitivity for p in plans}
-            quarantine = _quarantine_rows(mapping, staged, run_id, source_file, rejected, failures, duplicates,
-                                          keys, sensitivity, unmask)
-            loaded = con.execute("SELECT count(*) FROM conv WHERE _line NOT IN (SELECT _line FROM excluded)").fetchone()[0]
+            quarantine = _quarantine_rows(
+                mapping, staged, run_id, source_file, rejected, failures, duplicates, keys, sensitivity, unmask
+            )
+            loaded = con.execute(
+                "SELECT count(*) FROM conv WHERE _line NOT IN (SELECT _line FROM excluded)"
+            ).fetchone()[0]
             quarantined = len({q[3] for q in quarantine})
             reconciled = rows_read == loaded + quarantined
             by_reason = dict(sorted(Counter(q[6] for q in quarantine).items()))
             unmapped_counts = Counter((q[5], q[8]) for q in quarantine if q[6] == Reason.CODE_UNMAPPED)
-            unmapped = tuple(Unmapped(item=i, value=v, count=n) for (i, v), n in sorted(unmapped_counts.items(),
-                                                                                      key=lambda x: (x[0][0], -x[1])))
+            unmapped = tuple(
+                Unmapped(item=i, value=v, count=n)
+                for (i, v), n in sorted(unmapped_counts.items(), key=lambda x: (x[0][0], -x[1]))
+            )
             kept_text = _dates_kept(con, plans)
             preview: tuple[dict[str, str | None], ...] = ()
             if dry_run:
@@ -249,15 +274,35 @@ def run_conversion(
                 status = "dry-run"
             else:
                 say("publishing")
-                status = _publish(con, mapping, target, run_id, source_file, plans, quarantine, reconciled,
-                                  (rows_read, loaded, quarantined), timings, unmapped)
+                status = _publish(
+                    con,
+                    mapping,
+                    target,
+                    run_id,
+                    source_file,
+                    plans,
+                    quarantine,
+                    reconciled,
+                    (rows_read, loaded, quarantined),
+                    timings,
+                    unmapped,
+                )
             timings["total"] = round(time.perf_counter() - clock, 3)
             if not dry_run:
                 con.execute(f"UPDATE {RUNS} SET timings = ? WHERE run_id = ?", [json.dumps(timings), run_id])
             return RunResult(
-                run_id=run_id, mapping=mapping.name, target_table=target, status=status, rows_read=rows_read,
-                rows_loaded=loaded, rows_quarantined=quarantined, reconciled=reconciled,
-                quarantine_by_reason=by_reason, unmapped=unmapped, dates_kept_as_text=kept_text, timings=timings,
+                run_id=run_id,
+                mapping=mapping.name,
+                target_table=target,
+                status=status,
+                rows_read=rows_read,
+                rows_loaded=loaded,
+                rows_quarantined=quarantined,
+                reconciled=reconciled,
+                quarantine_by_reason=by_reason,
+                unmapped=unmapped,
+                dates_kept_as_text=kept_text,
+                timings=timings,
                 preview=preview,
             )
     except FitgapError as exc:
@@ -269,11 +314,11 @@ def run_conversion(
 
 
 def _fail(con: Any, run_id: str, message: str) -> None:
-    try:
-        con.execute(f"UPDATE {RUNS} SET status = 'failed', finished = now(), message = ? WHERE run_id = ?",
-                    [message, run_id])
-    except Exception:  # the connection may be what failed; the run stays 'running', which says the same
-        pass
+    # The connection may be what failed; the run then stays 'running', which says the same.
+    with contextlib.suppress(Exception):
+        con.execute(
+            f"UPDATE {RUNS} SET status = 'failed', finished = now(), message = ? WHERE run_id = ?", [message, run_id]
+        )
 
 
 def _dates_kept(con: Any, plans: list[ItemPlan]) -> int:
@@ -290,22 +335,51 @@ def _dates_kept(con: Any, plans: list[ItemPlan]) -> int:
 
 
 def _quarantine_rows(
-    mapping: Mapping, staged: Staged, run_id: str, source_file: str, rejected: list[Rejected],
-    failures: list[tuple[Any, ...]], duplicates: list[tuple[Any, ...]], keys: list[str],
-    sensitivity: dict[str, Sensitivity], unmask: bool,
+    mapping: Mapping,
+    staged: Staged,
+    run_id: str,
+    source_file: str,
+    rejected: list[Rejected],
+    failures: list[tuple[Any, ...]],
+    duplicates: list[tuple[Any, ...]],
+    keys: list[str],
+    sensitivity: dict[str, Sensitivity],
+    unmask: bool,
 ) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for r in rejected:
         rows.append((run_id, mapping.name, source_file, r.line, r.offset, None, r.reason.value, r.rule, r.value))
     for line, item, reason, rule, value in failures:
-        rows.append((run_id, mapping.name, source_file, line, _offset(mapping, staged, line), item, reason, rule,
-                     mask(value, sensitivity.get(item, Sensitivity.NONE), unmask=unmask)))
-    level = max((sensitivity.get(k, Sensitivity.NONE) for k in keys), key=list(Sensitivity).index,
-                default=Sensitivity.NONE)
+        rows.append(
+            (
+                run_id,
+                mapping.name,
+                source_file,
+                line,
+                _offset(mapping, staged, line),
+                item,
+                reason,
+                rule,
+                mask(value, sensitivity.get(item, Sensitivity.NONE), unmask=unmask),
+            )
+        )
+    level = max(
+        (sensitivity.get(k, Sensitivity.NONE) for k in keys), key=list(Sensitivity).index, default=Sensitivity.NONE
+    )
     for line, key in duplicates:
-        rows.append((run_id, mapping.name, source_file, line, _offset(mapping, staged, line), "+".join(keys),
-                     Reason.KEY_DUPLICATE.value, f"primary key {'+'.join(keys)} repeated", mask(key, level,
-                                                                                               unmask=unmask)))
+        rows.append(
+            (
+                run_id,
+                mapping.name,
+                source_file,
+                line,
+                _offset(mapping, staged, line),
+                "+".join(keys),
+                Reason.KEY_DUPLICATE.value,
+                f"primary key {'+'.join(keys)} repeated",
+                mask(key, level, unmask=unmask),
+            )
+        )
     return rows
 
 
@@ -315,17 +389,24 @@ def _preview(con: Any, plans: list[ItemPlan], unmask: bool) -> tuple[dict[str, s
         f"SELECT _line, {', '.join(f'v{i}' for i in range(len(plans)))} FROM conv ORDER BY _line LIMIT 20"
     ).fetchall()
     return tuple(
-        {"_line": str(row[0]), **{n: mask(v, p.item.sensitivity, unmask=unmask) for n, v, p in
-                                   zip(names, row[1:], plans, strict=True)}}
+        {
+            "_line": str(row[0]),
+            **{n: mask(v, p.item.sensitivity, unmask=unmask) for n, v, p in zip(names, row[1:], plans, strict=True)},
+        }
         for row in rows
     )
 
 
 def _ensure_target(con: Any, mapping: Mapping, target: str) -> None:
     wanted = [i.romanized for i in mapping.group.items] + list(LINEAGE)
-    existing = [row[0] for row in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' ORDER BY column_index",
-        [target]).fetchall()]
+    existing = [
+        row[0]
+        for row in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' "
+            "ORDER BY column_index",
+            [target],
+        ).fetchall()
+    ]
     if existing and existing != wanted:
         raise FitgapError(
             f"table {target} has other columns than group {mapping.group.name} of the catalog",
@@ -338,8 +419,16 @@ def _ensure_target(con: Any, mapping: Mapping, target: str) -> None:
 
 
 def _publish(
-    con: Any, mapping: Mapping, target: str, run_id: str, source_file: str, plans: list[ItemPlan],
-    quarantine: list[tuple[Any, ...]], reconciled: bool, counts: tuple[int, int, int], timings: dict[str, float],
+    con: Any,
+    mapping: Mapping,
+    target: str,
+    run_id: str,
+    source_file: str,
+    plans: list[ItemPlan],
+    quarantine: list[tuple[Any, ...]],
+    reconciled: bool,
+    counts: tuple[int, int, int],
+    timings: dict[str, float],
     unmapped: tuple[Unmapped, ...],
 ) -> str:
     read, loaded, quarantined = counts

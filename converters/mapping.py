@@ -124,7 +124,7 @@ class MappingFile(FrozenModel):
     target: Target
     key: tuple[str, ...] | None = None  # items that identify a row; the group's primary key by default
     items: dict[str, ItemMapping]
-    code_tables: dict[str, CodeTable] = {}
+    code_tables: dict[str, CodeTable] = Field(default_factory=dict)
     gaiji: str | None = None  # CSV: PUA code point (U+E001 or the character), standard character
     allow_outside_paths: bool = False  # paths may leave the mapping's folder (absolute or ../)
 
@@ -133,8 +133,15 @@ class Mapping:
     """A loaded, checked mapping with everything resolved against the catalog and the file system."""
 
     def __init__(
-        self, file: MappingFile, path: Path, spec: BusinessSpec, group: DataGroup, source_path: Path,
-        code_tables: dict[str, dict[str, str]], gaiji: dict[str, str], digest: str,
+        self,
+        file: MappingFile,
+        path: Path,
+        spec: BusinessSpec,
+        group: DataGroup,
+        source_path: Path,
+        code_tables: dict[str, dict[str, str]],
+        gaiji: dict[str, str],
+        digest: str,
     ) -> None:
         self.file, self.path, self.spec, self.group = file, path, spec, group
         self.source_path, self.code_tables, self.gaiji, self.digest = source_path, code_tables, gaiji, digest
@@ -195,8 +202,11 @@ def read_gaiji_table(path: Path, where: str) -> dict[str, str]:
     for key, value in table.items():
         char = chr(int(key[2:], 16)) if key.upper().startswith("U+") else key
         if len(char) != 1 or not "\ue000" <= char <= "\uf8ff":
-            raise FitgapError(f"外字 table: {key!r} is not a Private Use Area character", where=where,
-                              hint="write the code point as U+E001 (U+E000–U+F8FF)")
+            raise FitgapError(
+                f"外字 table: {key!r} is not a Private Use Area character",
+                where=where,
+                hint="write the code point as U+E001 (U+E000–U+F8FF)",
+            )
         result[char] = value
     return result
 
@@ -212,15 +222,19 @@ def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = No
         raise FitgapError(problems[0] + more) from exc
     base = path.parent
     source = file.source
-    if source.encoding.lower() in MAINFRAME:
+    encoding = source.encoding.lower() if isinstance(source, CsvSource | FixedSource) else "utf-8"
+    if encoding in MAINFRAME:
         raise FitgapError(
-            f"encoding {source.encoding} (mainframe) has no codec here",
+            f"encoding {encoding} (mainframe) has no codec here",
             where=_where(path, lines, ("source", "encoding")),
             hint="ask the vendor for a CP932 or UTF-8 re-export",
         )
-    if source.encoding.lower() not in ENCODINGS:
-        raise FitgapError(f"unknown encoding {source.encoding!r}", where=_where(path, lines, ("source", "encoding")),
-                          hint=f"use one of {', '.join(sorted(ENCODINGS))}")
+    if encoding not in ENCODINGS:
+        raise FitgapError(
+            f"unknown encoding {encoding!r}",
+            where=_where(path, lines, ("source", "encoding")),
+            hint=f"use one of {', '.join(sorted(ENCODINGS))}",
+        )
     spec = catalog.business(file.target.business)
     group = spec.group(file.target.group)
     if group is None:
@@ -232,17 +246,24 @@ def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = No
     known = [i.romanized for i in group.items]
     for item in file.items:
         if item not in known:
-            raise FitgapError(f"item '{item}' is not in group {group.name}", where=_where(path, lines, ("items", item)),
-                              hint=_suggest(item, known))
+            raise FitgapError(
+                f"item '{item}' is not in group {group.name}",
+                where=_where(path, lines, ("items", item)),
+                hint=_suggest(item, known),
+            )
     for key in file.key or ():
         if key not in known:
-            raise FitgapError(f"key item '{key}' is not in group {group.name}", where=_where(path, lines, ("key",)),
-                              hint=_suggest(key, known))
+            raise FitgapError(
+                f"key item '{key}' is not in group {group.name}",
+                where=_where(path, lines, ("key",)),
+                hint=_suggest(key, known),
+            )
     if source_override is not None:
         source_path = source_override
     else:
-        source_path = resolve_path(base, source.path, file.allow_outside_paths,
-                                   _where(path, lines, ("source", "path")), "source path")
+        source_path = resolve_path(
+            base, source.path, file.allow_outside_paths, _where(path, lines, ("source", "path")), "source path"
+        )
     tables: dict[str, dict[str, str]] = {}
     for name, table in file.code_tables.items():
         where = _where(path, lines, ("code_tables", name))
@@ -250,8 +271,9 @@ def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = No
             tables[name] = dict(table.values)
         else:
             assert table.path is not None
-            tables[name] = _read_code_table(resolve_path(base, table.path, file.allow_outside_paths, where,
-                                                         "code table"), where)
+            tables[name] = _read_code_table(
+                resolve_path(base, table.path, file.allow_outside_paths, where, "code table"), where
+            )
     gaiji = {}
     if file.gaiji:
         where = _where(path, lines, ("gaiji",))
@@ -278,14 +300,21 @@ def _check_transforms(mapping: Mapping, lines: dict[Loc, int]) -> None:
             name = transform if isinstance(transform, str) else next(iter(transform), "")
             where = _where(mapping.path, lines, ("items", item, "transforms", index))
             if isinstance(transform, dict) and len(transform) != 1:
-                raise FitgapError("a transform is one name, or one name with its options", where=where,
-                                  hint="write e.g. {pad_left: {length: 15, char: '0'}}")
+                raise FitgapError(
+                    "a transform is one name, or one name with its options",
+                    where=where,
+                    hint="write e.g. {pad_left: {length: 15, char: '0'}}",
+                )
             if name not in TRANSFORMS:
                 raise FitgapError(f"unknown transform '{name}'", where=where, hint=_suggest(name, sorted(TRANSFORMS)))
             if name == "code":
                 options = transform[name] if isinstance(transform, dict) else None
                 table = options.get("table") if isinstance(options, dict) else options
                 if table not in mapping.code_tables:
-                    raise FitgapError(f"code table '{table}' is not defined", where=where,
-                                      hint=_suggest(str(table), sorted(mapping.code_tables)) if mapping.code_tables
-                                      else "define it under code_tables")
+                    raise FitgapError(
+                        f"code table '{table}' is not defined",
+                        where=where,
+                        hint=_suggest(str(table), sorted(mapping.code_tables))
+                        if mapping.code_tables
+                        else "define it under code_tables",
+                    )

@@ -103,8 +103,10 @@ _NUMBER_PATTERNS = {
 def _value_step(name: str, options: dict[str, Any], mapping: Mapping, item: DataItem) -> ValueStep:
     if name == "era_date":
         target = options.get("unknown_to") or _fushou_item(mapping, item)
-        return ValueStep("era_date", parse_era_date, target,
-                         frozenset({Reason.DATE_UNKNOWN, Reason.ERA_DATE_NOT_CALENDAR}) if target else frozenset())
+        tolerated = frozenset({Reason.DATE_UNKNOWN.value, Reason.ERA_DATE_NOT_CALENDAR.value})
+        return ValueStep(
+            "era_date", parse_era_date, extra_target=target, tolerated=tolerated if target else frozenset()
+        )
     if name == "code":
         table_name = options.get("table", options.get("value"))
         table = mapping.code_tables[str(table_name)]
@@ -173,6 +175,18 @@ def plan_item(mapping: Mapping, item: DataItem, spec: ItemMapping | None, column
     return plan
 
 
+def _not_matching(pattern: str) -> Callable[[str], str]:
+    return lambda v: f"NOT regexp_matches({v}, {lit(pattern)})"
+
+
+def _not_in(allowed: str) -> Callable[[str], str]:
+    return lambda v: f"{v} NOT IN ({allowed})"
+
+
+def _longer_than(length: int) -> Callable[[str], str]:
+    return lambda v: f"length({v}) > {length}"
+
+
 def _add_checks(plan: ItemPlan, mapping: Mapping) -> None:
     item = plan.item
     kind = item.type
@@ -180,28 +194,63 @@ def _add_checks(plan: ItemPlan, mapping: Mapping) -> None:
     if item.output_condition is OutputCondition.REQUIRED:
         checks.append(Check(lambda v: f"{v} IS NULL", Reason.REQUIRED_MISSING, f"{item.name} is 必須"))
     if kind is DataType.HALF_WIDTH:
-        checks.append(Check(lambda v: f"regexp_matches({v}, {lit(WIDE_CLASS)})", Reason.WIDTH_NOT_HALF,
-                            f"{item.name} is X (half-width)"))
+        checks.append(
+            Check(
+                lambda v: f"regexp_matches({v}, {lit(WIDE_CLASS)})",
+                Reason.WIDTH_NOT_HALF,
+                f"{item.name} is X (half-width)",
+            )
+        )
     elif kind is DataType.FULL_WIDTH:
-        checks.append(Check(lambda v: f"regexp_matches({v}, {lit(NARROW_CLASS)})", Reason.WIDTH_NOT_FULL,
-                            f"{item.name} is Ｎ (full-width)"))
+        checks.append(
+            Check(
+                lambda v: f"regexp_matches({v}, {lit(NARROW_CLASS)})",
+                Reason.WIDTH_NOT_FULL,
+                f"{item.name} is Ｎ (full-width)",
+            )
+        )
     elif kind in _NUMBER_PATTERNS:
         pattern = _NUMBER_PATTERNS[kind]
-        checks.append(Check(lambda v, p=pattern: f"NOT regexp_matches({v}, {lit(p)})", Reason.NUMBER_INVALID,
-                            f"{item.name} is {kind.value}"))
+        checks.append(
+            Check(
+                _not_matching(pattern),
+                Reason.NUMBER_INVALID,
+                f"{item.name} is {kind.value}",
+            )
+        )
     elif kind is DataType.DECIMAL:
         pattern = f"^[0-9]{{1,{item.length}}}(\\.[0-9]{{1,{item.fraction_digits}}})?$"
-        checks.append(Check(lambda v, p=pattern: f"NOT regexp_matches({v}, {lit(p)})", Reason.NUMBER_INVALID,
-                            f"{item.name} is 9V({item.length},{item.fraction_digits})"))
+        checks.append(
+            Check(
+                _not_matching(pattern),
+                Reason.NUMBER_INVALID,
+                f"{item.name} is 9V({item.length},{item.fraction_digits})",
+            )
+        )
     elif kind is DataType.YEAR:
-        checks.append(Check(lambda v: f"NOT regexp_matches({v}, '^[0-9]{{4}}$')", Reason.NUMBER_INVALID,
-                            f"{item.name} is YEAR (YYYY)"))
+        checks.append(
+            Check(
+                _not_matching("^[0-9]{4}$"),
+                Reason.NUMBER_INVALID,
+                f"{item.name} is YEAR (YYYY)",
+            )
+        )
     if item.code_list:
         code_list = mapping.spec.code_list(item.code_list)
         if code_list is not None and not code_list.open:
             allowed = ", ".join(lit(v.code) for v in code_list.values)
-            checks.append(Check(lambda v, a=allowed: f"{v} NOT IN ({a})", Reason.CODE_NOT_IN_LIST,
-                                f"{item.name}: code list {item.code_list} ({code_list.name})"))
+            checks.append(
+                Check(
+                    _not_in(allowed),
+                    Reason.CODE_NOT_IN_LIST,
+                    f"{item.name}: code list {item.code_list} ({code_list.name})",
+                )
+            )
     if item.length is not None and kind not in (DataType.DECIMAL, DataType.DATE, DataType.TIME):
-        checks.append(Check(lambda v, n=item.length: f"length({v}) > {n}", Reason.LENGTH_EXCEEDED,
-                            f"{item.name}: at most {item.length} characters"))
+        checks.append(
+            Check(
+                _longer_than(item.length),
+                Reason.LENGTH_EXCEEDED,
+                f"{item.name}: at most {item.length} characters",
+            )
+        )

@@ -49,8 +49,11 @@ def _check_not_binary(head: bytes, path: Path) -> None:
     if not head:
         raise InputFileError("the file is empty", where=path, hint="check the export; there is nothing to convert")
     if head.count(0) > max(8, len(head) // 100):
-        raise InputFileError("this is a binary file, not a text export", where=path,
-                             hint="give the CSV or fixed-width export itself (not a zip, Excel or database file)")
+        raise InputFileError(
+            "this is a binary file, not a text export",
+            where=path,
+            hint="give the CSV or fixed-width export itself (not a zip, Excel or database file)",
+        )
 
 
 def _decode_lines(chunk: bytes, first_line: int, start: int, encoding: str, rejected: list[Rejected]) -> str:
@@ -65,8 +68,15 @@ def _decode_lines(chunk: bytes, first_line: int, start: int, encoding: str, reje
             out.append(line.decode(encoding))
         except UnicodeDecodeError as exc:
             bad = line[exc.start : exc.start + 2].hex(" ").upper()
-            rejected.append(Rejected(number, offset + exc.start, Reason.ENCODING_INVALID,
-                                     f"not {encoding} at byte {offset + exc.start}", bad))
+            rejected.append(
+                Rejected(
+                    number,
+                    offset + exc.start,
+                    Reason.ENCODING_INVALID,
+                    f"not {encoding} at byte {offset + exc.start}",
+                    bad,
+                )
+            )
             out.append(line.decode(encoding, errors="replace"))
         offset += len(line) + 1
     return "\n".join(out)
@@ -99,8 +109,11 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path) -> Staged:
                 if encoding == "utf-8" and block.startswith(codecs.BOM_UTF8):
                     block, offset = block[3:], 3
                 if encoding == "cp932" and _looks_utf8(block):
-                    raise InputFileError("the file is UTF-8 but the mapping says cp932", where=path,
-                                         hint="set 'encoding: utf-8' (or utf-8-sig) in the mapping's source")
+                    raise InputFileError(
+                        "the file is UTF-8 but the mapping says cp932",
+                        where=path,
+                        hint="set 'encoding: utf-8' (or utf-8-sig) in the mapping's source",
+                    )
                 first = False
             data = carry + block
             if not block:
@@ -141,9 +154,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path) -> Staged:
         "max_line_size=10000000"
     )
     con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_lit(str(utf8))}, {options})")
-    for reject_line, error_type, byte in con.execute(
-        "SELECT line, error_type, byte_position FROM reject_errors ORDER BY line"
-    ).fetchall():
+    for reject_line, error_type in con.execute("SELECT line, error_type FROM reject_errors ORDER BY line").fetchall():
         reason = Reason.COLUMN_COUNT if "COLUMNS" in str(error_type) else Reason.CSV_MALFORMED
         rule = f"{str(error_type).lower()} (expected {len(names)} columns)"
         rejected.append(Rejected(int(reject_line), _offset_of(offsets, int(reject_line)), reason, rule))
@@ -198,7 +209,8 @@ def _csv_columns(utf8: Path, source: CsvSource, path: Path) -> list[str]:
     if source.columns:
         if len(source.columns) != len(row):
             raise InputFileError(
-                f"the mapping names {len(source.columns)} columns but line 1 has {len(row)}", where=path,
+                f"the mapping names {len(source.columns)} columns but line 1 has {len(row)}",
+                where=path,
                 hint="list one name per column under source.columns",
             )
         return list(source.columns)
@@ -246,8 +258,9 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path) -> Staged:
             out.write(_fixed_chunk(block[:, :length].copy(), first, size_of, source, encoding, rejected))
         if rest:
             line = records + 1
-            rejected.append(Rejected(line, records * size_of, Reason.TRUNCATED_RECORD,
-                                     f"last record has {rest} of {size_of} bytes"))
+            rejected.append(
+                Rejected(line, records * size_of, Reason.TRUNCATED_RECORD, f"last record has {rest} of {size_of} bytes")
+            )
     names = ["_line"] + [f"c{i}" for i in range(len(source.fields))]
     types = ", ".join(f"{_lit(n)}: {_lit('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
     con.execute(
@@ -268,11 +281,11 @@ def _fixed_chunk(
 ) -> str:
     """One chunk of records as ``line<US>field<US>field…\\n`` text, decoded per field boundary."""
     nul = np.flatnonzero((block == 0).any(axis=1))
-    for i in nul:
-        line = first + int(i) + 1
-        at = int(np.flatnonzero(block[i] == 0)[0])
+    for index in nul.tolist():
+        line = first + index + 1
+        at = int(np.flatnonzero(block[index] == 0)[0])
         rejected.append(Rejected(line, (line - 1) * size_of + at, Reason.NUL_BYTE, "NUL byte in the record"))
-        block[i] = 0x20
+        block[index] = 0x20
     count = block.shape[0]
     separator = np.full((count, 1), 0x1F, dtype=np.uint8)
     parts = [_line_digits(first, count)]
@@ -292,12 +305,16 @@ def _fixed_chunk(
                 raw.decode(encoding)
             except UnicodeDecodeError as exc:
                 split = exc.start == len(raw) - 1 and raw[-1] in _LEAD
-                rejected.append(Rejected(
-                    line, (line - 1) * size_of + f.start - 1 + exc.start, Reason.FIELD_SPLITS_DOUBLE_BYTE if split else Reason.ENCODING_INVALID,
-                    f"field {f.name} (bytes {f.start}–{f.start + f.length - 1})"
-                    + (": its last byte starts a double-byte character" if split else f": not {encoding}"),
-                    raw[exc.start : exc.start + 2].hex(" ").upper(),
-                ))
+                rejected.append(
+                    Rejected(
+                        line,
+                        (line - 1) * size_of + f.start - 1 + exc.start,
+                        Reason.FIELD_SPLITS_DOUBLE_BYTE if split else Reason.ENCODING_INVALID,
+                        f"field {f.name} (bytes {f.start}–{f.start + f.length - 1})"
+                        + (": its last byte starts a double-byte character" if split else f": not {encoding}"),
+                        raw[exc.start : exc.start + 2].hex(" ").upper(),
+                    )
+                )
                 block[i] = 0x20
                 break
     parts = [_line_digits(first, count)]
@@ -314,8 +331,11 @@ def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:
     assert isinstance(source, ExcelSource)
     workbook = open_workbook(mapping.source_path)
     if source.sheet is not None and source.sheet not in workbook.sheetnames:
-        raise InputFileError(f"no sheet '{source.sheet}' (sheets: {', '.join(workbook.sheetnames)})",
-                             where=mapping.source_path, hint="name the sheet under source.sheet")
+        raise InputFileError(
+            f"no sheet '{source.sheet}' (sheets: {', '.join(workbook.sheetnames)})",
+            where=mapping.source_path,
+            hint="name the sheet under source.sheet",
+        )
     sheet = workbook[source.sheet] if source.sheet else workbook.worksheets[0]
     rows = list(sheet.iter_rows(min_row=source.header_row, values_only=True))
     if not rows:

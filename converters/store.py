@@ -35,7 +35,10 @@ def connect(path: Path | None, *, read_only: bool = False, memory_limit: str | N
     """A DuckDB connection that never installs or downloads anything; a clear error when the file is busy."""
     import duckdb
 
-    config = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+    }
     if memory_limit:
         config["memory_limit"] = memory_limit
     try:
@@ -48,13 +51,17 @@ def connect(path: Path | None, *, read_only: bool = False, memory_limit: str | N
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise FitgapError(
-                "the database is in use by another process", where=path,
+                "the database is in use by another process",
+                where=path,
                 hint="wait for the other fitgap run to finish (DuckDB allows one writer at a time)",
             ) from None
         raise FitgapError(f"cannot open the database: {str(exc).splitlines()[0]}", where=path) from None
     except duckdb.Error as exc:
-        raise FitgapError(f"not a DuckDB database ({type(exc).__name__})", where=path,
-                          hint="give a .duckdb file written by fitgap, or a new path") from None
+        raise FitgapError(
+            f"not a DuckDB database ({type(exc).__name__})",
+            where=path,
+            hint="give a .duckdb file written by fitgap, or a new path",
+        ) from None
     if path is not None:
         con.execute(f"SET temp_directory = {_lit(str(path.parent / (path.name + '.tmp')))}")
     return con

@@ -24,7 +24,9 @@ def local_government_code(value: str | None) -> Converted:
     if len(text) == 6 and text.isdigit():
         if is_valid_local_government_code(text):
             return Converted(text)
-        return rejected(Reason.LGCODE_INVALID, f"{text}: wrong check digit (expected {complete_local_government_code(text[:5])[5]})")
+        return rejected(
+            Reason.LGCODE_INVALID, f"{text}: wrong check digit (expected {complete_local_government_code(text[:5])[5]})"
+        )
     return rejected(Reason.LGCODE_INVALID, f"{text}: not a 5- or 6-digit 団体コード")
 
 

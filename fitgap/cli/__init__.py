@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from fitgap import __version__
-from fitgap.cli import assess, catalog
+from fitgap.cli import assess, catalog, convert
 from fitgap.cli.console import err_console
 from spec_catalog.base import FitgapError
 
@@ -32,6 +32,7 @@ app = typer.Typer(
 )
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(assess.app, name="assess")
+app.add_typer(convert.app, name="convert")
 
 _state = {"debug": False}
 

@@ -25,3 +25,8 @@ class Lang(StrEnum):
 
 
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the report: ja (default) or en.")]
+DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB database of the migration.")]
+UnmaskOption = Annotated[
+    bool,
+    typer.Option("--unmask", help="Show personal data unmasked (authorised users only; prints a warning)."),
+]

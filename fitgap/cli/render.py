@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from converters.engine import RunResult
 from fitgap.assessment.scoring import ScoreReport
 from reports.tables import Table, columns
 from reports.terminal import print_table
@@ -73,3 +74,40 @@ def print_score(console: Console, report: ScoreReport, outputs: list[Path]) -> N
         console.print(f"Gate: {verdict}")
     for path in outputs:
         console.print(f"Wrote {path}")
+
+
+def print_run(console: Console, result: RunResult, db: Path | None) -> None:
+    verdict = "[green]reconciled[/green]" if result.reconciled else "[red]NOT reconciled[/red]"
+    print_table(
+        console,
+        Table(
+            title=f"{result.mapping} → {result.target_table} ({result.status}, run {result.run_id})",
+            columns=columns("read", "loaded", "quarantined", "seconds"),
+            rows=((result.rows_read, result.rows_loaded, result.rows_quarantined, result.timings.get("total")),),
+        ),
+    )
+    console.print(f"rows read = loaded + quarantined: {verdict}")
+    if result.quarantine_by_reason:
+        print_table(
+            console,
+            Table(
+                title="Quarantine by reason",
+                columns=columns("reason", "rows"),
+                rows=tuple(result.quarantine_by_reason.items()),
+            ),
+        )
+    for unmapped in result.unmapped:
+        console.print(f"unmapped code {unmapped.item}={unmapped.value!r}: {unmapped.count} rows", markup=False)
+    if result.dates_kept_as_text:
+        console.print(f"{result.dates_kept_as_text} 不詳 or non-calendar dates kept as text in their 不詳表記 item.")
+    if result.preview:
+        # One row per item and one column per previewed source line: wide layouts stay readable.
+        shown = result.preview[:5]
+        items = [k for k in shown[0] if k != "_line"]
+        print_table(console, Table(
+            title="Preview (masked)",
+            columns=columns("item", *(f"line {row['_line']}" for row in shown)),
+            rows=tuple((item, *(row[item] for row in shown)) for item in items),
+        ))
+    if db is not None:
+        console.print(f"Quarantined rows are in {db}, table fitgap_quarantine (values masked).")

@@ -1,0 +1,190 @@
+"""``fitgap convert …``: legacy exports into the standard layouts in DuckDB."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fitgap.cli.console import console, err_console
+from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
+
+app = typer.Typer(
+    help="Convert legacy exports (CP932 CSV, fixed width, Excel) into the standard layouts.", no_args_is_help=True
+)
+DEFAULT_DB = Path("fitgap.duckdb")
+
+
+def warn_unmasked(unmask: bool) -> None:
+    if unmask:
+        err_console.print(
+            "[bold yellow]Warning: --unmask shows personal data (特定個人情報) unmasked. "
+            "Keep the output inside the authorised environment.[/bold yellow]"
+        )
+
+
+@app.command("run")
+def run(
+    mapping: Annotated[Path, typer.Argument(help="The mapping file (YAML).")],
+    db: DbOption = DEFAULT_DB,
+    source: Annotated[
+        Path | None, typer.Option("--source", help="Read this file instead of the mapping's path.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Preview the conversion; write nothing.")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Convert only the first N rows (with --dry-run).")
+    ] = None,
+    memory_limit: Annotated[str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 2GB.")] = None,
+    accept_quarantine: Annotated[
+        bool, typer.Option("--accept-quarantine", help="Exit 0 when rows were quarantined but all reconcile.")
+    ] = False,
+    catalog: CatalogOption = None,
+    unmask: UnmaskOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Convert one source file into its target table: stage, transform, quarantine, publish in one transaction.
+
+    Exits 1 when rows were quarantined (unless --accept-quarantine) or the run does not reconcile.
+
+    Example: fitgap convert run examples/jppost/mapping.yaml --source JIGYOSYO.CSV --db migration.duckdb
+    """
+    from converters.engine import run_conversion
+    from converters.mapping import load_mapping
+    from reports.jsonout import to_json
+    from spec_catalog import UsageError, resolve_catalog
+
+    if limit is not None and not dry_run:
+        raise UsageError("--limit previews only", hint="add --dry-run (a partial run would lose rows)")
+    warn_unmasked(unmask)
+    loaded = load_mapping(mapping, resolve_catalog(catalog), source)
+    with console.status("converting …") as status:
+        result = run_conversion(
+            loaded,
+            db,
+            dry_run=dry_run,
+            limit=limit,
+            memory_limit=memory_limit,
+            unmask=unmask,
+            progress=lambda phase: status.update(f"{phase} …"),
+        )
+    if as_json:
+        typer.echo(to_json(result))
+    else:
+        from fitgap.cli.render import print_run
+
+        print_run(console, result, None if dry_run else db)
+    if result.status == "failed" or not result.reconciled:
+        raise typer.Exit(1)
+    if result.rows_quarantined and not accept_quarantine and not dry_run:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the files and manifest.json into.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    bom: Annotated[bool, typer.Option("--bom", help="Start CSV files with a UTF-8 BOM.")] = False,
+    delimiter: Annotated[str, typer.Option("--delimiter", help="CSV field delimiter.")] = ",",
+    newline: Annotated[str, typer.Option("--newline", help="crlf or lf.")] = "crlf",
+    table: Annotated[list[str] | None, typer.Option("--table", help="Only this table (repeatable).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write one file per converted group (columns by romanized item names) and a manifest with sha256s.
+
+    Example: fitgap convert export --db migration.duckdb -o out/
+    """
+    from converters.export import export as export_tables
+    from reports.jsonout import to_json
+    from spec_catalog import UsageError
+
+    if fmt not in ("csv", "parquet"):
+        raise UsageError(f"--format {fmt!r} is not csv or parquet")
+    if newline not in ("crlf", "lf"):
+        raise UsageError(f"--newline {newline!r} is not crlf or lf")
+    if len(delimiter) != 1:
+        raise UsageError(f"--delimiter {delimiter!r} must be one character")
+    manifest = export_tables(
+        db,
+        output,
+        fmt="parquet" if fmt == "parquet" else "csv",
+        bom=bom,
+        delimiter=delimiter,
+        newline="lf" if newline == "lf" else "crlf",
+        tables=table,
+    )
+    if as_json:
+        typer.echo(to_json(manifest))
+        return
+    for file in manifest.files:
+        console.print(f"{output / file.file}: {file.rows} rows, sha256 {file.sha256[:16]}…")
+    console.print(f"Manifest: {output / 'manifest.json'}")
+
+
+@app.command("init")
+def init(
+    source: Annotated[Path, typer.Option("--source", help="The legacy export to look at.")],
+    target: Annotated[str, typer.Option("--target", help="BUSINESS/GROUP, e.g. 001/住民.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Mapping file to write.")],
+    catalog: CatalogOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Scaffold a mapping: detect encoding, delimiter and header, guess item matches, leave TODOs.
+
+    Example: fitgap convert init --source residents.csv --target 001/住民 -o residents.yaml
+    """
+    from converters.scaffold import detect, render
+    from reports.jsonout import to_json
+    from spec_catalog import FitgapError, resolve_catalog
+
+    resolved = resolve_catalog(catalog)
+    detected, business_id, group = detect(source, resolved, target)
+    if output.exists():
+        raise FitgapError("the mapping file exists already", where=output, hint="choose another -o or remove it")
+    output.write_text(render(detected, source, business_id, group, resolved), encoding="utf-8")
+    if as_json:
+        typer.echo(to_json(detected))
+        return
+    console.print(
+        f"Detected {detected.encoding}, delimiter {detected.delimiter!r}, "
+        f"{'header row' if detected.header else 'no header row'}, {len(detected.columns)} columns."
+    )
+    console.print(f"Matched {len(detected.matches)} items by name; {len(detected.todo)} TODOs. Wrote {output}.")
+
+
+@app.command("runs")
+def runs(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """List the conversion runs recorded in the database (a run still 'running' did not finish).
+
+    Example: fitgap convert runs --db migration.duckdb
+    """
+    from converters.store import RUNS, connect
+    from reports.tables import Table, columns
+    from reports.terminal import print_table
+
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute(
+            f"SELECT run_id, mapping, target_table, status, rows_read, rows_loaded, rows_quarantined, reconciled, "
+            f"started::VARCHAR, finished::VARCHAR FROM {RUNS} ORDER BY started"
+        ).fetchall()
+    finally:
+        con.close()
+    keys = (
+        "run_id",
+        "mapping",
+        "target_table",
+        "status",
+        "rows_read",
+        "rows_loaded",
+        "rows_quarantined",
+        "reconciled",
+        "started",
+        "finished",
+    )
+    if as_json:
+        typer.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], ensure_ascii=False, indent=2))
+        return
+    print_table(console, Table(title=f"Runs in {db}", columns=columns(*keys), rows=tuple(rows)))
