@@ -31,6 +31,16 @@ from spec_catalog.models import table_name
 from spec_catalog.vocab import Sensitivity
 
 TOOL_VERSION = "fitgap 0.1.0"
+_TRANSFORM_REASONS = {
+    Reason.GAIJI_UNMAPPED,
+    Reason.ERA_DATE_INVALID,
+    Reason.ERA_DATE_NOT_CALENDAR,
+    Reason.DATE_UNKNOWN,
+    Reason.TIME_INVALID,
+    Reason.CODE_UNMAPPED,
+    Reason.LGCODE_INVALID,
+    Reason.POSTAL_INVALID,
+}
 
 
 class Unmapped(FrozenModel):
@@ -161,7 +171,10 @@ def _failures(con: Any, plans: list[ItemPlan], map_items: list[str], sql_checks:
     ]
     if not parts:
         return []
-    return list(con.execute(" UNION ALL ".join(parts) + " ORDER BY _line, item").fetchall())
+    rows = con.execute(" UNION ALL ".join(parts) + " ORDER BY _line, item").fetchall()
+    # A value a transform rejected is empty afterwards: its other checks (必須 …) would only repeat that.
+    by_transform = {(line, item) for line, item, reason, *_ in rows if reason in _TRANSFORM_REASONS}
+    return [r for r in rows if r[2] in _TRANSFORM_REASONS or (r[0], r[1]) not in by_transform]
 
 
 def _offset(mapping: Mapping, staged: Staged, line: int) -> int | None:
@@ -234,7 +247,9 @@ def run_conversion(
             ]
             map_items, sql_checks = _prepare(con, mapping, staged, plans)
             timings["transform"] = round(time.perf_counter() - clock - timings["read"], 3)
-            failures = _failures(con, plans, map_items, sql_checks)
+            # A row the reader rejected was staged blank; its only entry is the reader's reason.
+            unreadable = {r.line for r in rejected}
+            failures = [f for f in _failures(con, plans, map_items, sql_checks) if f[0] not in unreadable]
             con.execute("CREATE TEMP TABLE excluded (_line BIGINT)")
             bad_lines = {r.line for r in rejected} | {f[0] for f in failures}
             if bad_lines:

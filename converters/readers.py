@@ -154,7 +154,10 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path) -> Staged:
         "max_line_size=10000000"
     )
     con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_lit(str(utf8))}, {options})")
-    for reject_line, error_type in con.execute("SELECT line, error_type FROM reject_errors ORDER BY line").fetchall():
+    # DuckDB records one error per missing column: one quarantine entry per line is enough.
+    for reject_line, error_type in con.execute(
+        "SELECT line, first(error_type ORDER BY column_idx) FROM reject_errors GROUP BY line ORDER BY line"
+    ).fetchall():
         reason = Reason.COLUMN_COUNT if "COLUMNS" in str(error_type) else Reason.CSV_MALFORMED
         rule = f"{str(error_type).lower()} (expected {len(names)} columns)"
         rejected.append(Rejected(int(reject_line), _offset_of(offsets, int(reject_line)), reason, rule))
