@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from fitgap import __version__
-from fitgap.cli import assess, catalog, convert
+from fitgap.cli import assess, catalog, convert, sample
 from fitgap.cli.console import err_console
 from spec_catalog.base import FitgapError
 
@@ -33,6 +33,7 @@ app = typer.Typer(
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(assess.app, name="assess")
 app.add_typer(convert.app, name="convert")
+app.add_typer(sample.app, name="sample")
 
 _state = {"debug": False}
 

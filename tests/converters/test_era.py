@@ -1,0 +1,89 @@
+"""和暦: every form, 元年, boundary days, 不詳 and non-calendar dates, and a round trip over 1868–2100."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from converters.reasons import Reason
+from converters.transforms.era import format_era, parse_era_date
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("3600214", "1985-02-14"),
+    ("03600214", "1985-02-14"),
+    ("S600214", "1985-02-14"),
+    ("R050401", "2023-04-01"),
+    ("H31.04.30", "2019-04-30"),
+    ("H31/4/30", "2019-04-30"),
+    ("S60.2.14", "1985-02-14"),
+    ("平成31年4月30日", "2019-04-30"),
+    ("令和元年5月1日", "2019-05-01"),
+    ("令和５年４月１日", "2023-04-01"),
+    ("Ｈ３１．０４．３０", "2019-04-30"),
+    ("1985-04-01", "1985-04-01"),
+    ("1985/4/1", "1985-04-01"),
+    ("19850401", "1985-04-01"),
+    ("1985年4月1日", "1985-04-01"),
+    ("9999-12-31", "9999-12-31"),
+    ("0000-01-01", "0000-01-01"),
+], ids=lambda v: str(v))
+def test_forms(text: str, iso: str) -> None:
+    assert parse_era_date(text).value == iso
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("明治45年7月30日", "1912-07-30"), ("大正元年7月30日", "1912-07-30"),
+    ("大正15年12月25日", "1926-12-25"), ("昭和元年12月25日", "1926-12-25"),
+    ("昭和64年1月7日", "1989-01-07"), ("平成元年1月8日", "1989-01-08"),
+    ("平成31年4月30日", "2019-04-30"), ("令和元年5月1日", "2019-05-01"),
+    ("明治元年1月25日", "1868-01-25"),
+])
+def test_boundary_days_of_two_eras_are_accepted(text: str, iso: str) -> None:
+    assert parse_era_date(text).value == iso
+
+
+@pytest.mark.parametrize("text", ["平成31年5月1日", "昭和64年1月8日", "4310501", "大正15年12月26日", "明治45年7月31日",
+                                  "令和0年1月1日", "H31.13.01", "abc", "6300101"])
+def test_days_outside_their_era_or_no_date_at_all(text: str) -> None:
+    result = parse_era_date(text)
+    assert (result.value, result.reason) == (None, Reason.ERA_DATE_INVALID)
+
+
+@pytest.mark.parametrize("text", ["令和○年頃", "年月日不詳", "推定昭和30年", "昭和60年不詳", "不明"])
+def test_unknown_dates_keep_their_text(text: str) -> None:
+    result = parse_era_date(text)
+    assert (result.value, result.reason, result.extra) == (None, Reason.DATE_UNKNOWN, text)
+
+
+@pytest.mark.parametrize("text", ["昭和60年2月29日", "3600229", "1985-02-29", "平成元年2月30日", "R050431"])
+def test_non_calendar_days_are_never_guessed(text: str) -> None:
+    result = parse_era_date(text)
+    assert (result.value, result.reason, result.extra) == (None, Reason.ERA_DATE_NOT_CALENDAR, text)
+
+
+@pytest.mark.parametrize("text", ["", "  ", None, "0000000", "00000000"])
+def test_empty_legacy_dates_are_empty(text: str | None) -> None:
+    assert parse_era_date(text).value is None and parse_era_date(text).reason is None
+
+
+FORMS = ["packed", "packed2", "letter", "dotted", "kanji", "kanji_fullwidth"]
+
+
+@settings(max_examples=400)
+@given(st.dates(min_value=dt.date(1868, 1, 25), max_value=dt.date(2100, 12, 31)), st.sampled_from(FORMS))
+def test_round_trip_every_day_in_every_form(day: dt.date, form: str) -> None:
+    assert parse_era_date(format_era(day, form)).value == day.isoformat()
+
+
+def test_round_trip_every_day_exhaustively_in_packed_form() -> None:
+    day, end = dt.date(1868, 1, 25), dt.date(2100, 12, 31)
+    failures = []
+    while day <= end:
+        if parse_era_date(format_era(day, "packed")).value != day.isoformat():
+            failures.append(day)
+        day += dt.timedelta(days=1)
+    assert failures == []
