@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from converters.mapping import FixedSource, Mapping
+from converters.mapping import FixedSource, Mapping, check_columns
 from converters.plan import Check, ItemPlan, SqlStep, ValueStep, lit, plan_item
 from converters.readers import Rejected, Staged, stage
 from converters.reasons import Reason
@@ -229,6 +229,7 @@ def run_conversion(
             say("reading")
             staged = stage(con, mapping, Path(workdir))
             timings["read"] = round(time.perf_counter() - clock, 3)
+            check_columns(mapping, staged.columns)
             rejected = staged.rejected
             rows_read = staged.rows_read
             if limit is not None:
@@ -401,7 +402,8 @@ def _quarantine_rows(
 def _preview(con: Any, plans: list[ItemPlan], unmask: bool) -> tuple[dict[str, str | None], ...]:
     names = [p.item.romanized for p in plans]
     rows = con.execute(
-        f"SELECT _line, {', '.join(f'v{i}' for i in range(len(plans)))} FROM conv ORDER BY _line LIMIT 20"
+        f"SELECT _line, {', '.join(f'v{i}' for i in range(len(plans)))} FROM conv "
+        "WHERE _line NOT IN (SELECT _line FROM excluded) ORDER BY _line LIMIT 20"
     ).fetchall()
     return tuple(
         {

@@ -134,6 +134,7 @@ class Mapping:
 
     def __init__(
         self,
+        lines: dict[Loc, int],
         file: MappingFile,
         path: Path,
         spec: BusinessSpec,
@@ -143,6 +144,7 @@ class Mapping:
         gaiji: dict[str, str],
         digest: str,
     ) -> None:
+        self.lines = lines
         self.file, self.path, self.spec, self.group = file, path, spec, group
         self.source_path, self.code_tables, self.gaiji, self.digest = source_path, code_tables, gaiji, digest
 
@@ -279,9 +281,21 @@ def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = No
         where = _where(path, lines, ("gaiji",))
         gaiji = read_gaiji_table(resolve_path(base, file.gaiji, file.allow_outside_paths, where, "外字 table"), where)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    mapping = Mapping(file, path, spec, group, source_path, tables, gaiji, digest)
+    mapping = Mapping(lines, file, path, spec, group, source_path, tables, gaiji, digest)
     _check_transforms(mapping, lines)
     return mapping
+
+
+def check_columns(mapping: Mapping, columns: list[str]) -> None:
+    """Every column the mapping reads exists in the source (known once its header has been read)."""
+    for item, spec in mapping.file.items.items():
+        for column in spec.columns:
+            if column not in columns:
+                raise FitgapError(
+                    f"item '{item}' reads column '{column}', which the source does not have",
+                    where=_where(mapping.path, mapping.lines, ("items", item, "from")),
+                    hint=_suggest(column, columns),
+                )
 
 
 def _check_transforms(mapping: Mapping, lines: dict[Loc, int]) -> None:

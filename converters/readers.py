@@ -135,7 +135,9 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path) -> Staged:
                 text = body.decode(encoding)
             except UnicodeDecodeError:
                 text = _decode_lines(body, line, offset, encoding, rejected)
-            out.write(text)
+            # One line ending throughout (a last line without CRLF would otherwise confuse the parser).
+            text = text.replace("\r\n", "\n")
+            out.write(text[:-1] if text.endswith("\r") else text)
             out.write("\n")
             line += body.count(b"\n") + 1
             offset += len(chunk)
@@ -151,9 +153,18 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path) -> Staged:
         f"delim={_lit(source.delimiter)}, quote={_lit(source.quote)}, escape={_lit(source.quote)}, "
         f"columns={{{', '.join(f'{_lit(n)}: {_lit(_VARCHAR)}' for n in names)}}}, "
         "store_rejects=true, ignore_errors=true, strict_mode=true, null_padding=false, "
-        "max_line_size=10000000"
+        "max_line_size=10000000, new_line='\\n'"
     )
-    con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_lit(str(utf8))}, {options})")
+    import duckdb
+
+    try:
+        con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_lit(str(utf8))}, {options})")
+    except duckdb.InvalidInputException as exc:
+        raise InputFileError(
+            f"the CSV cannot be parsed ({str(exc).splitlines()[0].removeprefix('Invalid Input Error: ')})",
+            where=path,
+            hint="check the delimiter and quote settings of the mapping against the file",
+        ) from None
     # DuckDB records one error per missing column: one quarantine entry per line is enough.
     for reject_line, error_type in con.execute(
         "SELECT line, first(error_type ORDER BY column_idx) FROM reject_errors GROUP BY line ORDER BY line"

@@ -83,8 +83,12 @@ def describe_validation_error(
     known = _field_names(model)
     problems = []
     # A misspelt key shows up twice (extra + missing); the line that can say "did you mean" goes first.
-    for item in sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden"):
-        loc: Loc = tuple(item["loc"])
+    for item in sorted(error.errors(), key=lambda e: (e["type"] != "extra_forbidden", e["type"] == "tuple_type")):
+        # Union tags (the 'csv' of source.csv.delimiter) are not in the file: keep the parts that are.
+        loc: Loc = ()
+        for part in item["loc"]:
+            if (*loc, part) in lines or (isinstance(part, str) and part == item["loc"][-1]):
+                loc = (*loc, part)
         # A model-level validator reports at the object; walk up until a located node is found.
         line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
         where = f"{path}:{line}" if line else str(path)
@@ -96,6 +100,8 @@ def describe_validation_error(
             hint = f" — did you mean '{close[0]}'?" if close else " — remove it"
         elif item["type"] == "missing":
             hint = " — add it"
+        elif item["type"] == "string_type" and isinstance(item.get("input"), bool):
+            hint = " — YAML reads yes/no/on/off/true/false as a truth value: put the text in quotes"
         problems.append(f"{where}: {place}: {message}{hint}")
     return problems
 

@@ -46,3 +46,17 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
 def spec_workbook() -> Path:
     assert SPEC_WORKBOOK.exists(), f"the shared fixture is missing: {SPEC_WORKBOOK}"
     return SPEC_WORKBOOK
+
+
+@pytest.fixture
+def residents(tmp_path: Path) -> Path:
+    """The resident example folder with 50 generated records as CSV and fixed width."""
+    import shutil
+
+    from fitgap.sample import generate
+
+    folder = tmp_path / "residents"
+    shutil.copytree(ROOT / "examples" / "residents", folder)
+    generate(folder / "residents.csv", 50, "csv")
+    generate(folder / "residents.txt", 50, "fixed")
+    return folder

@@ -104,10 +104,13 @@ def print_run(console: Console, result: RunResult, db: Path | None) -> None:
         # One row per item and one column per previewed source line: wide layouts stay readable.
         shown = result.preview[:5]
         items = [k for k in shown[0] if k != "_line"]
-        print_table(console, Table(
-            title="Preview (masked)",
-            columns=columns("item", *(f"line {row['_line']}" for row in shown)),
-            rows=tuple((item, *(row[item] for row in shown)) for item in items),
-        ))
+        print_table(
+            console,
+            Table(
+                title="Preview (masked)",
+                columns=columns("item", *(f"line {row['_line']}" for row in shown)),
+                rows=tuple((item, *(row[item] for row in shown)) for item in items),
+            ),
+        )
     if db is not None:
         console.print(f"Quarantined rows are in {db}, table fitgap_quarantine (values masked).")

@@ -23,7 +23,8 @@ def generate(
 
     Example: fitgap sample generate --rows 100000 --format fixed -o residents.txt
     """
-    from fitgap.sample import BAD_ROWS, generate as write
+    from fitgap.sample import BAD_ROWS
+    from fitgap.sample import generate as write
     from spec_catalog import UsageError
 
     if fmt not in ("csv", "fixed"):

@@ -13,10 +13,20 @@ from converters.transforms.width import is_full_width, is_half_width, to_full_wi
 HALF_KANA = "".join(chr(c) for c in range(0xFF61, 0xFFA0))
 
 
-@pytest.mark.parametrize(("half", "full"), [
-    ("ﾓﾘ ﾊﾅｺ", "モリ　ハナコ"), ("ｶﾞｷﾞｸﾞｹﾞｺﾞ", "ガギグゲゴ"), ("ﾊﾟﾋﾟﾌﾟﾍﾟﾎﾟ", "パピプペポ"), ("ｳﾞ", "ヴ"),
-    ("(ｶﾌﾞ)", "（カブ）"), ("ABC-123", "ＡＢＣ－１２３"), ("ｼﾔ", "シヤ"), ("ｰ", "ー"), ("ﾞ", "゛"),
-])
+@pytest.mark.parametrize(
+    ("half", "full"),
+    [
+        ("ﾓﾘ ﾊﾅｺ", "モリ　ハナコ"),
+        ("ｶﾞｷﾞｸﾞｹﾞｺﾞ", "ガギグゲゴ"),
+        ("ﾊﾟﾋﾟﾌﾟﾍﾟﾎﾟ", "パピプペポ"),
+        ("ｳﾞ", "ヴ"),
+        ("(ｶﾌﾞ)", "（カブ）"),
+        ("ABC-123", "ＡＢＣ－１２３"),
+        ("ｼﾔ", "シヤ"),
+        ("ｰ", "ー"),
+        ("ﾞ", "゛"),
+    ],
+)
 def test_full_width_for_n_items(half: str, full: str) -> None:
     assert to_full_width(half) == full
     assert is_full_width(to_full_width(half))
@@ -47,8 +57,10 @@ def test_full_width_leaves_nothing_narrow(text: str) -> None:
     assert is_full_width(to_full_width(text))
 
 
-@pytest.mark.parametrize(("value", "expected"), [("01345", "013455"), ("013455", "013455"), ("０１３４５", "013455"),
-                                                 ("01101", "011011"), ("", None)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("01345", "013455"), ("013455", "013455"), ("０１３４５", "013455"), ("01101", "011011"), ("", None)],
+)
 def test_local_government_codes(value: str, expected: str | None) -> None:
     assert local_government_code(value).value == expected
 
@@ -66,8 +78,16 @@ def test_every_five_digit_code_gets_a_valid_sixth(code5: str) -> None:
     assert result is not None and result[:5] == code5 and is_valid_local_government_code(result)
 
 
-@pytest.mark.parametrize(("value", "expected"), [("049-2311", "0492311"), ("0492311", "0492311"), ("060  ", "060"),
-                                                 ("06012", "06012"), ("〒０４９－２３１１", "0492311")])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("049-2311", "0492311"),
+        ("0492311", "0492311"),
+        ("060  ", "060"),
+        ("06012", "06012"),
+        ("〒０４９－２３１１", "0492311"),
+    ],
+)
 def test_postal_codes(value: str, expected: str) -> None:
     assert postal_code(value).value == expected
 
@@ -97,8 +117,10 @@ def test_gaiji_mapped_and_unmapped() -> None:
     assert (unmapped.value, unmapped.reason, unmapped.detail) == (None, Reason.GAIJI_UNMAPPED, "unmapped 外字 U+E0FF")
 
 
-@pytest.mark.parametrize(("value", "expected"), [("0930", "09:30"), ("093000", "09:30:00"), ("9:30", "09:30"),
-                                                 ("０９：３０", "09:30"), ("23:59:59", "23:59:59")])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0930", "09:30"), ("093000", "09:30:00"), ("9:30", "09:30"), ("０９：３０", "09:30"), ("23:59:59", "23:59:59")],
+)
 def test_times(value: str, expected: str) -> None:
     assert time_of_day(value).value == expected
 
