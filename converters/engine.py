@@ -84,6 +84,7 @@ class _Builder:
         self.counter = 0
 
     def run(self, plan: ItemPlan) -> str:
+        self.item_joins: list[str] = []  # the joins this item's own earlier steps need
         expr = plan.initial
         for step in plan.steps:
             expr = step.build(expr) if isinstance(step, SqlStep) else self._value(plan, step, expr)
@@ -94,7 +95,7 @@ class _Builder:
         keys = [
             row[0]
             for row in self.con.execute(
-                f"SELECT DISTINCT {expr} FROM stage s {' '.join(self.joins)} WHERE {where}"
+                f"SELECT DISTINCT {expr} FROM stage s {' '.join(self.item_joins)} WHERE {where}"
             ).fetchall()
         ]
         if not keys:
@@ -116,6 +117,7 @@ class _Builder:
             },
         )
         self.joins.append(f"LEFT JOIN {alias} ON {alias}.k = ({expr})")
+        self.item_joins.append(self.joins[-1])
         tolerated = step.tolerated if step.extra_target else frozenset()
         self.map_checks.append((plan.item.romanized, alias, step.name, tolerated))
         if step.extra_target:
@@ -142,7 +144,7 @@ def _prepare(con: Any, mapping: Mapping, staged: Staged, plans: list[ItemPlan]) 
         columns.append(f"CASE WHEN {alias}.reason IS NOT NULL{skip} THEN {alias}.reason END AS me{j}")
         columns.append(f"{alias}.detail AS mr{j}")
         checks.append(item)
-    con.execute(f"CREATE TEMP TABLE pre AS SELECT {', '.join(columns)} FROM stage s {' '.join(builder.joins)}")
+    pre = f"SELECT {', '.join(columns)} FROM stage s {' '.join(builder.joins)}"
     sql_checks: list[Check] = []
     select = ["*"]
     for i, plan in enumerate(plans):
@@ -150,8 +152,8 @@ def _prepare(con: Any, mapping: Mapping, staged: Staged, plans: list[ItemPlan]) 
             k = len(sql_checks)
             select.append(f"CASE WHEN {check.condition(f'v{i}')} THEN {lit(check.reason)} END AS ce{k}")
             sql_checks.append(check)
-    con.execute(f"CREATE TEMP TABLE conv AS SELECT {', '.join(select)} FROM pre")
-    con.execute("DROP TABLE pre")
+    # One statement: the values are computed once and the checks read them (no intermediate table).
+    con.execute(f"CREATE TEMP TABLE conv AS SELECT {', '.join(select)} FROM ({pre})")
     return checks, sql_checks
 
 
@@ -233,9 +235,8 @@ def run_conversion(
             rejected = staged.rejected
             rows_read = staged.rows_read
             if limit is not None:
-                con.execute(
-                    f"DELETE FROM stage WHERE _line NOT IN (SELECT _line FROM stage ORDER BY _line LIMIT {int(limit)})"
-                )
+                con.execute(f"CREATE TEMP TABLE limited AS SELECT * FROM stage ORDER BY _line LIMIT {int(limit)}")
+                con.execute("CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM limited")
                 kept = {row[0] for row in con.execute("SELECT _line FROM stage").fetchall()}
                 last = max(kept, default=0)
                 rejected = [r for r in rejected if r.line <= last]
@@ -464,7 +465,7 @@ def _publish(
         con.execute(f"DELETE FROM {quote(target)} WHERE _mapping = ?", [mapping.name])
         con.execute(
             f"INSERT INTO {quote(target)} ({columns}) SELECT {values}, ?, _line, ?, ? FROM conv "
-            "WHERE _line NOT IN (SELECT _line FROM excluded) ORDER BY _line",
+            "WHERE _line NOT IN (SELECT _line FROM excluded)",
             [source_file, run_id, mapping.name],
         )
         con.execute(f"DELETE FROM {QUARANTINE} WHERE mapping = ?", [mapping.name])

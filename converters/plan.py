@@ -196,7 +196,8 @@ def _add_checks(plan: ItemPlan, mapping: Mapping) -> None:
     if kind is DataType.HALF_WIDTH:
         checks.append(
             Check(
-                lambda v: f"regexp_matches({v}, {lit(WIDE_CLASS)})",
+                # Byte length = character length means plain ASCII: the regular expression runs only otherwise.
+                lambda v: f"(strlen({v}) <> length({v}) AND regexp_matches({v}, {lit(WIDE_CLASS)}))",
                 Reason.WIDTH_NOT_HALF,
                 f"{item.name} is X (half-width)",
             )

@@ -182,14 +182,21 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path) -> Staged:
             where=path,
             hint="re-export without line breaks inside fields (records must be one line each)",
         )
-    con.execute(
-        f"""CREATE TEMP TABLE lines AS
-            SELECT row_number() OVER (ORDER BY l) - 1 AS k, l
-            FROM range({first_data}, {total_lines + 1}) t(l)
-            WHERE l NOT IN (SELECT line FROM reject_errors)"""
-    )
-    con.execute("CREATE TEMP TABLE stage AS SELECT lines.l AS _line, raw.* FROM raw JOIN lines ON raw.rowid = lines.k")
-    con.execute("DROP TABLE raw")
+    if not rejected_lines:
+        # Every line is a row: the line number is the row's position (a view, nothing copied).
+        con.execute(f"CREATE TEMP VIEW stage AS SELECT rowid + {first_data} AS _line, * FROM raw")
+    else:
+        con.execute(
+            f"""CREATE TEMP TABLE lines AS
+                SELECT row_number() OVER (ORDER BY l) - 1 AS k, l
+                FROM range({first_data}, {total_lines + 1}) t(l)
+                WHERE l NOT IN (SELECT line FROM reject_errors)"""
+        )
+        # Materialised: every transform step reads the stage again.
+        con.execute(
+            "CREATE TEMP TABLE staged AS SELECT lines.l AS _line, raw.* FROM raw JOIN lines ON raw.rowid = lines.k"
+        )
+        con.execute("CREATE TEMP VIEW stage AS SELECT * FROM staged")
     return Staged(columns=columns, rows_read=max(data_lines, 0), rejected=rejected, line_offsets=offsets)
 
 
@@ -278,9 +285,10 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path) -> Staged:
     names = ["_line"] + [f"c{i}" for i in range(len(source.fields))]
     types = ", ".join(f"{_lit(n)}: {_lit('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
     con.execute(
-        f"CREATE TEMP TABLE stage AS SELECT * FROM read_csv({_lit(str(utf8))}, header=false, auto_detect=false, "
+        f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_lit(str(utf8))}, header=false, auto_detect=false, "
         f"delim={_lit(SEP)}, quote='', escape='', columns={{{types}}}, new_line='\\n', strict_mode=false)"
     )
+    con.execute("CREATE TEMP VIEW stage AS SELECT * FROM raw")
     return Staged(columns=[f.name for f in source.fields], rows_read=records + (1 if rest else 0), rejected=rejected)
 
 
@@ -368,9 +376,10 @@ def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:
     names = ["_line"] + [f"c{i}" for i in range(len(columns))]
     types = ", ".join(f"{_lit(n)}: {_lit('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
     con.execute(
-        f"CREATE TEMP TABLE stage AS SELECT * FROM read_csv({_lit(str(utf8))}, header=false, auto_detect=false, "
+        f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_lit(str(utf8))}, header=false, auto_detect=false, "
         f"delim=',', quote='\"', escape='\"', columns={{{types}}})"
     )
+    con.execute("CREATE TEMP VIEW stage AS SELECT * FROM raw")
     return Staged(columns=columns, rows_read=count)
 
 

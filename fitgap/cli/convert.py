@@ -36,7 +36,9 @@ def run(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Convert only the first N rows (with --dry-run).")
     ] = None,
-    memory_limit: Annotated[str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 2GB.")] = None,
+    memory_limit: Annotated[
+        str, typer.Option("--memory-limit", help="DuckDB memory limit (it spills to disk beyond).")
+    ] = "1GB",
     accept_quarantine: Annotated[
         bool, typer.Option("--accept-quarantine", help="Exit 0 when rows were quarantined but all reconcile.")
     ] = False,

@@ -21,16 +21,29 @@ def test_init_detects_and_guesses(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     detected = json.loads(result.stdout)
     assert (detected["encoding"], detected["delimiter"], detected["header"]) == ("cp932", ",", True)
-    assert detected["matches"] == {"atenabango": "宛名番号", "shimei": "氏名", "seibetsu": "性別",
-                                   "seinengappi": "生年月日"}
+    assert detected["matches"] == {
+        "atenabango": "宛名番号",
+        "shimei": "氏名",
+        "seibetsu": "性別",
+        "seinengappi": "生年月日",
+    }
     text = out.read_text(encoding="utf-8")
-    assert "# TODO setaibango" in text and "atenabango: {from: \"宛名番号\"}" in text
+    assert "# TODO setaibango" in text and 'atenabango: {from: "宛名番号"}' in text
     assert cli("convert", "init", "--source", source, "--target", "001/住民", "-o", out).exit_code == 2
 
 
 def test_init_on_the_japan_post_file(cli: Cli, tmp_path: Path) -> None:
-    result = cli("convert", "init", "--source", SHARED_FIXTURES / "jppost" / "JIGYOSYO.CSV", "--target",
-                 "011/大口事業所", "-o", tmp_path / "m.yaml", "--json")
+    result = cli(
+        "convert",
+        "init",
+        "--source",
+        SHARED_FIXTURES / "jppost" / "JIGYOSYO.CSV",
+        "--target",
+        "011/大口事業所",
+        "-o",
+        tmp_path / "m.yaml",
+        "--json",
+    )
     detected = json.loads(result.stdout)
     assert (detected["encoding"], detected["header"], len(detected["columns"])) == ("cp932", False, 13)
     assert "columns: [" in (tmp_path / "m.yaml").read_text(encoding="utf-8")
@@ -56,6 +69,8 @@ def test_excel_source(cli: Cli, tmp_path: Path) -> None:
         "source: {format: xlsx, path: a.xlsx, sheet: 宛名}\n"
         "target: {business: '031', group: 住登外者宛名基本情報}\n"
         "items:\n  atenabango: {from: 番号}\n  daihyoatenafuragu: {from: フラグ}\n  sosashaid: {from: 操作者}\n"
-        "  sosanengappi: {from: 操作日}\n  sosajikoku: {from: 時刻}\n", encoding="utf-8")
+        "  sosanengappi: {from: 操作日}\n  sosajikoku: {from: 時刻}\n",
+        encoding="utf-8",
+    )
     run = json.loads(cli("convert", "run", tmp_path / "m.yaml", "--db", tmp_path / "x.duckdb", "--json").stdout)
     assert (run["rows_read"], run["rows_loaded"], run["quarantine_by_reason"]) == (2, 1, {"CODE_NOT_IN_LIST": 1})
