@@ -198,6 +198,7 @@ def run_conversion(
     memory_limit: str | None = None,
     unmask: bool = False,
     progress: Callable[[str], None] | None = None,
+    on_read: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Convert ``mapping``'s source into its target table in ``db_path`` (in memory for a dry run)."""
     say = progress or (lambda _: None)
@@ -229,7 +230,7 @@ def run_conversion(
             )
         with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir:
             say("reading")
-            staged = stage(con, mapping, Path(workdir))
+            staged = stage(con, mapping, Path(workdir), on_read)
             timings["read"] = round(time.perf_counter() - clock, 3)
             check_columns(mapping, staged.columns)
             rejected = staged.rejected

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,10 @@ CHUNK = 8 << 20  # bytes read at a time: memory stays flat whatever the file siz
 _VARCHAR = "VARCHAR"
 SEP = "\x1f"  # unit separator between fixed-width fields in the staged text
 _LEAD = set(range(0x81, 0xA0)) | set(range(0xE0, 0xFD))  # CP932 lead bytes
+
+
+# Called after each chunk with (bytes read so far, records read so far).
+Progress = Callable[[int, int], None] | None
 
 
 @dataclass
@@ -86,7 +91,7 @@ def _python_encoding(encoding: str) -> str:
     return codecs.lookup(encoding).name
 
 
-def stage_csv(con: Any, mapping: Mapping, workdir: Path) -> Staged:
+def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = None) -> Staged:
     source = mapping.file.source
     assert isinstance(source, CsvSource)
     path = mapping.source_path
@@ -140,6 +145,8 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path) -> Staged:
             out.write(text[:-1] if text.endswith("\r") else text)
             out.write("\n")
             line += body.count(b"\n") + 1
+            if progress:
+                progress(offset + len(chunk), line - 1)
             offset += len(chunk)
             if not block:
                 break
@@ -240,7 +247,7 @@ def _csv_columns(utf8: Path, source: CsvSource, path: Path) -> list[str]:
     return [f"column{i + 1}" for i in range(len(row))]
 
 
-def stage_fixed(con: Any, mapping: Mapping, workdir: Path) -> Staged:
+def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = None) -> Staged:
     source = mapping.file.source
     assert isinstance(source, FixedSource)
     path = mapping.source_path
@@ -277,6 +284,8 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path) -> Staged:
                     hint="check record_length and terminator in the mapping against the file's layout",
                 )
             out.write(_fixed_chunk(block[:, :length].copy(), first, size_of, source, encoding, rejected))
+            if progress:
+                progress((first + count) * size_of, first + count)
         if rest:
             line = records + 1
             rejected.append(
@@ -383,13 +392,13 @@ def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:
     return Staged(columns=columns, rows_read=count)
 
 
-def stage(con: Any, mapping: Mapping, workdir: Path) -> Staged:
+def stage(con: Any, mapping: Mapping, workdir: Path, progress: Progress = None) -> Staged:
     """Stage the mapping's source; raises a one-line error for a file that cannot be read at all."""
     if not mapping.source_path.exists():
         raise FitgapError("source file not found", where=mapping.source_path, hint="check the path or pass --source")
     source = mapping.file.source
     if isinstance(source, CsvSource):
-        return stage_csv(con, mapping, workdir)
+        return stage_csv(con, mapping, workdir, progress)
     if isinstance(source, FixedSource):
-        return stage_fixed(con, mapping, workdir)
+        return stage_fixed(con, mapping, workdir, progress)
     return stage_excel(con, mapping, workdir)

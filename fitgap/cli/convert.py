@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fitgap.cli.console import console, err_console
 from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
+
+if TYPE_CHECKING:
+    from converters.engine import RunResult
+    from converters.mapping import Mapping
 
 app = typer.Typer(
     help="Convert legacy exports (CP932 CSV, fixed width, Excel) into the standard layouts.", no_args_is_help=True
@@ -52,7 +56,6 @@ def run(
 
     Example: fitgap convert run examples/jppost/mapping.yaml --source JIGYOSYO.CSV --db migration.duckdb
     """
-    from converters.engine import run_conversion
     from converters.mapping import load_mapping
     from reports.jsonout import to_json
     from spec_catalog import UsageError, resolve_catalog
@@ -61,16 +64,7 @@ def run(
         raise UsageError("--limit previews only", hint="add --dry-run (a partial run would lose rows)")
     warn_unmasked(unmask)
     loaded = load_mapping(mapping, resolve_catalog(catalog), source)
-    with console.status("converting …") as status:
-        result = run_conversion(
-            loaded,
-            db,
-            dry_run=dry_run,
-            limit=limit,
-            memory_limit=memory_limit,
-            unmask=unmask,
-            progress=lambda phase: status.update(f"{phase} …"),
-        )
+    result = _run_with_progress(loaded, db, dry_run, limit, memory_limit, unmask)
     if as_json:
         typer.echo(to_json(result))
     else:
@@ -81,6 +75,42 @@ def run(
         raise typer.Exit(1)
     if result.rows_quarantined and not accept_quarantine and not dry_run:
         raise typer.Exit(1)
+
+
+def _run_with_progress(
+    loaded: Mapping, db: Path, dry_run: bool, limit: int | None, memory_limit: str, unmask: bool
+) -> RunResult:
+    """The run behind a rich progress bar: bytes read, records and records per second, then each phase."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from converters.engine import run_conversion
+
+    total = loaded.source_path.stat().st_size if loaded.source_path.exists() else 0
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("reading", total=total or None, rows=0, rate="")
+
+        def on_read(done: int, rows: int) -> None:
+            elapsed = bar.tasks[0].elapsed or 0.0
+            rate = f"{rows / elapsed:,.0f} rows/s" if elapsed > 0 else ""
+            bar.update(task, completed=done, rows=rows, rate=rate)
+
+        return run_conversion(
+            loaded,
+            db,
+            dry_run=dry_run,
+            limit=limit,
+            memory_limit=memory_limit,
+            unmask=unmask,
+            progress=lambda phase: bar.update(task, description=phase),
+            on_read=on_read,
+        )
 
 
 @app.command("export")
