@@ -93,7 +93,8 @@ def _run_with_progress(
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    # Only on a terminal: in logs and pipes the bar would be noise.
+    with Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("reading", total=total or None, rows=0, rate="")
 
         def on_read(done: int, rows: int) -> None:
