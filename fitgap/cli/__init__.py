@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from fitgap import __version__
-from fitgap.cli import assess, catalog, convert, sample
+from fitgap.cli import assess, catalog, convert, sample, validate
 from fitgap.cli.console import err_console
 from spec_catalog.base import FitgapError
 
@@ -34,6 +34,7 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(assess.app, name="assess")
 app.add_typer(convert.app, name="convert")
 app.add_typer(sample.app, name="sample")
+app.add_typer(validate.app, name="validate")
 
 _state = {"debug": False}
 

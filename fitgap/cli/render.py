@@ -11,6 +11,7 @@ from converters.engine import RunResult
 from fitgap.assessment.scoring import ScoreReport
 from reports.tables import Table, columns
 from reports.terminal import print_table
+from validation.runner import ValidationReport
 
 
 def _pct(value: float | None) -> str:
@@ -114,3 +115,46 @@ def print_run(console: Console, result: RunResult, db: Path | None) -> None:
         )
     if db is not None:
         console.print(f"Quarantined rows are in {db}, table fitgap_quarantine (values masked).")
+
+
+def print_validation(console: Console, report: ValidationReport, outputs: list[Path]) -> None:
+    if report.catalog_sample:
+        console.print("[yellow]Suites generated from the SAMPLE catalog.[/yellow]")
+    rows = []
+    for t in report.tables:
+        failed = [r for r in t.rules if r.status in ("failed", "error")]
+        rows.append(
+            (
+                t.table,
+                t.rows,
+                len(t.rules),
+                sum(1 for r in failed if r.severity == "error"),
+                sum(1 for r in failed if r.severity == "warning"),
+                sum(1 for c in t.run_checks if c.status == "failed"),
+                len(t.manual_checks),
+            )
+        )
+    print_table(
+        console,
+        Table(
+            title=f"Validation of {report.database} ({report.seconds} s)",
+            columns=columns("table", "rows", "rules", "errors", "warnings", "run records", "manual"),
+            rows=tuple(rows),
+        ),
+    )
+    for t in report.tables:
+        for r in t.rules:
+            if r.status in ("failed", "error"):
+                console.print(
+                    f"  {r.severity} {r.rule_id}: {r.unexpected_count} rows — {r.description}"
+                    + (f" ({r.note})" if r.note else ""),
+                    markup=False,
+                    highlight=False,
+                )
+        for c in t.run_checks:
+            if c.status == "failed":
+                console.print(f"  error run {c.mapping}: {c.code} — {c.message}", markup=False)
+    verdict = "[green]PASSED[/green]" if report.passed else "[red]FAILED[/red]"
+    console.print(f"{verdict}: {report.errors_failed} errors, {report.warnings_failed} warnings.")
+    for path in outputs:
+        console.print(f"Wrote {path}")

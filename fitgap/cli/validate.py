@@ -1,0 +1,110 @@
+"""``fitgap validate …``: expectation suites from the catalog, run with Great Expectations on DuckDB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fitgap.cli.console import console
+from fitgap.cli.convert import DEFAULT_DB, warn_unmasked
+from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
+
+app = typer.Typer(help="Validate converted tables against the standard with Great Expectations.", no_args_is_help=True)
+
+
+@app.command("suite")
+def suite(
+    target: Annotated[str, typer.Argument(help="BUSINESS or BUSINESS/GROUP, e.g. 001 or 001/住民.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the suite files (one per group).")],
+    catalog: CatalogOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write one GX expectation suite per group, generated from the catalog (review and keep them in git).
+
+    Example: fitgap validate suite 001/住民 -o suites/
+    """
+    import json
+
+    from spec_catalog import UsageError, resolve_catalog
+    from validation.rules import plan_suite
+    from validation.suites import write_suite
+
+    resolved = resolve_catalog(catalog)
+    business, _, group_name = target.partition("/")
+    spec = resolved.business(business)
+    groups = [g for g in spec.layouts if not group_name or g.name == group_name]
+    if not groups:
+        raise UsageError(
+            f"{spec.business_id} {spec.name} has no group {group_name!r}"
+            if group_name
+            else f"{spec.business_id} {spec.name} has no data layout in the catalog",
+            hint=f"groups: {', '.join(g.name for g in spec.layouts) or 'none'}",
+        )
+    written = []
+    for group in groups:
+        plan = plan_suite(spec, group, resolved.name)
+        written.append(
+            {"file": str(write_suite(plan, output)), "rules": len(plan.rules), "manual_checks": len(plan.manual_checks)}
+        )
+    if as_json:
+        typer.echo(json.dumps(written, ensure_ascii=False, indent=2))
+        return
+    for w in written:
+        console.print(f"Wrote {w['file']}: {w['rules']} rules, {w['manual_checks']} conditions to check by hand.")
+
+
+@app.command("run")
+def run(
+    db: DbOption = DEFAULT_DB,
+    suites: Annotated[
+        Path | None, typer.Option("--suites", help="Suite folder (default: generated from the catalog).")
+    ] = None,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML (for CI).")] = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json-file", "--json-out", help="Write the full JSON report.")
+    ] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the Excel report.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the self-contained HTML report.")] = None,
+    docs: Annotated[Path | None, typer.Option("--docs", help="Also build GX Data Docs into this folder.")] = None,
+    catalog: CatalogOption = None,
+    unmask: UnmaskOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the suites against the DuckDB tables; list every failing row (masked). Exit 1 when an error fails.
+
+    Example: fitgap validate run --db migration.duckdb --junit validation.xml --xlsx validation.xlsx
+    """
+    from fitgap.cli.render import print_validation
+    from reports.excel import write_document
+    from reports.html import write_html
+    from reports.jsonout import to_json
+    from spec_catalog import resolve_catalog
+    from validation.report import junit_xml, validation_document
+    from validation.runner import suites_for, validate
+    from validation.suites import read_suites
+
+    warn_unmasked(unmask)
+    resolved = resolve_catalog(catalog)
+    plans = read_suites(suites) if suites is not None else suites_for(db, resolved)
+    with console.status("validating …"):
+        report = validate(db, plans, resolved, docs=docs, unmask=unmask)
+    if junit is not None:
+        junit.parent.mkdir(parents=True, exist_ok=True)
+        junit.write_text(junit_xml(report), encoding="utf-8")
+    if json_file is not None:
+        json_file.parent.mkdir(parents=True, exist_ok=True)
+        json_file.write_text(to_json(report) + "\n", encoding="utf-8")
+    if xlsx is not None or html is not None:
+        document = validation_document(report)
+        if xlsx is not None:
+            write_document(document, xlsx)
+        if html is not None:
+            write_html(document, html)
+    if as_json:
+        typer.echo(to_json(report))
+    else:
+        print_validation(console, report, [p for p in (junit, json_file, xlsx, html, docs) if p is not None])
+    if not report.passed:
+        raise typer.Exit(1)

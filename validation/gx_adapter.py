@@ -1,0 +1,149 @@
+"""The only module that touches Great Expectations (GX 1.24, pinned to its minor version).
+
+GX 1.24 has no DuckDB datasource, and its generic SQL datasource fails on DuckDB in two ways
+(../shared/docs/stack-notes.md): it closes the connection before reading results ("list index out of range"),
+and it has no regular expressions for the duckdb dialect. Both are fixed here, and only here: DuckDB gets the
+persisted connection GX keeps for sqlite, and the PostgreSQL dialect module (duckdb-engine derives from it)
+for building regular expressions. A test compares GX's counts with plain SQL on a fixture with known
+defects, so a GX upgrade that breaks this fails loudly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_patched = False
+
+
+class _DuckDBDialectName(str):
+    """Stands for DuckDB in GX's list of dialects that need one persisted connection (it reads `.value`)."""
+
+    value = "duckdb"
+
+
+def _patch() -> None:
+    global _patched
+    if _patched:
+        return
+    import sqlalchemy.dialects.postgresql as postgresql
+    from great_expectations.execution_engine import sqlalchemy_execution_engine as engine_module
+
+    engine_module._PERSISTED_CONNECTION_DIALECTS = (  # type: ignore[assignment]
+        *engine_module._PERSISTED_CONNECTION_DIALECTS,
+        _DuckDBDialectName("duckdb"),
+    )
+    original = engine_module.SqlAlchemyExecutionEngine.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if self.engine.dialect.name == "duckdb":
+            self.dialect_module = postgresql
+
+    engine_module.SqlAlchemyExecutionEngine.__init__ = init  # type: ignore[method-assign]
+    _patched = True
+
+
+@dataclass
+class Outcome:
+    """GX's verdict on one expectation."""
+
+    rule_id: str
+    success: bool
+    unexpected_count: int | None
+    element_count: int | None
+    sample: list[Any]
+    error: str | None  # GX could not evaluate it
+
+
+def run_suites(
+    db: Path, suites: list[tuple[str, list[dict[str, Any]]]], docs: Path | None = None
+) -> dict[str, list[Outcome]]:
+    """Validate each (table, expectations) pair; the database is opened read-only and closed afterwards."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # GX 1.24 sends nothing; make sure of it
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx
+    from great_expectations.checkpoint.actions import UpdateDataDocsAction
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    _patch()
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_sql(
+        name="fitgap", connection_string=f"duckdb:///{db.resolve()}?access_mode=read_only"
+    )
+    if docs is not None:
+        context.add_data_docs_site(
+            site_name="fitgap",
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs.resolve())},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    results: dict[str, list[Outcome]] = {}
+    try:
+        for index, (table, expectations) in enumerate(suites):
+            asset = source.add_table_asset(name=f"t{index}", table_name='"' + table.replace('"', '""') + '"')
+            batch_definition = asset.add_batch_definition_whole_table(f"t{index}")
+            suite = context.suites.add(
+                gx.ExpectationSuite(
+                    name=table,
+                    expectations=[get_expectation_impl(e["type"])(**e["kwargs"], meta=e["meta"]) for e in expectations],
+                )
+            )
+            validation = context.validation_definitions.add(
+                gx.ValidationDefinition(name=f"v{index}", data=batch_definition, suite=suite)
+            )
+            actions: list[Any] = [UpdateDataDocsAction(name="docs")] if docs is not None else []
+            checkpoint = context.checkpoints.add(
+                gx.Checkpoint(
+                    name=f"c{index}",
+                    validation_definitions=[validation],
+                    actions=actions,
+                    result_format={"result_format": "SUMMARY", "partial_unexpected_count": 20},
+                )
+            )
+            run = checkpoint.run()
+            (result,) = run.run_results.values()
+            outcomes = []
+            for r in result.results:
+                config = r.expectation_config
+                assert config is not None
+                info = r.exception_info or {}
+                raised = (
+                    info.get("raised_exception")
+                    if "raised_exception" in info
+                    else any(v.get("raised_exception") for v in info.values() if isinstance(v, dict))
+                )
+                message = (
+                    info.get("exception_message")
+                    if "exception_message" in info
+                    else next((v.get("exception_message") for v in info.values() if isinstance(v, dict)), None)
+                )
+                count = r.result.get("unexpected_count")
+                if count is None and config.type == "unexpected_rows_expectation":
+                    count = r.result.get("observed_value")
+                outcomes.append(
+                    Outcome(
+                        rule_id=str((config.meta or {}).get("rule_id")),
+                        success=bool(r.success),
+                        unexpected_count=count,
+                        element_count=r.result.get("element_count"),
+                        sample=list(r.result.get("partial_unexpected_list") or []),
+                        error=str(message).splitlines()[0] if raised and message else None,
+                    )
+                )
+            results[table] = outcomes
+    finally:
+        # GX keeps the persisted connection open after close(): close it, so the file is free again.
+        engine = source.get_execution_engine()
+        if engine._connection is not None:
+            engine._connection.close()
+            engine._connection = None
+        engine.close()
+    return results
