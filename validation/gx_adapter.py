@@ -62,7 +62,35 @@ class Outcome:
 def run_suites(
     db: Path, suites: list[tuple[str, list[dict[str, Any]]]], docs: Path | None = None
 ) -> dict[str, list[Outcome]]:
-    """Validate each (table, expectations) pair; the database is opened read-only and closed afterwards."""
+    """Validate each (table, expectations) pair in a child process.
+
+    GX keeps DuckDB connections (and logging and warning state) alive in the process that ran it; a child
+    process that exits frees all of it, so the caller can open the database again straight away.
+    """
+    import json
+    import subprocess
+    import sys
+
+    request = json.dumps({"db": str(db), "docs": str(docs) if docs else None, "suites": suites})
+    done = subprocess.run(
+        [sys.executable, "-m", "validation.gx_adapter"], input=request, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        from spec_catalog.base import FitgapError
+
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise FitgapError(
+            f"Great Expectations could not run: {last}",
+            where=db,
+            hint="run again with --debug; if GX was upgraded, see validation/gx_adapter.py",
+        )
+    return {table: [Outcome(**o) for o in outcomes] for table, outcomes in json.loads(done.stdout).items()}
+
+
+def _run_here(
+    db: Path, suites: list[tuple[str, list[dict[str, Any]]]], docs: Path | None = None
+) -> dict[str, list[Outcome]]:
+    """Validate each (table, expectations) pair here; the database is opened read-only."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # GX 1.24 sends nothing; make sure of it
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
@@ -147,3 +175,21 @@ def run_suites(
             engine._connection = None
         engine.close()
     return results
+
+
+def main() -> None:
+    """``python -m validation.gx_adapter``: a JSON request on stdin, the outcomes as JSON on stdout."""
+    import json
+    import sys
+    from dataclasses import asdict
+
+    request = json.load(sys.stdin)
+    docs = Path(request["docs"]) if request["docs"] else None
+    outcomes = _run_here(Path(request["db"]), [(t, e) for t, e in request["suites"]], docs)
+    json.dump(
+        {t: [asdict(o) for o in found] for t, found in outcomes.items()}, sys.stdout, ensure_ascii=False, default=str
+    )
+
+
+if __name__ == "__main__":
+    main()

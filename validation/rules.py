@@ -192,7 +192,11 @@ def _item_rules(table: str, item: DataItem, spec: BusinessSpec) -> list[Rule]:
         )
     if item.type is DataType.DATE:
         sentinels = ", ".join(lit(s) for s in SENTINELS)
-        condition = f"{c} IS NOT NULL AND {c} NOT IN ({sentinels}) AND try_strptime({c}, '%Y-%m-%d') IS NULL"
+        # Only values in ISO shape: a value in another shape is the format rule's, not counted twice.
+        condition = (
+            f"{c} IS NOT NULL AND {c} NOT IN ({sentinels}) AND regexp_matches({c}, {lit(PATTERNS[DataType.DATE])}) "
+            f"AND try_strptime({c}, '%Y-%m-%d') IS NULL"
+        )
         add(
             RuleKind.CALENDAR,
             "error",

@@ -1,0 +1,322 @@
+"""Validation on a table with a known defect of every rule type: exact counts, every failing row, GX = SQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import duckdb
+import pytest
+
+from conftest import CliResult
+from spec_catalog import load_embedded
+
+Cli = Callable[..., CliResult]
+GROUP = load_embedded().business("001").group("住民")
+COLUMNS = [i.romanized for i in GROUP.items]  # type: ignore[union-attr]
+
+BASE = {
+    "atenabango": "000000000000001",
+    "setaibango": "000000000000001",
+    "juminhyokodo": "12345678901",
+    "kojinbango": "123456789018",
+    "shimei": "森　花子",
+    "shimei_yomigana": "モリ　ハナコ",
+    "shimeimiteikubun": "0",
+    "seinengappi": "1985-04-01",
+    "seinengappi_fushohyoki": None,
+    "seibetsu": "2",
+    "zokugara": "01",
+    "juminkubun": "1",
+    "jusho_shikuchosonkodo": "013455",
+    "jusho_choazakodo": "0001001",
+    "jusho_yubinbango": "0492311",
+    "jusho_todofuken": "北海道",
+    "jusho_shikugunchosonmei": "茅部郡森町",
+    "jusho_choaza": "御幸町",
+    "jusho_banchigohyoki": "１４４番地",
+    "jusho_katagaki": None,
+    "juminnonattanengappi": "1985-04-01",
+    "juminnonattanengappi_fushohyoki": None,
+    "idojiyu": "02",
+    "idonengappi": "1985-04-01",
+    "shojonengappi": None,
+    "sosashaid": "OP0001",
+    "sosanengappi": "2024-04-01",
+    "sosajikoku": "09:30",
+}
+# (row number, changes, the rule it breaks)
+DEFECTS = [
+    (2, {"sosashaid": None}, "sosashaid.required"),
+    (3, {"juminhyokodo": "123456789012"}, "juminhyokodo.length"),
+    (4, {"juminhyokodo": "１２３４５６７８９０１"}, "juminhyokodo.half_width"),
+    (5, {"shimei": "森　Hanako"}, "shimei.full_width"),
+    (6, {"seinengappi": "1985/04/01"}, "seinengappi.format"),
+    (7, {"sosajikoku": "25:00"}, "sosajikoku.format"),
+    (8, {"idonengappi": "2023-02-30"}, "idonengappi.calendar"),
+    (9, {"shojonengappi": "2999-01-01"}, "shojonengappi.future_date"),
+    (10, {"seibetsu": "9"}, "seibetsu.code_list"),
+    (11, {"kojinbango": "123456789012"}, "kojinbango.check_digit"),
+    (12, {"jusho_shikuchosonkodo": "013456"}, "jusho_shikuchosonkodo.check_digit"),
+    (13, {"shimei": None}, "shimei.conditional"),
+    (14, {"seinengappi": None}, "seinengappi_fushohyoki.conditional"),
+    (15, {"setaibango": "000000000009999"}, "setaibango.foreign_key"),
+    (16, {"seinengappi": "2025-01-01"}, "seinengappi<=sosanengappi.date_order"),
+]
+DUPLICATES = (17, 18)  # the same 宛名番号 twice
+
+
+def _row(number: int, **changes: object) -> list[object]:
+    values = {**BASE, "atenabango": f"{number:015d}", **changes}
+    return [values[c] for c in COLUMNS] + ["legacy.csv", number, "run-1", "m"]
+
+
+def build(db: Path, reconciled: bool = True) -> None:
+    with duckdb.connect(str(db)) as con:
+        columns = ", ".join(f'"{c}" VARCHAR' for c in COLUMNS)
+        con.execute(
+            f'CREATE TABLE "001_住民" ({columns}, _source_file VARCHAR, _source_line BIGINT, '
+            "_run_id VARCHAR, _mapping VARCHAR)"
+        )
+        rows = [_row(1)] + [_row(n, **c) for n, c, _ in DEFECTS]
+        rows += [_row(n, atenabango="000000000000099") for n in DUPLICATES]
+        placeholders = ", ".join("?" for _ in rows[0])
+        con.executemany(f'INSERT INTO "001_住民" VALUES ({placeholders})', rows)
+        con.execute(
+            'CREATE TABLE "001_世帯" (setaibango VARCHAR, setainushi_atenabango VARCHAR, '
+            "setainushi_shimei VARCHAR, jusho_shikuchosonkodo VARCHAR, sosanengappi VARCHAR, "
+            "_source_file VARCHAR, _source_line BIGINT, _run_id VARCHAR, _mapping VARCHAR)"
+        )
+        con.execute(
+            "INSERT INTO \"001_世帯\" VALUES ('000000000000001', '000000000000001', '森　花子', '013455', "
+            "'2024-04-01', 'h.csv', 1, 'run-2', 'h')"
+        )
+        con.execute(
+            "CREATE TABLE fitgap_runs (run_id VARCHAR, mapping VARCHAR, target_table VARCHAR, status VARCHAR, "
+            "reconciled BOOLEAN, started TIMESTAMP)"
+        )
+        con.execute(
+            "INSERT INTO fitgap_runs VALUES ('run-1', 'm', '001_住民', ?, ?, now()), "
+            "('run-2', 'h', '001_世帯', 'succeeded', true, now())",
+            ["succeeded" if reconciled else "failed", reconciled],
+        )
+
+
+@pytest.fixture(scope="module")
+def defects(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("v") / "defects.duckdb"
+    build(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def report(defects: Path) -> dict[str, object]:
+    from validation.runner import suites_for, validate
+
+    catalog = load_embedded()
+    return json.loads(validate(defects, suites_for(defects, catalog), catalog).model_dump_json())
+
+
+def _rules(report: dict[str, object], table: str = "001_住民") -> dict[str, dict[str, object]]:
+    (found,) = [t for t in report["tables"] if t["table"] == table]  # type: ignore[union-attr,index]
+    return {r["rule_id"].removeprefix(f"{table}."): r for r in found["rules"]}
+
+
+def test_every_defect_is_found_with_exact_counts(report: dict[str, object]) -> None:
+    rules = _rules(report)
+    expected = {rule: 1 for _, _, rule in DEFECTS}
+    expected["atenabango.primary_key"] = 2
+    # Born in 2025 is also after the day the person moved in and became a resident.
+    expected["seinengappi<=idonengappi.date_order"] = 1
+    expected["seinengappi<=juminnonattanengappi.date_order"] = 1
+    failing = {rule_id: r["unexpected_count"] for rule_id, r in rules.items() if r["status"] == "failed"}
+    assert failing == expected
+    assert not [r for r in rules.values() if r["status"] == "error"]  # GX and plain SQL agree on every rule
+
+
+def test_every_failing_row_is_listed_with_its_key(report: dict[str, object]) -> None:
+    rules = _rules(report)
+    for number, _, rule in DEFECTS:
+        (row,) = rules[rule]["failing_rows"]  # type: ignore[misc]
+        assert row["source_line"] == number and row["key"] == {"atenabango": f"{number:015d}"}
+    lines = [r["source_line"] for r in rules["atenabango.primary_key"]["failing_rows"]]  # type: ignore[index]
+    assert lines == list(DUPLICATES)
+
+
+def test_failing_rows_are_masked(report: dict[str, object]) -> None:
+    rules = _rules(report)
+    (row,) = rules["kojinbango.check_digit"]["failing_rows"]  # type: ignore[misc]
+    assert row["values"] == {"kojinbango": "********9012"}
+    (row,) = rules["shimei.full_width"]["failing_rows"]  # type: ignore[misc]
+    assert row["values"]["shimei"] == "森＊＊＊＊＊＊＊"
+
+
+def test_severity_decides_the_verdict(report: dict[str, object]) -> None:
+    assert report["passed"] is False
+    assert report["warnings_failed"] == 4  # future date, three date orders
+    assert report["errors_failed"] == len(DEFECTS) - 2 + 1
+
+
+def test_manual_checks_are_listed(report: dict[str, object]) -> None:
+    (table,) = [t for t in report["tables"] if t["table"] == "001_住民"]  # type: ignore[union-attr]
+    assert {m["item"] for m in table["manual_checks"]} == {"jusho_choaza", "jusho_banchigohyoki", "jusho_katagaki"}
+
+
+def test_cli_outputs_and_exit_code(cli: Cli, defects: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = cli(
+        "validate",
+        "run",
+        "--db",
+        defects,
+        "--junit",
+        out / "v.xml",
+        "--xlsx",
+        out / "v.xlsx",
+        "--html",
+        out / "v.html",
+        "--json-file",
+        out / "v.json",
+    )
+    assert result.exit_code == 1
+    root = ET.parse(out / "v.xml").getroot()
+    assert root.tag == "testsuites" and {s.get("name") for s in root.iter("testsuite")} == {"001_住民", "001_世帯"}
+    failures = [c.get("name") for c in root.iter("testcase") if c.find("failure") is not None]
+    assert "001_住民.kojinbango.check_digit" in failures and "001_住民.shojonengappi.future_date" not in failures
+    for suite in root.iter("testsuite"):
+        assert int(suite.get("tests", "0")) == len(list(suite.iter("testcase")))
+    text = (out / "v.xml").read_text(encoding="utf-8") + (out / "v.html").read_text(encoding="utf-8")
+    assert "123456789012" not in text and "********9012" in text
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(out / "v.xlsx").sheetnames
+    assert sheets == ["概要", "ルール", "不合格行", "手動確認", "変換記録"]
+
+
+def test_a_failed_conversion_run_fails_validation(tmp_path: Path) -> None:
+    from validation.runner import suites_for, validate
+
+    db = tmp_path / "r.duckdb"
+    build(db, reconciled=False)
+    catalog = load_embedded()
+    result = validate(db, suites_for(db, catalog), catalog)
+    (check,) = [c for t in result.tables if t.table == "001_住民" for c in t.run_checks]
+    assert (check.status, check.code) == ("failed", "RUN_NOT_RECONCILED")
+
+
+def test_suites_on_disk_can_switch_rules_off(cli: Cli, defects: Path, tmp_path: Path) -> None:
+    suites = tmp_path / "suites"
+    assert cli("validate", "suite", "001", "-o", suites).exit_code == 0
+    path = suites / "001_住民.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for expectation in data["expectations"]:
+        expectation["meta"]["enabled"] = expectation["meta"]["kind"] in ("columns", "required")
+    data["expectations"].append(
+        {
+            "type": "expect_column_values_to_not_match_regex",
+            "kwargs": {"column": "shimei", "regex": "^森"},
+            "meta": {"severity": "warning"},
+        }
+    )
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (suites / "001_世帯.json").unlink()
+    result = cli("validate", "run", "--db", defects, "--suites", suites, "--json")
+    report = json.loads(result.stdout)
+    rules = _rules(report)
+    assert rules["sosashaid.required"]["status"] == "failed"
+    assert rules["kojinbango.check_digit"]["status"] == "skipped"
+    custom = rules["custom.{}".format(len(data["expectations"]))]
+    assert custom["status"] == "failed" and custom["severity"] == "warning" and "GX sample" in custom["note"]
+
+
+def test_cannot_run(cli: Cli, tmp_path: Path) -> None:
+    result = cli("validate", "run", "--db", tmp_path / "none.duckdb")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {tmp_path / 'none.duckdb'}: database not found — "
+        "convert first: fitgap convert run MAPPING --db FILE\n",
+    )
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    assert cli("validate", "run", "--db", empty).exit_code == 2
+
+
+def test_gx_counts_equal_plain_sql_counts(defects: Path, report: dict[str, object]) -> None:
+    """The parity test: if a GX upgrade breaks the adapter, the counts part here."""
+    from validation.rules import plan_suite
+
+    catalog = load_embedded()
+    spec = catalog.business("001")
+    plan = plan_suite(spec, spec.group("住民"), catalog.name)  # type: ignore[arg-type]
+    rules = _rules(report)
+    with duckdb.connect(str(defects), read_only=True) as con:
+        for rule in plan.rules:
+            if rule.failing_sql is None or rules[rule.rule_id.removeprefix("001_住民.")]["status"] == "skipped":
+                continue
+            sql = con.execute(f'SELECT count(*) FROM "001_住民" WHERE {rule.failing_sql}').fetchone()[0]
+            gx = rules[rule.rule_id.removeprefix("001_住民.")]["unexpected_count"] or 0
+            assert gx == sql, rule.rule_id
+
+
+FIXES_031 = {
+    "jusho_shikugunchosonmei": "千代田区",
+    "jusho_banchigohyoki": "１番６号",
+    "shimei_gaikokujinarufuabetto": None,
+    "shimei_gaikokujinkanji": None,
+    "dokujishisakushisutemunadoid": None,
+    "nayosesakiatenabango": None,
+    "gyomuid": "001",
+    "jusho_choazakodo": "0011001",
+    "daihyoatenafuragu": "0",
+    "seinengappi_fushohyoki": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("business_id", "group"),
+    [
+        ("001", "住民"),
+        ("001", "世帯"),
+        ("010", "課税対象者"),
+        ("024", "被保険者"),
+        ("011", "大口事業所"),
+        ("031", "住登外者宛名基本情報"),
+    ],
+)
+def test_generated_suites_pass_on_correct_data(tmp_path: Path, business_id: str, group: str) -> None:
+    """One row made of the catalog's sample values (031: the Digital Agency's, tidied) passes its suite."""
+    from validation.rules import plan_suite
+    from validation.runner import validate
+
+    catalog = load_embedded()
+    spec = catalog.business(business_id)
+    layout = spec.group(group)
+    assert layout is not None
+    values = {i.romanized: i.sample or None for i in layout.items}
+    if business_id == "031":
+        values |= FIXES_031
+    if group == "住民":
+        values |= {"kojinbango": "123456789018", "juminhyokodo": "12345678901", "seinengappi_fushohyoki": None}
+    table = f"{business_id}_{group}"
+    db = tmp_path / "ok.duckdb"
+    with duckdb.connect(str(db)) as con:
+        columns = ", ".join(f'"{c}" VARCHAR' for c in values)
+        con.execute(
+            f'CREATE TABLE "{table}" ({columns}, _source_file VARCHAR, _source_line BIGINT, '
+            "_run_id VARCHAR, _mapping VARCHAR)"
+        )
+        con.execute(
+            f'INSERT INTO "{table}" VALUES ({", ".join("?" for _ in range(len(values) + 4))})',
+            [*values.values(), "sample.csv", 1, "r", "m"],
+        )
+    plan = plan_suite(spec, layout, catalog.name)
+    result = validate(db, [plan], catalog)
+    problems = [
+        (r.rule_id, r.status, r.note)
+        for t in result.tables
+        for r in t.rules
+        if r.status in ("failed", "error") and r.severity == "error"
+    ]
+    assert problems == []
