@@ -10,8 +10,9 @@ from xml.etree import ElementTree as ET
 import duckdb
 import pytest
 
-from conftest import CliResult
 from spec_catalog import load_embedded
+
+from conftest import CliResult
 
 Cli = Callable[..., CliResult]
 GROUP = load_embedded().business("001").group("住民")
