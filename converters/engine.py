@@ -205,7 +205,7 @@ def run_conversion(
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     target = table_name(mapping.spec.business_id, mapping.group.name)
-    run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + mapping.digest[:8]
+    run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f") + "-" + mapping.digest[:8]
     source_file = mapping.source_path.name
     con = connect(None if dry_run else db_path, memory_limit=memory_limit)
     try:

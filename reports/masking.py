@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from spec_catalog.models import BusinessSpec
 from spec_catalog.vocab import Sensitivity
 
 MASK = "*"
@@ -24,3 +25,22 @@ def mask(value: str | None, sensitivity: Sensitivity, *, unmask: bool = False) -
 def mask_text(value: str | None) -> str | None:
     """For a value whose item is not known (a whole row): show only its length."""
     return None if value is None else f"<{len(value)} characters>"
+
+
+def masked_samples(spec: BusinessSpec) -> BusinessSpec:
+    """The business with the sample values of identifier items (個人番号 …) masked: a catalog printed or
+    exported is an output like any other, and a spec's sample can look like a real number."""
+    layouts = tuple(
+        group.model_copy(
+            update={
+                "items": tuple(
+                    item.model_copy(update={"sample": mask(item.sample, item.sensitivity)})
+                    if item.sensitivity is Sensitivity.IDENTIFIER
+                    else item
+                    for item in group.items
+                )
+            }
+        )
+        for group in spec.layouts
+    )
+    return spec.model_copy(update={"layouts": layouts})

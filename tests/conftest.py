@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from pii_scan import my_numbers_in_text, scan_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -37,6 +39,9 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         else:  # pragma: no cover - main always exits
             code = 0
         captured = capsys.readouterr()
+        if "--unmask" not in [str(a) for a in args]:
+            leaked = my_numbers_in_text(captured.out + captured.err)
+            assert not leaked, f"unmasked 個人番号 in the output of fitgap {' '.join(map(str, args))}: {leaked}"
         return CliResult(code, captured.out, captured.err)
 
     return run
@@ -60,3 +65,11 @@ def residents(tmp_path: Path) -> Path:
     generate(folder / "residents.csv", 50, "csv")
     generate(folder / "residents.txt", 50, "fixed")
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def masking_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """After the whole suite: no output any test wrote holds an unmasked 個人番号."""
+    yield
+    leaked = scan_outputs(tmp_path_factory.getbasetemp())
+    assert not leaked, f"unmasked 個人番号 in test outputs: {leaked}"

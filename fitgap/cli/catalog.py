@@ -51,6 +51,7 @@ def show(
     """
     from reports.catalog import code_lists_table, functions_table, items_table, links_table
     from reports.jsonout import to_json
+    from reports.masking import masked_samples
     from reports.terminal import print_table
     from spec_catalog import FunctionClass, UsageError, resolve_catalog
 
@@ -73,7 +74,7 @@ def show(
     layouts = tuple(g for g in spec.layouts if not group or g.name in group)
     shown = spec.model_copy(update={"functions": functions, "layouts": layouts})
     if as_json:
-        typer.echo(to_json(shown))
+        typer.echo(to_json(masked_samples(shown)))
         return
     console.print(
         f"[bold]{spec.business_id} {spec.name}[/bold] ({spec.name_en}) — {spec.spec_name} "
@@ -140,6 +141,7 @@ def export(
     from reports.catalog import catalog_document
     from reports.excel import write_document
     from reports.jsonout import to_json
+    from reports.masking import masked_samples
     from spec_catalog import UsageError, resolve_catalog
 
     resolved = resolve_catalog(catalog)
@@ -149,7 +151,7 @@ def export(
         write_document(catalog_document(resolved, chosen), output)
     elif suffix == ".json":
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(to_json(chosen) + "\n", encoding="utf-8")
+        output.write_text(to_json([masked_samples(b) for b in chosen]) + "\n", encoding="utf-8")
     else:
         raise UsageError(f"cannot export to {output.name!r}", hint="give a file name ending in .xlsx or .json")
     summary = {"output": str(output), "businesses": [b.business_id for b in chosen]}
