@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from fitgap import __version__
-from fitgap.cli import assess, catalog, convert, sample, validate
+from fitgap.cli import assess, catalog, convert, project, sample, validate
 from fitgap.cli.console import err_console
 from spec_catalog.base import FitgapError
 
@@ -30,6 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.command("init")(project.init)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(assess.app, name="assess")
 app.add_typer(convert.app, name="convert")

@@ -9,7 +9,10 @@ from typing import Annotated
 import typer
 
 from fitgap.cli.console import console, err_console
-from fitgap.cli.options import CatalogOption, JsonOption, Lang, LangOption
+from fitgap.cli.defaults import catalog_dir, language, project
+from fitgap.cli.defaults import history as history_default
+from fitgap.cli.defaults import municipality as municipality_default
+from fitgap.cli.options import CatalogOption, JsonOption, LangOption
 
 app = typer.Typer(help="Fit & Gap: compare current work with the standard and follow the gaps.", no_args_is_help=True)
 
@@ -47,7 +50,7 @@ def template(
         ),
     ] = None,
     catalog: CatalogOption = None,
-    lang: LangOption = Lang.JA,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write the assessment workbook staff fill in: one sheet per business, 独自機能, 業務連携.
@@ -60,19 +63,19 @@ def template(
     from fitgap.profile import build_profile
     from spec_catalog import resolve_catalog
 
-    resolved = resolve_catalog(catalog)
-    profile = (
-        build_profile(municipality, resolved, welfare_office=welfare_office, businesses=businesses)
-        if municipality
-        else None
-    )
+    resolved = resolve_catalog(catalog_dir(catalog))
+    code = municipality_default(municipality)
+    found = project()
+    if welfare_office is None and found is not None and code == found.settings.municipality:
+        welfare_office = found.settings.welfare_office
+    profile = build_profile(code, resolved, welfare_office=welfare_office, businesses=businesses) if code else None
     if profile is not None:
         chosen = [resolved.business(b) for b in profile.businesses]
     elif businesses:
         chosen = [resolved.business(b) for b in businesses]
     else:
         chosen = [b for b in resolved.businesses if not b.common]
-    write_template(output, resolved, chosen, profile, lang.value)
+    write_template(output, resolved, chosen, profile, "en" if language(lang) == "en" else "ja")
     summary = {
         "output": str(output),
         "municipality": profile.model_dump() if profile else None,
@@ -106,7 +109,7 @@ def score(
     min_readiness: Annotated[float | None, typer.Option(help="Gate: lowest readiness allowed, 0–1.")] = None,
     as_of: AsOfOption = None,
     catalog: CatalogOption = None,
-    lang: LangOption = Lang.JA,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Score a filled workbook: counts, fit rate, forced gaps, actions, readiness; findings with sheet and cell.
@@ -121,7 +124,7 @@ def score(
     from reports.jsonout import to_json
     from spec_catalog import resolve_catalog
 
-    resolved = resolve_catalog(catalog)
+    resolved = resolve_catalog(catalog_dir(catalog))
     rules = (
         GateRules(
             max_forced_gaps_unresolved=max_forced_gaps,
@@ -131,8 +134,8 @@ def score(
         if gate
         else None
     )
-    report, assessment = score_workbook(workbook, resolved, _as_of(as_of), rules, history)
-    write_report(report, assessment, output, html, lang.value)
+    report, assessment = score_workbook(workbook, resolved, _as_of(as_of), rules, history_default(history))
+    write_report(report, assessment, output, html, "en" if language(lang) == "en" else "ja")
     if as_json:
         typer.echo(to_json(report))
     else:
@@ -152,7 +155,7 @@ def suggest(
     ] = None,
     threshold: Annotated[float, typer.Option(help="Confidence below which a person must decide.")] = 0.35,
     catalog: CatalogOption = None,
-    lang: LangOption = Lang.JA,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Propose the most likely 機能IDs for each row of an existing list and pre-fill the workbook.
@@ -163,11 +166,11 @@ def suggest(
     from reports.jsonout import to_json
     from spec_catalog import resolve_catalog
 
-    resolved = resolve_catalog(catalog)
+    resolved = resolve_catalog(catalog_dir(catalog))
     spec = resolved.business(business)
     texts = read_source_list(source, column)
     result = suggest_all(texts, spec, threshold)
-    write_suggestions(output, resolved, spec, result, lang.value)
+    write_suggestions(output, resolved, spec, result, language(lang))
     if as_json:
         typer.echo(to_json(result))
         return

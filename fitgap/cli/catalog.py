@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from fitgap.cli.console import console, err_console
+from fitgap.cli.defaults import catalog_dir
 from fitgap.cli.options import CatalogOption, JsonOption
 
 app = typer.Typer(
@@ -27,7 +28,7 @@ def list_businesses(catalog: CatalogOption = None, as_json: JsonOption = False) 
     from reports.terminal import print_table
     from spec_catalog import resolve_catalog
 
-    resolved = resolve_catalog(catalog)
+    resolved = resolve_catalog(catalog_dir(catalog))
     if as_json:
         typer.echo(to_json([b.summary() for b in resolved.businesses]))
         return
@@ -55,7 +56,7 @@ def show(
     from reports.terminal import print_table
     from spec_catalog import FunctionClass, UsageError, resolve_catalog
 
-    resolved = resolve_catalog(catalog)
+    resolved = resolve_catalog(catalog_dir(catalog))
     spec = resolved.business(business)
     classes = set()
     for label in function_class or []:
@@ -144,7 +145,7 @@ def export(
     from reports.masking import masked_samples
     from spec_catalog import UsageError, resolve_catalog
 
-    resolved = resolve_catalog(catalog)
+    resolved = resolve_catalog(catalog_dir(catalog))
     chosen = [resolved.business(b) for b in businesses] if businesses else list(resolved.businesses)
     suffix = output.suffix.lower()
     if suffix == ".xlsx":

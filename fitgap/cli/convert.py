@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fitgap.cli.console import console, err_console
+from fitgap.cli.defaults import catalog_dir, database
 from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
 
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Convert legacy exports (CP932 CSV, fixed width, Excel) into the standard layouts.", no_args_is_help=True
 )
-DEFAULT_DB = Path("fitgap.duckdb")
 
 
 def warn_unmasked(unmask: bool) -> None:
@@ -32,7 +32,7 @@ def warn_unmasked(unmask: bool) -> None:
 @app.command("run")
 def run(
     mapping: Annotated[Path, typer.Argument(help="The mapping file (YAML).")],
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = None,
     source: Annotated[
         Path | None, typer.Option("--source", help="Read this file instead of the mapping's path.")
     ] = None,
@@ -63,7 +63,8 @@ def run(
     if limit is not None and not dry_run:
         raise UsageError("--limit previews only", hint="add --dry-run (a partial run would lose rows)")
     warn_unmasked(unmask)
-    loaded = load_mapping(mapping, resolve_catalog(catalog), source)
+    loaded = load_mapping(mapping, resolve_catalog(catalog_dir(catalog)), source)
+    db = database(db)
     result = _run_with_progress(loaded, db, dry_run, limit, memory_limit, unmask)
     if as_json:
         typer.echo(to_json(result))
@@ -117,7 +118,7 @@ def _run_with_progress(
 @app.command("export")
 def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the files and manifest.json into.")],
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
     bom: Annotated[bool, typer.Option("--bom", help="Start CSV files with a UTF-8 BOM.")] = False,
     delimiter: Annotated[str, typer.Option("--delimiter", help="CSV field delimiter.")] = ",",
@@ -140,7 +141,7 @@ def export(
     if len(delimiter) != 1:
         raise UsageError(f"--delimiter {delimiter!r} must be one character")
     manifest = export_tables(
-        db,
+        database(db),
         output,
         fmt="parquet" if fmt == "parquet" else "csv",
         bom=bom,
@@ -172,7 +173,7 @@ def init(
     from reports.jsonout import to_json
     from spec_catalog import FitgapError, resolve_catalog
 
-    resolved = resolve_catalog(catalog)
+    resolved = resolve_catalog(catalog_dir(catalog))
     detected, business_id, group = detect(source, resolved, target)
     if output.exists():
         raise FitgapError("the mapping file exists already", where=output, hint="choose another -o or remove it")
@@ -188,7 +189,7 @@ def init(
 
 
 @app.command("runs")
-def runs(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+def runs(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the conversion runs recorded in the database (a run still 'running' did not finish).
 
     Example: fitgap convert runs --db migration.duckdb
@@ -197,6 +198,7 @@ def runs(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     from reports.tables import Table, columns
     from reports.terminal import print_table
 
+    db = database(db)
     con = connect(db, read_only=True)
     try:
         rows = con.execute(

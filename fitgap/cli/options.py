@@ -24,8 +24,15 @@ class Lang(StrEnum):
     EN = "en"
 
 
-LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the report: ja (default) or en.")]
-DbOption = Annotated[Path, typer.Option("--db", help="The DuckDB database of the migration.")]
+LangOption = Annotated[
+    Lang | None, typer.Option("--lang", help="Language of the report: ja or en.", show_default="the project's, else ja")
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="The DuckDB database of the migration.", show_default="the project's, else fitgap.duckdb"
+    ),
+]
 UnmaskOption = Annotated[
     bool,
     typer.Option("--unmask", help="Show personal data unmasked (authorised users only; prints a warning)."),

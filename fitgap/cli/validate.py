@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from fitgap.cli.console import console
-from fitgap.cli.convert import DEFAULT_DB, warn_unmasked
+from fitgap.cli.convert import warn_unmasked
+from fitgap.cli.defaults import catalog_dir, database
 from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
 
 app = typer.Typer(help="Validate converted tables against the standard with Great Expectations.", no_args_is_help=True)
@@ -31,7 +32,7 @@ def suite(
     from validation.rules import plan_suite
     from validation.suites import write_suite
 
-    resolved = resolve_catalog(catalog)
+    resolved = resolve_catalog(catalog_dir(catalog))
     business, _, group_name = target.partition("/")
     spec = resolved.business(business)
     groups = [g for g in spec.layouts if not group_name or g.name == group_name]
@@ -57,7 +58,7 @@ def suite(
 
 @app.command("run")
 def run(
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = None,
     suites: Annotated[
         Path | None, typer.Option("--suites", help="Suite folder (default: generated from the catalog).")
     ] = None,
@@ -86,7 +87,8 @@ def run(
     from validation.suites import read_suites
 
     warn_unmasked(unmask)
-    resolved = resolve_catalog(catalog)
+    db = database(db)
+    resolved = resolve_catalog(catalog_dir(catalog))
     plans = read_suites(suites) if suites is not None else suites_for(db, resolved)
     with console.status("validating …"):
         report = validate(db, plans, resolved, docs=docs, unmask=unmask)

@@ -1,0 +1,50 @@
+"""Option defaults: what the user gave, else the project's settings (fitgap.yaml), else the built-in."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from fitgap.project import Project, find_project
+
+BUILT_IN_DB = Path("fitgap.duckdb")
+
+
+@cache
+def project() -> Project | None:
+    return find_project()
+
+
+def catalog_dir(option: Path | None) -> Path | None:
+    if option is not None:
+        return option
+    found = project()
+    return found.catalog if found else None
+
+
+def database(option: Path | None) -> Path:
+    if option is not None:
+        return option
+    found = project()
+    return found.database if found else BUILT_IN_DB
+
+
+def language(option: str | None) -> str:
+    if option is not None:
+        return option
+    found = project()
+    return found.settings.language if found else "ja"
+
+
+def municipality(option: str | None) -> str | None:
+    if option is not None:
+        return option
+    found = project()
+    return found.settings.municipality if found else None
+
+
+def history(option: Path | None) -> Path | None:
+    if option is not None:
+        return option
+    found = project()
+    return found.history if found else None

@@ -1,0 +1,136 @@
+"""A migration project: a folder with ``fitgap.yaml`` whose settings give every command its defaults.
+
+Commands run anywhere inside the folder find it the way git finds a repository: in the current folder or
+the nearest parent. Paths in the settings are relative to the project and may not leave it unless
+``allow_outside_paths`` says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from fitgap.profile import MunicipalityProfile
+from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.files import load_yaml_model
+
+SETTINGS = "fitgap.yaml"
+FOLDERS = ("mappings", "assessments", "exports", "reports", "suites")
+
+
+class Thresholds(FrozenModel):
+    """What a business needs for a GO in the readiness report."""
+
+    max_forced_gaps_unresolved: int = 0
+    max_mandatory_undecided: int = 0
+    min_assessment_readiness: float = Field(default=0.8, ge=0, le=1)
+    max_quarantine_rate: float = Field(default=0.01, ge=0, le=1)  # quarantined ÷ read, per business
+    max_validation_errors: int = 0
+
+
+class ProjectSettings(FrozenModel):
+    municipality: str
+    name: str
+    businesses: tuple[str, ...]
+    welfare_office: bool
+    catalog: str | None = None  # a catalog directory (fitgap catalog import); the embedded one when empty
+    database: str = "migration.duckdb"
+    output: str = "reports"
+    language: Literal["ja", "en"] = "ja"
+    masking: bool = True
+    thresholds: Thresholds = Thresholds()
+    allow_outside_paths: bool = False
+
+    @field_validator("masking")
+    @classmethod
+    def _always(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError(
+                "masking cannot be switched off in the settings: authorised users give --unmask on each command"
+            )
+        return value
+
+
+class Project:
+    def __init__(self, root: Path, settings: ProjectSettings) -> None:
+        self.root, self.settings = root, settings
+
+    def path(self, text: str, what: str) -> Path:
+        raw = Path(text)
+        path = raw if raw.is_absolute() else self.root / raw
+        if not self.settings.allow_outside_paths and (
+            raw.is_absolute() or not path.resolve().is_relative_to(self.root.resolve())
+        ):
+            raise FitgapError(
+                f"{what} '{text}' leaves the project folder",
+                where=self.root / SETTINGS,
+                hint="keep it inside the project, or set allow_outside_paths: true",
+            )
+        return path
+
+    @property
+    def database(self) -> Path:
+        return self.path(self.settings.database, "database")
+
+    @property
+    def output(self) -> Path:
+        return self.path(self.settings.output, "output folder")
+
+    @property
+    def catalog(self) -> Path | None:
+        return self.path(self.settings.catalog, "catalog") if self.settings.catalog else None
+
+    @property
+    def history(self) -> Path:
+        return self.root / "assessments" / "history"
+
+
+def find_project(start: Path | None = None) -> Project | None:
+    """The project whose fitgap.yaml is in ``start`` (the current folder) or the nearest parent."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        settings = folder / SETTINGS
+        if settings.is_file():
+            return Project(folder, load_yaml_model(settings, ProjectSettings))
+    return None
+
+
+def create_project(root: Path, profile: MunicipalityProfile, catalog: str | None = None) -> Project:
+    """A new project folder with its settings and sub-folders; an existing fitgap.yaml is never overwritten."""
+    settings_path = root / SETTINGS
+    if settings_path.exists():
+        raise FitgapError("a project exists here already", where=settings_path, hint="choose another folder")
+    settings = ProjectSettings(
+        municipality=profile.code,
+        name=profile.name,
+        businesses=profile.businesses,
+        welfare_office=profile.welfare_office,
+        catalog=catalog,
+    )
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in FOLDERS:
+        (root / folder).mkdir(exist_ok=True)
+    lines = [
+        f"# fitgap migration project: {profile.label}",
+        "# Every fitgap command run inside this folder takes its defaults from here.",
+        f"municipality: '{settings.municipality}'",
+        f"name: {settings.name}",
+        f"welfare_office: {'true' if settings.welfare_office else 'false'}"
+        "   # false: 生活保護 and 児童扶養手当 are the prefecture's",
+        "businesses: [" + ", ".join(f"'{b}'" for b in settings.businesses) + "]",
+        f"catalog: {settings.catalog or 'null'}"
+        "   # a catalog folder from 'fitgap catalog import'; null = the embedded sample",
+        f"database: {settings.database}",
+        f"output: {settings.output}",
+        f"language: {settings.language}   # ja or en",
+        "masking: true   # always: --unmask, given on a command, is the only way to see personal data",
+        "thresholds:   # what a business needs for GO in 'fitgap report readiness'",
+        *(f"  {k}: {v}" for k, v in settings.thresholds.model_dump().items()),
+        "allow_outside_paths: false",
+    ]
+    settings_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    project = find_project(root)
+    assert project is not None
+    return project
