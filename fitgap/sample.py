@@ -96,10 +96,13 @@ def _date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days))
 
 
-def rows(count: int, seed: int = 20261126) -> Iterator[dict[str, str]]:
-    """``count`` legacy records as dicts of the layout's field names (values as the legacy system wrote them)."""
+def rows(count: int, seed: int = 20261126, start: int = 1) -> Iterator[dict[str, str]]:
+    """``count`` legacy records as dicts of the layout's field names (values as the legacy system wrote them).
+
+    宛名番号 run from ``start``; the deliberately bad records are the same record numbers whatever the start.
+    """
     rng = random.Random(seed)
-    household = 0
+    household = start - 1
     for n in range(1, count + 1):
         if n == 1 or rng.random() < 0.4:
             household += 1
@@ -109,7 +112,7 @@ def rows(count: int, seed: int = 20261126) -> Iterator[dict[str, str]]:
         moved_in = _date(rng, max(born, dt.date(1970, 1, 1)), dt.date(2025, 3, 31))
         town_code, town = rng.choice(TOWNS)
         record = {
-            "宛名番号": f"{n:010d}",
+            "宛名番号": f"{start + n - 1:010d}",
             "世帯番号": f"{household:010d}",
             "住民票コード": "".join(rng.choice("0123456789") for _ in range(11)),
             "個人番号": _my_number(rng),
@@ -146,12 +149,12 @@ def rows(count: int, seed: int = 20261126) -> Iterator[dict[str, str]]:
         yield record
 
 
-def write_csv(path: Path, count: int, seed: int = 20261126) -> Path:
+def write_csv(path: Path, count: int, seed: int = 20261126, start: int = 1) -> Path:
     """A CP932 CSV with a header row and CRLF; the bad rows include a short row and undecodable bytes."""
     names = [name for name, _ in LAYOUT]
     with path.open("wb") as out:
         out.write((",".join(names) + "\r\n").encode("cp932"))
-        for n, record in enumerate(rows(count, seed), start=1):
+        for n, record in enumerate(rows(count, seed, start), start=1):
             values = [record[name] for name in names]
             if BAD_ROWS.get(n) == "columns":
                 values = values[:-3]
@@ -169,11 +172,11 @@ def _field(value: str, length: int) -> bytes:
     return data + b" " * (length - len(data))
 
 
-def write_fixed(path: Path, count: int, seed: int = 20261126) -> Path:
+def write_fixed(path: Path, count: int, seed: int = 20261126, start: int = 1) -> Path:
     """Byte-positioned CP932 records of :data:`RECORD_LENGTH` bytes and CRLF; one record has a field whose
     byte range cuts a double-byte character."""
     with path.open("wb") as out:
-        for n, record in enumerate(rows(count, seed), start=1):
+        for n, record in enumerate(rows(count, seed, start), start=1):
             data = b"".join(_field(record[name], length) for name, length in LAYOUT)
             if BAD_ROWS.get(n) == "split":
                 # 氏名 starts at byte 44 and is 20 bytes: 9 double-byte characters and one lead byte.
@@ -185,5 +188,5 @@ def write_fixed(path: Path, count: int, seed: int = 20261126) -> Path:
     return path
 
 
-def generate(path: Path, count: int, fmt: Literal["csv", "fixed"], seed: int = 20261126) -> Path:
-    return write_csv(path, count, seed) if fmt == "csv" else write_fixed(path, count, seed)
+def generate(path: Path, count: int, fmt: Literal["csv", "fixed"], seed: int = 20261126, start: int = 1) -> Path:
+    return write_csv(path, count, seed, start) if fmt == "csv" else write_fixed(path, count, seed, start)

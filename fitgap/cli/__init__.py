@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from fitgap import __version__
-from fitgap.cli import assess, catalog, convert, project, sample, validate
+from fitgap.cli import assess, catalog, convert, demo, project, report, sample, validate
 from fitgap.cli.console import err_console
 from spec_catalog.base import FitgapError
 
@@ -30,12 +30,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.command("demo")(demo.demo)
 app.command("init")(project.init)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(assess.app, name="assess")
 app.add_typer(convert.app, name="convert")
 app.add_typer(sample.app, name="sample")
 app.add_typer(validate.app, name="validate")
+app.add_typer(report.app, name="report")
 
 _state = {"debug": False}
 

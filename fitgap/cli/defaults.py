@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fitgap.project import Project, find_project
+if TYPE_CHECKING:
+    from fitgap.project import Project
 
 BUILT_IN_DB = Path("fitgap.duckdb")
 
 
 @cache
 def project() -> Project | None:
+    from fitgap.project import find_project  # reads YAML: not on the start-up path of --help
+
     return find_project()
 
 

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from converters.engine import RunResult
 from fitgap.assessment.scoring import ScoreReport
+from fitgap.readiness import ReadinessReport
 from reports.tables import Table, columns
 from reports.terminal import print_table
 from validation.runner import ValidationReport
@@ -156,5 +157,31 @@ def print_validation(console: Console, report: ValidationReport, outputs: list[P
                 console.print(f"  error run {c.mapping}: {c.code} — {c.message}", markup=False)
     verdict = "[green]PASSED[/green]" if report.passed else "[red]FAILED[/red]"
     console.print(f"{verdict}: {report.errors_failed} errors, {report.warnings_failed} warnings.")
+    for path in outputs:
+        console.print(f"Wrote {path}")
+
+
+def print_readiness(console: Console, report: ReadinessReport, outputs: list[Path]) -> None:
+    rows = tuple(
+        (
+            b.business_id,
+            b.name,
+            b.verdict,
+            _pct(b.assessment_readiness),
+            b.conversion,
+            b.validation,
+            "; ".join(b.reasons) or "—",
+        )
+        for b in report.businesses
+    )
+    print_table(
+        console,
+        Table(
+            title=f"Cutover readiness — {report.municipality}",
+            columns=columns("業務ID", "業務名", "判定", "準備度", "変換", "検証", "理由"),
+            rows=rows,
+        ),
+    )
+    console.print(f"GO: {report.go}, NO-GO: {report.no_go}")
     for path in outputs:
         console.print(f"Wrote {path}")

@@ -1,0 +1,245 @@
+"""``fitgap demo``: the whole job on synthetic data for a sample town (森町, 013455, 18 businesses).
+
+catalog → a pre-filled sample assessment, scored → conversion of two legacy exports of the 住民 group (CP932
+CSV and byte-positioned fixed width, with 和暦, half-width kana, 外字 and legacy codes, and a handful of
+deliberately bad records) → validation with Great Expectations → the cutover readiness report.
+Everything is synthetic; no real person's data. The same command gives the same files (but dates of the day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import Field
+
+from spec_catalog.base import FitgapError, FrozenModel
+
+MARKER = ".fitgap-demo"
+MUNICIPALITY = "013455"
+ROWS = 2000
+# Businesses whose sample assessment is well advanced (the rest are half-way): a mixed picture.
+ADVANCED = {"001", "002", "003", "004", "006", "013"}
+EXAMPLES = Path(__file__).resolve().parent / "demo_data"
+
+
+class DemoStep(FrozenModel):
+    name: str
+    seconds: float
+    detail: str
+
+
+class DemoResult(FrozenModel):
+    folder: str
+    steps: tuple[DemoStep, ...]
+    outputs: dict[str, str] = Field(default_factory=dict)
+    open_first: str
+
+
+def fill_assessment(path: Path, as_of: dt.date, seed: int = 13455) -> None:
+    """Answer the sample workbook as a town's staff half-way through their study would."""
+    from openpyxl import load_workbook
+
+    from fitgap.assessment.sheets import CUSTOM_COLUMNS, FUNCTION_COLUMNS, LINK_COLUMNS
+
+    col = {f: i for i, (f, _, _) in enumerate(FUNCTION_COLUMNS, start=1)}
+    rng = random.Random(seed)
+    workbook = load_workbook(path)
+    owners = ["住民課 田中", "税務課 佐藤", "保険年金課 鈴木", "福祉課 高橋", "情報政策係 伊藤"]
+    for sheet in workbook.worksheets:
+        business = sheet.title[:3]
+        if not business.isdigit():
+            continue
+        advanced = business in ADVANCED
+        for row in range(4, sheet.max_row + 1):
+            kind = sheet.cell(row=row, column=col["function_class"]).value
+            if kind is None:
+                continue
+            gap: str | None
+            if kind == "実装不可機能":
+                use, gap = ("使用中", "GAP_PROHIBITED") if rng.random() < 0.5 else ("未使用", "OUT_OF_SCOPE")
+            elif kind == "標準オプション機能":
+                use = rng.choice(["使用中", "未使用"])
+                gap = (
+                    rng.choice(["FIT", "FIT_WITH_CONFIG", "GAP_OPTION_NOT_ADOPTED"])
+                    if advanced or rng.random() < 0.6
+                    else None
+                )
+            else:
+                use = "使用中" if rng.random() < 0.9 else "未使用"
+                gap = rng.choice(["FIT", "FIT", "FIT", "FIT_WITH_CONFIG", "GAP_OPERATION", "GAP_BPR"])
+                if not advanced and rng.random() < 0.15:
+                    gap = None
+            done = advanced or rng.random() < 0.4
+            status = "完了" if done else rng.choice(["未着手", "対応中"])
+            due = as_of + dt.timedelta(days=rng.choice([-20, 45, 120, 200]))
+            values = {
+                "current_use": use,
+                "gap_class": gap,
+                "status": status if gap else None,
+                "owner": rng.choice(owners) if gap else None,
+                "due": due if gap and not done else None,
+                "practice": "現行パッケージの標準機能で運用" if gap in ("FIT", "FIT_WITH_CONFIG") else None,
+            }
+            for field, value in values.items():
+                sheet.cell(row=row, column=col[field], value=value)
+    custom = workbook["独自機能"]
+    ccol = {f: i for i, (f, _, _) in enumerate(CUSTOM_COLUMNS, start=1)}
+    for r, (name, business, fate, status) in enumerate(
+        [
+            ("転入者向け町内施設案内の印刷", "001", "廃止", "完了"),
+            ("高齢者見守り名簿の抽出", "001", "独自施策システムへ移行", "対応中"),
+            ("国保税の独自減免シミュレーション", "024", "EUCで対応", "未着手"),
+        ],
+        start=4,
+    ):
+        for field, value in (
+            ("name", name),
+            ("business_id", business),
+            ("fate", fate),
+            ("status", status),
+            ("owner", "情報政策係 伊藤"),
+            ("due", as_of + dt.timedelta(days=90)),
+        ):
+            custom.cell(row=r, column=ccol[field], value=value)
+    links = workbook["業務連携"]
+    lcol = {f: i for i, (f, _, _) in enumerate(LINK_COLUMNS, start=1)}
+    for r, (provider, consumer, data, method) in enumerate(
+        [
+            ("001", "010", "住民異動", "API"),
+            ("001", "024", "住民異動", "ファイル"),
+            ("010", "024", "所得", "ファイル"),
+            ("001", "福祉総合システム", "住民異動", "手作業"),
+        ],
+        start=4,
+    ):
+        for field, value in (("provider", provider), ("consumer", consumer), ("data", data), ("method", method)):
+            links.cell(row=r, column=lcol[field], value=value)
+    workbook.save(path)
+
+
+def _prepare(folder: Path) -> None:
+    if folder.exists() and any(folder.iterdir()):
+        if not (folder / MARKER).exists():
+            raise FitgapError(
+                "the folder exists and is not an earlier demo", where=folder, hint="give --out a new or empty folder"
+            )
+        shutil.rmtree(folder)  # an earlier demo: start again from nothing
+
+
+def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoResult:
+    from converters.engine import run_conversion
+    from converters.export import export
+    from converters.mapping import load_mapping
+    from fitgap.assessment import score_workbook, write_report
+    from fitgap.assessment.template import write_template
+    from fitgap.profile import build_profile
+    from fitgap.project import create_project
+    from fitgap.readiness import assess_readiness, conversion_records, readiness_document
+    from fitgap.sample import generate
+    from reports.excel import write_document
+    from reports.html import write_html
+    from reports.jsonout import to_json
+    from spec_catalog import load_embedded
+    from validation.report import junit_xml, validation_document
+    from validation.runner import suites_for, validate
+
+    steps: list[DemoStep] = []
+    clock = time.perf_counter()
+
+    def step(name: str, detail: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        steps.append(DemoStep(name=name, seconds=round(now - clock, 2), detail=detail))
+        clock = now
+        say(f"{name}: {detail}")
+
+    _prepare(folder)
+    catalog = load_embedded()
+    profile = build_profile(MUNICIPALITY, catalog)
+    project = create_project(folder, profile)
+    (folder / MARKER).write_text("made by fitgap demo; it may be deleted and made again\n", encoding="utf-8")
+    step(
+        "catalog",
+        f"{len(catalog.businesses)} businesses in the SAMPLE catalog; {profile.label}: "
+        f"{len(profile.businesses)} in scope (生活保護 and 児童扶養手当 are Hokkaido's)",
+    )
+
+    today = dt.date.today()
+    workbook = folder / "assessments" / "assessment.xlsx"
+    write_template(workbook, catalog, [catalog.business(b) for b in profile.businesses], profile)
+    fill_assessment(workbook, today)
+    reports = project.output
+    scored, filled = score_workbook(workbook, catalog, today, history=project.history)
+    write_report(scored, filled, reports / "assessment.xlsx", reports / "assessment.html")
+    total = scored.total
+    step(
+        "assessment",
+        f"{total.functions} functions scored: fit rate {total.fit_rate:.1%}, readiness "
+        f"{total.readiness:.1%}, {total.forced_gaps_unresolved} forced gaps unresolved",
+    )
+
+    mappings = folder / "mappings"
+    for name in ("mapping-csv.yaml", "mapping-fixed.yaml", "gaiji.csv", "codes-zokugara.csv"):
+        shutil.copy(EXAMPLES / name, mappings / name)
+    generate(mappings / "residents.csv", ROWS, "csv")
+    generate(mappings / "residents.txt", ROWS, "fixed", seed=7, start=100001)
+    db = project.database
+    runs = []
+    for name in ("mapping-csv.yaml", "mapping-fixed.yaml"):
+        runs.append(run_conversion(load_mapping(mappings / name, catalog), db))
+    exported = export(db, folder / "exports")
+    read = sum(r.rows_read for r in runs)
+    quarantined = sum(r.rows_quarantined for r in runs)
+    step(
+        "conversion",
+        f"{read} legacy records (CP932 CSV and fixed width) → {read - quarantined} loaded, "
+        f"{quarantined} quarantined with reasons; exported {len(exported.files)} file(s)",
+    )
+
+    checked = validate(db, suites_for(db, catalog), catalog)
+    (reports / "validation.json").write_text(to_json(checked) + "\n", encoding="utf-8")
+    (reports / "validation-junit.xml").write_text(junit_xml(checked), encoding="utf-8")
+    document = validation_document(checked)
+    write_document(document, reports / "validation.xlsx")
+    write_html(document, reports / "validation.html")
+    step(
+        "validation",
+        f"{checked.rules_run} rules with Great Expectations: {checked.errors_failed} errors, "
+        f"{checked.warnings_failed} warnings",
+    )
+
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        records, quarantine = conversion_records(con)
+    finally:
+        con.close()
+    readiness = assess_readiness(
+        profile.label, profile.businesses, catalog, project.settings.thresholds, scored, records, quarantine, checked
+    )
+    document = readiness_document(readiness)
+    write_document(document, reports / "readiness.xlsx")
+    write_html(document, reports / "readiness.html")
+    (reports / "readiness.json").write_text(to_json(readiness) + "\n", encoding="utf-8")
+    step("readiness", f"GO {readiness.go}, NO-GO {readiness.no_go} (thresholds in fitgap.yaml)")
+
+    outputs = {
+        "readiness report": str(reports / "readiness.html"),
+        "readiness workbook": str(reports / "readiness.xlsx"),
+        "Fit & Gap report": str(reports / "assessment.html"),
+        "Fit & Gap workbook (filled)": str(workbook),
+        "validation report": str(reports / "validation.html"),
+        "validation JUnit XML": str(reports / "validation-junit.xml"),
+        "converted database": str(db),
+        "exports": str(folder / "exports"),
+        "mappings and legacy files": str(mappings),
+    }
+    return DemoResult(
+        folder=str(folder), steps=tuple(steps), outputs=outputs, open_first=str(reports / "readiness.html")
+    )
