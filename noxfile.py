@@ -40,3 +40,10 @@ def demo(session: nox.Session) -> None:
     """The main job on synthetic data: fitgap demo (arguments go to it, e.g. -- --out DIR)."""
     session.install(".")
     session.run("fitgap", "demo", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmarks against their baselines (benchmarks/run.py; -- --with-10m adds the 10M-row case)."""
+    session.install(".")
+    session.run("python", "benchmarks/run.py", *session.posargs)
