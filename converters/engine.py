@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from converters import faults
 from converters.mapping import FixedSource, Mapping, check_columns
 from converters.plan import Check, ItemPlan, SqlStep, ValueStep, lit, plan_item
 from converters.readers import Rejected, Staged, stage
@@ -222,7 +223,7 @@ def run_conversion(
                     str(mapping.path),
                     mapping.digest,
                     str(mapping.source_path),
-                    file_sha256(mapping.source_path),
+                    None,  # filled in once the reader has read (and hashed) the file
                     mapping.source_path.stat().st_size,
                     target,
                     TOOL_VERSION,
@@ -232,6 +233,10 @@ def run_conversion(
             say("reading")
             staged = stage(con, mapping, Path(workdir), on_read)
             timings["read"] = round(time.perf_counter() - clock, 3)
+            faults.point("stage")
+            if not dry_run:
+                digest = staged.sha256 or file_sha256(mapping.source_path)
+                con.execute(f"UPDATE {RUNS} SET source_sha256 = ? WHERE run_id = ?", [digest, run_id])
             check_columns(mapping, staged.columns)
             rejected = staged.rejected
             rows_read = staged.rows_read
@@ -250,6 +255,7 @@ def run_conversion(
             ]
             map_items, sql_checks = _prepare(con, mapping, staged, plans)
             timings["transform"] = round(time.perf_counter() - clock - timings["read"], 3)
+            faults.point("transform")
             # A row the reader rejected was staged blank; its only entry is the reader's reason.
             unreadable = {r.line for r in rejected}
             failures = [f for f in _failures(con, plans, map_items, sql_checks) if f[0] not in unreadable]
@@ -469,6 +475,7 @@ def _publish(
             "WHERE _line NOT IN (SELECT _line FROM excluded)",
             [source_file, run_id, mapping.name],
         )
+        faults.point("publish")  # the target's rows are replaced but not committed
         con.execute(f"DELETE FROM {QUARANTINE} WHERE mapping = ?", [mapping.name])
         if quarantine:
             fields = list(zip(*quarantine, strict=True))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from converters.mapping import FixedSource, ItemMapping, Mapping
+from converters.mapping import ItemMapping, Mapping
 from converters.reasons import Reason
 from converters.transforms.era import parse_era_date
 from converters.transforms.result import Converted
@@ -136,9 +136,7 @@ def _fushou_item(mapping: Mapping, item: DataItem) -> str | None:
 def _initial(mapping: Mapping, spec: ItemMapping, columns: list[str]) -> str:
     if spec.value is not None:
         return lit(spec.value)
-    parts = [f"s.c{columns.index(column)}" for column in spec.columns]
-    if isinstance(mapping.file.source, FixedSource) and mapping.file.source.trim:
-        parts = [f"trim({p}, {SPACES})" for p in parts]
+    parts = [f"s.c{columns.index(column)}" for column in spec.columns]  # fixed width: trimmed when staged
     if len(parts) == 1:
         return parts[0]
     separator = next((_options(t)[1].get("separator", "") for t in spec.transforms if _options(t)[0] == "join"), "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from converters import faults
 from converters.mapping import CsvSource, ExcelSource, FixedSource, Mapping
 from converters.reasons import Reason
 from spec_catalog.base import FitgapError, InputFileError
@@ -48,6 +50,7 @@ class Staged:
     rows_read: int  # records in the source (header excluded)
     rejected: list[Rejected] = field(default_factory=list)
     line_offsets: Any = None  # numpy array: byte offset of each line (index = line - 1), CSV only
+    sha256: str | None = None  # of the source file, computed while reading it (one pass over the bytes)
 
 
 def _check_not_binary(head: bytes, path: Path) -> None:
@@ -107,8 +110,10 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
     with handle, utf8.open("w", encoding="utf-8", newline="") as out:
         carry = b""
         first = True
+        digest = hashlib.sha256()
         while True:
             block = handle.read(CHUNK)
+            digest.update(block)
             if first:
                 _check_not_binary(block[: 1 << 16], path)
                 if encoding == "utf-8" and block.startswith(codecs.BOM_UTF8):
@@ -145,6 +150,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
             out.write(text[:-1] if text.endswith("\r") else text)
             out.write("\n")
             line += body.count(b"\n") + 1
+            faults.point("read")  # half-way through the file when the file has several chunks
             if progress:
                 progress(offset + len(chunk), line - 1)
             offset += len(chunk)
@@ -204,7 +210,13 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
             "CREATE TEMP TABLE staged AS SELECT lines.l AS _line, raw.* FROM raw JOIN lines ON raw.rowid = lines.k"
         )
         con.execute("CREATE TEMP VIEW stage AS SELECT * FROM staged")
-    return Staged(columns=columns, rows_read=max(data_lines, 0), rejected=rejected, line_offsets=offsets)
+    return Staged(
+        columns=columns,
+        rows_read=max(data_lines, 0),
+        rejected=rejected,
+        line_offsets=offsets,
+        sha256=digest.hexdigest(),
+    )
 
 
 def _looks_utf8(block: bytes) -> bool:
@@ -269,9 +281,11 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
     with path.open("rb") as handle, utf8.open("w", encoding="utf-8", newline="") as out:
         _check_not_binary(handle.read(1 << 16), path)
         handle.seek(0)
+        digest = hashlib.sha256()
         for first in range(0, records, per_chunk):
             count = min(per_chunk, records - first)
             data = handle.read(count * size_of)
+            digest.update(data)
             if len(data) < count * size_of:  # only the last record may lack its terminator
                 data += terminator
             block = np.frombuffer(data, dtype=np.uint8).reshape(count, size_of)
@@ -286,6 +300,7 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
             out.write(_fixed_chunk(block[:, :length].copy(), first, size_of, source, encoding, rejected))
             if progress:
                 progress((first + count) * size_of, first + count)
+        digest.update(handle.read())  # a short last record, if any
         if rest:
             line = records + 1
             rejected.append(
@@ -293,12 +308,21 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
             )
     names = ["_line"] + [f"c{i}" for i in range(len(source.fields))]
     types = ", ".join(f"{_lit(n)}: {_lit('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
+    # The padding of fixed-width fields (half- and full-width spaces) is dropped once, here, for every field.
+    spaces = _lit(" \u3000")
+    fields = ", ".join(f"trim(c{i}, {spaces}) AS c{i}" if source.trim else f"c{i}" for i in range(len(source.fields)))
     con.execute(
-        f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_lit(str(utf8))}, header=false, auto_detect=false, "
-        f"delim={_lit(SEP)}, quote='', escape='', columns={{{types}}}, new_line='\\n', strict_mode=false)"
+        f"CREATE TEMP TABLE raw AS SELECT _line, {fields} FROM read_csv({_lit(str(utf8))}, header=false, "
+        f"auto_detect=false, delim={_lit(SEP)}, quote='', escape='', columns={{{types}}}, new_line='\\n', "
+        "strict_mode=false)"
     )
     con.execute("CREATE TEMP VIEW stage AS SELECT * FROM raw")
-    return Staged(columns=[f.name for f in source.fields], rows_read=records + (1 if rest else 0), rejected=rejected)
+    return Staged(
+        columns=[f.name for f in source.fields],
+        rows_read=records + (1 if rest else 0),
+        rejected=rejected,
+        sha256=digest.hexdigest(),
+    )
 
 
 def _line_digits(first: int, count: int) -> Any:

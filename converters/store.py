@@ -49,6 +49,10 @@ def connect(path: Path | None, *, read_only: bool = False, memory_limit: str | N
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
+        if "not a valid DuckDB database" in str(exc):
+            raise FitgapError(
+                "not a DuckDB database file", where=path, hint="give a .duckdb file written by fitgap, or a new path"
+            ) from None
         if "lock" in str(exc).lower():
             raise FitgapError(
                 "the database is in use by another process",
