@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import re
 import tempfile
 import time
 from collections import Counter
@@ -77,8 +78,9 @@ def file_sha256(path: Path) -> str:
 class _Builder:
     """Accumulates the joins of value steps and the final expression of every item."""
 
-    def __init__(self, con: Any) -> None:
+    def __init__(self, con: Any, pua_columns: set[str]) -> None:
         self.con = con
+        self.pua_columns = pua_columns  # source columns that hold any 外字 at all
         self.joins: list[str] = []
         self.map_checks: list[tuple[str, str, str, frozenset[str]]] = []  # (item, alias, …, tolerated)
         self.extras: dict[str, list[str]] = {}
@@ -92,6 +94,8 @@ class _Builder:
         return f"nullif({expr}, '')"
 
     def _value(self, plan: ItemPlan, step: ValueStep, expr: str) -> str:
+        if step.name == "gaiji" and not set(re.findall(r"\bs\.(c\d+)\b", expr)) & self.pua_columns:
+            return expr  # no 外字 in the columns this value is made of: nothing to look up
         where = f"regexp_matches({expr}, {lit(step.prefilter)})" if step.prefilter else f"{expr} IS NOT NULL"
         keys = [
             row[0]
@@ -130,9 +134,18 @@ class _Builder:
         return f"{alias}.v"
 
 
+def _pua_columns(con: Any, columns: int) -> set[str]:
+    """The staged columns holding any 外字 (Private Use Area character), found in one pass over the stage."""
+    if not columns:
+        return set()
+    checks = ", ".join(f"bool_or(regexp_matches(c{i}, '[\\x{{E000}}-\\x{{F8FF}}]'))" for i in range(columns))
+    found = con.execute(f"SELECT {checks} FROM stage").fetchone()
+    return {f"c{i}" for i, hit in enumerate(found) if hit}
+
+
 def _prepare(con: Any, mapping: Mapping, staged: Staged, plans: list[ItemPlan]) -> tuple[list[str], list[Check]]:
     """Create ``conv``: one row per staged row with every item's value, source value and reasons."""
-    builder = _Builder(con)
+    builder = _Builder(con, _pua_columns(con, len(staged.columns)))
     finals = [builder.run(plan) for plan in plans]
     columns = ["s._line AS _line"]
     for i, (plan, final) in enumerate(zip(plans, finals, strict=True)):
