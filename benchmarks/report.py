@@ -38,9 +38,11 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         lines.append(_row("floor: DuckDB read_csv of the UTF-8 data", c["rows"], c["floor"], "1×", "", ""))
         for key, label in (("csv", "fitgap convert run, CP932 CSV"), ("fixed", "fitgap convert run, fixed width")):
             ratio = c[key]["seconds"] / floor
+            met = _ok(ratio <= 3)
+            if c["rows"] == 1_000_000:  # time and memory are two targets: say each
+                met = f"time {met}, RSS {_ok(c[key]['peak_rss_mb'] <= 1536)}"
             target = "≤ 3× floor" + (", RSS ≤ 1.5 GB" if c["rows"] == 1_000_000 else "")
-            met = ratio <= 3 and (c["rows"] != 1_000_000 or c[key]["peak_rss_mb"] <= 1536)
-            lines.append(_row(label, c["rows"], c[key], f"{ratio:.1f}× floor", target, _ok(met)))
+            lines.append(_row(label, c["rows"], c[key], f"{ratio:.1f}× floor", target, met))
         if "pandas" in c:
             speedup = c["pandas"]["seconds"] / c["csv"]["seconds"]
             lines.append(

@@ -97,6 +97,8 @@ class _Builder:
         if step.name == "gaiji" and not set(re.findall(r"\bs\.(c\d+)\b", expr)) & self.pua_columns:
             return expr  # no 外字 in the columns this value is made of: nothing to look up
         where = f"regexp_matches({expr}, {lit(step.prefilter)})" if step.prefilter else f"{expr} IS NOT NULL"
+        if step.ascii_passes:  # byte length = character length: plain ASCII, the expression need not run
+            where = f"strlen({expr}) <> length({expr}) AND {where}"
         keys = [
             row[0]
             for row in self.con.execute(
@@ -145,7 +147,8 @@ def _pua_columns(con: Any, columns: int) -> set[str]:
 
 def _prepare(con: Any, mapping: Mapping, staged: Staged, plans: list[ItemPlan]) -> tuple[list[str], list[Check]]:
     """Create ``conv``: one row per staged row with every item's value, source value and reasons."""
-    builder = _Builder(con, _pua_columns(con, len(staged.columns)))
+    # Readers look at the raw bytes: a file with no 外字 lead bytes at all skips the column pass.
+    builder = _Builder(con, _pua_columns(con, len(staged.columns)) if staged.may_have_pua else set())
     finals = [builder.run(plan) for plan in plans]
     columns = ["s._line AS _line"]
     for i, (plan, final) in enumerate(zip(plans, finals, strict=True)):

@@ -39,6 +39,7 @@ class ValueStep:
     apply: Callable[[str | None], Converted]
     extra_target: str | None = None  # the item that receives the 不詳 text (era_date)
     prefilter: str | None = None  # a regular expression: only matching values need the step
+    ascii_passes: bool = False  # plain ASCII values never need the step (a cheap test before the expression)
     tolerated: frozenset[str] = frozenset()  # reasons that are no failure when extra_target takes the text
 
 
@@ -115,7 +116,7 @@ def _value_step(name: str, options: dict[str, Any], mapping: Mapping, item: Data
     if name == "full_width":
         return ValueStep("full_width", _keep_none(to_full_width), prefilter=NARROW_CLASS)
     if name == "half_width":
-        return ValueStep("half_width", _keep_none(to_half_width), prefilter=FULL_ASCII_CLASS)
+        return ValueStep("half_width", _keep_none(to_half_width), prefilter=FULL_ASCII_CLASS, ascii_passes=True)
     if name == "lgcode":
         return ValueStep("lgcode", local_government_code)
     if name == "postal":
@@ -169,7 +170,7 @@ def plan_item(mapping: Mapping, item: DataItem, spec: ItemMapping | None, column
             plan.steps.append(_value_step("era_date", {}, mapping, item))
         elif kind is DataType.TIME and "time" not in names:
             plan.steps.append(_value_step("time", {}, mapping, item))
-    _add_checks(plan, mapping)
+    _add_checks(plan, mapping, raw)
     return plan
 
 
@@ -185,7 +186,7 @@ def _longer_than(length: int) -> Callable[[str], str]:
     return lambda v: f"length({v}) > {length}"
 
 
-def _add_checks(plan: ItemPlan, mapping: Mapping) -> None:
+def _add_checks(plan: ItemPlan, mapping: Mapping, raw: bool) -> None:
     item = plan.item
     kind = item.type
     checks = plan.checks
@@ -203,7 +204,11 @@ def _add_checks(plan: ItemPlan, mapping: Mapping) -> None:
     elif kind is DataType.FULL_WIDTH:
         checks.append(
             Check(
-                lambda v: f"regexp_matches({v}, {lit(NARROW_CLASS)})",
+                # Every character 3 bytes in UTF-8 rules out ASCII; half-width kana (also 3 bytes) are caught by the
+                # regular expression, which runs only for values whose bytes say nothing (or that were not widened).
+                lambda v: (
+                    f"(strlen({v}) <> 3 * length({v}) OR {int(raw)} = 1) AND regexp_matches({v}, {lit(NARROW_CLASS)})"
+                ),
                 Reason.WIDTH_NOT_FULL,
                 f"{item.name} is Ｎ (full-width)",
             )

@@ -13,6 +13,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,18 @@ CHUNK = 8 << 20  # bytes read at a time: memory stays flat whatever the file siz
 _VARCHAR = "VARCHAR"
 SEP = "\x1f"  # unit separator between fixed-width fields in the staged text
 _LEAD = set(range(0x81, 0xA0)) | set(range(0xE0, 0xFD))  # CP932 lead bytes
+# Bytes that can start a 外字: the CP932 user-defined area (lead bytes F0–F9; they can also be trail bytes, so a
+# hit only means "look"), or the UTF-8 form of U+E000–U+F8FF.
+_PUA_UTF8 = re.compile(rb"\xee|\xef[\x80-\xa3]")
+_PUA_CP932 = re.compile(rb"[\xf0-\xf9]")
+
+
+def _may_have_pua(data: bytes, encoding: str) -> bool:
+    if encoding.startswith("utf"):
+        return bool(_PUA_UTF8.search(data))
+    if encoding in ("cp932", "shift_jis"):
+        return bool(_PUA_CP932.search(data))
+    return True  # an encoding we have no byte test for: look at the columns
 
 
 # Called after each chunk with (bytes read so far, records read so far).
@@ -51,6 +64,7 @@ class Staged:
     rejected: list[Rejected] = field(default_factory=list)
     line_offsets: Any = None  # numpy array: byte offset of each line (index = line - 1), CSV only
     sha256: str | None = None  # of the source file, computed while reading it (one pass over the bytes)
+    may_have_pua: bool = True  # False when no byte could start a 外字 (Private Use Area) character
 
 
 def _check_not_binary(head: bytes, path: Path) -> None:
@@ -111,6 +125,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
         carry = b""
         first = True
         digest = hashlib.sha256()
+        may_have_pua = False
         while True:
             block = handle.read(CHUNK)
             digest.update(block)
@@ -138,6 +153,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
             chunk, carry = data[:cut], data[cut:]
             body = chunk[:-1] if chunk.endswith(b"\n") else chunk
             newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
+            may_have_pua = may_have_pua or _may_have_pua(body, encoding)
             starts.append(offset + np.concatenate(([0], newlines + 1)))
             try:
                 if b"\x00" in body:
@@ -211,6 +227,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
         )
         con.execute("CREATE TEMP VIEW stage AS SELECT * FROM staged")
     return Staged(
+        may_have_pua=may_have_pua,
         columns=columns,
         rows_read=max(data_lines, 0),
         rejected=rejected,

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -93,6 +93,7 @@ _KANJI = re.compile(r"^(\D{1,2}?)(\d{1,2})年(\d{1,2})月(\d{1,2})日")
 _PACKED = re.compile(r"^\d{7,8}$")
 
 
+@lru_cache(maxsize=1 << 18)
 def parse_era_date(text: str | None) -> Converted:
     """An ISO date (``value``), an empty value, or a reason; 不詳 and non-calendar texts keep ``extra``."""
     if text is None or not text.strip():
