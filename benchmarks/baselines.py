@@ -28,7 +28,9 @@ def pandas_script(source: str, db: str) -> None:
     import jaconv
     import pandas as pd
 
-    from converters.transforms.era import parse_era_date
+    from converters.transforms.era import parse_era_date as memoised
+
+    parse_era_date = memoised.__wrapped__  # a script calls the parser row by row; fitgap's memo is not its own
 
     frame = pd.read_csv(
         source, encoding="cp932", encoding_errors="replace", dtype=str, keep_default_na=False, on_bad_lines="skip"

@@ -83,18 +83,12 @@ def _write_table(sheet: Any, table: Table, notes: list[str], facts: tuple[tuple[
         cell.font = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-    body = Font(name=FONT_NAME, size=10)
-    bold = Font(name=FONT_NAME, size=10, bold=True)
     for r, values in enumerate(table.rows, start=header + 1):
         style = table.row_styles[r - header - 1] if table.row_styles else None
         for col, (value, column) in enumerate(zip(values, table.columns, strict=True), start=1):
             cell = sheet.cell(row=r, column=col, value=_excel_value(value, column))
-            cell.font = bold if style == "total" else body
-            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str) and "\n" in value)
-            if column.format in _NUMBER_FORMATS:
-                cell.number_format = _NUMBER_FORMATS[column.format]
-            if style:
-                cell.fill = PatternFill("solid", fgColor=ROW_FILLS[style])
+            wrap = isinstance(value, str) and "\n" in value
+            cell.style = _body_style(sheet.parent, style, wrap, column.format)
     last = header + len(table.rows)
     for col, column in enumerate(table.columns, start=1):
         widest = max(
@@ -108,6 +102,24 @@ def _write_table(sheet: Any, table: Table, notes: list[str], facts: tuple[tuple[
     sheet.freeze_panes = sheet.cell(row=header + 1, column=1)
     sheet.auto_filter.ref = f"A{header}:{get_column_letter(max(len(table.columns), 1))}{max(last, header + 1)}"
     return last
+
+
+def _body_style(workbook: Any, row_style: str | None, wrap: bool, fmt: str) -> str:
+    """The name of a body-cell style, registered once per workbook: one named style per combination is
+    far cheaper for openpyxl than a font, an alignment and a fill set on every cell."""
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+
+    name = f"fitgap-{row_style or 'plain'}-{'wrap' if wrap else 'line'}-{fmt}"
+    if name not in workbook.named_styles:
+        named = NamedStyle(name=name)
+        named.font = Font(name=FONT_NAME, size=10, bold=row_style == "total")
+        named.alignment = Alignment(vertical="top", wrap_text=wrap)
+        if fmt in _NUMBER_FORMATS:
+            named.number_format = _NUMBER_FORMATS[fmt]
+        if row_style:
+            named.fill = PatternFill("solid", fgColor=ROW_FILLS[row_style])
+        workbook.add_named_style(named)
+    return name
 
 
 def _excel_value(value: object, column: Column) -> object:

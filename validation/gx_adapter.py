@@ -59,32 +59,49 @@ class Outcome:
     error: str | None  # GX could not evaluate it
 
 
+class Pending:
+    """GX validating in a child process; :meth:`result` waits for it.
+
+    GX keeps DuckDB connections (and logging and warning state) alive in the process that ran it; a child
+    process that exits frees all of it. It opens the database read-only, so the caller may read it meanwhile.
+    """
+
+    def __init__(self, db: Path, suites: list[tuple[str, list[dict[str, Any]]]], docs: Path | None) -> None:
+        import json
+        import subprocess
+        import sys
+
+        self.db = db
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "validation.gx_adapter"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.request = json.dumps({"db": str(db), "docs": str(docs) if docs else None, "suites": suites})
+
+    def result(self) -> dict[str, list[Outcome]]:
+        import json
+
+        out, err = self.process.communicate(self.request)
+        if self.process.returncode != 0:
+            from spec_catalog.base import FitgapError
+
+            last = (err.strip().splitlines() or ["no output"])[-1]
+            raise FitgapError(
+                f"Great Expectations could not run: {last}",
+                where=self.db,
+                hint="run again with --debug; if GX was upgraded, see validation/gx_adapter.py",
+            )
+        return {table: [Outcome(**o) for o in outcomes] for table, outcomes in json.loads(out).items()}
+
+
 def run_suites(
     db: Path, suites: list[tuple[str, list[dict[str, Any]]]], docs: Path | None = None
 ) -> dict[str, list[Outcome]]:
-    """Validate each (table, expectations) pair in a child process.
-
-    GX keeps DuckDB connections (and logging and warning state) alive in the process that ran it; a child
-    process that exits frees all of it, so the caller can open the database again straight away.
-    """
-    import json
-    import subprocess
-    import sys
-
-    request = json.dumps({"db": str(db), "docs": str(docs) if docs else None, "suites": suites})
-    done = subprocess.run(
-        [sys.executable, "-m", "validation.gx_adapter"], input=request, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        from spec_catalog.base import FitgapError
-
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise FitgapError(
-            f"Great Expectations could not run: {last}",
-            where=db,
-            hint="run again with --debug; if GX was upgraded, see validation/gx_adapter.py",
-        )
-    return {table: [Outcome(**o) for o in outcomes] for table, outcomes in json.loads(done.stdout).items()}
+    """Validate each (table, expectations) pair in a child process and wait for it."""
+    return Pending(db, suites, docs).result()
 
 
 def _run_here(
