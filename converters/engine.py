@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import re
 import tempfile
@@ -25,7 +24,7 @@ from converters.mapping import FixedSource, Mapping, check_columns
 from converters.plan import Check, ItemPlan, SqlStep, ValueStep, lit, plan_item
 from converters.readers import Rejected, Staged, stage
 from converters.reasons import Reason
-from converters.store import LINEAGE, QUARANTINE, RUNS, connect, ensure_schema, quote
+from converters.store import LINEAGE, QUARANTINE, RUNS, connect, ensure_schema, file_sha256, quote
 from converters.transforms.width import to_full_width
 from reports.masking import mask
 from spec_catalog.base import FitgapError, FrozenModel
@@ -65,14 +64,6 @@ class RunResult(FrozenModel):
     dates_kept_as_text: int  # 不詳 and non-calendar dates moved to their 不詳表記 item
     timings: dict[str, float]
     preview: tuple[dict[str, str | None], ...] = ()  # --dry-run: the first rows, masked
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(8 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class _Builder:

@@ -3,11 +3,10 @@ and a manifest with each file's row count and sha256. The same database always g
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Literal
 
-from converters.store import LINEAGE, RUNS, connect, quote
+from converters.store import LINEAGE, RUNS, connect, file_sha256, quote
 from spec_catalog.base import FitgapError, FrozenModel
 
 
@@ -33,14 +32,6 @@ def _tables(con: object) -> list[str]:
         "ORDER BY table_name"
     ).fetchall()
     return [r[0] for r in rows]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(8 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def export(
@@ -93,7 +84,9 @@ def export(
                     target.write_bytes(b"\xef\xbb\xbf" + target.read_bytes())
             rows = con.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0]
             files.append(
-                ExportedFile(file=target.name, table=table, rows=rows, columns=tuple(columns), sha256=_sha256(target))
+                ExportedFile(
+                    file=target.name, table=table, rows=rows, columns=tuple(columns), sha256=file_sha256(target)
+                )
             )
     finally:
         con.close()
