@@ -45,6 +45,17 @@ def _ok(value: bool) -> str:
     return "yes" if value else "**no**"
 
 
+TARGET_ROWS = 1_000_000  # the issue sets the speed targets at 1M rows; other sizes are shown for the trend
+
+
+def _faster(speedup: float) -> str:
+    return f"fitgap {speedup:.1f}× faster" if speedup >= 1 else f"fitgap {1 / speedup:.1f}× slower"
+
+
+def _target(rows: int, target: str, met: bool) -> tuple[str, str]:
+    return (target, _ok(met)) if rows == TARGET_ROWS else ("", "")
+
+
 def write_markdown(results: dict[str, Any], path: Path) -> None:
     m = results["machine"]
     lines = [
@@ -64,10 +75,10 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         lines.append(_row("floor: DuckDB read_csv of the UTF-8 data", c["rows"], c["floor"], "1×", "", ""))
         for key, label in (("csv", "fitgap convert run, CP932 CSV"), ("fixed", "fitgap convert run, fixed width")):
             ratio = c[key]["seconds"] / floor
-            met = _ok(ratio <= 3)
-            if c["rows"] == 1_000_000:  # time and memory are two targets: say each
-                met = f"time {met}, RSS {_ok(c[key]['peak_rss_mb'] <= 1536)}"
-            target = "≤ 3× floor" + (", RSS ≤ 1.5 GB" if c["rows"] == 1_000_000 else "")
+            target = met = ""
+            if c["rows"] == TARGET_ROWS:  # time and memory are two targets: say each
+                target = "≤ 3× floor, RSS ≤ 1.5 GB"
+                met = f"time {_ok(ratio <= 3)}, RSS {_ok(c[key]['peak_rss_mb'] <= 1536)}"
             lines.append(_row(label, c["rows"], c[key], f"{ratio:.1f}× floor", target, met))
         if "pandas" in c:
             speedup = c["pandas"]["seconds"] / c["csv"]["seconds"]
@@ -76,9 +87,8 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
                     "baseline: pandas cp932 + row-wise apply",
                     c["rows"],
                     c["pandas"],
-                    f"fitgap {speedup:.1f}× faster",
-                    "fitgap ≥ 10× faster",
-                    _ok(speedup >= 10),
+                    _faster(speedup),
+                    *_target(c["rows"], "fitgap ≥ 10× faster", speedup >= 10),
                 )
             )
     for v in results["validation"]:
@@ -91,8 +101,7 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
                 v["rows"],
                 v["fitgap"],
                 f"{ratio:.1f}× floor",
-                "≤ 5× floor",
-                _ok(ratio <= 5),
+                *_target(v["rows"], "≤ 5× floor", ratio <= 5),
             )
         )
         speedup = v["gx_pandas"]["seconds"] / v["fitgap"]["seconds"]
@@ -101,9 +110,8 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
                 "baseline: GX on a pandas DataFrame",
                 v["rows"],
                 v["gx_pandas"],
-                f"fitgap {speedup:.1f}× faster",
-                "fitgap ≥ 5× faster",
-                _ok(speedup >= 5),
+                _faster(speedup),
+                *_target(v["rows"], "fitgap ≥ 5× faster", speedup >= 5),
             )
         )
     if "scale" in results:
