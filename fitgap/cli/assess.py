@@ -12,7 +12,7 @@ from fitgap.cli.console import console, err_console
 from fitgap.cli.defaults import catalog_dir, language, project
 from fitgap.cli.defaults import history as history_default
 from fitgap.cli.defaults import municipality as municipality_default
-from fitgap.cli.options import CatalogOption, JsonOption, LangOption
+from fitgap.cli.options import CatalogOption, JsonOption, LangOption, WelfareOfficeOption
 
 app = typer.Typer(help="Fit & Gap: compare current work with the standard and follow the gaps.", no_args_is_help=True)
 
@@ -41,14 +41,7 @@ def template(
     municipality: Annotated[
         str | None, typer.Option("--municipality", help="全国地方公共団体コード, e.g. 013455 (森町).")
     ] = None,
-    welfare_office: Annotated[
-        bool | None,
-        typer.Option(
-            "--welfare-office/--no-welfare-office",
-            help="Whether the municipality has a 福祉事務所.",
-            show_default="市・区 yes, 町・村 no",
-        ),
-    ] = None,
+    welfare_office: WelfareOfficeOption = None,
     catalog: CatalogOption = None,
     lang: LangOption = None,
     as_json: JsonOption = False,

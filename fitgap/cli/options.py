@@ -16,6 +16,14 @@ CatalogOption = Annotated[
         show_default="embedded",
     ),
 ]
+WelfareOfficeOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--welfare-office/--no-welfare-office",
+        help="Whether the municipality has a 福祉事務所.",
+        show_default="市・区 yes, 町・村 no",
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
 
 

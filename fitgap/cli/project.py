@@ -8,20 +8,13 @@ from typing import Annotated
 import typer
 
 from fitgap.cli.console import console
-from fitgap.cli.options import CatalogOption, JsonOption
+from fitgap.cli.options import CatalogOption, JsonOption, WelfareOfficeOption
 
 
 def init(
     directory: Annotated[Path, typer.Argument(help="The project folder to create.")],
     municipality: Annotated[str, typer.Option("--municipality", help="全国地方公共団体コード, e.g. 013455 (森町).")],
-    welfare_office: Annotated[
-        bool | None,
-        typer.Option(
-            "--welfare-office/--no-welfare-office",
-            help="Whether the municipality has a 福祉事務所.",
-            show_default="市・区 yes, 町・村 no",
-        ),
-    ] = None,
+    welfare_office: WelfareOfficeOption = None,
     catalog: CatalogOption = None,
     as_json: JsonOption = False,
 ) -> None:
