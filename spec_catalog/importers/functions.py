@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from spec_catalog.base import InputFileError, UsageError
-from spec_catalog.importers.workbook import cell_text, find_header, normalize_label
+from spec_catalog.importers.workbook import cell_text, find_header, normalize_label, raise_row_problems
 from spec_catalog.models import FunctionRequirement
 
 FUNCTION_ALIASES: dict[str, tuple[str, ...]] = {
@@ -109,9 +109,7 @@ def read_functions(
         except ValidationError as exc:
             message = exc.errors()[0]["msg"].removeprefix("Value error, ")
             problems.append(f"sheet '{sheet.title}' row {row}: {message}")
-    if problems:
-        more = f" (and {len(problems) - 1} more rows)" if len(problems) > 1 else ""
-        raise InputFileError(problems[0] + more, where=path, hint="fix the row in the workbook and import again")
+    raise_row_problems(problems, path)
     if not functions:
         raise InputFileError(
             f"sheet '{sheet.title}' has a function-list header but no 機能ID below it",

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from spec_catalog.base import InputFileError
-from spec_catalog.importers.workbook import Header, cell_text, find_header, normalize_label
+from spec_catalog.importers.workbook import Header, cell_text, find_header, normalize_label, raise_row_problems
 from spec_catalog.models import CodeList, CodeValue, DataGroup, DataItem
 from spec_catalog.sensitivity import infer_sensitivity
 
@@ -155,9 +155,7 @@ def read_layout(workbook: Any, path: Path) -> tuple[tuple[DataGroup, ...], tuple
             continue
         if item is not None:
             groups.setdefault(item.group, []).append(item)
-    if problems:
-        more = f" (and {len(problems) - 1} more rows)" if len(problems) > 1 else ""
-        raise InputFileError(problems[0] + more, where=path, hint="fix the row in the workbook and import again")
+    raise_row_problems(problems, path)
     if not groups:
         raise InputFileError(
             f"sheet '{header.sheet.title}' has the item-definition header but no items below it",

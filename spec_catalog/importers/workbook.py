@@ -150,3 +150,10 @@ def _match(labels: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, 
                 taken.update(found)
                 break
     return columns
+
+
+def raise_row_problems(problems: list[str], path: Path) -> None:
+    """One error for every row a workbook got wrong: the first row's problem and how many more there are."""
+    if problems:
+        more = f" (and {len(problems) - 1} more rows)" if len(problems) > 1 else ""
+        raise InputFileError(problems[0] + more, where=path, hint="fix the row in the workbook and import again")
