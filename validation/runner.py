@@ -175,7 +175,9 @@ def _run_checks(con: Any, table: str) -> tuple[RunCheck, ...]:
                 )
             )
         elif last[1] != "succeeded" or not last[2]:
-            code = "RUN_NOT_RECONCILED" if last[1] == "failed" else "RUN_FAILED"
+            # the engine marks a run that read more rows than it accounted for as failed with reconciled =
+            # false; a run that stopped on an error (or was killed: still 'running') has reconciled unset
+            code = "RUN_NOT_RECONCILED" if last[2] is False else "RUN_FAILED"
             checks.append(
                 RunCheck(
                     mapping=mapping,

@@ -74,7 +74,7 @@ def _row(number: int, **changes: object) -> list[object]:
     return [values[c] for c in COLUMNS] + ["legacy.csv", number, "run-1", "m"]
 
 
-def build(db: Path, reconciled: bool = True) -> None:
+def build(db: Path, reconciled: bool | None = True, status: str | None = None) -> None:
     with duckdb.connect(str(db)) as con:
         columns = ", ".join(f'"{c}" VARCHAR' for c in COLUMNS)
         con.execute(
@@ -101,7 +101,7 @@ def build(db: Path, reconciled: bool = True) -> None:
         con.execute(
             "INSERT INTO fitgap_runs VALUES ('run-1', 'm', '001_住民', ?, ?, now()), "
             "('run-2', 'h', '001_世帯', 'succeeded', true, now())",
-            ["succeeded" if reconciled else "failed", reconciled],
+            [status or ("succeeded" if reconciled else "failed"), reconciled],
         )
 
 
@@ -205,6 +205,18 @@ def test_a_failed_conversion_run_fails_validation(tmp_path: Path) -> None:
     result = validate(db, suites_for(db, catalog), catalog)
     (check,) = [c for t in result.tables if t.table == "001_住民" for c in t.run_checks]
     assert (check.status, check.code) == ("failed", "RUN_NOT_RECONCILED")
+
+
+@pytest.mark.parametrize("status", ["failed", "running"])
+def test_a_run_that_stopped_or_was_killed_fails_validation(tmp_path: Path, status: str) -> None:
+    from validation.runner import suites_for, validate
+
+    db = tmp_path / "r.duckdb"
+    build(db, reconciled=None, status=status)
+    catalog = load_embedded()
+    result = validate(db, suites_for(db, catalog), catalog)
+    (check,) = [c for t in result.tables if t.table == "001_住民" for c in t.run_checks]
+    assert (check.status, check.code) == ("failed", "RUN_FAILED")
 
 
 def test_suites_on_disk_can_switch_rules_off(cli: Cli, defects: Path, tmp_path: Path) -> None:
