@@ -103,6 +103,10 @@ def conversion(
         )
 
     results["floor"] = measure([*BASELINES, "floor_csv", str(files["utf8"])], repeats)
+    # Informative: the same read written to a DuckDB file, as a conversion's table is (compression and I/O).
+    results["floor_disk"] = measure(
+        [*BASELINES, "floor_csv_disk", str(files["utf8"]), str(folder / "floor.duckdb")], repeats
+    )
     results["csv"] = run_fitgap("mapping-csv.yaml")
     if fixed:
         results["fixed"] = run_fitgap("mapping-fixed.yaml")
