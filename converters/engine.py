@@ -137,46 +137,82 @@ def _pua_columns(con: Any, columns: int) -> set[str]:
 
 
 def _prepare(con: Any, mapping: Mapping, staged: Staged, plans: list[ItemPlan]) -> tuple[list[str], list[Check]]:
-    """Create ``conv``: one row per staged row with every item's value, source value and reasons."""
+    """Create ``conv`` (one row per staged row: every item's value and a ``bad`` flag) and ``detail``.
+
+    ``conv`` stays narrow because it holds every row: the values, whether any check failed, and whether a date
+    went to its 不詳表記 item. The source values and the reason of each failed check are needed only for the
+    rows that failed, so ``detail`` computes them again for those rows alone (few, as a rule).
+    """
     # Readers look at the raw bytes: a file with no 外字 lead bytes at all skips the column pass.
-    builder = _Builder(con, _pua_columns(con, len(staged.columns)) if staged.may_have_pua else set())
+    pua = staged.pua_columns if staged.pua_columns is not None else _pua_columns(con, len(staged.columns))
+    builder = _Builder(con, pua if staged.may_have_pua else set())
     finals = [builder.run(plan) for plan in plans]
-    columns = ["s._line AS _line"]
+    values = ["s._line AS _line"]
     for i, (plan, final) in enumerate(zip(plans, finals, strict=True)):
         extras = builder.extras.get(plan.item.romanized)
         value = f"coalesce({final}, {', '.join(extras)})" if extras else final
-        columns += [f"{value} AS v{i}", f"{plan.initial} AS src{i}"]
+        values.append(f"{value} AS v{i}")
+    map_errors: list[str] = []
     checks: list[str] = []
-    for j, (item, alias, _, tolerated) in enumerate(builder.map_checks):
+    for item, alias, _, tolerated in builder.map_checks:
         skip = f" AND {alias}.reason NOT IN ({', '.join(lit(t) for t in tolerated)})" if tolerated else ""
-        columns.append(f"CASE WHEN {alias}.reason IS NOT NULL{skip} THEN {alias}.reason END AS me{j}")
-        columns.append(f"{alias}.detail AS mr{j}")
+        map_errors.append(f"CASE WHEN {alias}.reason IS NOT NULL{skip} THEN {alias}.reason END")
         checks.append(item)
-    pre = f"SELECT {', '.join(columns)} FROM stage s {' '.join(builder.joins)}"
-    sql_checks: list[Check] = []
-    select = ["*"]
+    sql_checks: list[tuple[int, Check]] = [(i, check) for i, plan in enumerate(plans) for check in plan.checks]
+    joins = " ".join(builder.joins)
+    # conv: the map errors are computed beside the values, the checks read the values (one statement).
+    inner = ", ".join(values + [f"{e} AS me{j}" for j, e in enumerate(map_errors)] + _kept_columns(plans))
+    failed = [f"me{j} IS NOT NULL" for j in range(len(map_errors))]
+    failed += [f"coalesce({check.condition(f'v{i}')}, false)" for i, check in sql_checks]
+    kept = [f"kd{i}" for i in range(len(plans)) if _extra_index(plans, i) is not None]
+    con.execute(
+        f"CREATE TEMP TABLE conv AS SELECT _line, {', '.join(f'v{i}' for i in range(len(plans)))}, "
+        f"{' OR '.join(failed) if failed else 'false'} AS bad{''.join(', ' + k for k in kept)} "
+        f"FROM (SELECT {inner} FROM stage s {joins})"
+    )
+    # detail: the failed rows again, with their source values, the reasons and the rules.
+    columns = values + [f"{plan.initial} AS src{i}" for i, plan in enumerate(plans)]
+    for j, (error, (_, alias, _, _)) in enumerate(zip(map_errors, builder.map_checks, strict=True)):
+        columns += [f"{error} AS me{j}", f"{alias}.detail AS mr{j}"]
+    select = ["*"] + [
+        f"CASE WHEN {check.condition(f'v{i}')} THEN {lit(check.reason)} END AS ce{k}"
+        for k, (i, check) in enumerate(sql_checks)
+    ]
+    con.execute(
+        f"CREATE TEMP TABLE detail AS SELECT {', '.join(select)} FROM (SELECT {', '.join(columns)} "
+        f"FROM (SELECT * FROM stage WHERE _line IN (SELECT _line FROM conv WHERE bad)) s {joins})"
+    )
+    return checks, [check for _, check in sql_checks]
+
+
+def _extra_index(plans: list[ItemPlan], i: int) -> int | None:
+    """The index of the item that takes item ``i``'s 不詳 text (its 不詳表記 item), if any."""
+    target = next((s.extra_target for s in plans[i].steps if isinstance(s, ValueStep) and s.extra_target), None)
+    return next((k for k, p in enumerate(plans) if p.item.romanized == target), None)
+
+
+def _kept_columns(plans: list[ItemPlan]) -> list[str]:
+    """``kd{i}``: item i's date went, as text, into its 不詳表記 item (a 不詳 or non-calendar legacy date)."""
+    columns = []
     for i, plan in enumerate(plans):
-        for check in plan.checks:
-            k = len(sql_checks)
-            select.append(f"CASE WHEN {check.condition(f'v{i}')} THEN {lit(check.reason)} END AS ce{k}")
-            sql_checks.append(check)
-    # One statement: the values are computed once and the checks read them (no intermediate table).
-    con.execute(f"CREATE TEMP TABLE conv AS SELECT {', '.join(select)} FROM ({pre})")
-    return checks, sql_checks
+        j = _extra_index(plans, i)
+        if j is not None:
+            columns.append(f"(v{i} IS NULL AND {plan.initial} IS NOT NULL AND v{j} IS NOT NULL) AS kd{i}")
+    return columns
 
 
 def _failures(con: Any, plans: list[ItemPlan], map_items: list[str], sql_checks: list[Check]) -> list[tuple[Any, ...]]:
-    """(line, item, reason, rule, source value) of every failed check."""
+    """(line, item, reason, rule, source value) of every failed check, from ``detail``."""
     index = {plan.item.romanized: i for i, plan in enumerate(plans)}
     owner = {id(check): i for i, plan in enumerate(plans) for check in plan.checks}
     parts = [
         f"SELECT _line, {lit(item)} AS item, me{j} AS reason, mr{j} AS rule, src{index[item]} AS value "
-        f"FROM conv WHERE me{j} IS NOT NULL"
+        f"FROM detail WHERE me{j} IS NOT NULL"
         for j, item in enumerate(map_items)
     ]
     parts += [
         f"SELECT _line, {lit(plans[owner[id(c)]].item.romanized)} AS item, ce{k} AS reason, {lit(c.rule)} AS rule, "
-        f"src{owner[id(c)]} AS value FROM conv WHERE ce{k} IS NOT NULL"
+        f"src{owner[id(c)]} AS value FROM detail WHERE ce{k} IS NOT NULL"
         for k, c in enumerate(sql_checks)
     ]
     if not parts:
@@ -354,15 +390,10 @@ def _fail(con: Any, run_id: str, message: str) -> None:
 
 def _dates_kept(con: Any, plans: list[ItemPlan]) -> int:
     """Rows whose date went, as text, into its 不詳表記 item (a 不詳 or non-calendar legacy date)."""
-    count = 0
-    for i, plan in enumerate(plans):
-        target = next((s.extra_target for s in plan.steps if isinstance(s, ValueStep) and s.extra_target), None)
-        j = next((k for k, p in enumerate(plans) if p.item.romanized == target), None)
-        if j is not None:
-            count += con.execute(
-                f"SELECT count(*) FROM conv WHERE v{i} IS NULL AND src{i} IS NOT NULL AND v{j} IS NOT NULL"
-            ).fetchone()[0]
-    return count
+    kept = [f"count_if(kd{i})" for i in range(len(plans)) if _extra_index(plans, i) is not None]
+    if not kept:
+        return 0
+    return int(sum(n or 0 for n in con.execute(f"SELECT {', '.join(kept)} FROM conv").fetchone()))
 
 
 def _quarantine_rows(

@@ -65,6 +65,7 @@ class Staged:
     line_offsets: Any = None  # numpy array: byte offset of each line (index = line - 1), CSV only
     sha256: str | None = None  # of the source file, computed while reading it (one pass over the bytes)
     may_have_pua: bool = True  # False when no byte could start a 外字 (Private Use Area) character
+    pua_columns: set[str] | None = None  # the stage columns holding a 外字, when the reader found them itself
 
 
 def _check_not_binary(head: bytes, path: Path) -> None:
