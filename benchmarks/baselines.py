@@ -18,7 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-
 FLOOR_DIALECT = "all_varchar=true, header=true, delim=',', quote='\"', escape='\"', ignore_errors=true"
 
 

@@ -131,7 +131,11 @@ def _pua_columns(con: Any, columns: int) -> set[str]:
     """The staged columns holding any 外字 (Private Use Area character), found in one pass over the stage."""
     if not columns:
         return set()
-    checks = ", ".join(f"bool_or(regexp_matches(c{i}, '[\\x{{E000}}-\\x{{F8FF}}]'))" for i in range(columns))
+    # Byte length = character length means plain ASCII: the regular expression runs only for the others.
+    checks = ", ".join(
+        f"bool_or(strlen(c{i}) <> length(c{i}) AND regexp_matches(c{i}, '[\\x{{E000}}-\\x{{F8FF}}]'))"
+        for i in range(columns)
+    )
     found = con.execute(f"SELECT {checks} FROM stage").fetchone()
     return {f"c{i}" for i, hit in enumerate(found) if hit}
 
@@ -144,8 +148,7 @@ def _prepare(con: Any, mapping: Mapping, staged: Staged, plans: list[ItemPlan]) 
     rows that failed, so ``detail`` computes them again for those rows alone (few, as a rule).
     """
     # Readers look at the raw bytes: a file with no 外字 lead bytes at all skips the column pass.
-    pua = staged.pua_columns if staged.pua_columns is not None else _pua_columns(con, len(staged.columns))
-    builder = _Builder(con, pua if staged.may_have_pua else set())
+    builder = _Builder(con, _pua_columns(con, len(staged.columns)) if staged.may_have_pua else set())
     finals = [builder.run(plan) for plan in plans]
     values = ["s._line AS _line"]
     for i, (plan, final) in enumerate(zip(plans, finals, strict=True)):

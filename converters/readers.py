@@ -65,7 +65,6 @@ class Staged:
     line_offsets: Any = None  # numpy array: byte offset of each line (index = line - 1), CSV only
     sha256: str | None = None  # of the source file, computed while reading it (one pass over the bytes)
     may_have_pua: bool = True  # False when no byte could start a 外字 (Private Use Area) character
-    pua_columns: set[str] | None = None  # the stage columns holding a 外字, when the reader found them itself
 
 
 def _check_not_binary(head: bytes, path: Path) -> None:
@@ -122,7 +121,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
         handle = path.open("rb")
     except FileNotFoundError:
         raise InputFileError("source file not found", where=path, hint="check the path or pass --source") from None
-    with handle, utf8.open("w", encoding="utf-8", newline="") as out:
+    with handle, utf8.open("wb") as out:
         carry = b""
         first = True
         digest = hashlib.sha256()
@@ -163,9 +162,11 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
             except UnicodeDecodeError:
                 text = _decode_lines(body, line, offset, encoding, rejected)
             # One line ending throughout (a last line without CRLF would otherwise confuse the parser).
-            text = text.replace("\r\n", "\n")
-            out.write(text[:-1] if text.endswith("\r") else text)
-            out.write("\n")
+            data = text.encode("utf-8")
+            if b"\r" in data:
+                data = data.replace(b"\r\n", b"\n")
+            out.write(memoryview(data)[:-1] if data.endswith(b"\r") else data)
+            out.write(b"\n")
             line += body.count(b"\n") + 1
             faults.point("read")  # half-way through the file when the file has several chunks
             if progress:
@@ -212,21 +213,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
             where=path,
             hint="re-export without line breaks inside fields (records must be one line each)",
         )
-    if not rejected_lines:
-        # Every line is a row: the line number is the row's position (a view, nothing copied).
-        con.execute(f"CREATE TEMP VIEW stage AS SELECT rowid + {first_data} AS _line, * FROM raw")
-    else:
-        con.execute(
-            f"""CREATE TEMP TABLE lines AS
-                SELECT row_number() OVER (ORDER BY l) - 1 AS k, l
-                FROM range({first_data}, {total_lines + 1}) t(l)
-                WHERE l NOT IN (SELECT line FROM reject_errors)"""
-        )
-        # Materialised: every transform step reads the stage again.
-        con.execute(
-            "CREATE TEMP TABLE staged AS SELECT lines.l AS _line, raw.* FROM raw JOIN lines ON raw.rowid = lines.k"
-        )
-        con.execute("CREATE TEMP VIEW stage AS SELECT * FROM staged")
+    _create_stage(con, sorted(rejected_lines), first_data)
     return Staged(
         may_have_pua=may_have_pua,
         columns=columns,
@@ -235,6 +222,30 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
         line_offsets=offsets,
         sha256=digest.hexdigest(),
     )
+
+
+def _create_stage(con: Any, rejected: list[int], first_data: int) -> None:
+    """The ``stage`` view: ``raw`` with each row's source line, given the lines DuckDB rejected (sorted).
+
+    Row k (its rowid) follows the i-th rejected line (0-based) when k >= line_i - first_data - i: every rejected
+    line moves the rows after it down by one line. For a few rejected lines that is a sum of comparisons (the
+    stage stays a view, nothing copied); for many, an ASOF join materialised once.
+    """
+    shifts = [line - first_data - i for i, line in enumerate(rejected)]
+    if len(shifts) <= 64:
+        moved = "".join(f" + (rowid >= {k})::BIGINT" for k in shifts)
+        con.execute(f"CREATE TEMP VIEW stage AS SELECT rowid + {first_data}{moved} AS _line, * FROM raw")
+        return
+    con.execute(
+        "CREATE TEMP TABLE shifts AS SELECT unnest($k) AS k, unnest($n) AS n",
+        {"k": shifts, "n": list(range(1, len(shifts) + 1))},
+    )
+    # Materialised: every transform step reads the stage again.
+    con.execute(
+        f"CREATE TEMP TABLE staged AS SELECT raw.rowid + {first_data} + coalesce(shifts.n, 0) AS _line, raw.* "
+        "FROM raw ASOF LEFT JOIN shifts ON raw.rowid >= shifts.k ORDER BY raw.rowid"
+    )
+    con.execute("CREATE TEMP VIEW stage AS SELECT * FROM staged")
 
 
 def _looks_utf8(block: bytes) -> bool:
@@ -296,7 +307,8 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
         records, rest = records + 1, 0
     utf8 = workdir / "source.utf8.txt"
     per_chunk = max(1, CHUNK // size_of)
-    with path.open("rb") as handle, utf8.open("w", encoding="utf-8", newline="") as out:
+    may_have_pua = False
+    with path.open("rb") as handle, utf8.open("wb") as out:
         _check_not_binary(handle.read(1 << 16), path)
         handle.seek(0)
         digest = hashlib.sha256()
@@ -315,7 +327,9 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
                     where=path,
                     hint="check record_length and terminator in the mapping against the file's layout",
                 )
-            out.write(_fixed_chunk(block[:, :length].copy(), first, size_of, source, encoding, rejected))
+            text = _fixed_chunk(block[:, :length].copy(), first, size_of, source, encoding, rejected).encode("utf-8")
+            out.write(text)
+            may_have_pua = may_have_pua or _may_have_pua(data, encoding)
             if progress:
                 progress((first + count) * size_of, first + count)
         digest.update(handle.read())  # a short last record, if any
@@ -336,6 +350,7 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
     )
     con.execute("CREATE TEMP VIEW stage AS SELECT * FROM raw")
     return Staged(
+        may_have_pua=may_have_pua,
         columns=[f.name for f in source.fields],
         rows_read=records + (1 if rest else 0),
         rejected=rejected,
