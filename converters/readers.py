@@ -342,7 +342,14 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
     types = ", ".join(f"{_lit(n)}: {_lit('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
     # The padding of fixed-width fields (half- and full-width spaces) is dropped once, here, for every field.
     spaces = _lit(" \u3000")
-    fields = ", ".join(f"trim(c{i}, {spaces}) AS c{i}" if source.trim else f"c{i}" for i in range(len(source.fields)))
+    # An ASCII value (byte length = character length) can only be padded with half-width spaces: the plain trim is
+    # much cheaper than the one with a set of characters.
+    fields = ", ".join(
+        f"CASE WHEN strlen(c{i}) = length(c{i}) THEN trim(c{i}) ELSE trim(c{i}, {spaces}) END AS c{i}"
+        if source.trim
+        else f"c{i}"
+        for i in range(len(source.fields))
+    )
     con.execute(
         f"CREATE TEMP TABLE raw AS SELECT _line, {fields} FROM read_csv({_lit(str(utf8))}, header=false, "
         f"auto_detect=false, delim={_lit(SEP)}, quote='', escape='', columns={{{types}}}, new_line='\\n', "
@@ -380,36 +387,61 @@ def _fixed_chunk(
     for f in source.fields:
         parts += [separator, block[:, f.start - 1 : f.start - 1 + f.length]]
     parts.append(np.full((count, 1), 0x0A, dtype=np.uint8))
-    try:
-        return np.concatenate(parts, axis=1).tobytes().decode(encoding)
-    except UnicodeDecodeError:
-        pass
-    # Some record does not decode: find which, and why, then blank it so the rest still converts.
-    for i in range(count):
-        line = first + i + 1
-        for f in source.fields:
-            raw = bytes(block[i, f.start - 1 : f.start - 1 + f.length])
-            try:
-                raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                split = exc.start == len(raw) - 1 and raw[-1] in _LEAD
-                rejected.append(
-                    Rejected(
-                        line,
-                        (line - 1) * size_of + f.start - 1 + exc.start,
-                        Reason.FIELD_SPLITS_DOUBLE_BYTE if split else Reason.ENCODING_INVALID,
-                        f"field {f.name} (bytes {f.start}–{f.start + f.length - 1})"
-                        + (": its last byte starts a double-byte character" if split else f": not {encoding}"),
-                        raw[exc.start : exc.start + 2].hex(" ").upper(),
-                    )
-                )
-                block[i] = 0x20
+    staged = np.concatenate(parts, axis=1)
+    width = staged.shape[1]
+    data = staged.tobytes()
+    # Decode the chunk at once; a record that does not decode is found from the error's position (the separators
+    # are no trail bytes, so a field's dangling lead byte fails inside its own record), rejected and blanked.
+    # After many bad records (a file in another encoding) each retry would decode the rest again: then go on
+    # record by record.
+    texts: list[str] = []
+    start, failures = 0, 0
+    while start < len(data):
+        try:
+            if failures < 32:
+                texts.append(str(memoryview(data)[start:], encoding))
                 break
-    parts = [_line_digits(first, count)]
+            texts.append(data[start : start + width].decode(encoding))
+            start += width
+            continue
+        except UnicodeDecodeError as exc:
+            index = (start + exc.start) // width
+        failures += 1
+        texts.append(data[start : index * width].decode(encoding))
+        _reject_record(bytes(block[index]), first + index + 1, size_of, source, encoding, rejected)
+        blank = bytearray(b"\x20" * width)
+        blank[:12] = staged[index, :12].tobytes()  # the record number
+        for at in np.flatnonzero(staged[index] == 0x1F).tolist():
+            blank[at] = 0x1F
+        blank[-1] = 0x0A
+        texts.append(blank.decode("ascii"))
+        start = (index + 1) * width
+    return "".join(texts)
+
+
+def _reject_record(
+    record: bytes, line: int, size_of: int, source: FixedSource, encoding: str, rejected: list[Rejected]
+) -> None:
+    """Record why a record does not decode: the first field that does not, and whether it splits a character."""
     for f in source.fields:
-        parts += [separator, block[:, f.start - 1 : f.start - 1 + f.length]]
-    parts.append(np.full((count, 1), 0x0A, dtype=np.uint8))
-    return np.concatenate(parts, axis=1).tobytes().decode(encoding)
+        raw = record[f.start - 1 : f.start - 1 + f.length]
+        try:
+            raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            split = exc.start == len(raw) - 1 and raw[-1] in _LEAD
+            rejected.append(
+                Rejected(
+                    line,
+                    (line - 1) * size_of + f.start - 1 + exc.start,
+                    Reason.FIELD_SPLITS_DOUBLE_BYTE if split else Reason.ENCODING_INVALID,
+                    f"field {f.name} (bytes {f.start}–{f.start + f.length - 1})"
+                    + (": its last byte starts a double-byte character" if split else f": not {encoding}"),
+                    raw[exc.start : exc.start + 2].hex(" ").upper(),
+                )
+            )
+            return
+    # Every field decodes alone: the bytes between the fields (outside every field) do not.
+    rejected.append(Rejected(line, (line - 1) * size_of, Reason.ENCODING_INVALID, f"not {encoding}"))
 
 
 def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:

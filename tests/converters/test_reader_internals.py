@@ -1,4 +1,4 @@
-"""Staging bookkeeping: source line numbers around rejected lines, and which columns hold a 外字."""
+"""Staging bookkeeping: source lines around rejected lines, fixed-width records that do not decode, 外字 columns."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import random
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
 from converters.engine import _pua_columns
-from converters.mapping import load_mapping
-from converters.readers import stage
+from converters.mapping import FixedSource, load_mapping
+from converters.readers import Rejected, _fixed_chunk, stage
 from spec_catalog import load_embedded
 
 MAPPING = """name: t
@@ -57,3 +58,44 @@ def test_the_columns_that_hold_a_gaiji_are_found_in_one_pass(tmp_path: Path) -> 
     # U+E000 and U+E757 are CP932 user-defined characters (lead bytes F0–F9); 髙 (FB FC) is no 外字.
     con = _stage(tmp_path, ["2,山\ue000,y", "3,x,\ue757", "4,髙,y"])
     assert _pua_columns(con, 3) == {"c1", "c2"}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_fixed_width_chunk_rejects_exactly_the_records_that_do_not_decode(seed: int) -> None:
+    # Against a record-by-record reference: good records keep their text and number, bad ones (a field that ends in
+    # a lead byte, bytes that are no CP932) are blanked and rejected once; more than 32 bad ones in a chunk too.
+    source = FixedSource.model_validate(
+        {
+            "format": "fixed",
+            "path": "x",
+            "encoding": "cp932",
+            "record_length": 10,
+            "terminator": "lf",
+            "fields": [{"name": "a", "start": 1, "length": 3}, {"name": "b", "start": 4, "length": 7}],
+        }
+    )
+    chooser = random.Random(seed)
+    records = []
+    for _ in range(chooser.randint(1, 300)):
+        roll = chooser.random()
+        if roll < 0.1:
+            records.append(b"ab\x82" + "漢字ab ".encode("cp932"))  # field a splits a character
+        elif roll < 0.15:
+            records.append(b"\xff\xfe\xfd1234567")
+        else:
+            records.append(b"abc" + "漢字ab ".encode("cp932"))
+    block = np.frombuffer(b"".join(records), dtype=np.uint8).reshape(len(records), 10).copy()
+    rejected: list[Rejected] = []
+    lines = _fixed_chunk(block, 0, 11, source, "cp932", rejected).split("\n")[:-1]
+    assert len(lines) == len(records)
+    bad = [r.line for r in rejected]
+    assert len(bad) == len(set(bad))
+    for number, (record, line) in enumerate(zip(records, lines, strict=True), start=1):
+        try:
+            expected = record[:3].decode("cp932") + record[3:].decode("cp932")
+        except UnicodeDecodeError:
+            expected = None
+        digits, a, b = line.split("\x1f")
+        assert int(digits) == number
+        assert (number in bad) == (expected is None)
+        assert a + b == (expected if expected is not None else " " * 10)
