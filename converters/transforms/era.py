@@ -47,6 +47,7 @@ def eras(path: Path = _ERAS_FILE) -> tuple[Era, ...]:
     )
 
 
+@cache
 def _by(key: str) -> dict[str, Era]:
     table: dict[str, Era] = {}
     for era in eras():
@@ -99,7 +100,8 @@ def parse_era_date(text: str | None) -> Converted:
     if text is None or not text.strip():
         return Converted(None)
     original = text.strip()
-    s = _normalize(original)
+    # Plain ASCII digits (the packed forms, by far the most common) are already in normal form.
+    s = original if original.isascii() and original.isdigit() else _normalize(original)
     if s in OPEN_ENDS:
         return Converted(s)
     if set(s) <= {"0"}:
@@ -118,12 +120,17 @@ def parse_era_date(text: str | None) -> Converted:
         era = _by("name").get(name) or next((e for e in eras() if e.name[0] == name), None)
         return _era_date(era, int(m[2]), int(m[3]), int(m[4]), original)
     if _PACKED.match(s):
-        if len(s) == 8 and s[:2] in {e.code.zfill(2) for e in eras()}:
+        if len(s) == 8 and s[:2] in _two_digit_codes():
             return _era_date(_by("code").get(s[1]), int(s[2:4]), int(s[4:6]), int(s[6:8]), original)
         if len(s) == 8:
             return _western(int(s[:4]), int(s[4:6]), int(s[6:8]), original)
         return _era_date(_by("code").get(s[0]), int(s[1:3]), int(s[3:5]), int(s[5:7]), original)
     return rejected(Reason.ERA_DATE_INVALID, f"{original}: not a date in any known form")
+
+
+@cache
+def _two_digit_codes() -> frozenset[str]:
+    return frozenset(e.code.zfill(2) for e in eras())
 
 
 def era_of(day: dt.date) -> Era:
