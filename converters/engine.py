@@ -166,7 +166,7 @@ def _prepare(con: Any, mapping: Mapping, staged: Staged, plans: list[ItemPlan]) 
     # conv: the map errors are computed beside the values, the checks read the values (one statement).
     inner = ", ".join(values + [f"{e} AS me{j}" for j, e in enumerate(map_errors)] + _kept_columns(plans))
     failed = [f"me{j} IS NOT NULL" for j in range(len(map_errors))]
-    failed += [f"coalesce({check.condition(f'v{i}')}, false)" for i, check in sql_checks]
+    failed += [f"({check.condition(f'v{i}')})" for i, check in sql_checks]  # NULL (no verdict) is no failure
     kept = [f"kd{i}" for i in range(len(plans)) if _extra_index(plans, i) is not None]
     con.execute(
         f"CREATE TEMP TABLE conv AS SELECT _line, {', '.join(f'v{i}' for i in range(len(plans)))}, "
@@ -300,6 +300,10 @@ def run_conversion(
                 for item in mapping.group.items
             ]
             map_items, sql_checks = _prepare(con, mapping, staged, plans)
+            # conv and detail hold all that is needed from here on: the staged text goes (memory for the publish).
+            con.execute("DROP VIEW stage")
+            for table in ("limited", "staged", "raw"):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
             timings["transform"] = round(time.perf_counter() - clock - timings["read"], 3)
             faults.point("transform")
             # A row the reader rejected was staged blank; its only entry is the reader's reason.

@@ -183,7 +183,9 @@ def _not_in(allowed: str) -> Callable[[str], str]:
 
 
 def _longer_than(length: int) -> Callable[[str], str]:
-    return lambda v: f"length({v}) > {length}"
+    # Characters are never more than bytes: the byte length (stored with the string) rules out most values before
+    # the characters are counted.
+    return lambda v: f"(strlen({v}) > {length} AND length({v}) > {length})"
 
 
 def _add_checks(plan: ItemPlan, mapping: Mapping, raw: bool) -> None:
