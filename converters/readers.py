@@ -126,6 +126,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
         first = True
         digest = hashlib.sha256()
         may_have_pua = False
+        crlf: bool | None = None  # the text is written with CRLF line ends (decided by the first chunk)
         while True:
             block = handle.read(CHUNK)
             digest.update(block)
@@ -161,12 +162,21 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
                 text = body.decode(encoding)
             except UnicodeDecodeError:
                 text = _decode_lines(body, line, offset, encoding, rejected)
-            # One line ending throughout (a last line without CRLF would otherwise confuse the parser).
+            # One line ending throughout: DuckDB refuses a file that mixes them. A file whose first chunk has only
+            # CRLF is written as it is (no copy of the text to drop the CRs), others get LF.
             data = text.encode("utf-8")
-            if b"\r" in data:
-                data = data.replace(b"\r\n", b"\n")
-            out.write(memoryview(data)[:-1] if data.endswith(b"\r") else data)
-            out.write(b"\n")
+            pure_crlf = chunk.count(b"\r\n") == len(newlines) + chunk.endswith(b"\n")
+            crlf = pure_crlf if crlf is None else crlf
+            if crlf:
+                if not pure_crlf:
+                    data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+                out.write(data)
+                out.write(b"\n" if data.endswith(b"\r") else b"\r\n")
+            else:
+                if b"\r" in data:
+                    data = data.replace(b"\r\n", b"\n")
+                out.write(memoryview(data)[:-1] if data.endswith(b"\r") else data)
+                out.write(b"\n")
             line += body.count(b"\n") + 1
             faults.point("read")  # half-way through the file when the file has several chunks
             if progress:
@@ -184,7 +194,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
         f"delim={_lit(source.delimiter)}, quote={_lit(source.quote)}, escape={_lit(source.quote)}, "
         f"columns={{{', '.join(f'{_lit(n)}: {_lit(_VARCHAR)}' for n in names)}}}, "
         "store_rejects=true, ignore_errors=true, strict_mode=true, null_padding=false, "
-        "max_line_size=10000000, new_line='\\n'"
+        "max_line_size=10000000" + ("" if crlf else ", new_line='\\n'")  # given as '\r\n', DuckDB reads no row
     )
     import duckdb
 

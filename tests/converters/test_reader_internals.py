@@ -9,6 +9,7 @@ import duckdb
 import numpy as np
 import pytest
 
+from converters import readers
 from converters.engine import _pua_columns
 from converters.mapping import FixedSource, load_mapping
 from converters.readers import Rejected, _fixed_chunk, stage
@@ -99,3 +100,31 @@ def test_a_fixed_width_chunk_rejects_exactly_the_records_that_do_not_decode(seed
         assert int(digits) == number
         assert (number in bad) == (expected is None)
         assert a + b == (expected if expected is not None else " " * 10)
+
+
+@pytest.mark.parametrize(
+    "ends",
+    [
+        ["\r\n"] * 300,  # CRLF throughout: written as it is
+        ["\r\n"] * 150 + ["\n"] * 150,  # a CRLF file with LF lines in a later chunk
+        ["\n"] * 150 + ["\r\n"] * 150,  # an LF file with CRLF lines later
+        ["\r\n", "\n"] * 150,  # mixed in every chunk
+    ],
+    ids=["crlf", "crlf-then-lf", "lf-then-crlf", "mixed"],
+)
+@pytest.mark.parametrize("final_newline", [True, False])
+def test_line_ends_are_made_one_whatever_the_file_mixes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ends: list[str], final_newline: bool
+) -> None:
+    monkeypatch.setattr(readers, "CHUNK", 512)  # many chunks
+    body = "".join(f"{n},名前{n},y{end}" for n, end in zip(range(2, 302), ends, strict=True))
+    if not final_newline:
+        body = body.rstrip("\r\n")
+    (tmp_path / "data.csv").write_bytes(("line,name,other\r\n" + body).encode("cp932"))
+    (tmp_path / "m.yaml").write_text(MAPPING, encoding="utf-8")
+    con = duckdb.connect()
+    (tmp_path / "work").mkdir()
+    staged = stage(con, load_mapping(tmp_path / "m.yaml", load_embedded()), tmp_path / "work")
+    assert staged.rejected == []
+    rows = con.execute("SELECT _line, c0, c1, c2 FROM stage ORDER BY _line").fetchall()
+    assert rows == [(n, str(n), f"名前{n}", "y") for n in range(2, 302)]
