@@ -18,30 +18,61 @@ def _row(case: str, rows: int | None, figures: dict[str, float], ratio: str, tar
 WHERE_THE_TIME_GOES = """## Where the time goes (profiled with cProfile and DuckDB statement timings, 1M-row CSV)
 
 The floor reads UTF-8 text into an in-memory table and stops. A conversion run also has to decode CP932
-(DuckDB cannot), transform and check 28 items, quarantine, and write the table to disk in one transaction.
-The parts below come from a separate profiling run that took 5.5 s in all, when the floor took 0.31 s; this
-shared machine varies by about 1.5× between runs (the table above: floor 0.46 s), so read them as shares:
+(DuckDB cannot), transform and check 28 items, quarantine, and write the table to a DuckDB file in one
+transaction; the same read into a DuckDB file (second row of the table) shows what the write alone adds.
+The parts below come from profiling runs of about 5.2–5.5 s inside the process (plus about 0.5 s of start-up
+and exit); this shared machine varies by 10–20 % between runs, so read them as shares:
 
 | part of `fitgap convert run`, 1M rows | seconds |
 |---|---|
-| start-up: Python, imports, the catalog | 0.3 |
-| CP932 decode in Python (8 MiB chunks), CRLF → LF, write UTF-8 text | 1.2 |
-| DuckDB parses that text; line numbers joined in | 0.9 |
-| value steps on distinct values (dates, codes, 外字, width) in Python | 0.9 |
-| one SQL statement: 28 values and their checks | 1.2 |
+| start-up and exit: Python, imports, the catalog, closing the database | 0.5 |
+| CP932 decode in Python (8 MiB chunks), hash, line offsets, write UTF-8 | 1.2 |
+| DuckDB parses that text | 0.5 |
+| the 外字 column pass (only when the bytes could hold one) | 0.25 |
+| value steps on distinct values (dates, codes, 外字, width): SQL 0.5, Python 0.4 | 0.9 |
+| one SQL statement: 28 values (0.6), their checks (0.3), kept in memory | 1.1 |
+| failed rows again with their reasons, duplicates, quarantine | 0.2 |
 | publish: insert into the on-disk table, commit | 1.0 |
 
-What was changed after profiling: distinct-value queries read only their own item's joins (12.5 s → 8.8 s);
-values and checks in one statement; a cheap ASCII test before regular expressions; the source hashed while it
-is read; fixed-width padding trimmed once; the era parser memoised; a byte test skips the 外字 column pass for
-files without 外字 lead bytes (→ about 6 s). Left: the decode and the disk write are each about the floor on
-their own, so "≤ 3× the read-only floor" would need the decode off the Python path (e.g. Arrow record batches
-handed to DuckDB without the UTF-8 round trip) and the checks folded into the staging scan. Validation: GX
-in its child process is the critical path (1M rows, profiled: import 2.7 s, 114 queries 2.6 s, its own
-bookkeeping 1.4 s; plain SQL takes 1.3 s beside it). Changed after profiling: the child imports GX while the
-parent counts with SQL (it used to wait for the request), and GX is asked pass/fail first, details only for
-the expectations that failed (no sample query per passing expectation): about 8.0 s → 5.8 s.
-Peak memory stays bounded: 1M rows ≈ 1.1 GB, 10M rows ≈ 2.4 GB with a 2 GB DuckDB limit."""
+Changed after profiling, in the first round (12.5 s → 7.8 s): distinct-value queries read only their own item's
+joins; values and checks in one statement; an ASCII test before regular expressions; the source hashed while it
+is read; fixed-width padding trimmed once; the era parser memoised; a byte test skips the 外字 pass for files
+without 外字 lead bytes. In the second round (7.5 s → 5.2–5.5 s in the process): the wide intermediate table (values,
+source values and every check's reason for every row: 150 columns, spilled at a 1 GB limit) became values and
+one "failed" flag, with source values and reasons computed again for the failed rows only; line numbers come
+from row ids by a sum of comparisons (an ASOF join when many lines were rejected) instead of a join; UTF-8
+written as bytes, CRLF files written as they are; the 外字 pass skips ASCII values; packed 和暦 dates skip the
+Unicode normalisation; the staged text is dropped before the publish (peak RSS 1.06 → 0.81 GB). Fixed width:
+a chunk that does not decode is retried after the bad record instead of being decoded field by field, record
+by record (8.0 s → 6.7 s).
+
+Tried and dropped, because measured slower: decoding the next chunk while DuckDB parses the last one (one
+`INSERT … read_csv` per 8 MiB part costs about 140 ms each: 3.4 s against 0.55 s for one statement over
+the whole file), feeding DuckDB through a named pipe (it then parses on one thread: 1.5 s), finding the 外字
+columns from the bytes in NumPy while decoding (0.4 s against 0.25 s for the SQL pass), storing rows in any
+order for a parallel insert (no gain), a cheaper trim for fixed width (within the noise).
+
+Why the conversion targets stay out of reach on this machine: the floor (0.8 s as a process; 1M rows, run of
+2026-11-26) does neither of two things a conversion cannot skip. Writing the same 22 columns to a DuckDB file,
+with nothing transformed, takes 1.75 s (2.1× the floor); decoding CP932 in Python takes about 1 s more (DuckDB
+has no CP932; its `encodings` extension is not packaged for this DuckDB version and would have to be
+downloaded). That is about 2.75 s, past the 2.5 s that 3× allows, before any of the 28 items' steps, checks,
+quarantine or run record. The pandas target is further off: this script takes 15.6 s for 1M rows, so ≥ 10×
+would mean the whole conversion in 1.6 s, less than the write alone.
+
+Note on the floor: until 2026-11-26 06:30 the floor let DuckDB's sniffer guess the dialect; the generated
+file's few malformed lines made it choose '|' and read each line as one column (0.38 s). It now gives the
+dialect, as the mapping does, and reads 22 columns (0.8 s); earlier tables in the history compare with the
+wrong floor.
+
+Validation: GX in its child process is the critical path (1M rows, profiled again on 2026-11-26: import 2–2.7 s,
+its 47 queries for the 86 rules 2.0 s, its own bookkeeping 1.3 s; the plain SQL counts and failing rows take
+1.9 s beside it). Changed after the first profile: the child imports GX while the parent counts with SQL (it used
+to wait for the request), and GX is asked pass/fail first, details only for the expectations that failed (no
+sample query per passing expectation): about 8.0 s → 6.4 s. Tried since, no gain: starting the child before
+the catalog is loaded, and one DuckDB thread for the parent (the two processes already keep both cores busy).
+The ratio depends on the floor's own noise (1.34–1.48 s in the last two runs): 4.4× and 4.8×, close to the 5×.
+Peak memory stays bounded: 1M rows ≈ 0.8 GB, 10M rows ≈ 2.2 GB with a 2 GB DuckDB limit."""
 
 
 def _ok(value: bool) -> str:
