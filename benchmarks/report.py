@@ -15,7 +15,10 @@ def _row(case: str, rows: int | None, figures: dict[str, float], ratio: str, tar
     )
 
 
-WHERE_THE_TIME_GOES = """## Where the time goes (profiled with cProfile and DuckDB statement timings, 1M-row CSV)
+WHERE_THE_TIME_GOES = """## Where the time goes (1M-row CSV)
+
+Profiled with `python benchmarks/profile_conversion.py [MAPPING]` after a bench run: every DuckDB statement
+timed, and the Python side under cProfile.
 
 The floor reads UTF-8 text into an in-memory table and stops. A conversion run also has to decode CP932
 (DuckDB cannot), transform and check 28 items, quarantine, and write the table to a DuckDB file in one
@@ -50,7 +53,9 @@ Tried and dropped, because measured slower: decoding the next chunk while DuckDB
 `INSERT … read_csv` per 8 MiB part costs about 140 ms each: 3.4 s against 0.55 s for one statement over
 the whole file), feeding DuckDB through a named pipe (it then parses on one thread: 1.5 s), finding the 外字
 columns from the bytes in NumPy while decoding (0.4 s against 0.25 s for the SQL pass), storing rows in any
-order for a parallel insert (no gain), a cheaper trim for fixed width (within the noise).
+order for a parallel insert (no gain), a cheaper trim for fixed width (within the noise), the first
+distinct-value query of every item in one scan (`list(DISTINCT …) FILTER …`: 0.6 s against about 0.3 s for the
+separate queries).
 
 Why the conversion targets stay out of reach on this machine: the floor (0.8 s as a process; 1M rows, run of
 2026-11-26) does neither of two things a conversion cannot skip. Writing the same 22 columns to a DuckDB file,

@@ -1,0 +1,77 @@
+"""Where a conversion's time goes: every DuckDB statement timed, and the Python side under cProfile.
+
+    python benchmarks/profile_conversion.py                       # the 1M-row CSV of the last `nox -s bench`
+    python benchmarks/profile_conversion.py benchmarks/data/1000000/mapping-fixed.yaml
+
+Runs ``run_conversion`` in this process (into a scratch database next to the data) and prints the run's own
+timings, the slowest statements and the Python functions with the most time of their own. DuckDB's work shows
+in the statements; cProfile counts it in the function that called ``execute``, so read the two together.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class TimedConnection:
+    """A DuckDB connection that records how long each statement took."""
+
+    def __init__(self, con: Any, log: list[tuple[float, str]]) -> None:
+        self._con = con
+        self._log = log
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        started = time.perf_counter()
+        result = self._con.execute(sql, *args)
+        self._log.append((time.perf_counter() - started, re.sub(r"\s+", " ", sql)))
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    import converters.engine as engine
+    from converters.mapping import load_mapping
+    from converters.store import connect
+    from spec_catalog import load_embedded
+
+    mapping_path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "benchmarks/data/1000000/mapping-csv.yaml"
+    if not mapping_path.exists():
+        raise SystemExit(f"{mapping_path} not found: run `nox -s bench` first (it generates the data)")
+    db = mapping_path.parent / "profile.duckdb"
+    for leftover in (db, db.with_suffix(".duckdb.wal")):
+        leftover.unlink(missing_ok=True)
+    log: list[tuple[float, str]] = []
+    engine.connect = lambda *a, **k: TimedConnection(connect(*a, **k), log)  # type: ignore[assignment]
+    mapping = load_mapping(mapping_path, load_embedded())
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    result = engine.run_conversion(mapping, db, memory_limit="1GB")
+    profiler.disable()
+    total = time.perf_counter() - started
+    print(f"{mapping_path}: {result.rows_read:,} rows in {total:.2f} s; the run's timings: {result.timings}")
+    print(f"\nDuckDB: {len(log)} statements, {sum(t for t, _ in log):.2f} s; the slowest:")
+    for seconds, sql in sorted(log, reverse=True)[:15]:
+        print(f"  {seconds:6.3f}  {sql[:110]}")
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(20)
+    print("\nPython, by time of its own (DuckDB's time is in the caller of execute):")
+    print("\n".join(line for line in text.getvalue().splitlines() if line.strip()))
+    for leftover in (db, db.with_suffix(".duckdb.wal")):
+        leftover.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
