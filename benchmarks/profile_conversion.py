@@ -53,7 +53,7 @@ def main() -> None:
     for leftover in (db, db.with_suffix(".duckdb.wal")):
         leftover.unlink(missing_ok=True)
     log: list[tuple[float, str]] = []
-    engine.connect = lambda *a, **k: TimedConnection(connect(*a, **k), log)  # type: ignore[assignment]
+    setattr(engine, "connect", lambda *a, **k: TimedConnection(connect(*a, **k), log))  # noqa: B010 (a stand-in)
     mapping = load_mapping(mapping_path, load_embedded())
     profiler = cProfile.Profile()
     started = time.perf_counter()
