@@ -101,7 +101,8 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         "# Performance",
         "",
         "Measured by `nox -s bench` (`benchmarks/run.py`): every case in its own process, the toolkit and its "
-        "baselines in the same run on the same data; the median of the runs, the largest peak RSS.",
+        "baselines in the same run on the same data; the median of "
+        f"{results['conversion'][0]['csv']['runs']} runs of each case (the 10M case: one), the largest peak RSS.",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; {m['platform']}; Python {m['python']}, "
         f"DuckDB {m['duckdb']}, Great Expectations {m['great_expectations']}. Run {m['date']}.",
