@@ -57,13 +57,13 @@ order for a parallel insert (no gain), a cheaper trim for fixed width (within th
 distinct-value query of every item in one scan (`list(DISTINCT …) FILTER …`: 0.6 s against about 0.3 s for the
 separate queries).
 
-Why the conversion targets stay out of reach on this machine: the floor (0.8 s as a process; 1M rows, run of
-2026-11-26) does neither of two things a conversion cannot skip. Writing the same 22 columns to a DuckDB file,
-with nothing transformed, takes 1.75 s (2.1× the floor); decoding CP932 in Python takes about 1 s more (DuckDB
-has no CP932; its `encodings` extension is not packaged for this DuckDB version and would have to be
-downloaded). That is about 2.75 s, past the 2.5 s that 3× allows, before any of the 28 items' steps, checks,
-quarantine or run record. The pandas target is further off: this script takes 15.6 s for 1M rows, so ≥ 10×
-would mean the whole conversion in 1.6 s, less than the write alone.
+Why the conversion targets stay out of reach on this machine: the floor (0.83–0.88 s as a process, 1M rows, in
+the two runs of 2026-11-26) does neither of two things a conversion cannot skip. Writing the same 22 columns to
+a DuckDB file, with nothing transformed, takes 1.7 s (2.0–2.1× the floor); decoding CP932 in Python takes about
+1 s more (DuckDB has no CP932; its `encodings` extension is not packaged for this DuckDB version and would have
+to be downloaded). That is about 2.7 s, past the 2.5–2.6 s that 3× allows, before any of the 28 items' steps,
+checks, quarantine or run record. The pandas target is further off: this script takes 15.6–16.2 s for 1M rows,
+so ≥ 10× would mean the whole conversion in about 1.6 s, less than the write alone.
 
 Note on the floor: until 2026-11-26 06:30 the floor let DuckDB's sniffer guess the dialect; the generated
 file's few malformed lines made it choose '|' and read each line as one column (0.38 s). It now gives the
