@@ -246,9 +246,11 @@ def _create_stage(con: Any, rejected: list[int], first_data: int) -> None:
         moved = "".join(f" + (rowid >= {k})::BIGINT" for k in shifts)
         con.execute(f"CREATE TEMP VIEW stage AS SELECT rowid + {first_data}{moved} AS _line, * FROM raw")
         return
+    # Rejected lines in a row share a k: the ASOF join must find one row per k, the one that counts them all.
+    moved_by = {k: n for n, k in enumerate(shifts, start=1)}
     con.execute(
         "CREATE TEMP TABLE shifts AS SELECT unnest($k) AS k, unnest($n) AS n",
-        {"k": shifts, "n": list(range(1, len(shifts) + 1))},
+        {"k": list(moved_by), "n": list(moved_by.values())},
     )
     # Materialised: every transform step reads the stage again.
     con.execute(

@@ -48,6 +48,8 @@ def test_every_staged_row_keeps_its_source_line(tmp_path: Path, bad_count: int) 
     bad = set(chooser.sample(range(2, total + 2), bad_count))
     if bad_count:
         bad |= {2, total + 1}  # the first and the last data line too
+    if bad_count >= 64:
+        bad |= set(range(500, 520))  # rejected lines in a row
     lines = [f"{n},x{n}" if n in bad else f"{n},x{n},y" for n in range(2, total + 2)]
     con = _stage(tmp_path, lines)
     rows = con.execute("SELECT _line, c0 FROM stage ORDER BY _line").fetchall()
