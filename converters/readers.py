@@ -177,7 +177,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
                     data = data.replace(b"\r\n", b"\n")
                 out.write(memoryview(data)[:-1] if data.endswith(b"\r") else data)
                 out.write(b"\n")
-            line += body.count(b"\n") + 1
+            line += len(newlines) + 1
             faults.point("read")  # half-way through the file when the file has several chunks
             if progress:
                 progress(offset + len(chunk), line - 1)
