@@ -43,8 +43,8 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     import converters.engine as engine
     from converters.mapping import load_mapping
-    from converters.store import connect
     from spec_catalog import load_embedded
+    from spec_catalog.database import connect
 
     mapping_path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "benchmarks/data/1000000/mapping-csv.yaml"
     if not mapping_path.exists():

@@ -1,1 +1,31 @@
-"""Legacy exports into the standard layouts in DuckDB (see the conversion issue; not built yet)."""
+"""Legacy exports into the standard layouts in DuckDB.
+
+Readers (CP932/UTF-8 CSV, byte-positioned fixed width, Excel) stage the source; the mapping file says how each
+item of a catalog group is made; transforms (和暦, width and kana, codes, 外字 …) run on distinct values; the
+rules of :mod:`spec_catalog.rules` decide what is quarantined; a run publishes in one transaction and records
+itself in the database contract of :mod:`spec_catalog.database`.
+
+Public API: :func:`load_mapping`, :func:`run_conversion` (with :class:`RunResult`), :func:`export`
+(with :class:`ExportManifest`), :func:`detect` / :func:`render` for ``convert init``.
+"""
+
+from __future__ import annotations
+
+from converters.engine import RunResult, Unmapped, run_conversion
+from converters.export import ExportedFile, ExportManifest, export
+from converters.mapping import Mapping, load_mapping
+from converters.scaffold import Detected, detect, render
+
+__all__ = [
+    "Detected",
+    "ExportManifest",
+    "ExportedFile",
+    "Mapping",
+    "RunResult",
+    "Unmapped",
+    "detect",
+    "export",
+    "load_mapping",
+    "render",
+    "run_conversion",
+]

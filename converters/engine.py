@@ -9,38 +9,51 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import re
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from converters import faults
 from converters.mapping import FixedSource, Mapping, check_columns
-from converters.plan import Check, ItemPlan, SqlStep, ValueStep, lit, plan_item
-from converters.readers import Rejected, Staged, stage
-from converters.reasons import Reason
-from converters.store import LINEAGE, QUARANTINE, RUNS, connect, ensure_schema, file_sha256, quote
+from converters.plan import Check, ItemPlan, SqlStep, ValueStep, plan_checks, plan_item
+from converters.readers import Rejected, Staged, file_sha256, stage
 from converters.transforms.width import to_full_width
 from reports.masking import mask
 from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.codes import Code
+from spec_catalog.database import (
+    LINEAGE,
+    QuarantineRow,
+    RunRecord,
+    RunStatus,
+    columns_of,
+    connect,
+    create_target,
+    ensure_schema,
+    literal,
+    quote,
+    replace_quarantine,
+    start_run,
+    update_run,
+)
 from spec_catalog.models import table_name
 from spec_catalog.vocab import Sensitivity
 
 TOOL_VERSION = "fitgap 0.1.0"
 _TRANSFORM_REASONS = {
-    Reason.GAIJI_UNMAPPED,
-    Reason.ERA_DATE_INVALID,
-    Reason.ERA_DATE_NOT_CALENDAR,
-    Reason.DATE_UNKNOWN,
-    Reason.TIME_INVALID,
-    Reason.CODE_UNMAPPED,
-    Reason.LGCODE_INVALID,
-    Reason.POSTAL_INVALID,
+    Code.GAIJI_UNMAPPED,
+    Code.ERA_DATE_INVALID,
+    Code.ERA_DATE_NOT_CALENDAR,
+    Code.DATE_UNKNOWN,
+    Code.TIME_INVALID,
+    Code.CODE_UNMAPPED,
+    Code.LGCODE_INVALID,
+    Code.POSTAL_INVALID,
 }
 
 
@@ -54,7 +67,7 @@ class RunResult(FrozenModel):
     run_id: str
     mapping: str
     target_table: str
-    status: str  # succeeded, failed, dry-run
+    status: RunStatus  # succeeded, rejected (does not reconcile: nothing published), dry-run
     rows_read: int
     rows_loaded: int
     rows_quarantined: int
@@ -87,7 +100,7 @@ class _Builder:
     def _value(self, plan: ItemPlan, step: ValueStep, expr: str) -> str:
         if step.name == "gaiji" and not set(re.findall(r"\bs\.(c\d+)\b", expr)) & self.pua_columns:
             return expr  # no 外字 in the columns this value is made of: nothing to look up
-        where = f"regexp_matches({expr}, {lit(step.prefilter)})" if step.prefilter else f"{expr} IS NOT NULL"
+        where = f"regexp_matches({expr}, {literal(step.prefilter)})" if step.prefilter else f"{expr} IS NOT NULL"
         if step.ascii_passes:  # byte length = character length: plain ASCII, the expression need not run
             where = f"strlen({expr}) <> length({expr}) AND {where}"
         keys = [
@@ -120,7 +133,7 @@ class _Builder:
         self.map_checks.append((plan.item.romanized, alias, step.name, tolerated))
         if step.extra_target:
             self.extras.setdefault(step.extra_target, []).append(
-                f"CASE WHEN {alias}.reason IN ({', '.join(lit(t) for t in tolerated)}) THEN {alias}.extra END"
+                f"CASE WHEN {alias}.reason IN ({', '.join(literal(t) for t in tolerated)}) THEN {alias}.extra END"
             )
         if step.prefilter:
             return f"CASE WHEN {alias}.k IS NOT NULL THEN {alias}.v ELSE {expr} END"
@@ -140,7 +153,7 @@ def _pua_columns(con: Any, columns: int) -> set[str]:
     return {f"c{i}" for i, hit in enumerate(found) if hit}
 
 
-def _prepare(con: Any, mapping: Mapping, staged: Staged, plans: list[ItemPlan]) -> tuple[list[str], list[Check]]:
+def _prepare(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[Check]) -> list[str]:
     """Create ``conv`` (one row per staged row: every item's value and a ``bad`` flag) and ``detail``.
 
     ``conv`` stays narrow because it holds every row: the values, whether any check failed, and whether a date
@@ -158,15 +171,19 @@ def _prepare(con: Any, mapping: Mapping, staged: Staged, plans: list[ItemPlan]) 
     map_errors: list[str] = []
     checks: list[str] = []
     for item, alias, _, tolerated in builder.map_checks:
-        skip = f" AND {alias}.reason NOT IN ({', '.join(lit(t) for t in tolerated)})" if tolerated else ""
+        skip = f" AND {alias}.reason NOT IN ({', '.join(literal(t) for t in tolerated)})" if tolerated else ""
         map_errors.append(f"CASE WHEN {alias}.reason IS NOT NULL{skip} THEN {alias}.reason END")
         checks.append(item)
-    sql_checks: list[tuple[int, Check]] = [(i, check) for i, plan in enumerate(plans) for check in plan.checks]
+    index = {plan.item.romanized: i for i, plan in enumerate(plans)}
+
+    def column(item: str) -> str:
+        return f"v{index[item]}"
+
     joins = " ".join(builder.joins)
     # conv: the map errors are computed beside the values, the checks read the values (one statement).
     inner = ", ".join(values + [f"{e} AS me{j}" for j, e in enumerate(map_errors)] + _kept_columns(plans))
     failed = [f"me{j} IS NOT NULL" for j in range(len(map_errors))]
-    failed += [f"({check.condition(f'v{i}')})" for i, check in sql_checks]  # NULL (no verdict) is no failure
+    failed += [f"({check.sql(column)})" for check in sql_checks]  # NULL (no verdict) is no failure
     kept = [f"kd{i}" for i in range(len(plans)) if _extra_index(plans, i) is not None]
     con.execute(
         f"CREATE TEMP TABLE conv AS SELECT _line, {', '.join(f'v{i}' for i in range(len(plans)))}, "
@@ -178,14 +195,13 @@ def _prepare(con: Any, mapping: Mapping, staged: Staged, plans: list[ItemPlan]) 
     for j, (error, (_, alias, _, _)) in enumerate(zip(map_errors, builder.map_checks, strict=True)):
         columns += [f"{error} AS me{j}", f"{alias}.detail AS mr{j}"]
     select = ["*"] + [
-        f"CASE WHEN {check.condition(f'v{i}')} THEN {lit(check.reason)} END AS ce{k}"
-        for k, (i, check) in enumerate(sql_checks)
+        f"CASE WHEN {check.sql(column)} THEN {literal(check.reason)} END AS ce{k}" for k, check in enumerate(sql_checks)
     ]
     con.execute(
         f"CREATE TEMP TABLE detail AS SELECT {', '.join(select)} FROM (SELECT {', '.join(columns)} "
         f"FROM (SELECT * FROM stage WHERE _line IN (SELECT _line FROM conv WHERE bad)) s {joins})"
     )
-    return checks, [check for _, check in sql_checks]
+    return checks
 
 
 def _extra_index(plans: list[ItemPlan], i: int) -> int | None:
@@ -204,26 +220,46 @@ def _kept_columns(plans: list[ItemPlan]) -> list[str]:
     return columns
 
 
-def _failures(con: Any, plans: list[ItemPlan], map_items: list[str], sql_checks: list[Check]) -> list[tuple[Any, ...]]:
-    """(line, item, reason, rule, source value) of every failed check, from ``detail``."""
+class Failure(NamedTuple):
+    """A value of a row that a transform or a rule rejected."""
+
+    line: int
+    item: str
+    reason: str
+    rule: str
+    value: str | None  # the source value, unmasked: masked when it becomes a quarantine row
+
+
+class Duplicate(NamedTuple):
+    line: int
+    key: str  # the key's values joined with '|', unmasked
+
+
+def _failures(con: Any, plans: list[ItemPlan], map_items: list[str], sql_checks: list[Check]) -> list[Failure]:
+    """Every failed check, from ``detail``."""
     index = {plan.item.romanized: i for i, plan in enumerate(plans)}
-    owner = {id(check): i for i, plan in enumerate(plans) for check in plan.checks}
     parts = [
-        f"SELECT _line, {lit(item)} AS item, me{j} AS reason, mr{j} AS rule, src{index[item]} AS value "
+        f"SELECT _line, {literal(item)} AS item, me{j} AS reason, mr{j} AS rule, src{index[item]} AS value "
         f"FROM detail WHERE me{j} IS NOT NULL"
         for j, item in enumerate(map_items)
     ]
     parts += [
-        f"SELECT _line, {lit(plans[owner[id(c)]].item.romanized)} AS item, ce{k} AS reason, {lit(c.rule)} AS rule, "
-        f"src{owner[id(c)]} AS value FROM detail WHERE ce{k} IS NOT NULL"
+        f"SELECT _line, {literal(c.item)} AS item, ce{k} AS reason, {literal(c.rule_id)} AS rule, "
+        f"src{index[c.item]} AS value FROM detail WHERE ce{k} IS NOT NULL"
         for k, c in enumerate(sql_checks)
     ]
     if not parts:
         return []
-    rows = con.execute(" UNION ALL ".join(parts) + " ORDER BY _line, item").fetchall()
-    # A value a transform rejected is empty afterwards: its other checks (必須 …) would only repeat that.
-    by_transform = {(line, item) for line, item, reason, *_ in rows if reason in _TRANSFORM_REASONS}
-    return [r for r in rows if r[2] in _TRANSFORM_REASONS or (r[0], r[1]) not in by_transform]
+    rows = [Failure(*r) for r in con.execute(" UNION ALL ".join(parts) + " ORDER BY _line, item").fetchall()]
+    # A value a transform rejected is empty afterwards: the checks that read it (必須, or the 条件付き必須 of
+    # its 不詳表記 …) would only repeat that.
+    by_transform = {(f.line, f.item) for f in rows if f.reason in _TRANSFORM_REASONS}
+    reads = {c.rule_id: c.data_rule.items for c in sql_checks}
+
+    def repeats(f: Failure) -> bool:
+        return any((f.line, item) in by_transform for item in reads.get(f.rule, (f.item,)))
+
+    return [f for f in rows if f.reason in _TRANSFORM_REASONS or not repeats(f)]
 
 
 def _offset(mapping: Mapping, staged: Staged, line: int) -> int | None:
@@ -234,6 +270,35 @@ def _offset(mapping: Mapping, staged: Staged, line: int) -> int | None:
     if offsets is not None and 0 < line <= len(offsets):
         return int(offsets[line - 1])
     return None
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every step of one run needs to know about it."""
+
+    mapping: Mapping
+    target: str
+    run_id: str
+    source_file: str
+    dry_run: bool
+    unmask: bool
+
+
+@dataclass
+class _Outcome:
+    rows_read: int
+    loaded: int
+    quarantine: list[QuarantineRow]
+    unmapped: tuple[Unmapped, ...]
+    dates_kept: int
+
+    @property
+    def quarantined(self) -> int:
+        return len({q.line for q in self.quarantine})
+
+    @property
+    def reconciled(self) -> bool:
+        return self.rows_read == self.loaded + self.quarantined
 
 
 def run_conversion(
@@ -249,150 +314,176 @@ def run_conversion(
 ) -> RunResult:
     """Convert ``mapping``'s source into its target table in ``db_path`` (in memory for a dry run)."""
     say = progress or (lambda _: None)
-    timings: dict[str, float] = {}
     clock = time.perf_counter()
-    target = table_name(mapping.spec.business_id, mapping.group.name)
-    run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f") + "-" + mapping.digest[:8]
-    source_file = mapping.source_path.name
+    run = _Run(
+        mapping=mapping,
+        target=table_name(mapping.spec.business_id, mapping.group.name),
+        run_id=dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f") + "-" + mapping.digest[:8],
+        source_file=mapping.source_path.name,
+        dry_run=dry_run,
+        unmask=unmask,
+    )
     con = connect(None if dry_run else db_path, memory_limit=memory_limit)
     try:
         if not dry_run:
-            ensure_schema(con)
-            _ensure_target(con, mapping, target)
-            con.execute(
-                f"INSERT INTO {RUNS} (run_id, mapping, mapping_path, mapping_sha256, source_path, source_sha256, "
-                "source_bytes, target_table, status, started, tool_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                "'running', now(), ?)",
-                [
-                    run_id,
-                    mapping.name,
-                    str(mapping.path),
-                    mapping.digest,
-                    str(mapping.source_path),
-                    None,  # filled in once the reader has read (and hashed) the file
-                    mapping.source_path.stat().st_size,
-                    target,
-                    TOOL_VERSION,
-                ],
-            )
+            _start(con, run)
         with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir:
             say("reading")
             staged = stage(con, mapping, Path(workdir), on_read)
-            timings["read"] = round(time.perf_counter() - clock, 3)
+            timings = {"read": round(time.perf_counter() - clock, 3)}
             faults.point("stage")
             if not dry_run:
-                digest = staged.sha256 or file_sha256(mapping.source_path)
-                con.execute(f"UPDATE {RUNS} SET source_sha256 = ? WHERE run_id = ?", [digest, run_id])
+                update_run(con, run.run_id, source_sha256=staged.sha256 or file_sha256(mapping.source_path))
             check_columns(mapping, staged.columns)
-            rejected = staged.rejected
-            rows_read = staged.rows_read
-            if limit is not None:
-                con.execute(f"CREATE TEMP TABLE limited AS SELECT * FROM stage ORDER BY _line LIMIT {int(limit)}")
-                con.execute("CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM limited")
-                kept = {row[0] for row in con.execute("SELECT _line FROM stage").fetchall()}
-                last = max(kept, default=0)
-                rejected = [r for r in rejected if r.line <= last]
-                rows_read = len(kept | {r.line for r in rejected})
+            rows_read, rejected = _apply_limit(con, staged, limit)
             say("transforming")
-            columns = staged.columns
             plans = [
-                plan_item(mapping, item, mapping.file.items.get(item.romanized), columns)
+                plan_item(mapping, item, mapping.file.items.get(item.romanized), staged.columns)
                 for item in mapping.group.items
             ]
-            map_items, sql_checks = _prepare(con, mapping, staged, plans)
+            checks = plan_checks(mapping)
+            map_items = _prepare(con, staged, plans, checks)
             # conv and detail hold all that is needed from here on: the staged text goes (memory for the publish).
             con.execute("DROP VIEW stage")
             for table in ("limited", "staged", "raw"):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
             timings["transform"] = round(time.perf_counter() - clock - timings["read"], 3)
             faults.point("transform")
-            # A row the reader rejected was staged blank; its only entry is the reader's reason.
-            unreadable = {r.line for r in rejected}
-            failures = [f for f in _failures(con, plans, map_items, sql_checks) if f[0] not in unreadable]
-            con.execute("CREATE TEMP TABLE excluded (_line BIGINT)")
-            bad_lines = {r.line for r in rejected} | {f[0] for f in failures}
-            if bad_lines:
-                con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": sorted(bad_lines)})
-            keys = list(mapping.file.key or [i.romanized for i in mapping.group.primary_key])
-            key_index = [next(i for i, p in enumerate(plans) if p.item.romanized == k) for k in keys]
-            duplicates: list[tuple[Any, ...]] = []
-            if key_index:
-                partition = ", ".join(f"v{i}" for i in key_index)
-                key_text = " || '|' || ".join(f"coalesce(v{i}, '')" for i in key_index)
-                duplicates = con.execute(
-                    f"SELECT _line, {key_text} FROM (SELECT *, row_number() OVER (PARTITION BY {partition} "
-                    "ORDER BY _line) AS n FROM conv WHERE _line NOT IN (SELECT _line FROM excluded)) "
-                    "WHERE n > 1 ORDER BY _line"
-                ).fetchall()
-                if duplicates:
-                    con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": [d[0] for d in duplicates]})
-            sensitivity = {p.item.romanized: p.item.sensitivity for p in plans}
-            quarantine = _quarantine_rows(
-                mapping, staged, run_id, source_file, rejected, failures, duplicates, keys, sensitivity, unmask
-            )
-            loaded = con.execute(
-                "SELECT count(*) FROM conv WHERE _line NOT IN (SELECT _line FROM excluded)"
-            ).fetchone()[0]
-            quarantined = len({q[3] for q in quarantine})
-            reconciled = rows_read == loaded + quarantined
-            by_reason = dict(sorted(Counter(q[6] for q in quarantine).items()))
-            unmapped_counts = Counter((q[5], q[8]) for q in quarantine if q[6] == Reason.CODE_UNMAPPED)
-            unmapped = tuple(
-                Unmapped(item=i, value=v, count=n)
-                for (i, v), n in sorted(unmapped_counts.items(), key=lambda x: (x[0][0], -x[1]))
-            )
-            kept_text = _dates_kept(con, plans)
+            outcome = _outcome(con, run, staged, plans, rows_read, rejected, map_items, checks)
             preview: tuple[dict[str, str | None], ...] = ()
             if dry_run:
                 preview = _preview(con, plans, unmask)
-                status = "dry-run"
+                status = RunStatus.DRY_RUN
             else:
                 say("publishing")
-                status = _publish(
-                    con,
-                    mapping,
-                    target,
-                    run_id,
-                    source_file,
-                    plans,
-                    quarantine,
-                    reconciled,
-                    (rows_read, loaded, quarantined),
-                    timings,
-                    unmapped,
-                )
+                status = _publish(con, run, plans, outcome)
             timings["total"] = round(time.perf_counter() - clock, 3)
             if not dry_run:
-                con.execute(f"UPDATE {RUNS} SET timings = ? WHERE run_id = ?", [json.dumps(timings), run_id])
+                update_run(con, run.run_id, timings=timings)
             return RunResult(
-                run_id=run_id,
+                run_id=run.run_id,
                 mapping=mapping.name,
-                target_table=target,
+                target_table=run.target,
                 status=status,
-                rows_read=rows_read,
-                rows_loaded=loaded,
-                rows_quarantined=quarantined,
-                reconciled=reconciled,
-                quarantine_by_reason=by_reason,
-                unmapped=unmapped,
-                dates_kept_as_text=kept_text,
+                rows_read=outcome.rows_read,
+                rows_loaded=outcome.loaded,
+                rows_quarantined=outcome.quarantined,
+                reconciled=outcome.reconciled,
+                quarantine_by_reason=dict(sorted(Counter(q.reason for q in outcome.quarantine).items())),
+                unmapped=outcome.unmapped,
+                dates_kept_as_text=outcome.dates_kept,
                 timings=timings,
                 preview=preview,
             )
+    except KeyboardInterrupt:
+        if not dry_run:
+            _end(con, run.run_id, RunStatus.INTERRUPTED, "中断されました / interrupted by the user")
+        raise
     except FitgapError as exc:
         if not dry_run:
-            _fail(con, run_id, exc.one_line())
+            _end(con, run.run_id, RunStatus.FAILED, exc.one_line())
+        raise
+    except Exception as exc:
+        if not dry_run:
+            # The message names the error's kind only: a database error can quote a row's values.
+            _end(con, run.run_id, RunStatus.FAILED, f"stopped on {type(exc).__name__}")
         raise
     finally:
         con.close()
 
 
-def _fail(con: Any, run_id: str, message: str) -> None:
+def _start(con: Any, run: _Run) -> None:
+    """The run record, status 'running', before anything is read (a killed run stays so)."""
+    ensure_schema(con)
+    _ensure_target(con, run.mapping, run.target)
+    start_run(
+        con,
+        RunRecord(
+            run_id=run.run_id,
+            mapping=run.mapping.name,
+            mapping_path=str(run.mapping.path),
+            mapping_sha256=run.mapping.digest,
+            source_path=str(run.mapping.source_path),
+            source_bytes=run.mapping.source_path.stat().st_size,
+            target_table=run.target,
+            status=RunStatus.RUNNING,
+            tool_version=TOOL_VERSION,
+        ),
+    )
+
+
+def _apply_limit(con: Any, staged: Staged, limit: int | None) -> tuple[int, list[Rejected]]:
+    """--limit (a preview): keep the first ``limit`` staged rows; rows read and rejected follow."""
+    if limit is None:
+        return staged.rows_read, staged.rejected
+    con.execute(f"CREATE TEMP TABLE limited AS SELECT * FROM stage ORDER BY _line LIMIT {int(limit)}")
+    con.execute("CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM limited")
+    kept = {row[0] for row in con.execute("SELECT _line FROM stage").fetchall()}
+    last = max(kept, default=0)
+    rejected = [r for r in staged.rejected if r.line <= last]
+    return len(kept | {r.line for r in rejected}), rejected
+
+
+def _duplicates(con: Any, run: _Run, plans: list[ItemPlan]) -> tuple[list[str], list[Duplicate]]:
+    """Rows whose key repeats an earlier row's (the first is loaded); added to ``excluded``."""
+    keys = list(run.mapping.file.key or [i.romanized for i in run.mapping.group.primary_key])
+    index = [next(i for i, p in enumerate(plans) if p.item.romanized == k) for k in keys]
+    if not index:
+        return keys, []
+    partition = ", ".join(f"v{i}" for i in index)
+    key_text = " || '|' || ".join(f"coalesce(v{i}, '')" for i in index)
+    duplicates = [
+        Duplicate(*row)
+        for row in con.execute(
+            f"SELECT _line, {key_text} FROM (SELECT *, row_number() OVER (PARTITION BY {partition} "
+            "ORDER BY _line) AS n FROM conv WHERE _line NOT IN (SELECT _line FROM excluded)) "
+            "WHERE n > 1 ORDER BY _line"
+        ).fetchall()
+    ]
+    if duplicates:
+        con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": [d.line for d in duplicates]})
+    return keys, duplicates
+
+
+def _outcome(
+    con: Any,
+    run: _Run,
+    staged: Staged,
+    plans: list[ItemPlan],
+    rows_read: int,
+    rejected: list[Rejected],
+    map_items: list[str],
+    checks: list[Check],
+) -> _Outcome:
+    """Which rows fail and why; ``excluded`` holds their lines, ``conv`` minus those is what loads."""
+    # A row the reader rejected was staged blank; its only entry is the reader's reason.
+    unreadable = {r.line for r in rejected}
+    failures = [f for f in _failures(con, plans, map_items, checks) if f.line not in unreadable]
+    con.execute("CREATE TEMP TABLE excluded (_line BIGINT)")
+    bad_lines = unreadable | {f.line for f in failures}
+    if bad_lines:
+        con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": sorted(bad_lines)})
+    keys, duplicates = _duplicates(con, run, plans)
+    quarantine = _quarantine_rows(run, staged, plans, rejected, failures, keys, duplicates)
+    loaded = con.execute("SELECT count(*) FROM conv WHERE _line NOT IN (SELECT _line FROM excluded)").fetchone()[0]
+    unmapped_counts = Counter((q.item, q.value) for q in quarantine if q.reason == Code.CODE_UNMAPPED)
+    unmapped = tuple(
+        Unmapped(item=i or "", value=v, count=n)
+        for (i, v), n in sorted(unmapped_counts.items(), key=lambda x: (x[0][0] or "", -x[1]))
+    )
+    return _Outcome(
+        rows_read=rows_read,
+        loaded=int(loaded),
+        quarantine=quarantine,
+        unmapped=unmapped,
+        dates_kept=_dates_kept(con, plans),
+    )
+
+
+def _end(con: Any, run_id: str, status: RunStatus, message: str) -> None:
     # The connection may be what failed; the run then stays 'running', which says the same.
     with contextlib.suppress(Exception):
-        con.execute(
-            f"UPDATE {RUNS} SET status = 'failed', finished = now(), message = ? WHERE run_id = ?", [message, run_id]
-        )
+        update_run(con, run_id, status=status, finished=True, message=message)
 
 
 def _dates_kept(con: Any, plans: list[ItemPlan]) -> int:
@@ -404,49 +495,51 @@ def _dates_kept(con: Any, plans: list[ItemPlan]) -> int:
 
 
 def _quarantine_rows(
-    mapping: Mapping,
+    run: _Run,
     staged: Staged,
-    run_id: str,
-    source_file: str,
+    plans: list[ItemPlan],
     rejected: list[Rejected],
-    failures: list[tuple[Any, ...]],
-    duplicates: list[tuple[Any, ...]],
+    failures: list[Failure],
     keys: list[str],
-    sensitivity: dict[str, Sensitivity],
-    unmask: bool,
-) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = []
-    for r in rejected:
-        rows.append((run_id, mapping.name, source_file, r.line, r.offset, None, r.reason.value, r.rule, r.value))
-    for line, item, reason, rule, value in failures:
-        rows.append(
-            (
-                run_id,
-                mapping.name,
-                source_file,
-                line,
-                _offset(mapping, staged, line),
-                item,
-                reason,
-                rule,
-                mask(value, sensitivity.get(item, Sensitivity.NONE), unmask=unmask),
-            )
+    duplicates: list[Duplicate],
+) -> list[QuarantineRow]:
+    """The quarantine table's rows: the reader's rejections, failed values, repeated keys; values masked."""
+    sensitivity = {p.item.romanized: p.item.sensitivity for p in plans}
+
+    def row(
+        line: int, offset: int | None, item: str | None, reason: str, rule: str, value: str | None
+    ) -> QuarantineRow:
+        return QuarantineRow(
+            run_id=run.run_id,
+            mapping=run.mapping.name,
+            source_file=run.source_file,
+            line=line,
+            byte_offset=offset,
+            item=item,
+            reason=reason,
+            rule=rule,
+            value=value,
         )
+
+    rows = [row(r.line, r.offset, None, r.reason.value, r.rule, r.value) for r in rejected]
+    for f in failures:
+        level = sensitivity.get(f.item, Sensitivity.NONE)
+        value = mask(f.value, level, unmask=run.unmask)
+        rows.append(row(f.line, _offset(run.mapping, staged, f.line), f.item, f.reason, f.rule, value))
     level = max(
         (sensitivity.get(k, Sensitivity.NONE) for k in keys), key=list(Sensitivity).index, default=Sensitivity.NONE
     )
-    for line, key in duplicates:
+    key_rule = f"{run.target}.{'+'.join(keys)}.primary_key"
+    for d in duplicates:
+        offset = _offset(run.mapping, staged, d.line)
         rows.append(
-            (
-                run_id,
-                mapping.name,
-                source_file,
-                line,
-                _offset(mapping, staged, line),
+            row(
+                d.line,
+                offset,
                 "+".join(keys),
-                Reason.KEY_DUPLICATE.value,
-                f"primary key {'+'.join(keys)} repeated",
-                mask(key, level, unmask=unmask),
+                Code.KEY_DUPLICATE.value,
+                key_rule,
+                mask(d.key, level, unmask=run.unmask),
             )
         )
     return rows
@@ -469,73 +562,52 @@ def _preview(con: Any, plans: list[ItemPlan], unmask: bool) -> tuple[dict[str, s
 
 def _ensure_target(con: Any, mapping: Mapping, target: str) -> None:
     wanted = [i.romanized for i in mapping.group.items] + list(LINEAGE)
-    existing = [
-        row[0]
-        for row in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' "
-            "ORDER BY column_index",
-            [target],
-        ).fetchall()
-    ]
+    existing = columns_of(con, target)
     if existing and existing != wanted:
         raise FitgapError(
             f"table {target} has other columns than group {mapping.group.name} of the catalog",
             hint="the catalog changed since it was made: convert into a new database, or drop the table",
         )
     if not existing:
-        types = {"_source_line": "BIGINT"}
-        columns = ", ".join(f"{quote(c)} {types.get(c, 'VARCHAR')}" for c in wanted)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {quote(target)} ({columns})")
+        create_target(con, target, [i.romanized for i in mapping.group.items])
 
 
-def _publish(
-    con: Any,
-    mapping: Mapping,
-    target: str,
-    run_id: str,
-    source_file: str,
-    plans: list[ItemPlan],
-    quarantine: list[tuple[Any, ...]],
-    reconciled: bool,
-    counts: tuple[int, int, int],
-    timings: dict[str, float],
-    unmapped: tuple[Unmapped, ...],
-) -> str:
-    read, loaded, quarantined = counts
-    unmapped_json = json.dumps([u.model_dump() for u in unmapped], ensure_ascii=False)
-    if not reconciled:
-        con.execute(
-            f"UPDATE {RUNS} SET status = 'failed', finished = now(), rows_read = ?, rows_loaded = ?, "
-            "rows_quarantined = ?, reconciled = false, message = ? WHERE run_id = ?",
-            [read, loaded, quarantined, f"reconciliation failed: {read} read ≠ {loaded} + {quarantined}", run_id],
+def _publish(con: Any, run: _Run, plans: list[ItemPlan], outcome: _Outcome) -> RunStatus:
+    """Replace the mapping's rows and quarantine in one transaction, or reject a run that does not reconcile."""
+    counts = {
+        "rows_read": outcome.rows_read,
+        "rows_loaded": outcome.loaded,
+        "rows_quarantined": outcome.quarantined,
+    }
+    if not outcome.reconciled:
+        message = f"reconciliation failed: {outcome.rows_read} read ≠ {outcome.loaded} + {outcome.quarantined}"
+        update_run(
+            con, run.run_id, status=RunStatus.REJECTED, finished=True, reconciled=False, message=message, **counts
         )
-        return "failed"
+        return RunStatus.REJECTED
     columns = ", ".join(quote(p.item.romanized) for p in plans) + ", " + ", ".join(quote(c) for c in LINEAGE)
     values = ", ".join(f"v{i}" for i in range(len(plans)))
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"DELETE FROM {quote(target)} WHERE _mapping = ?", [mapping.name])
+        con.execute(f"DELETE FROM {quote(run.target)} WHERE _mapping = ?", [run.mapping.name])
         con.execute(
-            f"INSERT INTO {quote(target)} ({columns}) SELECT {values}, ?, _line, ?, ? FROM conv "
+            f"INSERT INTO {quote(run.target)} ({columns}) SELECT {values}, ?, _line, ?, ? FROM conv "
             "WHERE _line NOT IN (SELECT _line FROM excluded)",
-            [source_file, run_id, mapping.name],
+            [run.source_file, run.run_id, run.mapping.name],
         )
         faults.point("publish")  # the target's rows are replaced but not committed
-        con.execute(f"DELETE FROM {QUARANTINE} WHERE mapping = ?", [mapping.name])
-        if quarantine:
-            fields = list(zip(*quarantine, strict=True))
-            con.execute(
-                f"INSERT INTO {QUARANTINE} SELECT unnest($a), unnest($b), unnest($c), unnest($d), unnest($e), "
-                "unnest($f), unnest($g), unnest($h), unnest($i)",
-                dict(zip("abcdefghi", (list(f) for f in fields), strict=True)),
-            )
-        con.execute(
-            f"UPDATE {RUNS} SET status = 'succeeded', finished = now(), rows_read = ?, rows_loaded = ?, "
-            "rows_quarantined = ?, reconciled = true, unmapped = ? WHERE run_id = ?",
-            [read, loaded, quarantined, unmapped_json, run_id],
+        replace_quarantine(con, run.mapping.name, outcome.quarantine)
+        update_run(
+            con,
+            run.run_id,
+            status=RunStatus.SUCCEEDED,
+            finished=True,
+            reconciled=True,
+            unmapped=[u.model_dump() for u in outcome.unmapped],
+            **counts,
         )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return "succeeded"
+    return RunStatus.SUCCEEDED

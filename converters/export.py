@@ -6,8 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from converters.store import LINEAGE, RUNS, connect, file_sha256, quote
+from converters.readers import file_sha256
 from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.database import (
+    LINEAGE,
+    columns_of,
+    connect_read_only,
+    converted_tables,
+    count_rows,
+    has_runs,
+    literal,
+    quote,
+)
 
 
 class ExportedFile(FrozenModel):
@@ -26,14 +36,6 @@ class ExportManifest(FrozenModel):
     files: tuple[ExportedFile, ...]
 
 
-def _tables(con: object) -> list[str]:
-    rows = con.execute(  # type: ignore[attr-defined]
-        "SELECT table_name FROM duckdb_columns() WHERE column_name = '_mapping' AND schema_name = 'main' "
-        "ORDER BY table_name"
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
 def export(
     db: Path,
     out: Path,
@@ -44,11 +46,11 @@ def export(
     newline: Literal["crlf", "lf"] = "crlf",
     tables: list[str] | None = None,
 ) -> ExportManifest:
-    con = connect(db, read_only=True)
+    con = connect_read_only(db)
     try:
-        if RUNS not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
+        if not has_runs(con):
             raise FitgapError("the database holds no conversion", where=db, hint="run 'fitgap convert run' first")
-        available = _tables(con)
+        available = converted_tables(con)
         chosen = tables or available
         unknown = [t for t in chosen if t not in available]
         if unknown:
@@ -58,31 +60,23 @@ def export(
         out.mkdir(parents=True, exist_ok=True)
         files = []
         for table in chosen:
-            columns = [
-                r[0]
-                for r in con.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' "
-                    "ORDER BY column_index",
-                    [table],
-                ).fetchall()
-                if r[0] not in LINEAGE
-            ]
+            columns = [c for c in columns_of(con, table) if c not in LINEAGE]
             select = (
                 f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} "
                 "ORDER BY _mapping, _source_file, _source_line"
             )
             target = out / f"{table}.{fmt}"
             if fmt == "parquet":
-                con.execute(f"COPY ({select}) TO {_lit(str(target))} (FORMAT parquet)")
+                con.execute(f"COPY ({select}) TO {literal(str(target))} (FORMAT parquet)")
             else:
                 line_end = "\\r\\n" if newline == "crlf" else "\\n"
                 con.execute(
-                    f"COPY ({select}) TO {_lit(str(target))} (FORMAT csv, HEADER, DELIMITER {_lit(delimiter)}, "
-                    f"NEW_LINE {_lit(line_end)})"
+                    f"COPY ({select}) TO {literal(str(target))} (FORMAT csv, HEADER, DELIMITER {literal(delimiter)}, "
+                    f"NEW_LINE {literal(line_end)})"
                 )
                 if bom:
                     target.write_bytes(b"\xef\xbb\xbf" + target.read_bytes())
-            rows = con.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0]
+            rows = count_rows(con, table)
             files.append(
                 ExportedFile(
                     file=target.name, table=table, rows=rows, columns=tuple(columns), sha256=file_sha256(target)
@@ -99,7 +93,3 @@ def export(
     )
     (out / "manifest.json").write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return manifest
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -7,10 +7,11 @@ import csv
 import difflib
 import hashlib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from converters.transforms import options as opt
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.files import Loc, describe_validation_error, read_yaml
 from spec_catalog.models import BusinessSpec, Catalog, DataGroup
@@ -94,13 +95,10 @@ class CodeTable(FrozenModel):
         return self
 
 
-Transform = str | dict[str, Any]
-
-
 class ItemMapping(FrozenModel):
     source: str | tuple[str, ...] | None = Field(default=None, alias="from")
     value: str | None = None  # a constant
-    transforms: tuple[Transform, ...] = ()
+    transforms: tuple[opt.Transform, ...] = ()  # in order; each read from its YAML form into its typed options
     raw: bool = False  # skip the automatic normalisation for the item's type
 
     model_config = FrozenModel.model_config | {"validate_by_name": True, "validate_by_alias": True}
@@ -213,15 +211,30 @@ def read_gaiji_table(path: Path, where: str) -> dict[str, str]:
     return result
 
 
+def _first_problem(exc: ValidationError, path: Path, lines: dict[Loc, int]) -> str:
+    """The line of the first problem, and how many more there are.
+
+    A refused transform is told the way the loader's own checks are (``FILE:LINE: what — fix``), at the line of
+    the transform or of its option; anything else as pydantic found it.
+    """
+    errors = exc.errors()
+    own = next((e for e in errors if e["type"] == opt.TRANSFORM_ERROR), None)
+    if own is not None:
+        ctx = own.get("ctx", {})
+        where = _where(path, lines, (*own["loc"], *ctx["at"]))
+        first = FitgapError(ctx["problem"], where=where, hint=ctx["fix"]).one_line()
+    else:
+        first = describe_validation_error(exc, path, lines, MappingFile)[0]
+    return first + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+
+
 def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = None) -> Mapping:
     """Load and check a mapping file; the first problem found is raised with its line and a fix."""
     data, lines = read_yaml(path)
     try:
         file = MappingFile.model_validate(data)
     except ValidationError as exc:
-        problems = describe_validation_error(exc, path, lines, MappingFile)
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise FitgapError(problems[0] + more) from exc
+        raise FitgapError(_first_problem(exc, path, lines)) from exc
     base = path.parent
     source = file.source
     encoding = source.encoding.lower() if isinstance(source, CsvSource | FixedSource) else "utf-8"
@@ -299,9 +312,9 @@ def check_columns(mapping: Mapping, columns: list[str]) -> None:
 
 
 def _check_transforms(mapping: Mapping, lines: dict[Loc, int]) -> None:
-    from converters.plan import TRANSFORMS
-
+    """What the transforms name exists: code tables in the mapping, 不詳 targets in the group."""
     columns = mapping.source_columns()
+    known = [i.romanized for i in mapping.group.items]
     for item, spec in mapping.file.items.items():
         for column in spec.columns:
             if columns and column not in columns:
@@ -311,24 +324,19 @@ def _check_transforms(mapping: Mapping, lines: dict[Loc, int]) -> None:
                     hint=_suggest(column, list(columns)),
                 )
         for index, transform in enumerate(spec.transforms):
-            name = transform if isinstance(transform, str) else next(iter(transform), "")
             where = _where(mapping.path, lines, ("items", item, "transforms", index))
-            if isinstance(transform, dict) and len(transform) != 1:
+            if isinstance(transform, opt.Code) and transform.table not in mapping.code_tables:
                 raise FitgapError(
-                    "a transform is one name, or one name with its options",
+                    f"code table '{transform.table}' is not defined",
                     where=where,
-                    hint="write e.g. {pad_left: {length: 15, char: '0'}}",
+                    hint=_suggest(transform.table, sorted(mapping.code_tables))
+                    if mapping.code_tables
+                    else "define it under code_tables",
                 )
-            if name not in TRANSFORMS:
-                raise FitgapError(f"unknown transform '{name}'", where=where, hint=_suggest(name, sorted(TRANSFORMS)))
-            if name == "code":
-                options = transform[name] if isinstance(transform, dict) else None
-                table = options.get("table") if isinstance(options, dict) else options
-                if table not in mapping.code_tables:
-                    raise FitgapError(
-                        f"code table '{table}' is not defined",
-                        where=where,
-                        hint=_suggest(str(table), sorted(mapping.code_tables))
-                        if mapping.code_tables
-                        else "define it under code_tables",
-                    )
+            # A 不詳 text sent to an item the group lacks would be dropped without a trace.
+            if isinstance(transform, opt.EraDate) and transform.unknown_to and transform.unknown_to not in known:
+                raise FitgapError(
+                    f"unknown_to names item '{transform.unknown_to}', which is not in group {mapping.group.name}",
+                    where=where,
+                    hint=_suggest(transform.unknown_to, known),
+                )

@@ -2,7 +2,8 @@
 
 Two kinds of step: SQL steps compose a DuckDB expression (run over every row at once); value steps call a
 pure Python transform on the *distinct* values of the column so far (dates, codes, 外字: few distinct values
-even in millions of rows). Checks come last and name the reason a value is rejected.
+even in millions of rows). The checks come from the catalog's rules (:mod:`spec_catalog.rules`), the same that
+validation runs.
 """
 
 from __future__ import annotations
@@ -10,22 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import assert_never
 
 from converters.mapping import ItemMapping, Mapping
-from converters.reasons import Reason
+from converters.transforms import options as opt
 from converters.transforms.era import parse_era_date
 from converters.transforms.result import Converted
 from converters.transforms.values import code, gaiji, local_government_code, postal_code, time_of_day
-from converters.transforms.width import FULL_ASCII_CLASS, NARROW_CLASS, WIDE_CLASS, to_full_width, to_half_width
+from converters.transforms.width import FULL_ASCII_CLASS, to_full_width, to_half_width
+from spec_catalog.codes import Code
+from spec_catalog.database import literal as lit
 from spec_catalog.models import DataItem
-from spec_catalog.vocab import DataType, OutputCondition
+from spec_catalog.rules import NARROW_CLASS, DataRule, group_rules
+from spec_catalog.vocab import DataType
 
 SPACES = "' \u3000'"
-
-
-def lit(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
 
 
 @dataclass
@@ -43,11 +43,27 @@ class ValueStep:
     tolerated: frozenset[str] = frozenset()  # reasons that are no failure when extra_target takes the text
 
 
-@dataclass
+@dataclass(frozen=True)
 class Check:
-    condition: Callable[[str], str]  # SQL that is true when the value is rejected
-    reason: Reason
-    rule: str
+    """A rule of :mod:`spec_catalog.rules` the converter enforces: a row that fails it is quarantined."""
+
+    data_rule: DataRule
+
+    @property
+    def item(self) -> str:
+        return self.data_rule.items[0]
+
+    @property
+    def reason(self) -> str:
+        return self.data_rule.code.value
+
+    @property
+    def rule_id(self) -> str:
+        return self.data_rule.rule_id
+
+    def sql(self, column: Callable[[str], str]) -> str:
+        """The rule's predicate on the engine's working columns (``column(item)`` names one)."""
+        return self.data_rule.sql(column)
 
 
 @dataclass
@@ -55,20 +71,11 @@ class ItemPlan:
     item: DataItem
     initial: str  # SQL of the source value
     steps: list[SqlStep | ValueStep] = field(default_factory=list)
-    checks: list[Check] = field(default_factory=list)
 
 
-def _options(transform: Any) -> tuple[str, dict[str, Any]]:
-    if isinstance(transform, str):
-        return transform, {}
-    name, options = next(iter(transform.items()))
-    return name, options if isinstance(options, dict) else {"value": options}
-
-
-def _pad(expr: str, options: dict[str, Any], left: bool) -> str:
-    length = int(options.get("length", 0))
-    char = lit(str(options.get("char", "0" if left else " ")))
-    function = "lpad" if left else "rpad"
+def _pad(expr: str, pad: opt.PadLeft | opt.PadRight) -> str:
+    length, char = pad.length, lit(pad.char)
+    function = "lpad" if isinstance(pad, opt.PadLeft) else "rpad"
     return f"CASE WHEN length({expr}) < {length} THEN {function}({expr}, {length}, {char}) ELSE {expr} END"
 
 
@@ -78,50 +85,52 @@ def _number_sql(expr: str) -> str:
     return f"replace(replace({folded}, ',', ''), '+', '')"
 
 
-SQL_TRANSFORMS: dict[str, Callable[[str, dict[str, Any]], str]] = {
-    "trim": lambda e, o: f"trim({e}, {SPACES})",
-    "upper": lambda e, o: f"upper({e})",
-    "lower": lambda e, o: f"lower({e})",
-    "pad_left": lambda e, o: _pad(e, o, True),
-    "pad_right": lambda e, o: _pad(e, o, False),
-    "number": lambda e, o: _number_sql(e),
-    "replace": lambda e, o: f"replace({e}, {lit(o.get('from', ''))}, {lit(o.get('to', ''))})",
-    "split": lambda e, o: f"split_part({e}, {lit(o.get('separator', '　'))}, {int(o.get('part', 1))})",
-    "substr": lambda e, o: f"substr({e}, {int(o.get('start', 1))}, {int(o.get('length', 1))})",
-    "jis_dashes": lambda e, o: f"translate({e}, '～－', '〜−')",
-    "default": lambda e, o: f"coalesce({e}, {lit(o.get('value', ''))})",
-    "join": lambda e, o: e,  # joining happens when the item reads several columns
-}
-VALUE_TRANSFORMS = {"era_date", "code", "lgcode", "postal", "time", "full_width", "half_width"}
-TRANSFORMS = set(SQL_TRANSFORMS) | VALUE_TRANSFORMS
-
-_NUMBER_PATTERNS = {
-    DataType.INTEGER: "^[0-9]+$",
-    DataType.SIGNED_INTEGER: "^-?[0-9]+$",
-}
-
-
-def _value_step(name: str, options: dict[str, Any], mapping: Mapping, item: DataItem) -> ValueStep:
-    if name == "era_date":
-        target = options.get("unknown_to") or _fushou_item(mapping, item)
-        tolerated = frozenset({Reason.DATE_UNKNOWN.value, Reason.ERA_DATE_NOT_CALENDAR.value})
-        return ValueStep(
-            "era_date", parse_era_date, extra_target=target, tolerated=tolerated if target else frozenset()
-        )
-    if name == "code":
-        table_name = options.get("table", options.get("value"))
-        table = mapping.code_tables[str(table_name)]
-        keep = bool(mapping.file.code_tables[str(table_name)].keep_unmapped)
-        return ValueStep(f"code:{table_name}", partial(code, table=table, keep_unmapped=keep))
-    if name == "full_width":
-        return ValueStep("full_width", _keep_none(to_full_width), prefilter=NARROW_CLASS)
-    if name == "half_width":
-        return ValueStep("half_width", _keep_none(to_half_width), prefilter=FULL_ASCII_CLASS, ascii_passes=True)
-    if name == "lgcode":
-        return ValueStep("lgcode", local_government_code)
-    if name == "postal":
-        return ValueStep("postal", postal_code)
-    return ValueStep("time", time_of_day)
+def _step(transform: opt.AnyTransform, mapping: Mapping, item: DataItem) -> SqlStep | ValueStep:
+    """The step a transform adds: SQL over every row, or a Python function of the distinct values."""
+    match transform:
+        case opt.Trim():
+            return SqlStep(lambda e: f"trim({e}, {SPACES})")
+        case opt.Upper():
+            return SqlStep(lambda e: f"upper({e})")
+        case opt.Lower():
+            return SqlStep(lambda e: f"lower({e})")
+        case (opt.PadLeft() | opt.PadRight()) as pad:
+            return SqlStep(lambda e: _pad(e, pad))
+        case opt.Number():
+            return SqlStep(_number_sql)
+        case opt.Replace(from_=old, to=new):
+            return SqlStep(lambda e: f"replace({e}, {lit(old)}, {lit(new)})")
+        case opt.Split(separator=separator, part=part):
+            return SqlStep(lambda e: f"split_part({e}, {lit(separator)}, {part})")
+        case opt.Substr(start=start, length=length):
+            return SqlStep(lambda e: f"substr({e}, {start}, {length})")
+        case opt.JisDashes():
+            return SqlStep(lambda e: f"translate({e}, '～－', '〜−')")
+        case opt.Default(value=value):
+            return SqlStep(lambda e: f"coalesce({e}, {lit(value)})")
+        case opt.Join():
+            return SqlStep(lambda e: e)  # joining happens when the item reads several columns
+        case opt.EraDate(unknown_to=unknown_to):
+            target = unknown_to or _fushou_item(mapping, item)
+            tolerated = frozenset({Code.DATE_UNKNOWN.value, Code.ERA_DATE_NOT_CALENDAR.value})
+            return ValueStep(
+                "era_date", parse_era_date, extra_target=target, tolerated=tolerated if target else frozenset()
+            )
+        case opt.Code(table=table):
+            keep = mapping.file.code_tables[table].keep_unmapped
+            return ValueStep(f"code:{table}", partial(code, table=mapping.code_tables[table], keep_unmapped=keep))
+        case opt.FullWidth():
+            return ValueStep("full_width", _keep_none(to_full_width), prefilter=NARROW_CLASS)
+        case opt.HalfWidth():
+            return ValueStep("half_width", _keep_none(to_half_width), prefilter=FULL_ASCII_CLASS, ascii_passes=True)
+        case opt.LgCode():
+            return ValueStep("lgcode", local_government_code)
+        case opt.Postal():
+            return ValueStep("postal", postal_code)
+        case opt.Time():
+            return ValueStep("time", time_of_day)
+        case _:
+            assert_never(transform)
 
 
 def _keep_none(function: Callable[[str], str]) -> Callable[[str | None], Converted]:
@@ -140,123 +149,37 @@ def _initial(mapping: Mapping, spec: ItemMapping, columns: list[str]) -> str:
     parts = [f"s.c{columns.index(column)}" for column in spec.columns]  # fixed width: trimmed when staged
     if len(parts) == 1:
         return parts[0]
-    separator = next((_options(t)[1].get("separator", "") for t in spec.transforms if _options(t)[0] == "join"), "")
+    separator = next((t.separator for t in spec.transforms if isinstance(t, opt.Join)), "")
     joined = ", ".join(f"nullif({p}, '')" for p in parts)
     return f"nullif(concat_ws({lit(separator)}, {joined}), '')"
 
 
 def plan_item(mapping: Mapping, item: DataItem, spec: ItemMapping | None, columns: list[str]) -> ItemPlan:
-    """The steps and checks that make ``item`` from its mapping (or NULL when the mapping omits it)."""
+    """The steps that make ``item`` from its mapping (or NULL when the mapping omits it)."""
     plan = ItemPlan(item=item, initial=_initial(mapping, spec, columns) if spec else "NULL::VARCHAR")
     if spec is not None and spec.value is None:
         plan.steps.append(ValueStep("gaiji", partial(gaiji, table=mapping.gaiji), prefilter="[\\x{E000}-\\x{F8FF}]"))
-    names = [_options(t)[0] for t in spec.transforms] if spec else []
+    names = {t.name for t in spec.transforms} if spec else set()
     for transform in spec.transforms if spec else ():
-        name, options = _options(transform)
-        if name in SQL_TRANSFORMS:
-            plan.steps.append(SqlStep(partial(lambda e, n, o: SQL_TRANSFORMS[n](e, o), n=name, o=options)))
-        else:
-            plan.steps.append(_value_step(name, options, mapping, item))
+        plan.steps.append(_step(transform, mapping, item))
     raw = spec.raw if spec else True
     kind = item.type
     if not raw:
         if kind is DataType.HALF_WIDTH and "half_width" not in names:
-            plan.steps.append(_value_step("half_width", {}, mapping, item))
+            plan.steps.append(_step(opt.HalfWidth(), mapping, item))
         elif kind is DataType.FULL_WIDTH and "full_width" not in names:
-            plan.steps.append(_value_step("full_width", {}, mapping, item))
+            plan.steps.append(_step(opt.FullWidth(), mapping, item))
         elif kind in (DataType.INTEGER, DataType.SIGNED_INTEGER, DataType.DECIMAL) and "number" not in names:
             plan.steps.append(SqlStep(_number_sql))
         elif kind is DataType.DATE and "era_date" not in names:
-            plan.steps.append(_value_step("era_date", {}, mapping, item))
+            plan.steps.append(_step(opt.EraDate(), mapping, item))
         elif kind is DataType.TIME and "time" not in names:
-            plan.steps.append(_value_step("time", {}, mapping, item))
-    _add_checks(plan, mapping, raw)
+            plan.steps.append(_step(opt.Time(), mapping, item))
     return plan
 
 
-def _not_matching(pattern: str) -> Callable[[str], str]:
-    return lambda v: f"NOT regexp_matches({v}, {lit(pattern)})"
-
-
-def _not_in(allowed: str) -> Callable[[str], str]:
-    return lambda v: f"{v} NOT IN ({allowed})"
-
-
-def _longer_than(length: int) -> Callable[[str], str]:
-    # Characters are never more than bytes: the byte length (stored with the string) rules out most values before
-    # the characters are counted.
-    return lambda v: f"(strlen({v}) > {length} AND length({v}) > {length})"
-
-
-def _add_checks(plan: ItemPlan, mapping: Mapping, raw: bool) -> None:
-    item = plan.item
-    kind = item.type
-    checks = plan.checks
-    if item.output_condition is OutputCondition.REQUIRED:
-        checks.append(Check(lambda v: f"{v} IS NULL", Reason.REQUIRED_MISSING, f"{item.name} is 必須"))
-    if kind is DataType.HALF_WIDTH:
-        checks.append(
-            Check(
-                # Byte length = character length means plain ASCII: the regular expression runs only otherwise.
-                lambda v: f"(strlen({v}) <> length({v}) AND regexp_matches({v}, {lit(WIDE_CLASS)}))",
-                Reason.WIDTH_NOT_HALF,
-                f"{item.name} is X (half-width)",
-            )
-        )
-    elif kind is DataType.FULL_WIDTH:
-        checks.append(
-            Check(
-                # Every character 3 bytes in UTF-8 rules out ASCII; half-width kana (also 3 bytes) are caught by the
-                # regular expression, which runs only for values whose bytes say nothing (or that were not widened).
-                lambda v: (
-                    f"(strlen({v}) <> 3 * length({v}) OR {int(raw)} = 1) AND regexp_matches({v}, {lit(NARROW_CLASS)})"
-                ),
-                Reason.WIDTH_NOT_FULL,
-                f"{item.name} is Ｎ (full-width)",
-            )
-        )
-    elif kind in _NUMBER_PATTERNS:
-        pattern = _NUMBER_PATTERNS[kind]
-        checks.append(
-            Check(
-                _not_matching(pattern),
-                Reason.NUMBER_INVALID,
-                f"{item.name} is {kind.value}",
-            )
-        )
-    elif kind is DataType.DECIMAL:
-        pattern = f"^[0-9]{{1,{item.length}}}(\\.[0-9]{{1,{item.fraction_digits}}})?$"
-        checks.append(
-            Check(
-                _not_matching(pattern),
-                Reason.NUMBER_INVALID,
-                f"{item.name} is 9V({item.length},{item.fraction_digits})",
-            )
-        )
-    elif kind is DataType.YEAR:
-        checks.append(
-            Check(
-                _not_matching("^[0-9]{4}$"),
-                Reason.NUMBER_INVALID,
-                f"{item.name} is YEAR (YYYY)",
-            )
-        )
-    if item.code_list:
-        code_list = mapping.spec.code_list(item.code_list)
-        if code_list is not None and not code_list.open:
-            allowed = ", ".join(lit(v.code) for v in code_list.values)
-            checks.append(
-                Check(
-                    _not_in(allowed),
-                    Reason.CODE_NOT_IN_LIST,
-                    f"{item.name}: code list {item.code_list} ({code_list.name})",
-                )
-            )
-    if item.length is not None and kind not in (DataType.DECIMAL, DataType.DATE, DataType.TIME):
-        checks.append(
-            Check(
-                _longer_than(item.length),
-                Reason.LENGTH_EXCEEDED,
-                f"{item.name}: at most {item.length} characters",
-            )
-        )
+def plan_checks(mapping: Mapping) -> list[Check]:
+    """The checks that quarantine a row: the error rules of the group on a row's own values, from the catalog's
+    rule model (validation runs the very same predicates)."""
+    rules = group_rules(mapping.spec, mapping.group).rules
+    return [Check(rule) for rule in rules if rule.quarantines]

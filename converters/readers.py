@@ -23,8 +23,9 @@ import numpy as np
 
 from converters import faults
 from converters.mapping import CsvSource, ExcelSource, FixedSource, Mapping
-from converters.reasons import Reason
 from spec_catalog.base import FitgapError, InputFileError
+from spec_catalog.codes import Code
+from spec_catalog.database import literal
 
 CHUNK = 8 << 20  # bytes read at a time: memory stays flat whatever the file size
 _VARCHAR = "VARCHAR"
@@ -52,7 +53,7 @@ Progress = Callable[[int, int], None] | None
 class Rejected:
     line: int
     offset: int | None
-    reason: Reason
+    reason: Code
     rule: str
     value: str | None = None  # safe to store: bytes in hex or a count, never the row's text
 
@@ -84,7 +85,7 @@ def _decode_lines(chunk: bytes, first_line: int, start: int, encoding: str, reje
     offset = start
     for number, line in enumerate(chunk.split(b"\n"), start=first_line):
         if b"\x00" in line:
-            rejected.append(Rejected(number, offset + line.index(b"\x00"), Reason.NUL_BYTE, "NUL byte in the record"))
+            rejected.append(Rejected(number, offset + line.index(b"\x00"), Code.NUL_BYTE, "NUL byte in the record"))
             line = line.replace(b"\x00", b"")
         try:
             out.append(line.decode(encoding))
@@ -94,7 +95,7 @@ def _decode_lines(chunk: bytes, first_line: int, start: int, encoding: str, reje
                 Rejected(
                     number,
                     offset + exc.start,
-                    Reason.ENCODING_INVALID,
+                    Code.ENCODING_INVALID,
                     f"not {encoding} at byte {offset + exc.start}",
                     bad,
                 )
@@ -191,15 +192,15 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
     names = [f"c{i}" for i in range(len(columns))]
     options = (
         f"header={'true' if source.header else 'false'}, all_varchar=true, auto_detect=false, "
-        f"delim={_lit(source.delimiter)}, quote={_lit(source.quote)}, escape={_lit(source.quote)}, "
-        f"columns={{{', '.join(f'{_lit(n)}: {_lit(_VARCHAR)}' for n in names)}}}, "
+        f"delim={literal(source.delimiter)}, quote={literal(source.quote)}, escape={literal(source.quote)}, "
+        f"columns={{{', '.join(f'{literal(n)}: {literal(_VARCHAR)}' for n in names)}}}, "
         "store_rejects=true, ignore_errors=true, strict_mode=true, null_padding=false, "
         "max_line_size=10000000" + ("" if crlf else ", new_line='\\n'")  # given as '\r\n', DuckDB reads no row
     )
     import duckdb
 
     try:
-        con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_lit(str(utf8))}, {options})")
+        con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({literal(str(utf8))}, {options})")
     except duckdb.InvalidInputException as exc:
         raise InputFileError(
             f"the CSV cannot be parsed ({str(exc).splitlines()[0].removeprefix('Invalid Input Error: ')})",
@@ -210,11 +211,11 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
     for reject_line, error_type in con.execute(
         "SELECT line, first(error_type ORDER BY column_idx) FROM reject_errors GROUP BY line ORDER BY line"
     ).fetchall():
-        reason = Reason.COLUMN_COUNT if "COLUMNS" in str(error_type) else Reason.CSV_MALFORMED
+        reason = Code.COLUMN_COUNT if "COLUMNS" in str(error_type) else Code.CSV_MALFORMED
         rule = f"{str(error_type).lower()} (expected {len(names)} columns)"
         rejected.append(Rejected(int(reject_line), _offset_of(offsets, int(reject_line)), reason, rule))
     staged_rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
-    rejected_lines = {r.line for r in rejected if r.reason in (Reason.COLUMN_COUNT, Reason.CSV_MALFORMED)}
+    rejected_lines = {r.line for r in rejected if r.reason in (Code.COLUMN_COUNT, Code.CSV_MALFORMED)}
     data_lines = total_lines - first_data + 1
     if staged_rows + len(rejected_lines) != data_lines:
         raise InputFileError(
@@ -275,10 +276,6 @@ def _looks_utf8(block: bytes) -> bool:
 
 def _offset_of(offsets: Any, line: int) -> int | None:
     return int(offsets[line - 1]) if 0 < line <= len(offsets) else None
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _csv_columns(utf8: Path, source: CsvSource, path: Path) -> list[str]:
@@ -348,12 +345,12 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
         if rest:
             line = records + 1
             rejected.append(
-                Rejected(line, records * size_of, Reason.TRUNCATED_RECORD, f"last record has {rest} of {size_of} bytes")
+                Rejected(line, records * size_of, Code.TRUNCATED_RECORD, f"last record has {rest} of {size_of} bytes")
             )
     names = ["_line"] + [f"c{i}" for i in range(len(source.fields))]
-    types = ", ".join(f"{_lit(n)}: {_lit('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
+    types = ", ".join(f"{literal(n)}: {literal('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
     # The padding of fixed-width fields (half- and full-width spaces) is dropped once, here, for every field.
-    spaces = _lit(" \u3000")
+    spaces = literal(" \u3000")
     # An ASCII value (byte length = character length) can only be padded with half-width spaces: the plain trim is
     # much cheaper than the one with a set of characters.
     fields = ", ".join(
@@ -363,8 +360,8 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
         for i in range(len(source.fields))
     )
     con.execute(
-        f"CREATE TEMP TABLE raw AS SELECT _line, {fields} FROM read_csv({_lit(str(utf8))}, header=false, "
-        f"auto_detect=false, delim={_lit(SEP)}, quote='', escape='', columns={{{types}}}, new_line='\\n', "
+        f"CREATE TEMP TABLE raw AS SELECT _line, {fields} FROM read_csv({literal(str(utf8))}, header=false, "
+        f"auto_detect=false, delim={literal(SEP)}, quote='', escape='', columns={{{types}}}, new_line='\\n', "
         "strict_mode=false)"
     )
     con.execute("CREATE TEMP VIEW stage AS SELECT * FROM raw")
@@ -391,7 +388,7 @@ def _fixed_chunk(
     for index in nul.tolist():
         line = first + index + 1
         at = int(np.flatnonzero(block[index] == 0)[0])
-        rejected.append(Rejected(line, (line - 1) * size_of + at, Reason.NUL_BYTE, "NUL byte in the record"))
+        rejected.append(Rejected(line, (line - 1) * size_of + at, Code.NUL_BYTE, "NUL byte in the record"))
         block[index] = 0x20
     count = block.shape[0]
     separator = np.full((count, 1), 0x1F, dtype=np.uint8)
@@ -445,7 +442,7 @@ def _reject_record(
                 Rejected(
                     line,
                     (line - 1) * size_of + f.start - 1 + exc.start,
-                    Reason.FIELD_SPLITS_DOUBLE_BYTE if split else Reason.ENCODING_INVALID,
+                    Code.FIELD_SPLITS_DOUBLE_BYTE if split else Code.ENCODING_INVALID,
                     f"field {f.name} (bytes {f.start}–{f.start + f.length - 1})"
                     + (": its last byte starts a double-byte character" if split else f": not {encoding}"),
                     raw[exc.start : exc.start + 2].hex(" ").upper(),
@@ -453,7 +450,7 @@ def _reject_record(
             )
             return
     # Every field decodes alone: the bytes between the fields (outside every field) do not.
-    rejected.append(Rejected(line, (line - 1) * size_of, Reason.ENCODING_INVALID, f"not {encoding}"))
+    rejected.append(Rejected(line, (line - 1) * size_of, Code.ENCODING_INVALID, f"not {encoding}"))
 
 
 def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:
@@ -484,9 +481,9 @@ def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:
             count += 1
             writer.writerow([number, *values[: len(columns)], *[""] * (len(columns) - len(values))])
     names = ["_line"] + [f"c{i}" for i in range(len(columns))]
-    types = ", ".join(f"{_lit(n)}: {_lit('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
+    types = ", ".join(f"{literal(n)}: {literal('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
     con.execute(
-        f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({_lit(str(utf8))}, header=false, auto_detect=false, "
+        f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({literal(str(utf8))}, header=false, auto_detect=false, "
         f"delim=',', quote='\"', escape='\"', columns={{{types}}})"
     )
     con.execute("CREATE TEMP VIEW stage AS SELECT * FROM raw")
@@ -503,3 +500,12 @@ def stage(con: Any, mapping: Mapping, workdir: Path, progress: Progress = None) 
     if isinstance(source, FixedSource):
         return stage_fixed(con, mapping, workdir, progress)
     return stage_excel(con, mapping, workdir)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 8 MiB blocks so a multi-GB export never sits in memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(8 << 20):
+            digest.update(block)
+    return digest.hexdigest()

@@ -132,21 +132,14 @@ def _prepare(folder: Path) -> None:
 
 
 def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoResult:
-    from converters.engine import run_conversion
-    from converters.export import export
-    from converters.mapping import load_mapping
+    from converters import export, load_mapping
+    from fitgap import pipeline
     from fitgap.assessment import score_workbook, write_report
     from fitgap.assessment.template import write_template
     from fitgap.profile import build_profile
     from fitgap.project import create_project
-    from fitgap.readiness import assess_readiness, conversion_records, readiness_document
     from fitgap.sample import generate
-    from reports.excel import write_document
-    from reports.html import write_html
-    from reports.jsonout import to_json
     from spec_catalog import load_embedded
-    from validation.report import junit_xml, validation_document
-    from validation.runner import suites_for, validate
 
     steps: list[DemoStep] = []
     clock = time.perf_counter()
@@ -191,7 +184,7 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
     db = project.database
     runs = []
     for name in ("mapping-csv.yaml", "mapping-fixed.yaml"):
-        runs.append(run_conversion(load_mapping(mappings / name, catalog), db))
+        runs.append(pipeline.convert(load_mapping(mappings / name, catalog), db))
     exported = export(db, folder / "exports")
     read = sum(r.rows_read for r in runs)
     quarantined = sum(r.rows_quarantined for r in runs)
@@ -201,32 +194,35 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
         f"{quarantined} quarantined with reasons; exported {len(exported.files)} file(s)",
     )
 
-    checked = validate(db, suites_for(db, catalog), catalog)
-    (reports / "validation.json").write_text(to_json(checked) + "\n", encoding="utf-8")
-    (reports / "validation-junit.xml").write_text(junit_xml(checked), encoding="utf-8")
-    document = validation_document(checked)
-    write_document(document, reports / "validation.xlsx")
-    write_html(document, reports / "validation.html")
+    checked = pipeline.validate_database(db, catalog)
+    pipeline.write_validation_reports(
+        checked,
+        junit=reports / "validation-junit.xml",
+        json_file=reports / "validation.json",
+        xlsx=reports / "validation.xlsx",
+        html=reports / "validation.html",
+    )
     step(
         "validation",
         f"{checked.rules_run} rules with Great Expectations: {checked.errors_failed} errors, "
         f"{checked.warnings_failed} warnings",
     )
 
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        records, quarantine = conversion_records(con)
-    finally:
-        con.close()
-    readiness = assess_readiness(
-        profile.label, profile.businesses, catalog, project.settings.thresholds, scored, records, quarantine, checked
+    readiness = pipeline.readiness(
+        db,
+        catalog,
+        municipality=profile.label,
+        businesses=profile.businesses,
+        thresholds=project.settings.thresholds,
+        assessment=scored,
+        validation=checked,
     )
-    document = readiness_document(readiness)
-    write_document(document, reports / "readiness.xlsx")
-    write_html(document, reports / "readiness.html")
-    (reports / "readiness.json").write_text(to_json(readiness) + "\n", encoding="utf-8")
+    pipeline.write_readiness_reports(
+        readiness,
+        xlsx=reports / "readiness.xlsx",
+        html=reports / "readiness.html",
+        json_file=reports / "readiness.json",
+    )
     step("readiness", f"GO {readiness.go}, NO-GO {readiness.no_go} (thresholds in fitgap.yaml)")
 
     outputs = {

@@ -9,24 +9,44 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from fitgap.assessment.scoring import ScoreReport
+from pydantic import Field
+
+from fitgap.assessment.scoring import BusinessScore, ScoreReport
 from fitgap.project import Thresholds
 from reports.catalog import SAMPLE_NOTE
 from reports.tables import Chart, Column, Document, RowStyle, Series, Table
 from spec_catalog.base import FrozenModel
-from spec_catalog.models import Catalog, table_name
+from spec_catalog.codes import Code, info
+from spec_catalog.database import RunStatus, connect_read_only, quarantine_counts, read_runs
+from spec_catalog.models import BusinessSpec, Catalog, table_name
 from validation.runner import ValidationReport
 
 Part = Literal["done", "missing", "n/a"]
+
+
+class ReadinessReason(FrozenModel):
+    """Why a business is NO-GO: a code of the catalogue and its message in both languages."""
+
+    code: Code
+    ja: str
+    en: str
+
+    def text(self, lang: str = "ja") -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+def _reason(code: Code, **values: object) -> ReadinessReason:
+    entry = info(code)
+    return ReadinessReason(code=code, ja=entry.message("ja", **values), en=entry.message("en", **values))
 
 
 class BusinessReadiness(FrozenModel):
     business_id: str
     name: str
     verdict: Literal["GO", "NO-GO"]
-    reasons: tuple[str, ...]
+    reasons: tuple[ReadinessReason, ...]
     assessed: bool
     forced_gaps_unresolved: int | None
     mandatory_undecided: int | None
@@ -53,31 +73,122 @@ class ReadinessReport(FrozenModel):
     no_go: int
 
 
-def conversion_records(con: Any) -> tuple[dict[str, dict[str, Any]], dict[str, Counter[str]]]:
-    """Per target table: the last run of each mapping summed up; and quarantine counts by reason."""
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if "fitgap_runs" not in tables:
-        return {}, {}
-    runs = con.execute(
-        "SELECT target_table, mapping, status, rows_read, rows_loaded, rows_quarantined, reconciled FROM ("
-        "SELECT *, row_number() OVER (PARTITION BY target_table, mapping ORDER BY started DESC) AS n "
-        "FROM fitgap_runs) WHERE n = 1"
-    ).fetchall()
-    records: dict[str, dict[str, Any]] = {}
-    for table, _mapping, status, read, loaded, quarantined, reconciled in runs:
-        entry = records.setdefault(table, {"read": 0, "loaded": 0, "quarantined": 0, "reconciled": True})
-        entry["read"] += read or 0
-        entry["loaded"] += loaded or 0
-        entry["quarantined"] += quarantined or 0
-        entry["reconciled"] = entry["reconciled"] and status == "succeeded" and bool(reconciled)
-    reasons: dict[str, Counter[str]] = {}
-    if "fitgap_quarantine" in tables:
-        for table, reason, count in con.execute(
-            "SELECT r.target_table, q.reason, count(DISTINCT (q.mapping, q.line)) FROM fitgap_quarantine q "
-            "JOIN fitgap_runs r ON q.run_id = r.run_id GROUP BY 1, 2"
-        ).fetchall():
-            reasons.setdefault(table, Counter())[reason] = count
-    return records, reasons
+class TableRecord(FrozenModel):
+    """A converted table's conversion records: the last run of each mapping that writes it, summed up."""
+
+    table: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    reconciled: bool = True  # every last run succeeded and reconciled
+    quarantine_by_reason: dict[str, int] = Field(default_factory=dict)
+
+
+def conversion_records(db: Path) -> dict[str, TableRecord]:
+    """Per target table, from the database's run records (empty when there is no database yet)."""
+    if not db.exists():
+        return {}
+    con = connect_read_only(db)
+    try:
+        runs = read_runs(con, latest_only=True)
+        reasons = quarantine_counts(con)
+    finally:
+        con.close()
+    records: dict[str, TableRecord] = {}
+    for run in runs:
+        old = records.get(run.target_table) or TableRecord(table=run.target_table)
+        records[run.target_table] = old.model_copy(
+            update={
+                "rows_read": old.rows_read + (run.rows_read or 0),
+                "rows_loaded": old.rows_loaded + (run.rows_loaded or 0),
+                "rows_quarantined": old.rows_quarantined + (run.rows_quarantined or 0),
+                "reconciled": old.reconciled and run.status is RunStatus.SUCCEEDED and bool(run.reconciled),
+                "quarantine_by_reason": reasons.get(run.target_table, {}),
+            }
+        )
+    return records
+
+
+def _assessment_reasons(score: BusinessScore | None, thresholds: Thresholds) -> list[ReadinessReason]:
+    if score is None:
+        return [_reason(Code.READINESS_NOT_ASSESSED)]
+    reasons = []
+    if score.forced_gaps_unresolved > thresholds.max_forced_gaps_unresolved:
+        reasons.append(_reason(Code.READINESS_FORCED_GAPS, count=score.forced_gaps_unresolved))
+    if score.mandatory_undecided > thresholds.max_mandatory_undecided:
+        reasons.append(_reason(Code.READINESS_MANDATORY_UNDECIDED, count=score.mandatory_undecided))
+    if score.readiness < thresholds.min_assessment_readiness:
+        reasons.append(
+            _reason(
+                Code.READINESS_ASSESSMENT_LOW,
+                value=f"{score.readiness:.0%}",
+                threshold=f"{thresholds.min_assessment_readiness:.0%}",
+            )
+        )
+    return reasons
+
+
+def _business(
+    spec: BusinessSpec,
+    thresholds: Thresholds,
+    score: BusinessScore | None,
+    records: dict[str, TableRecord],
+    validation: ValidationReport | None,
+) -> BusinessReadiness:
+    reasons = _assessment_reasons(score, thresholds)
+    tables = [table_name(spec.business_id, g.name) for g in spec.layouts]
+    converted = [records[t] for t in tables if t in records]
+    read = sum(r.rows_read for r in converted)
+    quarantined = sum(r.rows_quarantined for r in converted)
+    reconciled = all(r.reconciled for r in converted) if converted else None
+    rate = quarantined / read if read else None
+    conversion: Part = "n/a" if not tables else "done" if converted else "missing"
+    if conversion == "missing":
+        reasons.append(_reason(Code.READINESS_NOT_CONVERTED))
+    elif conversion == "done":
+        if not reconciled:
+            reasons.append(_reason(Code.READINESS_CONVERSION_FAILED))
+        if rate is not None and rate > thresholds.max_quarantine_rate:
+            reasons.append(
+                _reason(
+                    Code.READINESS_QUARANTINE_HIGH,
+                    value=f"{rate:.2%}",
+                    threshold=f"{thresholds.max_quarantine_rate:.2%}",
+                )
+            )
+    by_reason: Counter[str] = Counter()
+    for r in converted:
+        by_reason.update(r.quarantine_by_reason)
+    names = {r.table for r in converted}
+    checked = [t for t in (validation.tables if validation else ()) if t.table in names]
+    errors = sum(t.errors for t in checked) if checked else None
+    warnings = sum(t.warnings for t in checked) if checked else None
+    validation_part: Part = "n/a" if not converted else "done" if checked else "missing"
+    if errors is not None and errors > thresholds.max_validation_errors:
+        reasons.append(_reason(Code.READINESS_VALIDATION_ERRORS, count=errors))
+    elif validation_part == "missing":
+        reasons.append(_reason(Code.READINESS_NOT_VALIDATED))
+    return BusinessReadiness(
+        business_id=spec.business_id,
+        name=spec.name,
+        verdict="NO-GO" if reasons else "GO",
+        reasons=tuple(reasons),
+        assessed=score is not None,
+        forced_gaps_unresolved=score.forced_gaps_unresolved if score else None,
+        mandatory_undecided=score.mandatory_undecided if score else None,
+        open_actions=score.open_actions if score else None,
+        assessment_readiness=round(score.readiness, 4) if score else None,
+        conversion=conversion,
+        rows_read=read,
+        rows_loaded=sum(r.rows_loaded for r in converted),
+        rows_quarantined=quarantined,
+        quarantine_rate=round(rate, 6) if rate is not None else None,
+        reconciled=reconciled,
+        quarantine_by_reason=dict(sorted(by_reason.items())),
+        validation=validation_part,
+        validation_errors=errors,
+        validation_warnings=warnings,
+    )
 
 
 def assess_readiness(
@@ -86,84 +197,15 @@ def assess_readiness(
     catalog: Catalog,
     thresholds: Thresholds,
     assessment: ScoreReport | None,
-    records: dict[str, dict[str, Any]],
-    quarantine: dict[str, Counter[str]],
+    records: dict[str, TableRecord],
     validation: ValidationReport | None,
 ) -> ReadinessReport:
+    """GO / NO-GO for each business in scope, with the reasons."""
     scores = {b.business_id: b for b in assessment.businesses} if assessment else {}
     results = []
     for business_id in businesses:
         spec = catalog.business(business_id)
-        reasons: list[str] = []
-        score = scores.get(spec.business_id)
-        if score is None:
-            reasons.append("Fit & Gap not assessed")
-        else:
-            if score.forced_gaps_unresolved > thresholds.max_forced_gaps_unresolved:
-                reasons.append(f"{score.forced_gaps_unresolved} unresolved forced gaps")
-            if score.mandatory_undecided > thresholds.max_mandatory_undecided:
-                reasons.append(f"{score.mandatory_undecided} 実装必須機能 undecided")
-            if score.readiness < thresholds.min_assessment_readiness:
-                reasons.append(
-                    f"assessment readiness {score.readiness:.0%} < {thresholds.min_assessment_readiness:.0%}"
-                )
-        tables = [table_name(spec.business_id, g.name) for g in spec.layouts]
-        converted = [t for t in tables if t in records]
-        read = sum(records[t]["read"] for t in converted)
-        loaded = sum(records[t]["loaded"] for t in converted)
-        quarantined = sum(records[t]["quarantined"] for t in converted)
-        reconciled = all(records[t]["reconciled"] for t in converted) if converted else None
-        rate = quarantined / read if read else None
-        conversion: Part = "n/a" if not tables else "done" if converted else "missing"
-        if conversion == "missing":
-            reasons.append("no data converted yet")
-        elif conversion == "done":
-            if not reconciled:
-                reasons.append("a conversion run failed or does not reconcile")
-            if rate is not None and rate > thresholds.max_quarantine_rate:
-                reasons.append(f"quarantine {rate:.2%} > {thresholds.max_quarantine_rate:.2%}")
-        by_reason: Counter[str] = Counter()
-        for t in converted:
-            by_reason.update(quarantine.get(t, Counter()))
-        checked = [t for t in (validation.tables if validation else ()) if t.table in converted]
-        errors = warnings = None
-        validation_part: Part = "n/a" if not converted else "done" if checked else "missing"
-        if checked:
-            errors = sum(
-                1
-                for t in checked
-                for r in t.rules
-                if r.status in ("failed", "error") and (r.severity == "error" or r.status == "error")
-            )
-            errors += sum(1 for t in checked for c in t.run_checks if c.status == "failed")
-            warnings = sum(1 for t in checked for r in t.rules if r.status == "failed" and r.severity == "warning")
-            if errors > thresholds.max_validation_errors:
-                reasons.append(f"{errors} validation errors")
-        elif validation_part == "missing":
-            reasons.append("converted data not validated")
-        results.append(
-            BusinessReadiness(
-                business_id=spec.business_id,
-                name=spec.name,
-                verdict="NO-GO" if reasons else "GO",
-                reasons=tuple(reasons),
-                assessed=score is not None,
-                forced_gaps_unresolved=score.forced_gaps_unresolved if score else None,
-                mandatory_undecided=score.mandatory_undecided if score else None,
-                open_actions=score.open_actions if score else None,
-                assessment_readiness=round(score.readiness, 4) if score else None,
-                conversion=conversion,
-                rows_read=read,
-                rows_loaded=loaded,
-                rows_quarantined=quarantined,
-                quarantine_rate=round(rate, 6) if rate is not None else None,
-                reconciled=reconciled,
-                quarantine_by_reason=dict(sorted(by_reason.items())),
-                validation=validation_part,
-                validation_errors=errors,
-                validation_warnings=warnings,
-            )
-        )
+        results.append(_business(spec, thresholds, scores.get(spec.business_id), records, validation))
     go = sum(1 for r in results if r.verdict == "GO")
     return ReadinessReport(
         municipality=municipality,
@@ -201,7 +243,7 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
                 pct(b.quarantine_rate),
                 b.validation,
                 b.validation_errors,
-                "; ".join(b.reasons),
+                "; ".join(r.text(lang) for r in b.reasons),
             )
         )
         styles.append("danger" if b.verdict == "NO-GO" else None)

@@ -213,3 +213,17 @@ def diff_catalogs(old: Catalog, new: Catalog, business_ids: list[str] | None = N
         elif a is not None and b is not None:
             changes += diff_business(a, b)
     return CatalogDiff(old=old.name, new=new.name, changes=tuple(changes))
+
+
+def diff_sources(old: str, new: str, businesses: list[str] | None = None) -> CatalogDiff:
+    """``fitgap catalog diff``: two catalogs ('embedded', a catalog directory or a business file), compared.
+
+    With a single business file on either side and no ``businesses``, that business alone is compared."""
+    from spec_catalog.store import load_any
+
+    before, after = load_any(old), load_any(new)
+    ids = list(businesses or [])
+    if not ids and (len(before.businesses) == 1 or len(after.businesses) == 1):
+        single = before if len(before.businesses) == 1 else after
+        ids = [single.businesses[0].business_id]
+    return diff_catalogs(before, after, ids or None)

@@ -6,15 +6,14 @@ validation). A finding's value is already masked when it is personal data.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from typing import Any
+
+from pydantic import model_validator
 
 from spec_catalog.base import FrozenModel
+from spec_catalog.codes import Code, Severity, severity_of
 
-
-class Severity(StrEnum):
-    ERROR = "error"  # the result is wrong or incomplete until fixed; the command exits 1
-    WARNING = "warning"  # needs a person's look; does not fail the run
-    INFO = "info"
+__all__ = ["Code", "Finding", "Location", "Severity"]
 
 
 class Location(FrozenModel):
@@ -39,8 +38,23 @@ class Location(FrozenModel):
 
 
 class Finding(FrozenModel):
-    code: str  # stable, e.g. ASSESS_UNKNOWN_FUNCTION_ID
-    severity: Severity
+    """A problem in input data. Its code and severity come from the code catalogue (spec_catalog.codes)."""
+
+    code: Code  # stable, e.g. ASSESS_UNKNOWN_FUNCTION_ID
+    severity: Severity = Severity.ERROR  # always the catalogue's (filled in or checked below)
     message: str
     location: Location = Location()
     value: str | None = None  # masked where the item is personal data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _catalogue_severity(cls, data: Any) -> Any:
+        # The catalogue decides a code's severity: given, it must agree; left out, it is filled in.
+        if isinstance(data, dict) and data.get("code") in Code.__members__:
+            expected = severity_of(data["code"])
+            given = data.get("severity")
+            if given is None:
+                data = {**data, "severity": expected}
+            elif Severity(given) is not expected:
+                raise ValueError(f"{data['code']} is a {expected.value} in the code catalogue, not {given}")
+        return data

@@ -1,1 +1,34 @@
-"""Expectation suites generated from the catalog, run with Great Expectations (see the validation issue)."""
+"""Validation of the converted tables ahead of the cutover, with Great Expectations on DuckDB.
+
+Suites come from the rules of :mod:`spec_catalog.rules` (the converter quarantines by the same rules), one per
+catalog group; QA keeps them as GX JSON files and may switch rules off or add their own. A run counts every rule
+with plain SQL beside GX (and fails a rule where the two disagree), lists every failing row (masked), checks the
+conversion records, and reports as JSON, JUnit XML, Excel and HTML.
+
+Public API: :func:`plan_suite`, :func:`write_suite`, :func:`read_suites`, :func:`suites_for`, :func:`validate`
+(returning :class:`ValidationReport`), :func:`junit_xml`, :func:`validation_document`.
+"""
+
+from __future__ import annotations
+
+from validation.report import junit_xml, validation_document
+from validation.rules import Rule, SuitePlan, plan_suite
+from validation.runner import RuleResult, RunCheck, TableResult, ValidationReport, suites_for, validate
+from validation.suites import read_suite, read_suites, write_suite
+
+__all__ = [
+    "Rule",
+    "RuleResult",
+    "RunCheck",
+    "SuitePlan",
+    "TableResult",
+    "ValidationReport",
+    "junit_xml",
+    "plan_suite",
+    "read_suite",
+    "read_suites",
+    "suites_for",
+    "validate",
+    "validation_document",
+    "write_suite",
+]

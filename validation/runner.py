@@ -8,11 +8,24 @@ from typing import Any, Literal
 
 from reports.masking import mask
 from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.codes import Code, info
+from spec_catalog.database import (
+    RunRecord,
+    RunStatus,
+    columns_of,
+    connect_read_only,
+    converted_tables,
+    count_rows,
+    has_runs,
+    lineage_of,
+    runs_of_table,
+    tables,
+)
+from spec_catalog.database import quote as q
 from spec_catalog.models import Catalog
 from spec_catalog.vocab import Sensitivity
-from validation.rules import Rule, SuitePlan, plan_suite, q
+from validation.rules import Rule, SuitePlan, plan_suite
 
-LINEAGE = ("_source_file", "_source_line", "_run_id", "_mapping")
 Status = Literal["passed", "failed", "skipped", "error"]
 
 
@@ -33,14 +46,28 @@ class RuleResult(FrozenModel):
     element_count: int | None
     failing_rows: tuple[FailingRow, ...] = ()
     note: str | None = None
+    code: Code | None = None  # the reason code of the failing rows (or RULE_ERROR / GX_COUNT_MISMATCH)
+
+    @property
+    def counts_as_error(self) -> bool:
+        """The one place that decides: a failed error rule, or a rule that could not run, is an error."""
+        return self.status == "error" or (self.status == "failed" and self.severity == "error")
+
+    @property
+    def counts_as_warning(self) -> bool:
+        return self.status == "failed" and self.severity == "warning"
 
 
 class RunCheck(FrozenModel):
     mapping: str
     run_id: str | None
     status: Status
-    code: str | None  # RUN_FAILED, RUN_NOT_RECONCILED, TABLE_STALE
+    code: Code | None  # RUN_MISSING, RUN_FAILED, RUN_NOT_RECONCILED, TABLE_STALE
     message: str
+
+    @property
+    def counts_as_error(self) -> bool:
+        return self.status == "failed"
 
 
 class TableResult(FrozenModel):
@@ -51,6 +78,23 @@ class TableResult(FrozenModel):
     rules: tuple[RuleResult, ...]
     manual_checks: tuple[dict[str, str], ...]
     run_checks: tuple[RunCheck, ...]
+
+    @property
+    def errors(self) -> int:
+        """Failed error rules and rules that could not run, plus conversion records that fail."""
+        return sum(r.counts_as_error for r in self.rules) + sum(c.counts_as_error for c in self.run_checks)
+
+    @property
+    def rule_errors(self) -> int:
+        return sum(r.counts_as_error for r in self.rules)
+
+    @property
+    def run_errors(self) -> int:
+        return sum(c.counts_as_error for c in self.run_checks)
+
+    @property
+    def warnings(self) -> int:
+        return sum(r.counts_as_warning for r in self.rules)
 
 
 class ValidationReport(FrozenModel):
@@ -66,21 +110,16 @@ class ValidationReport(FrozenModel):
 
 def suites_for(db: Path, catalog: Catalog) -> list[SuitePlan]:
     """Generated suites for every converted table in the database (when no --suites is given)."""
-    con = _open(db)
+    con = connect_read_only(db, sealed=True)
     try:
-        tables = {
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM duckdb_columns() WHERE column_name = '_mapping' AND schema_name = 'main'"
-            ).fetchall()
-        }
+        converted = set(converted_tables(con))
     finally:
         con.close()
     plans = []
     for spec in catalog.businesses:
         for group in spec.layouts:
             plan = plan_suite(spec, group, catalog.name)
-            if plan.table in tables:
+            if plan.table in converted:
                 plans.append(plan)
     if not plans:
         raise FitgapError(
@@ -91,123 +130,67 @@ def suites_for(db: Path, catalog: Catalog) -> list[SuitePlan]:
     return plans
 
 
-def _open(db: Path) -> Any:
-    import duckdb
-
-    if not db.exists():
-        raise FitgapError("database not found", where=db, hint="convert first: fitgap convert run MAPPING --db FILE")
-    try:
-        return duckdb.connect(
-            str(db), read_only=True, config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-        )
-    except duckdb.Error as exc:
-        raise FitgapError(
-            f"cannot open the database ({str(exc).splitlines()[0]})",
-            where=db,
-            hint="is another fitgap process writing it?",
-        ) from None
-
-
 def _check_tables(con: Any, db: Path, plans: list[SuitePlan]) -> dict[str, int]:
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+    present = tables(con)
     rows = {}
     for plan in plans:
-        if plan.table not in tables:
+        if plan.table not in present:
             raise FitgapError(
                 f"no table {plan.table} for suite {plan.table}",
                 where=db,
                 hint="convert that group first, or remove its suite",
             )
-        columns = {
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main'", [plan.table]
-            ).fetchall()
-        }
         wanted = {i for r in plan.rules if r.kind.value == "columns" for i in r.items}
-        missing = sorted(wanted - columns)
+        missing = sorted(wanted - set(columns_of(con, plan.table)))
         if missing:
             raise FitgapError(
                 f"table {plan.table} does not match its suite: no column {', '.join(missing)}",
                 where=db,
                 hint="regenerate the suite from the catalog the data was converted with",
             )
-        rows[plan.table] = con.execute(f"SELECT count(*) FROM {q(plan.table)}").fetchone()[0]
+        rows[plan.table] = count_rows(con, plan.table)
     return rows
 
 
+def _run_check(mapping: str, runs: list[RunRecord], in_table: set[str]) -> RunCheck:
+    """The conversion record of one mapping: its last run succeeded and the table holds that run's rows."""
+    if not runs:
+        return RunCheck(
+            mapping=mapping, run_id=None, status="failed", code=Code.RUN_MISSING, message=info(Code.RUN_MISSING).ja
+        )
+    last = runs[0]
+    if last.status is not RunStatus.SUCCEEDED or not last.reconciled:
+        # a run whose counts did not add up was rejected; one that stopped on an error, was interrupted or
+        # killed (still 'running') failed
+        code = Code.RUN_NOT_RECONCILED if last.status is RunStatus.REJECTED else Code.RUN_FAILED
+        return RunCheck(
+            mapping=mapping,
+            run_id=last.run_id,
+            status="failed",
+            code=code,
+            message=info(code).message(status=last.status.value),
+        )
+    if in_table != {last.run_id}:
+        return RunCheck(
+            mapping=mapping,
+            run_id=last.run_id,
+            status="failed",
+            code=Code.TABLE_STALE,
+            message=info(Code.TABLE_STALE).ja,
+        )
+    return RunCheck(
+        mapping=mapping, run_id=last.run_id, status="passed", code=None, message="件数一致: 読込 = 登録 + 隔離"
+    )
+
+
 def _run_checks(con: Any, table: str) -> tuple[RunCheck, ...]:
-    """The conversion records: the last run of each mapping reconciled, and the table holds its rows."""
-    if "fitgap_runs" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
+    """The conversion records of every mapping that wrote the table (none when nothing was recorded)."""
+    if not has_runs(con):
         return ()
-    checks = []
-    mappings = [
-        r[0]
-        for r in con.execute(
-            f"SELECT DISTINCT _mapping FROM {q(table)} UNION SELECT DISTINCT mapping FROM fitgap_runs "
-            "WHERE target_table = ? ORDER BY 1",
-            [table],
-        ).fetchall()
-    ]
-    for mapping in mappings:
-        last = con.execute(
-            "SELECT run_id, status, reconciled FROM fitgap_runs WHERE target_table = ? AND mapping = ? "
-            "ORDER BY started DESC LIMIT 1",
-            [table, mapping],
-        ).fetchone()
-        good = con.execute(
-            "SELECT run_id FROM fitgap_runs WHERE target_table = ? AND mapping = ? AND status = 'succeeded' "
-            "ORDER BY started DESC LIMIT 1",
-            [table, mapping],
-        ).fetchone()
-        in_table = {
-            r[0]
-            for r in con.execute(f"SELECT DISTINCT _run_id FROM {q(table)} WHERE _mapping = ?", [mapping]).fetchall()
-        }
-        if last is None:
-            checks.append(
-                RunCheck(
-                    mapping=mapping,
-                    run_id=None,
-                    status="failed",
-                    code="RUN_MISSING",
-                    message="rows in the table have no run record",
-                )
-            )
-        elif last[1] != "succeeded" or not last[2]:
-            # the engine marks a run that read more rows than it accounted for as failed with reconciled =
-            # false; a run that stopped on an error (or was killed: still 'running') has reconciled unset
-            code = "RUN_NOT_RECONCILED" if last[2] is False else "RUN_FAILED"
-            checks.append(
-                RunCheck(
-                    mapping=mapping,
-                    run_id=last[0],
-                    status="failed",
-                    code=code,
-                    message=f"the last run is {last[1]}: fix it and convert again",
-                )
-            )
-        elif good is not None and in_table != {good[0]}:
-            checks.append(
-                RunCheck(
-                    mapping=mapping,
-                    run_id=good[0],
-                    status="failed",
-                    code="TABLE_STALE",
-                    message="the table does not hold the rows of the mapping's last successful run",
-                )
-            )
-        else:
-            checks.append(
-                RunCheck(
-                    mapping=mapping,
-                    run_id=last[0],
-                    status="passed",
-                    code=None,
-                    message="reconciled: rows read = loaded + quarantined",
-                )
-            )
-    return tuple(checks)
+    runs = runs_of_table(con, table)
+    lineage = lineage_of(con, table)
+    mappings = sorted(set(lineage) | {r.mapping for r in runs})
+    return tuple(_run_check(m, [r for r in runs if r.mapping == m], lineage.get(m, set())) for m in mappings)
 
 
 def _sensitivity(catalog: Catalog, plan: SuitePlan) -> dict[str, Sensitivity]:
@@ -251,6 +234,71 @@ def _sql_counts(con: Any, plan: SuitePlan) -> dict[str, int]:
     return {r.rule_id: int(v) for r, v in zip(rules, values, strict=True)}
 
 
+def _skipped(con: Any, plans: list[SuitePlan]) -> dict[str, str]:
+    """Rules that will not run, and why."""
+    present = tables(con)
+    skipped: dict[str, str] = {}
+    for plan in plans:
+        for rule in plan.rules:
+            if not rule.enabled:
+                skipped[rule.rule_id] = "スイートで無効 / switched off in the suite"
+            elif rule.references and rule.references not in present:
+                skipped[rule.rule_id] = f"{rule.references} がデータベースにありません / not in the database"
+    return skipped
+
+
+def _gx_suites(plans: list[SuitePlan], skipped: dict[str, str]) -> list[tuple[str, list[dict[str, Any]]]]:
+    return [
+        (
+            plan.table,
+            [
+                {"type": r.expectation["type"], "kwargs": r.expectation["kwargs"], "meta": {"rule_id": r.rule_id}}
+                for r in plan.rules
+                if r.rule_id not in skipped
+            ],
+        )
+        for plan in plans
+    ]
+
+
+def _rule_result(
+    rule: Rule, outcome: Any, skipped: dict[str, str], sql_count: int | None, failing: tuple[FailingRow, ...]
+) -> RuleResult:
+    """GX's outcome for one rule, checked against the plain SQL count."""
+    if outcome is None:
+        return RuleResult(
+            rule_id=rule.rule_id,
+            severity=rule.severity,
+            kind=rule.kind.value,
+            description=rule.description,
+            status="skipped",
+            unexpected_count=None,
+            element_count=None,
+            note=skipped.get(rule.rule_id),
+        )
+    status: Status = "error" if outcome.error else "passed" if outcome.success else "failed"
+    note, code = outcome.error, Code.RULE_ERROR if outcome.error else rule.code
+    if status != "error" and sql_count is not None and (outcome.unexpected_count or 0) != sql_count:
+        status, code = "error", Code.GX_COUNT_MISMATCH
+        note = info(code).message("en", gx=outcome.unexpected_count, sql=sql_count) + (
+            ": the GX adapter needs a look (GX upgraded?)"
+        )
+    elif status == "failed" and rule.failing_sql is None:
+        note = f"GX sample (custom rule): {outcome.sample[:20]}"
+    return RuleResult(
+        rule_id=rule.rule_id,
+        severity=rule.severity,
+        kind=rule.kind.value,
+        description=rule.description,
+        status=status,
+        unexpected_count=outcome.unexpected_count,
+        element_count=outcome.element_count,
+        failing_rows=failing if status == "failed" else (),
+        note=note,
+        code=code if status != "passed" else None,
+    )
+
+
 def validate(
     db: Path, plans: list[SuitePlan], catalog: Catalog, *, docs: Path | None = None, unmask: bool = False
 ) -> ValidationReport:
@@ -258,31 +306,13 @@ def validate(
     from validation.gx_adapter import Pending
 
     clock = time.perf_counter()
-    skipped: dict[str, str] = {}
-    con = _open(db)
+    con = connect_read_only(db, sealed=True)
     try:
         rows = _check_tables(con, db, plans)
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        for plan in plans:
-            for rule in plan.rules:
-                if not rule.enabled:
-                    skipped[rule.rule_id] = "switched off in the suite"
-                elif rule.references and rule.references not in tables:
-                    skipped[rule.rule_id] = f"table {rule.references} is not in the database"
-        suites = [
-            (
-                plan.table,
-                [
-                    {"type": r.expectation["type"], "kwargs": r.expectation["kwargs"], "meta": {"rule_id": r.rule_id}}
-                    for r in plan.rules
-                    if r.rule_id not in skipped
-                ],
-            )
-            for plan in plans
-        ]
+        skipped = _skipped(con, plans)
         # GX runs in a child process, read-only, while this one counts the same rules with plain SQL: the two
         # cores of a small machine both work, and the parity check costs no extra time.
-        pending = Pending(db, suites, docs)
+        pending = Pending(db, _gx_suites(plans, skipped), docs)
         run_checks = {plan.table: _run_checks(con, plan.table) for plan in plans}
         counts: dict[str, int] = {}
         failing: dict[str, tuple[FailingRow, ...]] = {}
@@ -299,69 +329,28 @@ def validate(
     results = []
     for plan in plans:
         by_id = {o.rule_id: o for o in outcomes.get(plan.table, [])}
-        rule_results = []
-        for rule in plan.rules:
-            outcome = by_id.get(rule.rule_id)
-            if outcome is None:
-                rule_results.append(
-                    RuleResult(
-                        rule_id=rule.rule_id,
-                        severity=rule.severity,
-                        kind=rule.kind.value,
-                        description=rule.description,
-                        status="skipped",
-                        unexpected_count=None,
-                        element_count=None,
-                        note=skipped.get(rule.rule_id),
-                    )
-                )
-                continue
-            status: Status = "error" if outcome.error else "passed" if outcome.success else "failed"
-            note = outcome.error
-            sql_count = counts.get(rule.rule_id)
-            if status != "error" and sql_count is not None and (outcome.unexpected_count or 0) != sql_count:
-                status, note = (
-                    "error",
-                    (
-                        f"GX counted {outcome.unexpected_count} failing rows, plain SQL {sql_count}: "
-                        "the GX adapter needs a look (GX upgraded?)"
-                    ),
-                )
-            elif status == "failed" and rule.failing_sql is None:
-                note = f"GX sample (custom rule): {outcome.sample[:20]}"
-            rule_results.append(
-                RuleResult(
-                    rule_id=rule.rule_id,
-                    severity=rule.severity,
-                    kind=rule.kind.value,
-                    description=rule.description,
-                    status=status,
-                    unexpected_count=outcome.unexpected_count,
-                    element_count=outcome.element_count,
-                    failing_rows=failing.get(rule.rule_id, ()) if status == "failed" else (),
-                    note=note,
-                )
-            )
+        rule_results = tuple(
+            _rule_result(r, by_id.get(r.rule_id), skipped, counts.get(r.rule_id), failing.get(r.rule_id, ()))
+            for r in plan.rules
+        )
         results.append(
             TableResult(
                 table=plan.table,
                 business_id=plan.business_id,
                 group=plan.group,
                 rows=rows[plan.table],
-                rules=tuple(rule_results),
+                rules=rule_results,
                 manual_checks=tuple(m.model_dump() for m in plan.manual_checks),
                 run_checks=run_checks[plan.table],
             )
         )
-    failed = [r for t in results for r in t.rules if r.status in ("failed", "error")]
-    errors = sum(1 for r in failed if r.severity == "error" or r.status == "error")
-    errors += sum(1 for t in results for c in t.run_checks if c.status == "failed")
+    errors = sum(t.errors for t in results)
     return ValidationReport(
         database=str(db),
         catalog_sample=any(p.sample for p in plans),
         tables=tuple(results),
         errors_failed=errors,
-        warnings_failed=sum(1 for r in failed if r.severity == "warning" and r.status == "failed"),
+        warnings_failed=sum(t.warnings for t in results),
         rules_run=sum(1 for t in results for r in t.rules if r.status != "skipped"),
         passed=errors == 0,
         seconds=round(time.perf_counter() - clock, 3),

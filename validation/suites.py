@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from spec_catalog.base import FitgapError
+from spec_catalog.codes import Code
 from validation.rules import ManualCheck, Rule, RuleKind, SuitePlan
 
 FORMAT = "fitgap-suite/1"
@@ -61,6 +62,7 @@ def suite_json(plan: SuitePlan) -> dict[str, Any]:
                     "failing_sql": r.failing_sql,
                     "references": r.references,
                     "enabled": r.enabled,
+                    "code": r.code.value if r.code else None,
                 },
             }
             for r in plan.rules
@@ -108,6 +110,7 @@ def read_suite(path: Path) -> SuitePlan:
                 failing_sql=meta.get("failing_sql"),
                 references=meta.get("references"),
                 enabled=bool(meta.get("enabled", True)),
+                code=Code(meta["code"]) if meta.get("code") in Code.__members__ else None,
             )
         )
     ids = [r.rule_id for r in rules]

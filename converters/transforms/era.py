@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from converters.reasons import Reason
 from converters.transforms.result import Converted, rejected
+from spec_catalog.codes import Code
 
 _ERAS_FILE = Path(__file__).resolve().parents[1] / "data" / "eras.yaml"
 OPEN_ENDS = {"0000-01-01", "9999-12-31"}  # the standard's 不明 start / 無期限 end
@@ -63,27 +63,25 @@ def _normalize(text: str) -> str:
 
 def _western(year: int, month: int, day: int, text: str) -> Converted:
     if not (1 <= month <= 12 and 1 <= day <= 31):
-        return rejected(Reason.ERA_DATE_INVALID, f"{text}: month {month} or day {day} out of range")
+        return rejected(Code.ERA_DATE_INVALID, f"{text}: month {month} or day {day} out of range")
     try:
         return Converted(dt.date(year, month, day).isoformat())
     except ValueError:
-        return Converted(None, Reason.ERA_DATE_NOT_CALENDAR, f"{text}: not a calendar day", extra=text)
+        return Converted(None, Code.ERA_DATE_NOT_CALENDAR, f"{text}: not a calendar day", extra=text)
 
 
 def _era_date(era: Era | None, year: int, month: int, day: int, text: str) -> Converted:
     if era is None:
-        return rejected(Reason.ERA_DATE_INVALID, f"{text}: unknown era")
+        return rejected(Code.ERA_DATE_INVALID, f"{text}: unknown era")
     if year < 1:
-        return rejected(Reason.ERA_DATE_INVALID, f"{text}: {era.name} has no year {year}")
+        return rejected(Code.ERA_DATE_INVALID, f"{text}: {era.name} has no year {year}")
     converted = _western(era.start.year + year - 1, month, day, text)
     if converted.value is None:
         return converted
     day_ = dt.date.fromisoformat(converted.value)
     if not era.contains(day_):
         end = era.last.isoformat() if era.last else "today"
-        return rejected(
-            Reason.ERA_DATE_INVALID, f"{text}: {converted.value} is outside {era.name} ({era.start} – {end})"
-        )
+        return rejected(Code.ERA_DATE_INVALID, f"{text}: {converted.value} is outside {era.name} ({era.start} – {end})")
     return converted
 
 
@@ -107,7 +105,7 @@ def parse_era_date(text: str | None) -> Converted:
     if set(s) <= {"0"}:
         return Converted(None)  # 0000000 / 00000000: the legacy way of saying "no date"
     if any(mark in s for mark in _UNKNOWN_MARKS):
-        return Converted(None, Reason.DATE_UNKNOWN, f"{original}: 不詳", extra=original)
+        return Converted(None, Code.DATE_UNKNOWN, f"{original}: 不詳", extra=original)
     if m := _ISO.match(s):
         return _western(int(m[1]), int(m[2]), int(m[3]), original)
     if m := _KANJI_WESTERN.match(s):
@@ -125,7 +123,7 @@ def parse_era_date(text: str | None) -> Converted:
         if len(s) == 8:
             return _western(int(s[:4]), int(s[4:6]), int(s[6:8]), original)
         return _era_date(_by("code").get(s[0]), int(s[1:3]), int(s[3:5]), int(s[5:7]), original)
-    return rejected(Reason.ERA_DATE_INVALID, f"{original}: not a date in any known form")
+    return rejected(Code.ERA_DATE_INVALID, f"{original}: not a date in any known form")
 
 
 @cache

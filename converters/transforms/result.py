@@ -8,7 +8,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Converted:
     value: str | None
-    reason: str | None = None  # a reason code (converters.reasons) when the value is rejected
+    reason: str | None = None  # a reason code (spec_catalog.codes) when the value is rejected
     detail: str | None = None  # what rule failed, for the quarantine's `rule` column
     extra: str | None = None  # a second output, e.g. the 不詳表記 text split off a date
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from converters.reasons import Reason
 from converters.transforms.result import Converted, rejected
 from converters.transforms.width import to_half_width
 from spec_catalog.checkdigits import complete_local_government_code, is_valid_local_government_code
+from spec_catalog.codes import Code
 
 PUA = re.compile("[\ue000-\uf8ff]")
 
@@ -25,9 +25,9 @@ def local_government_code(value: str | None) -> Converted:
         if is_valid_local_government_code(text):
             return Converted(text)
         return rejected(
-            Reason.LGCODE_INVALID, f"{text}: wrong check digit (expected {complete_local_government_code(text[:5])[5]})"
+            Code.LGCODE_INVALID, f"{text}: wrong check digit (expected {complete_local_government_code(text[:5])[5]})"
         )
-    return rejected(Reason.LGCODE_INVALID, f"{text}: not a 5- or 6-digit 団体コード")
+    return rejected(Code.LGCODE_INVALID, f"{text}: not a 5- or 6-digit 団体コード")
 
 
 def postal_code(value: str | None) -> Converted:
@@ -37,7 +37,7 @@ def postal_code(value: str | None) -> Converted:
     text = to_half_width(value).strip().replace("-", "").replace("〒", "")
     if text.isdigit() and len(text) in (3, 5, 7):
         return Converted(text)
-    return rejected(Reason.POSTAL_INVALID, f"{value!r}: not a 3-, 5- or 7-digit postal code")
+    return rejected(Code.POSTAL_INVALID, f"{value!r}: not a 3-, 5- or 7-digit postal code")
 
 
 def code(value: str | None, table: Mapping[str, str], keep_unmapped: bool = False) -> Converted:
@@ -48,7 +48,7 @@ def code(value: str | None, table: Mapping[str, str], keep_unmapped: bool = Fals
         return Converted(table[value])
     if keep_unmapped:
         return Converted(value)
-    return rejected(Reason.CODE_UNMAPPED, f"code {value!r} is not in the code table")
+    return rejected(Code.CODE_UNMAPPED, f"code {value!r} is not in the code table")
 
 
 def gaiji(value: str | None, table: Mapping[str, str]) -> Converted:
@@ -58,7 +58,7 @@ def gaiji(value: str | None, table: Mapping[str, str]) -> Converted:
         return Converted(value)
     missing = sorted({ch for ch in PUA.findall(value) if ch not in table})
     if missing:
-        return rejected(Reason.GAIJI_UNMAPPED, "unmapped 外字 " + ", ".join(f"U+{ord(ch):04X}" for ch in missing))
+        return rejected(Code.GAIJI_UNMAPPED, "unmapped 外字 " + ", ".join(f"U+{ord(ch):04X}" for ch in missing))
     return Converted(PUA.sub(lambda m: table[m.group(0)], value))
 
 
@@ -69,8 +69,8 @@ def time_of_day(value: str | None) -> Converted:
     text = to_half_width(value).strip()
     match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?|(\d{2})(\d{2})(\d{2})?", text)
     if not match:
-        return rejected(Reason.TIME_INVALID, f"{value!r}: not HH:MM[:SS]")
+        return rejected(Code.TIME_INVALID, f"{value!r}: not HH:MM[:SS]")
     hh, mm, ss = (match[1], match[2], match[3]) if match[1] else (match[4], match[5], match[6])
     if int(hh) > 23 or int(mm) > 59 or (ss is not None and int(ss) > 59):
-        return rejected(Reason.TIME_INVALID, f"{value!r}: not a time of day")
+        return rejected(Code.TIME_INVALID, f"{value!r}: not a time of day")
     return Converted(f"{int(hh):02d}:{mm}" + (f":{ss}" if ss is not None else ""))

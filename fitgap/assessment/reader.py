@@ -20,7 +20,8 @@ from fitgap.assessment.sheets import (
 )
 from fitgap.assessment.vocab import CurrentLinkMethod, CurrentUse, Fate, GapClass, Status, parse_choice
 from spec_catalog.base import InputFileError
-from spec_catalog.findings import Finding, Location, Severity
+from spec_catalog.codes import Code
+from spec_catalog.findings import Finding, Location
 from spec_catalog.importers.workbook import Header, cell_text, find_header_in_sheet, open_workbook
 from spec_catalog.models import Catalog
 
@@ -49,9 +50,9 @@ class _Sheet:
         column = self.column(field) or 1
         return str(self.header.sheet.cell(row=row, column=column).coordinate)
 
-    def add(self, code: str, severity: Severity, message: str, row: int, field: str, value: str | None = None) -> None:
+    def add(self, code: Code, message: str, row: int, field: str, value: str | None = None) -> None:
         location = Location(file=str(self.path), sheet=self.title, cell=self.cell(row, field))
-        self.findings.append(Finding(code=code, severity=severity, message=message, location=location, value=value))
+        self.findings.append(Finding(code=code, message=message, location=location, value=value))
 
     def choice(self, row: int, field: str, enum: type[E], label: str) -> E | None:
         text = self.text(row, field)
@@ -61,8 +62,7 @@ class _Sheet:
         if found is None:
             allowed = " / ".join(m.value for m in enum)
             self.add(
-                "ASSESS_VALUE_NOT_IN_LIST",
-                Severity.ERROR,
+                Code.ASSESS_VALUE_NOT_IN_LIST,
                 f"{label} '{text}' is not one of {allowed}",
                 row,
                 field,
@@ -83,8 +83,7 @@ class _Sheet:
             return dt.date.fromisoformat(text)
         except ValueError:
             self.add(
-                "ASSESS_INVALID_DATE",
-                Severity.ERROR,
+                Code.ASSESS_INVALID_DATE,
                 f"期限 '{cell_text(value)}' is not a date (YYYY-MM-DD)",
                 row,
                 field,
@@ -132,13 +131,12 @@ def _read_functions(sheet: _Sheet, catalog: Catalog, business_id: str) -> list[F
             continue
         function_id = _function_id(sheet.raw(row, "function_id"))
         if not function_id:
-            sheet.add("ASSESS_MISSING_FUNCTION_ID", Severity.ERROR, "a filled row has no 機能ID", row, "function_id")
+            sheet.add(Code.ASSESS_MISSING_FUNCTION_ID, "a filled row has no 機能ID", row, "function_id")
             continue
         function = known.get(function_id)
         if function is None:
             sheet.add(
-                "ASSESS_UNKNOWN_FUNCTION_ID",
-                Severity.ERROR,
+                Code.ASSESS_UNKNOWN_FUNCTION_ID,
                 f"機能ID {function_id} is not a function of {spec.business_id} {spec.name} in the catalog",
                 row,
                 "function_id",
@@ -147,8 +145,7 @@ def _read_functions(sheet: _Sheet, catalog: Catalog, business_id: str) -> list[F
             continue
         if function_id in seen:
             sheet.add(
-                "ASSESS_DUPLICATE_FUNCTION_ID",
-                Severity.ERROR,
+                Code.ASSESS_DUPLICATE_FUNCTION_ID,
                 f"機能ID {function_id} appears again (first on row {seen[function_id]})",
                 row,
                 "function_id",
@@ -159,8 +156,7 @@ def _read_functions(sheet: _Sheet, catalog: Catalog, business_id: str) -> list[F
         written = sheet.text(row, "function_class")
         if written and written != function.function_class.value:
             sheet.add(
-                "ASSESS_CLASS_CHANGED",
-                Severity.WARNING,
+                Code.ASSESS_CLASS_CHANGED,
                 f"実装区分 '{written}' differs from the catalog's {function.function_class.value}; "
                 "the catalog's is used",
                 row,
@@ -194,8 +190,7 @@ def _read_functions(sheet: _Sheet, catalog: Catalog, business_id: str) -> list[F
         if function_id not in seen:
             sheet.findings.append(
                 Finding(
-                    code="ASSESS_FUNCTION_MISSING",
-                    severity=Severity.WARNING,
+                    code=Code.ASSESS_FUNCTION_MISSING,
                     message=f"機能ID {function_id} {function.name} of the catalog is not on the sheet",
                     location=Location(file=str(sheet.path), sheet=sheet.title),
                     value=function_id,
@@ -211,7 +206,7 @@ def _read_custom(sheet: _Sheet, catalog: Catalog) -> list[CustomRow]:
             continue
         name = sheet.text(row, "name")
         if not name:
-            sheet.add("ASSESS_MISSING_VALUE", Severity.ERROR, "a 独自機能 row has no 名称", row, "name")
+            sheet.add(Code.ASSESS_MISSING_VALUE, "a 独自機能 row has no 名称", row, "name")
             continue
         business_text = sheet.text(row, "business_id")
         business_id = None
@@ -219,8 +214,7 @@ def _read_custom(sheet: _Sheet, catalog: Catalog) -> list[CustomRow]:
             found = catalog.find(business_text.zfill(3)) if business_text.isdigit() else None
             if found is None:
                 sheet.add(
-                    "ASSESS_UNKNOWN_BUSINESS",
-                    Severity.ERROR,
+                    Code.ASSESS_UNKNOWN_BUSINESS,
                     f"関連業務ID '{business_text}' is not in the catalog",
                     row,
                     "business_id",
@@ -252,8 +246,7 @@ def _read_links(sheet: _Sheet) -> list[LinkRow]:
         provider, consumer = sheet.text(row, "provider"), sheet.text(row, "consumer")
         if not provider or not consumer:
             sheet.add(
-                "ASSESS_LINK_INCOMPLETE",
-                Severity.WARNING,
+                Code.ASSESS_LINK_INCOMPLETE,
                 "a 業務連携 row needs both 提供元 and 提供先",
                 row,
                 "provider" if not provider else "consumer",
@@ -281,8 +274,7 @@ def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
     if meta.get("catalog") and meta["catalog"] != catalog.name:
         findings.append(
             Finding(
-                code="ASSESS_CATALOG_MISMATCH",
-                severity=Severity.WARNING,
+                code=Code.ASSESS_CATALOG_MISMATCH,
                 message=f"the workbook was made from catalog '{meta['catalog']}' "
                 f"but is scored against '{catalog.name}'",
                 location=Location(file=str(path), sheet=META_SHEET),
@@ -312,8 +304,7 @@ def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
         if business_id is None:
             findings.append(
                 Finding(
-                    code="ASSESS_UNKNOWN_BUSINESS",
-                    severity=Severity.ERROR,
+                    code=Code.ASSESS_UNKNOWN_BUSINESS,
                     message=f"sheet '{worksheet.title}' belongs to no business of the catalog; it was not scored",
                     location=Location(file=str(path), sheet=worksheet.title),
                 )
@@ -322,8 +313,7 @@ def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
         if business_id in businesses:
             findings.append(
                 Finding(
-                    code="ASSESS_DUPLICATE_BUSINESS",
-                    severity=Severity.ERROR,
+                    code=Code.ASSESS_DUPLICATE_BUSINESS,
                     message=f"a second sheet for business {business_id}; only the first was scored",
                     location=Location(file=str(path), sheet=worksheet.title),
                 )

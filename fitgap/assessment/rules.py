@@ -7,7 +7,8 @@ import datetime as dt
 from fitgap.assessment.models import CustomRow, FilledAssessment, FunctionRow, Place
 from fitgap.assessment.sheets import CUSTOM_COLUMNS, FUNCTION_COLUMNS
 from fitgap.assessment.vocab import NEEDS_ACTION, CurrentUse, GapClass, Status
-from spec_catalog.findings import Finding, Location, Severity
+from spec_catalog.codes import Code
+from spec_catalog.findings import Finding, Location
 from spec_catalog.vocab import FunctionClass
 
 # Decisions that a class of function cannot take.
@@ -30,12 +31,11 @@ def _finding(
     place: Place,
     columns: tuple[tuple[str, str, int], ...],
     field: str,
-    code: str,
-    severity: Severity,
+    code: Code,
     message: str,
 ) -> Finding:
     location = Location(file=file, sheet=place.sheet, cell=_cell(place, columns, field))
-    return Finding(code=code, severity=severity, message=message, location=location)
+    return Finding(code=code, message=message, location=location)
 
 
 def is_open(status: Status | None) -> bool:
@@ -45,11 +45,9 @@ def is_open(status: Status | None) -> bool:
 def _function_rules(file: str, row: FunctionRow, as_of: dt.date) -> list[Finding]:
     found: list[Finding] = []
 
-    def add(field: str, code: str, severity: Severity, message: str) -> None:
+    def add(field: str, code: Code, message: str) -> None:
         found.append(
-            _finding(
-                file, row.place, FUNCTION_COLUMNS, field, code, severity, f"{row.function_id} {row.name}: {message}"
-            )
+            _finding(file, row.place, FUNCTION_COLUMNS, field, code, f"{row.function_id} {row.name}: {message}")
         )
 
     if (
@@ -59,34 +57,29 @@ def _function_rules(file: str, row: FunctionRow, as_of: dt.date) -> list[Finding
     ):
         add(
             "gap_class",
-            "ASSESS_PROHIBITED_IN_USE_UNDECIDED",
-            Severity.ERROR,
+            Code.ASSESS_PROHIBITED_IN_USE_UNDECIDED,
             "a 実装不可機能 in use needs the retirement decision GAP_PROHIBITED",
         )
     if row.gap_class is None:
         if row.function_class is FunctionClass.MANDATORY:
-            add("gap_class", "ASSESS_MANDATORY_UNDECIDED", Severity.WARNING, "a 実装必須機能 is left undecided (判定)")
+            add("gap_class", Code.ASSESS_MANDATORY_UNDECIDED, "a 実装必須機能 is left undecided (判定)")
     elif row.gap_class in _NOT_ALLOWED[row.function_class]:
         add(
             "gap_class",
-            "ASSESS_DECISION_NOT_ALLOWED",
-            Severity.ERROR,
+            Code.ASSESS_DECISION_NOT_ALLOWED,
             f"判定 {row.gap_class.value} is not possible for a {row.function_class.value}",
         )
     if row.gap_class is not None and row.current_use is None:
-        add("current_use", "ASSESS_CURRENT_USE_MISSING", Severity.WARNING, "判定 is given but 現行利用 is not")
+        add("current_use", Code.ASSESS_CURRENT_USE_MISSING, "判定 is given but 現行利用 is not")
     if row.gap_class in NEEDS_ACTION and is_open(row.status):
         if not row.owner:
-            add(
-                "owner", "ASSESS_ACTION_WITHOUT_OWNER", Severity.WARNING, f"{row.gap_class.value} needs an owner (担当)"
-            )
+            add("owner", Code.ASSESS_ACTION_WITHOUT_OWNER, f"{row.gap_class.value} needs an owner (担当)")
         if row.due is None:
-            add("due", "ASSESS_ACTION_WITHOUT_DUE", Severity.WARNING, f"{row.gap_class.value} needs a due date (期限)")
+            add("due", Code.ASSESS_ACTION_WITHOUT_DUE, f"{row.gap_class.value} needs a due date (期限)")
         elif row.due < as_of:
             add(
                 "due",
-                "ASSESS_ACTION_OVERDUE",
-                Severity.WARNING,
+                Code.ASSESS_ACTION_OVERDUE,
                 f"due {row.due.isoformat()} has passed and it is not 完了",
             )
     return found
@@ -101,8 +94,7 @@ def _custom_rules(file: str, row: CustomRow, as_of: dt.date) -> list[Finding]:
                 row.place,
                 CUSTOM_COLUMNS,
                 "fate",
-                "ASSESS_CUSTOM_UNDECIDED",
-                Severity.WARNING,
+                Code.ASSESS_CUSTOM_UNDECIDED,
                 f"独自機能 {row.name}: choose what happens to it (対応)",
             )
         )
@@ -113,8 +105,7 @@ def _custom_rules(file: str, row: CustomRow, as_of: dt.date) -> list[Finding]:
                 row.place,
                 CUSTOM_COLUMNS,
                 "due",
-                "ASSESS_ACTION_OVERDUE",
-                Severity.WARNING,
+                Code.ASSESS_ACTION_OVERDUE,
                 f"独自機能 {row.name}: due {row.due.isoformat()} has passed and it is not 完了",
             )
         )

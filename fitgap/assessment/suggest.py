@@ -14,6 +14,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+from converters.transforms.width import to_full_width, to_half_width
 from fitgap.assessment.sheets import FUNCTION_COLUMNS, business_sheet_name
 from spec_catalog.base import FitgapError, FrozenModel, InputFileError
 from spec_catalog.models import BusinessSpec, Catalog
@@ -40,9 +41,9 @@ def normalize(text: str) -> str:
     """Full-width katakana, half-width ASCII and digits, no punctuation, the standard's wording."""
     import jaconv
 
-    text = unicodedata.normalize("NFC", text)
-    text = jaconv.h2z(text, kana=True, ascii=False, digit=False)  # ｶﾞ -> ガ (voiced marks joined)
-    text = jaconv.z2h(text, kana=False, ascii=True, digit=True)  # ＡＢＣ１ -> ABC1
+    # The converter's width rules (ｶﾞ -> ガ, then ＡＢＣ１ -> ABC1), so a name reads the same before and after
+    # conversion.
+    text = to_half_width(to_full_width(unicodedata.normalize("NFC", text)))
     text = jaconv.hira2kata(text).lower()
     for variant, standard in _synonyms():
         text = text.replace(variant, standard)

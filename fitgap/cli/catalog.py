@@ -180,15 +180,9 @@ def diff(
     from reports.excel import write_document
     from reports.jsonout import to_json
     from reports.terminal import print_table
-    from spec_catalog import diff_catalogs, load_any
+    from spec_catalog.diff import diff_sources
 
-    before, after = load_any(old), load_any(new)
-    ids = list(business or [])
-    if not ids and (len(before.businesses) == 1 or len(after.businesses) == 1):
-        # A single business file on either side: compare that business, not the whole catalog.
-        single = before if len(before.businesses) == 1 else after
-        ids = [single.businesses[0].business_id]
-    result = diff_catalogs(before, after, ids or None)
+    result = diff_sources(old, new, business)
     if xlsx is not None:
         write_document(diff_document(result), xlsx)
     if as_json:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,8 +12,7 @@ from fitgap.cli.defaults import catalog_dir, database
 from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
 
 if TYPE_CHECKING:
-    from converters.engine import RunResult
-    from converters.mapping import Mapping
+    from converters import Mapping, RunResult
 
 app = typer.Typer(
     help="Convert legacy exports (CP932 CSV, fixed width, Excel) into the standard layouts.", no_args_is_help=True
@@ -56,7 +54,7 @@ def run(
 
     Example: fitgap convert run examples/jppost/mapping.yaml --source JIGYOSYO.CSV --db migration.duckdb
     """
-    from converters.mapping import load_mapping
+    from converters import load_mapping
     from reports.jsonout import to_json
     from spec_catalog import UsageError, resolve_catalog
 
@@ -84,7 +82,7 @@ def _run_with_progress(
     """The run behind a rich progress bar: bytes read, records and records per second, then each phase."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from converters.engine import run_conversion
+    from fitgap.pipeline import convert
 
     total = loaded.source_path.stat().st_size if loaded.source_path.exists() else 0
     columns = (
@@ -103,7 +101,7 @@ def _run_with_progress(
             rate = f"{rows / elapsed:,.0f} rows/s" if elapsed > 0 else ""
             bar.update(task, completed=done, rows=rows, rate=rate)
 
-        return run_conversion(
+        return convert(
             loaded,
             db,
             dry_run=dry_run,
@@ -130,7 +128,7 @@ def export(
 
     Example: fitgap convert export --db migration.duckdb -o out/
     """
-    from converters.export import export as export_tables
+    from converters import export as export_tables
     from reports.jsonout import to_json
     from spec_catalog import UsageError
 
@@ -169,7 +167,7 @@ def init(
 
     Example: fitgap convert init --source residents.csv --target 001/住民 -o residents.yaml
     """
-    from converters.scaffold import detect, render
+    from converters import detect, render
     from reports.jsonout import to_json
     from spec_catalog import FitgapError, resolve_catalog
 
@@ -194,19 +192,16 @@ def runs(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     Example: fitgap convert runs --db migration.duckdb
     """
-    from converters.store import RUNS, connect
+    from fitgap.pipeline import list_runs
+    from reports.jsonout import to_json
     from reports.tables import Table, columns
     from reports.terminal import print_table
 
     db = database(db)
-    con = connect(db, read_only=True)
-    try:
-        rows = con.execute(
-            f"SELECT run_id, mapping, target_table, status, rows_read, rows_loaded, rows_quarantined, reconciled, "
-            f"started::VARCHAR, finished::VARCHAR FROM {RUNS} ORDER BY started"
-        ).fetchall()
-    finally:
-        con.close()
+    records = list_runs(db)
+    if as_json:
+        typer.echo(to_json(list(records)))
+        return
     keys = (
         "run_id",
         "mapping",
@@ -219,7 +214,11 @@ def runs(db: DbOption = None, as_json: JsonOption = False) -> None:
         "started",
         "finished",
     )
-    if as_json:
-        typer.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], ensure_ascii=False, indent=2))
-        return
-    print_table(console, Table(title=f"Runs in {db}", columns=columns(*keys), rows=tuple(rows)))
+    rows = tuple(
+        tuple(
+            str(v) if k in ("status", "started", "finished") and v is not None else v
+            for k, v in ((k, getattr(r, k)) for k in keys)
+        )
+        for r in records
+    )
+    print_table(console, Table(title=f"Runs in {db}", columns=columns(*keys), rows=rows))

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from converters.engine import RunResult
+from converters import RunResult
 from fitgap.assessment.scoring import ScoreReport
 from fitgap.readiness import ReadinessReport
 from reports.tables import Table, columns
 from reports.terminal import print_table
+from spec_catalog.database import QUARANTINE
 from validation.runner import ValidationReport
 
 
@@ -115,7 +116,7 @@ def print_run(console: Console, result: RunResult, db: Path | None) -> None:
             ),
         )
     if db is not None:
-        console.print(f"Quarantined rows are in {db}, table fitgap_quarantine (values masked).")
+        console.print(f"Quarantined rows are in {db}, table {QUARANTINE} (values masked).")
 
 
 def print_validation(console: Console, report: ValidationReport, outputs: list[Path]) -> None:
@@ -123,18 +124,7 @@ def print_validation(console: Console, report: ValidationReport, outputs: list[P
         console.print("[yellow]Suites generated from the SAMPLE catalog.[/yellow]")
     rows = []
     for t in report.tables:
-        failed = [r for r in t.rules if r.status in ("failed", "error")]
-        rows.append(
-            (
-                t.table,
-                t.rows,
-                len(t.rules),
-                sum(1 for r in failed if r.severity == "error"),
-                sum(1 for r in failed if r.severity == "warning"),
-                sum(1 for c in t.run_checks if c.status == "failed"),
-                len(t.manual_checks),
-            )
-        )
+        rows.append((t.table, t.rows, len(t.rules), t.rule_errors, t.warnings, t.run_errors, len(t.manual_checks)))
     print_table(
         console,
         Table(
@@ -145,15 +135,15 @@ def print_validation(console: Console, report: ValidationReport, outputs: list[P
     )
     for t in report.tables:
         for r in t.rules:
-            if r.status in ("failed", "error"):
+            if r.counts_as_error or r.counts_as_warning:
                 console.print(
-                    f"  {r.severity} {r.rule_id}: {r.unexpected_count} rows — {r.description}"
+                    f"  {r.severity} {r.code or ''} {r.rule_id}: {r.unexpected_count} rows — {r.description}"
                     + (f" ({r.note})" if r.note else ""),
                     markup=False,
                     highlight=False,
                 )
         for c in t.run_checks:
-            if c.status == "failed":
+            if c.counts_as_error:
                 console.print(f"  error run {c.mapping}: {c.code} — {c.message}", markup=False)
     verdict = "[green]PASSED[/green]" if report.passed else "[red]FAILED[/red]"
     console.print(f"{verdict}: {report.errors_failed} errors, {report.warnings_failed} warnings.")
@@ -161,7 +151,7 @@ def print_validation(console: Console, report: ValidationReport, outputs: list[P
         console.print(f"Wrote {path}")
 
 
-def print_readiness(console: Console, report: ReadinessReport, outputs: list[Path]) -> None:
+def print_readiness(console: Console, report: ReadinessReport, outputs: list[Path], lang: str = "ja") -> None:
     rows = tuple(
         (
             b.business_id,
@@ -170,7 +160,7 @@ def print_readiness(console: Console, report: ReadinessReport, outputs: list[Pat
             _pct(b.assessment_readiness),
             b.conversion,
             b.validation,
-            "; ".join(b.reasons) or "—",
+            "; ".join(r.text(lang) for r in b.reasons) or "—",
         )
         for b in report.businesses
     )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -42,17 +41,15 @@ def readiness(
 
     Example: fitgap report readiness --assessment assessments/history/2026-11-26_assessment.json --html readiness.html
     """
-    import duckdb
-
     from fitgap.assessment.history import load_snapshot
+    from fitgap.pipeline import readiness as readiness_of
+    from fitgap.pipeline import write_readiness_reports
     from fitgap.profile import build_profile
     from fitgap.project import Thresholds
-    from fitgap.readiness import assess_readiness, conversion_records, latest_snapshot, readiness_document
-    from reports.excel import write_document
-    from reports.html import write_html
+    from fitgap.readiness import latest_snapshot
     from reports.jsonout import to_json
     from spec_catalog import UsageError, resolve_catalog
-    from validation.runner import ValidationReport, suites_for, validate
+    from validation import ValidationReport
 
     found = project()
     resolved = resolve_catalog(catalog_dir(catalog))
@@ -66,38 +63,32 @@ def readiness(
     profile = build_profile(code, resolved, businesses=list(businesses))
     if assessment is None and found is not None:
         assessment = latest_snapshot(found.history)
-    scored = load_snapshot(assessment) if assessment is not None else None
-    db = database(db)
-    records: dict[str, dict[str, Any]] = {}
-    quarantine: dict[str, Counter[str]] = {}
-    checked: ValidationReport | None = None
-    if db.exists():
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            records, quarantine = conversion_records(con)
-        finally:
-            con.close()
-    if validation is not None:
-        checked = ValidationReport.model_validate_json(validation.read_text(encoding="utf-8"))
-    elif records:
-        with console.status("validating the converted tables …"):
-            checked = validate(db, suites_for(db, resolved), resolved)
-    report = assess_readiness(profile.label, businesses, resolved, thresholds, scored, records, quarantine, checked)
+    checked = (
+        ValidationReport.model_validate_json(validation.read_text(encoding="utf-8")) if validation is not None else None
+    )
+    status = console.status("validating the converted tables …")
+    try:
+        report = readiness_of(
+            database(db),
+            resolved,
+            municipality=profile.label,
+            businesses=businesses,
+            thresholds=thresholds,
+            assessment=load_snapshot(assessment) if assessment is not None else None,
+            validation=checked,
+            on_validate=status.start,
+        )
+    finally:
+        status.stop()
     if found is not None and xlsx is None and html is None and json_file is None:
         xlsx, html, json_file = (found.output / f"readiness.{ext}" for ext in ("xlsx", "html", "json"))
-    document = readiness_document(report, language(lang))
-    if xlsx is not None:
-        write_document(document, xlsx)
-    if html is not None:
-        write_html(document, html)
-    if json_file is not None:
-        json_file.parent.mkdir(parents=True, exist_ok=True)
-        json_file.write_text(to_json(report) + "\n", encoding="utf-8")
+    lang_code = language(lang)
+    written = write_readiness_reports(report, lang=lang_code, xlsx=xlsx, html=html, json_file=json_file)
     if as_json:
         typer.echo(to_json(report))
     else:
         from fitgap.cli.render import print_readiness
 
-        print_readiness(console, report, [p for p in (xlsx, html, json_file) if p is not None])
+        print_readiness(console, report, written, lang_code)
     if report.no_go:
         raise typer.Exit(1)

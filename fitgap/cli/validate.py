@@ -29,8 +29,7 @@ def suite(
     import json
 
     from spec_catalog import UsageError, resolve_catalog
-    from validation.rules import plan_suite
-    from validation.suites import write_suite
+    from validation import plan_suite, write_suite
 
     resolved = resolve_catalog(catalog_dir(catalog))
     business, _, group_name = target.partition("/")
@@ -78,35 +77,19 @@ def run(
     Example: fitgap validate run --db migration.duckdb --junit validation.xml --xlsx validation.xlsx
     """
     from fitgap.cli.render import print_validation
-    from reports.excel import write_document
-    from reports.html import write_html
+    from fitgap.pipeline import validate_database, write_validation_reports
     from reports.jsonout import to_json
     from spec_catalog import resolve_catalog
-    from validation.report import junit_xml, validation_document
-    from validation.runner import suites_for, validate
-    from validation.suites import read_suites
 
     warn_unmasked(unmask)
     db = database(db)
     resolved = resolve_catalog(catalog_dir(catalog))
-    plans = read_suites(suites) if suites is not None else suites_for(db, resolved)
     with console.status("validating …"):
-        report = validate(db, plans, resolved, docs=docs, unmask=unmask)
-    if junit is not None:
-        junit.parent.mkdir(parents=True, exist_ok=True)
-        junit.write_text(junit_xml(report), encoding="utf-8")
-    if json_file is not None:
-        json_file.parent.mkdir(parents=True, exist_ok=True)
-        json_file.write_text(to_json(report) + "\n", encoding="utf-8")
-    if xlsx is not None or html is not None:
-        document = validation_document(report)
-        if xlsx is not None:
-            write_document(document, xlsx)
-        if html is not None:
-            write_html(document, html)
+        report = validate_database(db, resolved, suites=suites, docs=docs, unmask=unmask)
+    written = write_validation_reports(report, junit=junit, json_file=json_file, xlsx=xlsx, html=html)
     if as_json:
         typer.echo(to_json(report))
     else:
-        print_validation(console, report, [p for p in (junit, json_file, xlsx, html, docs) if p is not None])
+        print_validation(console, report, [*written, *([docs] if docs is not None else [])])
     if not report.passed:
         raise typer.Exit(1)

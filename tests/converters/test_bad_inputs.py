@@ -28,6 +28,7 @@ items:
   sosashaid: {{from: op}}
   sosanengappi: {{from: day}}
   sosajikoku: {{from: time}}
+  seinengappi_fushohyoki: {{value: 不詳}}  # 条件付き必須: the date or its 不詳表記
 """
 GOOD = "num,flag,op,day,time\r\n1,0,OP1,R050401,0930\r\n2,1,OP1,H31.04.30,1015\r\n"
 

@@ -141,15 +141,18 @@ def test_publish_is_atomic(residents: Path, tmp_path: Path, monkeypatch: pytest.
     run_conversion(mapping, db)
     with duckdb.connect(str(db), read_only=True) as con:
         before = con.execute('SELECT * EXCLUDE (_run_id) FROM "001_住民" ORDER BY _source_line').fetchall()
-    # Break the publish after the target's rows were deleted and inserted again: the quarantine table is gone.
-    monkeypatch.setattr(engine, "QUARANTINE", "no_such_table")
+    # Break the publish after the target's rows were deleted and inserted again: writing the quarantine fails.
+    def broken(con: object, mapping: str, rows: object) -> None:
+        con.execute("INSERT INTO no_such_table VALUES (1)")  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(engine, "replace_quarantine", broken)
     with pytest.raises(duckdb.Error):
         run_conversion(mapping, db)
     with duckdb.connect(str(db), read_only=True) as con:
         after = con.execute('SELECT * EXCLUDE (_run_id) FROM "001_住民" ORDER BY _source_line').fetchall()
         statuses = [r[0] for r in con.execute("SELECT status FROM fitgap_runs ORDER BY started").fetchall()]
     assert after == before
-    assert statuses == ["succeeded", "running"]  # the broken run says it did not finish
+    assert statuses == ["succeeded", "failed"]  # the broken run says so, and nothing of it was published
 
 
 def test_dry_run_writes_nothing(cli: Cli, residents: Path, tmp_path: Path) -> None:

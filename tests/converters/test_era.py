@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from converters.reasons import Reason
 from converters.transforms.era import format_era, parse_era_date
+from spec_catalog.codes import Code
 
 
 @pytest.mark.parametrize(
@@ -73,19 +73,19 @@ def test_boundary_days_of_two_eras_are_accepted(text: str, iso: str) -> None:
 )
 def test_days_outside_their_era_or_no_date_at_all(text: str) -> None:
     result = parse_era_date(text)
-    assert (result.value, result.reason) == (None, Reason.ERA_DATE_INVALID)
+    assert (result.value, result.reason) == (None, Code.ERA_DATE_INVALID)
 
 
 @pytest.mark.parametrize("text", ["令和○年頃", "年月日不詳", "推定昭和30年", "昭和60年不詳", "不明"])
 def test_unknown_dates_keep_their_text(text: str) -> None:
     result = parse_era_date(text)
-    assert (result.value, result.reason, result.extra) == (None, Reason.DATE_UNKNOWN, text)
+    assert (result.value, result.reason, result.extra) == (None, Code.DATE_UNKNOWN, text)
 
 
 @pytest.mark.parametrize("text", ["昭和60年2月29日", "3600229", "1985-02-29", "平成元年2月30日", "R050431"])
 def test_non_calendar_days_are_never_guessed(text: str) -> None:
     result = parse_era_date(text)
-    assert (result.value, result.reason, result.extra) == (None, Reason.ERA_DATE_NOT_CALENDAR, text)
+    assert (result.value, result.reason, result.extra) == (None, Code.ERA_DATE_NOT_CALENDAR, text)
 
 
 @pytest.mark.parametrize("text", ["", "  ", None, "0000000", "00000000"])

@@ -69,7 +69,7 @@ def test_excel_source(cli: Cli, tmp_path: Path) -> None:
         "source: {format: xlsx, path: a.xlsx, sheet: 宛名}\n"
         "target: {business: '031', group: 住登外者宛名基本情報}\n"
         "items:\n  atenabango: {from: 番号}\n  daihyoatenafuragu: {from: フラグ}\n  sosashaid: {from: 操作者}\n"
-        "  sosanengappi: {from: 操作日}\n  sosajikoku: {from: 時刻}\n",
+        "  sosanengappi: {from: 操作日}\n  sosajikoku: {from: 時刻}\n  seinengappi_fushohyoki: {value: 不詳}\n",
         encoding="utf-8",
     )
     run = json.loads(cli("convert", "run", tmp_path / "m.yaml", "--db", tmp_path / "x.duckdb", "--json").stdout)

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from converters.reasons import Reason
 from converters.transforms.values import code, gaiji, local_government_code, postal_code, time_of_day
 from converters.transforms.width import is_full_width, is_half_width, to_full_width, to_half_width
+from fitgap.assessment.suggest import normalize
+from spec_catalog.codes import Code
 
 HALF_KANA = "".join(chr(c) for c in range(0xFF61, 0xFFA0))
 
@@ -43,7 +44,78 @@ def test_half_width_for_x_items() -> None:
     assert is_half_width("ABC ﾓﾘ") and not is_half_width("森")
 
 
+# The width table, written out by hand (not derived from unicodedata, which the implementation uses).
+HALF_KANA_AS_FULL = "。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン゛゜"
+VOICED = dict(zip("ｦｳｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎﾜ", "ヺヴガギグゲゴザジズゼゾダヂヅデドバビブベボヷ", strict=True))
+SEMI_VOICED = dict(zip("ﾊﾋﾌﾍﾎ", "パピプペポ", strict=True))
+ASCII = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
+FULL_ASCII = "　！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～"
+# Already standard, or deliberately left alone (a blind NFKC would turn ① into 1, ㈱ into (株), 髙 into 高, and
+# 〜 (the JIS wave dash) and − (the minus sign) are what jis_dashes produces).
+KEPT_BOTH_WAYS = "①㈱Ⅰ髙﨑〜−ー゛゜ガ森"
+
+
+def _mark(half: str, full: str, mark: str) -> tuple[str, str]:
+    joined = (VOICED if mark == "ﾞ" else SEMI_VOICED).get(half)
+    return half + mark, joined or full + ("゛" if mark == "ﾞ" else "゜")
+
+
+TO_FULL = [
+    *zip(HALF_KANA, HALF_KANA_AS_FULL, strict=True),
+    *(_mark(h, f, m) for h, f in zip(HALF_KANA, HALF_KANA_AS_FULL, strict=True) for m in "ﾞﾟ"),
+    *zip(ASCII, FULL_ASCII, strict=True),
+    ("\u3000", "\u3000"),
+    *((c, c) for c in KEPT_BOTH_WAYS + "－"),
+]
+TO_HALF = [
+    *zip(FULL_ASCII, ASCII, strict=True),  # － too: an X item takes '-'
+    *((c, c) for c in KEPT_BOTH_WAYS + HALF_KANA + ASCII),
+]
+KANA_LETTERS = [
+    *zip(HALF_KANA[5:-2], HALF_KANA_AS_FULL[5:-2], strict=True),  # ｦ … ﾝ (the punctuation suggest drops)
+    *((h + "ﾞ", f) for h, f in VOICED.items()),
+    *((h + "ﾟ", f) for h, f in SEMI_VOICED.items()),
+]
+
+
+def _cases(pairs: list[tuple[str, str]]) -> list[object]:
+    return [pytest.param(t, e, id=" ".join(f"U+{ord(c):04X}" for c in t) + f" {t}") for t, e in pairs]
+
+
+@pytest.mark.parametrize(("text", "expected"), _cases(TO_FULL))
+def test_to_full_width_table(text: str, expected: str) -> None:
+    assert to_full_width(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), _cases(TO_HALF))
+def test_to_half_width_table(text: str, expected: str) -> None:
+    assert to_half_width(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), _cases([(a, a) for a in ASCII]))
+def test_ascii_comes_back_from_full_width(text: str, expected: str) -> None:
+    assert to_half_width(to_full_width(text)) == expected
+
+
+def test_suggest_reads_text_as_the_converter_writes_it() -> None:
+    # suggest folds width with the converter's functions, so a function name reads the same whatever width the
+    # legacy system or the converter gave it (jaconv, used before, kept a lone ﾞ half-width and ﾜﾞ unjoined).
+    texts = [text for text, _ in TO_FULL + TO_HALF]
+    differ = [t for t in texts if not normalize(to_full_width(t)) == normalize(t) == normalize(to_half_width(t))]
+    assert differ == []
+
+
+@pytest.mark.parametrize(("text", "expected"), _cases(KANA_LETTERS))
+def test_suggest_widens_kana_like_the_converter(text: str, expected: str) -> None:
+    assert normalize(text) == to_full_width(text) == expected
+
+
 text_strategy = st.text(alphabet=st.sampled_from(list(HALF_KANA + "abcXYZ 019-()カナ森ＡＢ　")), max_size=30)
+
+
+@given(st.text(alphabet=st.sampled_from(list(HALF_KANA + ASCII + FULL_ASCII + KEPT_BOTH_WAYS + "かなﾊﾟ")), max_size=20))
+def test_suggest_and_the_converter_agree_on_width(text: str) -> None:
+    assert normalize(to_full_width(text)) == normalize(text) == normalize(to_half_width(text))
 
 
 @given(text_strategy)
@@ -67,7 +139,7 @@ def test_local_government_codes(value: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize("value", ["013456", "1345", "0134A"])
 def test_bad_local_government_codes(value: str) -> None:
-    assert local_government_code(value).reason is Reason.LGCODE_INVALID
+    assert local_government_code(value).reason is Code.LGCODE_INVALID
 
 
 @given(st.text(alphabet="0123456789", min_size=5, max_size=5))
@@ -94,7 +166,7 @@ def test_postal_codes(value: str, expected: str) -> None:
 
 def test_bad_postal_code() -> None:
     assert postal_code("04923").value == "04923"
-    assert postal_code("0492").reason is Reason.POSTAL_INVALID
+    assert postal_code("0492").reason is Code.POSTAL_INVALID
 
 
 @given(st.dictionaries(st.text(min_size=1, max_size=3), st.text(max_size=3), max_size=8), st.text(max_size=3))
@@ -105,7 +177,7 @@ def test_code_tables_map_known_and_reject_unknown(table: dict[str, str], value: 
     elif value in table:
         assert result.value == table[value]
     else:
-        assert result.reason is Reason.CODE_UNMAPPED and result.value is None
+        assert result.reason is Code.CODE_UNMAPPED and result.value is None
         assert code(value, table, keep_unmapped=True).value == value
 
 
@@ -114,7 +186,7 @@ def test_gaiji_mapped_and_unmapped() -> None:
     assert gaiji("\ue000橋　花子", table).value == "髙橋　花子"
     assert gaiji("森", table).value == "森"
     unmapped = gaiji("\ue000\ue0ff", table)
-    assert (unmapped.value, unmapped.reason, unmapped.detail) == (None, Reason.GAIJI_UNMAPPED, "unmapped 外字 U+E0FF")
+    assert (unmapped.value, unmapped.reason, unmapped.detail) == (None, Code.GAIJI_UNMAPPED, "unmapped 外字 U+E0FF")
 
 
 @pytest.mark.parametrize(
@@ -127,4 +199,4 @@ def test_times(value: str, expected: str) -> None:
 
 @pytest.mark.parametrize("value", ["2460", "25:00", "9時", "12:60"])
 def test_bad_times(value: str) -> None:
-    assert time_of_day(value).reason is Reason.TIME_INVALID
+    assert time_of_day(value).reason is Code.TIME_INVALID

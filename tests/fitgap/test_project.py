@@ -83,7 +83,9 @@ def test_readiness_without_data_is_no_go(cli: Cli, project: Path) -> None:
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["go"] == 0 and report["no_go"] == 18
-    assert report["businesses"][0]["reasons"] == ["Fit & Gap not assessed", "no data converted yet"]
+    reasons = report["businesses"][0]["reasons"]
+    assert [r["code"] for r in reasons] == ["READINESS_NOT_ASSESSED", "READINESS_NOT_CONVERTED"]
+    assert [r["ja"] for r in reasons] == ["Fit & Gap 未評価", "データ未変換"]
     assert (project / "reports" / "readiness.html").exists()
 
 

@@ -173,7 +173,7 @@ def _db_missing_export(tmp: Path) -> tuple[list[object], int, str]:
     return (
         ["convert", "export", "--db", tmp / "none.duckdb", "-o", tmp / "out"],
         2,
-        f"{tmp / 'none.duckdb'}: database not found — convert something first: fitgap convert run",
+        f"{tmp / 'none.duckdb'}: database not found — convert first: fitgap convert run MAPPING --db FILE",
     )
 
 

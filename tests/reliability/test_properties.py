@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from converters.engine import run_conversion
 from converters.mapping import load_mapping
 from converters.readers import stage_fixed
-from converters.reasons import Reason
-from converters.store import connect
 from spec_catalog import load_embedded
+from spec_catalog.codes import Code
+from spec_catalog.database import connect
 
 CATALOG = load_embedded()
 CHARS = st.sampled_from([*list("abcXYZ019 -ｱｶﾞﾊﾟ森髙①㈱カナ、。"), "\ue000"])
@@ -67,7 +67,7 @@ def test_fixed_width_never_silently_splits_a_character(values: list[str], widths
         expected = None
     if expected is None:  # some field cuts a character: every record is quarantined, none staged as text
         assert {r.line for r in staged.rejected} == set(range(1, records + 1))
-        assert {r.reason for r in staged.rejected} <= {Reason.FIELD_SPLITS_DOUBLE_BYTE, Reason.ENCODING_INVALID}
+        assert {r.reason for r in staged.rejected} <= {Code.FIELD_SPLITS_DOUBLE_BYTE, Code.ENCODING_INVALID}
     else:
         assert staged.rejected == []
         assert [list(r[1:]) for r in rows] == [expected] * records

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from spec_catalog import load_embedded
+from spec_catalog.database import RunRecord, RunStatus, ensure_schema, start_run, update_run
 
 from conftest import CliResult
 
@@ -94,15 +95,11 @@ def build(db: Path, reconciled: bool | None = True, status: str | None = None) -
             "INSERT INTO \"001_世帯\" VALUES ('000000000000001', '000000000000001', '森　花子', '013455', "
             "'2024-04-01', 'h.csv', 1, 'run-2', 'h')"
         )
-        con.execute(
-            "CREATE TABLE fitgap_runs (run_id VARCHAR, mapping VARCHAR, target_table VARCHAR, status VARCHAR, "
-            "reconciled BOOLEAN, started TIMESTAMP)"
-        )
-        con.execute(
-            "INSERT INTO fitgap_runs VALUES ('run-1', 'm', '001_住民', ?, ?, now()), "
-            "('run-2', 'h', '001_世帯', 'succeeded', true, now())",
-            [status or ("succeeded" if reconciled else "failed"), reconciled],
-        )
+        ensure_schema(con)
+        start_run(con, RunRecord(run_id="run-1", mapping="m", target_table="001_住民", status=RunStatus.RUNNING))
+        start_run(con, RunRecord(run_id="run-2", mapping="h", target_table="001_世帯", status=RunStatus.RUNNING))
+        update_run(con, "run-1", status=status or ("succeeded" if reconciled else "rejected"), reconciled=reconciled)
+        update_run(con, "run-2", status=RunStatus.SUCCEEDED, reconciled=True)
 
 
 @pytest.fixture(scope="module")

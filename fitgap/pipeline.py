@@ -1,0 +1,111 @@
+"""The steps of the main job, as library functions: the CLI commands and ``fitgap demo`` both call these.
+
+convert (``converters``) → validate (``validation``) → readiness (this package), each step returning a model and
+each report written by one function, so a command only parses options and prints what a step returns.
+Import it inside a command: it loads the whole toolkit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from converters import run_conversion
+from fitgap.assessment.scoring import ScoreReport
+from fitgap.project import Thresholds
+from fitgap.readiness import ReadinessReport, assess_readiness, conversion_records, readiness_document
+from reports.excel import write_document
+from reports.html import write_html
+from reports.jsonout import to_json
+from reports.tables import Document
+from spec_catalog.database import RunRecord, connect_read_only, read_runs
+from spec_catalog.models import Catalog
+from validation import ValidationReport, junit_xml, read_suites, suites_for, validate, validation_document
+
+# One mapping's source into its target table: stage, transform, quarantine, publish in one transaction.
+convert = run_conversion
+
+
+def list_runs(db: Path) -> tuple[RunRecord, ...]:
+    """Every conversion run recorded in the database, in start order."""
+    con = connect_read_only(db)
+    try:
+        return tuple(read_runs(con))
+    finally:
+        con.close()
+
+
+def validate_database(
+    db: Path, catalog: Catalog, *, suites: Path | None = None, docs: Path | None = None, unmask: bool = False
+) -> ValidationReport:
+    """The suites in ``suites`` (default: generated from the catalog for every converted table), run."""
+    plans = read_suites(suites) if suites is not None else suites_for(db, catalog)
+    return validate(db, plans, catalog, docs=docs, unmask=unmask)
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_validation_reports(
+    report: ValidationReport,
+    *,
+    junit: Path | None = None,
+    json_file: Path | None = None,
+    xlsx: Path | None = None,
+    html: Path | None = None,
+) -> list[Path]:
+    """The validation report in each format asked for; returns the files written."""
+    if junit is not None:
+        _write_text(junit, junit_xml(report))
+    if json_file is not None:
+        _write_text(json_file, to_json(report) + "\n")
+    if xlsx is not None or html is not None:
+        _write_document(validation_document(report), xlsx, html)
+    return [p for p in (junit, json_file, xlsx, html) if p is not None]
+
+
+def _write_document(document: Document, xlsx: Path | None, html: Path | None) -> None:
+    if xlsx is not None:
+        write_document(document, xlsx)
+    if html is not None:
+        write_html(document, html)
+
+
+def readiness(
+    db: Path,
+    catalog: Catalog,
+    *,
+    municipality: str,
+    businesses: tuple[str, ...],
+    thresholds: Thresholds,
+    assessment: ScoreReport | None,
+    validation: ValidationReport | None = None,
+    on_validate: Callable[[], None] | None = None,
+) -> ReadinessReport:
+    """GO / NO-GO per business from the assessment, the conversion records and a validation.
+
+    Without ``validation``, the converted tables are validated now (``on_validate`` is told first)."""
+    records = conversion_records(db)
+    if validation is None and records:
+        if on_validate is not None:
+            on_validate()
+        validation = validate_database(db, catalog)
+    return assess_readiness(municipality, businesses, catalog, thresholds, assessment, records, validation)
+
+
+def write_readiness_reports(
+    report: ReadinessReport,
+    *,
+    lang: str = "ja",
+    xlsx: Path | None = None,
+    html: Path | None = None,
+    json_file: Path | None = None,
+) -> list[Path]:
+    """The readiness report in each format asked for; returns the files written."""
+    if xlsx is not None or html is not None:
+        _write_document(readiness_document(report, lang), xlsx, html)
+    if json_file is not None:
+        _write_text(json_file, to_json(report) + "\n")
+    return [p for p in (xlsx, html, json_file) if p is not None]

@@ -1,0 +1,341 @@
+"""The database contract: the one module that names the toolkit's tables and opens DuckDB.
+
+The converter writes the target tables (one per catalog group, named by :func:`spec_catalog.models.table_name`,
+each row with the lineage columns), a run record per conversion (``fitgap_runs``) and the quarantined rows
+(``fitgap_quarantine``); validation, export and readiness read them. Both sides connect here: writers with
+:func:`connect`, readers with :func:`connect_read_only` (no extension is ever installed or loaded, so a run
+works offline; validation also shuts external file access and locks the configuration). Identifiers and
+literals are quoted here; values go in as parameters wherever DuckDB allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from spec_catalog.base import FitgapError, FrozenModel
+
+RUNS = "fitgap_runs"
+QUARANTINE = "fitgap_quarantine"
+# Every row of a target table says where it came from: file, line, run and mapping.
+LINEAGE = ("_source_file", "_source_line", "_run_id", "_mapping")
+LINEAGE_TYPES = {"_source_line": "BIGINT"}
+MAPPING_COLUMN = "_mapping"  # the lineage column that marks a table as converted by fitgap
+
+
+class RunStatus(StrEnum):
+    """A conversion run's status in ``fitgap_runs``."""
+
+    RUNNING = "running"  # started; a run killed on the way stays so (nothing was published)
+    SUCCEEDED = "succeeded"  # published: rows read = loaded + quarantined
+    REJECTED = "rejected"  # finished but not published: its counts do not reconcile
+    FAILED = "failed"  # stopped on an error (message says which); nothing published
+    INTERRUPTED = "interrupted"  # stopped by the user (Ctrl-C); nothing published
+    DRY_RUN = "dry-run"  # a preview: never recorded
+
+
+class RunRecord(FrozenModel):
+    """One row of ``fitgap_runs``."""
+
+    run_id: str
+    mapping: str
+    mapping_path: str | None = None
+    mapping_sha256: str | None = None
+    source_path: str | None = None
+    source_sha256: str | None = None
+    source_bytes: int | None = None
+    target_table: str
+    status: RunStatus
+    rows_read: int | None = None
+    rows_loaded: int | None = None
+    rows_quarantined: int | None = None
+    reconciled: bool | None = None
+    started: dt.datetime | None = None
+    finished: dt.datetime | None = None
+    timings: dict[str, float] | None = None
+    tool_version: str | None = None
+    unmapped: list[dict[str, Any]] | None = None
+    message: str | None = None
+
+
+class QuarantineRow(FrozenModel):
+    """One row of ``fitgap_quarantine``: a source row (or one of its values) that was not loaded, and why.
+
+    ``value`` is masked when personal; ``rule`` never holds a raw value (a rule id or a fixed text)."""
+
+    run_id: str
+    mapping: str
+    source_file: str
+    line: int
+    byte_offset: int | None
+    item: str | None
+    reason: str
+    rule: str
+    value: str | None
+
+
+_RUN_COLUMNS: dict[str, str] = {
+    "run_id": "VARCHAR PRIMARY KEY",
+    "mapping": "VARCHAR",
+    "mapping_path": "VARCHAR",
+    "mapping_sha256": "VARCHAR",
+    "source_path": "VARCHAR",
+    "source_sha256": "VARCHAR",
+    "source_bytes": "BIGINT",
+    "target_table": "VARCHAR",
+    "status": "VARCHAR",
+    "rows_read": "BIGINT",
+    "rows_loaded": "BIGINT",
+    "rows_quarantined": "BIGINT",
+    "reconciled": "BOOLEAN",
+    "started": "TIMESTAMP",
+    "finished": "TIMESTAMP",
+    "timings": "VARCHAR",
+    "tool_version": "VARCHAR",
+    "unmapped": "VARCHAR",
+    "message": "VARCHAR",
+}
+_QUARANTINE_COLUMNS: dict[str, str] = {
+    "run_id": "VARCHAR",
+    "mapping": "VARCHAR",
+    "source_file": "VARCHAR",
+    "line": "BIGINT",
+    "byte_offset": "BIGINT",
+    "item": "VARCHAR",
+    "reason": "VARCHAR",
+    "rule": "VARCHAR",
+    "value": "VARCHAR",
+}
+
+
+def quote(identifier: str) -> str:
+    """A SQL identifier, quoted: user-supplied names never reach SQL as they are."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """A SQL string literal, for the few places DuckDB takes no parameter (DDL, COPY, SET, inlined constants)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+_SAFE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def _open(path: Path | None, read_only: bool, config: dict[str, Any]) -> Any:
+    import duckdb
+
+    try:
+        if path is None:
+            return duckdb.connect(":memory:", config=config)
+        if read_only and not path.exists():
+            raise FitgapError(
+                "database not found", where=path, hint="convert first: fitgap convert run MAPPING --db FILE"
+            )
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.IOException as exc:
+        if "not a valid DuckDB database" in str(exc):
+            raise FitgapError(
+                "not a DuckDB database file", where=path, hint="give a .duckdb file written by fitgap, or a new path"
+            ) from None
+        if "lock" in str(exc).lower():
+            raise FitgapError(
+                "the database is in use by another process",
+                where=path,
+                hint="wait for the other fitgap run to finish (DuckDB allows one writer at a time)",
+            ) from None
+        raise FitgapError(f"cannot open the database: {str(exc).splitlines()[0]}", where=path) from None
+    except duckdb.Error as exc:
+        raise FitgapError(
+            f"not a DuckDB database ({type(exc).__name__})",
+            where=path,
+            hint="give a .duckdb file written by fitgap, or a new path",
+        ) from None
+
+
+def connect(path: Path | None, *, memory_limit: str | None = None) -> Any:
+    """A connection for a writer (``None``: in memory). Spills go beside the database file."""
+    config: dict[str, Any] = dict(_SAFE)
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    con = _open(path, False, config)
+    if path is not None:
+        con.execute(f"SET temp_directory = {literal(str(path.parent / (path.name + '.tmp')))}")
+    return con
+
+
+def connect_read_only(path: Path, *, sealed: bool = False) -> Any:
+    """A connection for a reader. ``sealed`` (validation) also forbids reading or writing any other file and
+    locks the configuration, so a rule's SQL can only look at the database it checks."""
+    config: dict[str, Any] = dict(_SAFE)
+    if sealed:
+        config["enable_external_access"] = False
+    con = _open(path, True, config)
+    if sealed:
+        con.execute("SET lock_configuration = true")
+    return con
+
+
+def ensure_schema(con: Any) -> None:
+    """Create the run and quarantine tables when the database has none yet."""
+    for table, columns in ((RUNS, _RUN_COLUMNS), (QUARANTINE, _QUARANTINE_COLUMNS)):
+        body = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+
+
+def tables(con: Any) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+
+
+def has_runs(con: Any) -> bool:
+    return RUNS in tables(con)
+
+
+def converted_tables(con: Any) -> list[str]:
+    """The tables a conversion wrote (they carry the lineage columns), in name order."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_columns() WHERE column_name = ? AND schema_name = 'main' ORDER BY table_name",
+        [MAPPING_COLUMN],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def columns_of(con: Any, table: str) -> list[str]:
+    """A table's columns in their order (empty when there is no such table)."""
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' ORDER BY column_index",
+        [table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def create_target(con: Any, table: str, items: list[str]) -> None:
+    """A group's target table: every item as text, then the lineage columns."""
+    columns = ", ".join(f"{quote(c)} {LINEAGE_TYPES.get(c, 'VARCHAR')}" for c in [*items, *LINEAGE])
+    con.execute(f"CREATE TABLE IF NOT EXISTS {quote(table)} ({columns})")
+
+
+def count_rows(con: Any, table: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()[0])
+
+
+# Run records -----------------------------------------------------------------------------------------
+
+
+def start_run(con: Any, record: RunRecord) -> None:
+    con.execute(
+        f"INSERT INTO {RUNS} (run_id, mapping, mapping_path, mapping_sha256, source_path, source_bytes, "
+        "target_table, status, started, tool_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, now(), ?)",
+        [
+            record.run_id,
+            record.mapping,
+            record.mapping_path,
+            record.mapping_sha256,
+            record.source_path,
+            record.source_bytes,
+            record.target_table,
+            RunStatus.RUNNING.value,
+            record.tool_version,
+        ],
+    )
+
+
+def update_run(con: Any, run_id: str, **values: Any) -> None:
+    """Set some fields of a run record (``finished=True`` stamps the time)."""
+    assignments, parameters = [], []
+    for name, value in values.items():
+        if name not in _RUN_COLUMNS:
+            raise ValueError(f"{name} is no column of {RUNS}")
+        if name == "finished":
+            assignments.append("finished = now()")
+            continue
+        if isinstance(value, dict | list):
+            value = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, StrEnum):
+            value = value.value
+        assignments.append(f"{name} = ?")
+        parameters.append(value)
+    con.execute(f"UPDATE {RUNS} SET {', '.join(assignments)} WHERE run_id = ?", [*parameters, run_id])
+
+
+def _record(row: tuple[Any, ...]) -> RunRecord:
+    data = dict(zip(_RUN_COLUMNS, row, strict=True))
+    for name in ("timings", "unmapped"):
+        data[name] = json.loads(data[name]) if data[name] else None
+    return RunRecord.model_validate(data)
+
+
+def read_runs(con: Any, *, latest_only: bool = False) -> list[RunRecord]:
+    """The run records in start order; ``latest_only``: the last run of each (target table, mapping)."""
+    if not has_runs(con):
+        return []
+    columns = ", ".join(_RUN_COLUMNS)
+    source = RUNS
+    if latest_only:
+        source = (
+            f"(SELECT *, row_number() OVER (PARTITION BY target_table, mapping ORDER BY started DESC) AS n "
+            f"FROM {RUNS}) WHERE n = 1"
+        )
+    rows = con.execute(f"SELECT {columns} FROM {source} ORDER BY started, run_id").fetchall()
+    return [_record(r) for r in rows]
+
+
+def runs_of_table(con: Any, table: str) -> list[RunRecord]:
+    """The runs that wrote ``table``, newest first."""
+    if not has_runs(con):
+        return []
+    rows = con.execute(
+        f"SELECT {', '.join(_RUN_COLUMNS)} FROM {RUNS} WHERE target_table = ? ORDER BY started DESC", [table]
+    ).fetchall()
+    return [_record(r) for r in rows]
+
+
+def lineage_of(con: Any, table: str) -> dict[str, set[str]]:
+    """For each mapping with rows in ``table``: the run ids those rows came from."""
+    found: dict[str, set[str]] = {}
+    for mapping, run_id in con.execute(f"SELECT DISTINCT _mapping, _run_id FROM {quote(table)}").fetchall():
+        found.setdefault(mapping, set()).add(run_id)
+    return found
+
+
+# Quarantine ------------------------------------------------------------------------------------------
+
+
+def replace_quarantine(con: Any, mapping: str, rows: list[QuarantineRow]) -> None:
+    """The mapping's quarantined rows become ``rows`` (inside the caller's transaction)."""
+    con.execute(f"DELETE FROM {QUARANTINE} WHERE mapping = ?", [mapping])
+    if not rows:
+        return
+    names = list(_QUARANTINE_COLUMNS)
+    con.execute(
+        f"INSERT INTO {QUARANTINE} ({', '.join(names)}) SELECT {', '.join(f'unnest(${n})' for n in names)}",
+        {n: [getattr(r, n) for r in rows] for n in names},
+    )
+
+
+def quarantine_counts(con: Any) -> dict[str, dict[str, int]]:
+    """Per target table: quarantined source rows by reason."""
+    if QUARANTINE not in tables(con) or not has_runs(con):
+        return {}
+    counts: dict[str, dict[str, int]] = {}
+    for table, reason, count in con.execute(
+        f"SELECT r.target_table, q.reason, count(DISTINCT (q.mapping, q.line)) FROM {QUARANTINE} q "
+        f"JOIN {RUNS} r ON q.run_id = r.run_id GROUP BY 1, 2 ORDER BY 1, 2"
+    ).fetchall():
+        counts.setdefault(table, {})[reason] = int(count)
+    return counts
+
+
+def read_quarantine(con: Any, mapping: str | None = None) -> list[QuarantineRow]:
+    """Quarantined rows (of one mapping, or all), by mapping, line and item."""
+    if QUARANTINE not in tables(con):
+        return []
+    where, parameters = ("WHERE mapping = ?", [mapping]) if mapping else ("", [])
+    rows = con.execute(
+        f"SELECT {', '.join(_QUARANTINE_COLUMNS)} FROM {QUARANTINE} {where} ORDER BY mapping, line, item", parameters
+    ).fetchall()
+    return [QuarantineRow.model_validate(dict(zip(_QUARANTINE_COLUMNS, r, strict=True))) for r in rows]
