@@ -141,6 +141,7 @@ def test_publish_is_atomic(residents: Path, tmp_path: Path, monkeypatch: pytest.
     run_conversion(mapping, db)
     with duckdb.connect(str(db), read_only=True) as con:
         before = con.execute('SELECT * EXCLUDE (_run_id) FROM "001_住民" ORDER BY _source_line').fetchall()
+
     # Break the publish after the target's rows were deleted and inserted again: writing the quarantine fails.
     def broken(con: object, mapping: str, rows: object) -> None:
         con.execute("INSERT INTO no_such_table VALUES (1)")  # type: ignore[attr-defined]

@@ -208,10 +208,14 @@ def test_converter_checks_equal_validation_rules(case: Case, tmp_path: Path) -> 
         f"SELECT n, {_converter_sql(case, mapping)}, {_validation_sql(case)} "
         f"FROM ({_rows_relation(mapping, case)}) ORDER BY n"
     )
-    rows = duckdb.connect().execute(
-        query,
-        {"values": [v for v, _ in examples], "partners": [p for _, p in examples], "n": list(range(len(examples)))},
-    ).fetchall()
+    rows = (
+        duckdb.connect()
+        .execute(
+            query,
+            {"values": [v for v, _ in examples], "partners": [p for _, p in examples], "n": list(range(len(examples)))},
+        )
+        .fetchall()
+    )
     disagree = [(examples[n], quarantined, fails) for n, quarantined, fails in rows if quarantined != fails]
     assert not disagree, f"converter and validation disagree (value, converter, validation): {disagree[:10]}"
 
