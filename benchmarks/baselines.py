@@ -71,7 +71,7 @@ def floor_validation(db: str) -> None:
     import duckdb
 
     from spec_catalog import load_embedded
-    from validation.rules import plan_suite
+    from validation import plan_suite
 
     catalog = load_embedded()
     spec = catalog.business("001")
@@ -89,7 +89,7 @@ def gx_pandas(db: str) -> None:
     from great_expectations.expectations.registry import get_expectation_impl
 
     from spec_catalog import load_embedded
-    from validation.rules import plan_suite
+    from validation import plan_suite
 
     catalog = load_embedded()
     spec = catalog.business("001")

@@ -6,7 +6,8 @@ rules of :mod:`spec_catalog.rules` decide what is quarantined; a run publishes i
 itself in the database contract of :mod:`spec_catalog.database`.
 
 Public API: :func:`load_mapping`, :func:`run_conversion` (with :class:`RunResult`), :func:`export`
-(with :class:`ExportManifest`), :func:`detect` / :func:`render` for ``convert init``.
+(with :class:`ExportManifest`), :func:`detect` / :func:`render` for ``convert init``, and the value transforms
+other packages reuse (:func:`parse_era_date`, :func:`format_era`, :func:`to_full_width`, :func:`to_half_width`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from converters.engine import RunResult, Unmapped, run_conversion
 from converters.export import ExportedFile, ExportManifest, export
 from converters.mapping import Mapping, load_mapping
 from converters.scaffold import Detected, detect, render
+from converters.transforms.era import format_era, parse_era_date
+from converters.transforms.width import to_full_width, to_half_width
 
 __all__ = [
     "Detected",
@@ -25,7 +28,11 @@ __all__ = [
     "Unmapped",
     "detect",
     "export",
+    "format_era",
     "load_mapping",
+    "parse_era_date",
     "render",
     "run_conversion",
+    "to_full_width",
+    "to_half_width",
 ]

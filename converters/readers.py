@@ -268,10 +268,18 @@ def _looks_utf8(block: bytes) -> bool:
     if all(b < 0x80 for b in sample[:4096]) and max(sample, default=0) < 0x80:
         return False
     try:
-        sample.decode("utf-8")
+        text = sample.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return exc.start >= len(sample) - 3  # cut in the middle of the last character
-    return True
+        if exc.start < len(sample) - 3:  # not merely cut in the middle of the last character
+            return False
+        text = sample[: exc.start].decode("utf-8")
+    # A few CP932 bytes can also be valid UTF-8 (ﾞ森 = DE 90 58 reads as U+0790 X): UTF-8 it is only when what
+    # it decodes to is mostly Japanese (kana, kanji, full-width forms), as a real UTF-8 export's text is.
+    wide = [ch for ch in text if ord(ch) >= 0x80]
+    japanese = sum(
+        1 for ch in wide if "\u3000" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+    )
+    return japanese * 2 >= len(wide)
 
 
 def _offset_of(offsets: Any, line: int) -> int | None:

@@ -21,7 +21,7 @@ from spec_catalog.base import FrozenModel
 from spec_catalog.codes import Code, info
 from spec_catalog.database import RunStatus, connect_read_only, quarantine_counts, read_runs
 from spec_catalog.models import BusinessSpec, Catalog, table_name
-from validation.runner import ValidationReport
+from validation import ValidationReport
 
 Part = Literal["done", "missing", "n/a"]
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from converters.transforms.era import format_era
+from converters import format_era
 from spec_catalog.checkdigits import my_number_check_digit
 
 SURNAMES = [

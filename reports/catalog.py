@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from reports.tables import Cell, Column, Document, Table, columns
+from spec_catalog.base import FrozenModel, UsageError
 from spec_catalog.diff import CatalogDiff
 from spec_catalog.models import BusinessSpec, Catalog, DataItem, FunctionRequirement
 from spec_catalog.vocab import Source
@@ -236,3 +238,27 @@ def diff_document(diff: CatalogDiff) -> Document:
         rows=tuple((kind, count) for kind, count in diff.counts.items()),
     )
     return Document(title=f"fitgap catalog diff — {diff.old} → {diff.new}", tables=(summary, diff_table(diff)))
+
+
+class CatalogExport(FrozenModel):
+    """What ``fitgap catalog export`` wrote."""
+
+    output: str
+    businesses: tuple[str, ...]
+
+
+def export_catalog(catalog: Catalog, businesses: list[BusinessSpec], output: Path) -> CatalogExport:
+    """The businesses to Excel (``.xlsx``) or JSON (``.json``, sample values masked)."""
+    from reports.excel import write_document
+    from reports.jsonout import to_json
+    from reports.masking import masked_samples
+
+    suffix = output.suffix.lower()
+    if suffix == ".xlsx":
+        write_document(catalog_document(catalog, businesses), output)
+    elif suffix == ".json":
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(to_json([masked_samples(b) for b in businesses]) + "\n", encoding="utf-8")
+    else:
+        raise UsageError(f"cannot export to {output.name!r}", hint="give a file name ending in .xlsx or .json")
+    return CatalogExport(output=str(output), businesses=tuple(b.business_id for b in businesses))

@@ -26,9 +26,13 @@ class CliResult:
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
     """Run ``fitgap ARGS`` in-process through :func:`fitgap.cli.main`, the real error boundary."""
+    from fitgap.cli import console as consoles
     from fitgap.cli import main
 
     monkeypatch.setenv("COLUMNS", "200")  # keep rich from folding lines in assertions
+    # The consoles read COLUMNS once, when first imported (maybe by an earlier test): set their width too.
+    monkeypatch.setattr(consoles.console, "width", 200)
+    monkeypatch.setattr(consoles.err_console, "width", 200)
 
     def run(*args: str | Path) -> CliResult:
         capsys.readouterr()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from validation.report import junit_xml, validation_document
 from validation.rules import Rule, SuitePlan, plan_suite
 from validation.runner import RuleResult, RunCheck, TableResult, ValidationReport, suites_for, validate
-from validation.suites import read_suite, read_suites, write_suite
+from validation.suites import WrittenSuite, read_suite, read_suites, write_suite, write_suites
 
 __all__ = [
     "Rule",
@@ -23,6 +23,7 @@ __all__ = [
     "SuitePlan",
     "TableResult",
     "ValidationReport",
+    "WrittenSuite",
     "junit_xml",
     "plan_suite",
     "read_suite",
@@ -31,4 +32,5 @@ __all__ = [
     "validate",
     "validation_document",
     "write_suite",
+    "write_suites",
 ]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spec_catalog.database import quote
+
 _patched = False
 
 
@@ -132,7 +134,7 @@ def _run_here(
         )
 
     def run(name: str, table: str, expectations: list[dict[str, Any]], detailed: bool) -> list[Outcome]:
-        asset = source.add_table_asset(name=name, table_name='"' + table.replace('"', '""') + '"')
+        asset = source.add_table_asset(name=name, table_name=quote(table))
         batch_definition = asset.add_batch_definition_whole_table(name)
         suite = context.suites.add(
             gx.ExpectationSuite(

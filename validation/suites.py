@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from spec_catalog.base import FitgapError
+from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.codes import Code
 from validation.rules import ManualCheck, Rule, RuleKind, SuitePlan
 
@@ -68,6 +68,28 @@ def suite_json(plan: SuitePlan) -> dict[str, Any]:
             for r in plan.rules
         ],
     }
+
+
+class WrittenSuite(FrozenModel):
+    """What ``fitgap validate suite`` wrote for one group."""
+
+    file: str
+    table: str
+    rules: int
+    manual_checks: int
+
+
+def write_suites(plans: list[SuitePlan], directory: Path) -> tuple[WrittenSuite, ...]:
+    """One suite file per plan in ``directory``."""
+    return tuple(
+        WrittenSuite(
+            file=str(write_suite(plan, directory)),
+            table=plan.table,
+            rules=len(plan.rules),
+            manual_checks=len(plan.manual_checks),
+        )
+        for plan in plans
+    )
 
 
 def write_suite(plan: SuitePlan, directory: Path) -> Path:

@@ -14,7 +14,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from converters.transforms.width import to_full_width, to_half_width
+from converters import to_full_width, to_half_width
 from fitgap.assessment.sheets import FUNCTION_COLUMNS, business_sheet_name
 from spec_catalog.base import FitgapError, FrozenModel, InputFileError
 from spec_catalog.models import BusinessSpec, Catalog

@@ -22,7 +22,7 @@ from fitgap.assessment.vocab import GAP_LABELS, CurrentLinkMethod, CurrentUse, F
 from fitgap.profile import MunicipalityProfile
 from reports.catalog import SAMPLE_NOTE
 from reports.excel import FONT_NAME, HEADER_FILL, ROW_FILLS
-from spec_catalog.base import FitgapError
+from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.models import BusinessSpec, Catalog
 from spec_catalog.vocab import FunctionClass
 
@@ -157,6 +157,32 @@ def _business_sheet(workbook: Any, spec: BusinessSpec, note: str | None) -> Any:
     _date_column(sheet, _position(FUNCTION_COLUMNS, "due"), first, last)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{sheet.cell(row=last, column=len(FUNCTION_COLUMNS)).coordinate}"
     return sheet
+
+
+class TemplateWritten(FrozenModel):
+    """What ``fitgap assess template`` wrote."""
+
+    output: str
+    municipality: MunicipalityProfile | None
+    businesses: tuple[str, ...]
+    functions: int
+
+
+def make_template(
+    path: Path,
+    catalog: Catalog,
+    businesses: list[BusinessSpec],
+    profile: MunicipalityProfile | None = None,
+    lang: Lang = "ja",
+) -> TemplateWritten:
+    """Write the assessment workbook and say what it holds."""
+    write_template(path, catalog, businesses, profile, lang)
+    return TemplateWritten(
+        output=str(path),
+        municipality=profile,
+        businesses=tuple(b.business_id for b in businesses),
+        functions=sum(len(b.functions) for b in businesses),
+    )
 
 
 def write_template(

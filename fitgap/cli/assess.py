@@ -50,10 +50,9 @@ def template(
 
     Example: fitgap assess template 001 024 --municipality 013455 -o assessment.xlsx
     """
-    import json
-
-    from fitgap.assessment.template import write_template
+    from fitgap.assessment.template import make_template
     from fitgap.profile import build_profile
+    from reports.jsonout import to_json
     from spec_catalog import resolve_catalog
 
     resolved = resolve_catalog(catalog_dir(catalog))
@@ -68,18 +67,12 @@ def template(
         chosen = [resolved.business(b) for b in businesses]
     else:
         chosen = [b for b in resolved.businesses if not b.common]
-    write_template(output, resolved, chosen, profile, "en" if language(lang) == "en" else "ja")
-    summary = {
-        "output": str(output),
-        "municipality": profile.model_dump() if profile else None,
-        "businesses": [b.business_id for b in chosen],
-        "functions": sum(len(b.functions) for b in chosen),
-    }
+    written = make_template(output, resolved, chosen, profile, "en" if language(lang) == "en" else "ja")
     if as_json:
-        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        typer.echo(to_json(written))
         return
     who = f" for {profile.label}" if profile else ""
-    console.print(f"Wrote {output}{who}: {len(chosen)} businesses, {summary['functions']} functions.")
+    console.print(f"Wrote {output}{who}: {len(chosen)} businesses, {written.functions} functions.")
     if resolved.is_sample:
         err_console.print("[yellow]The catalog is a SAMPLE: its function lists are not the official ones.[/yellow]")
 

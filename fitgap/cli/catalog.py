@@ -139,27 +139,15 @@ def export(
 
     Example: fitgap catalog export 001 031 -o catalog.xlsx
     """
-    from reports.catalog import catalog_document
-    from reports.excel import write_document
+    from reports.catalog import export_catalog
     from reports.jsonout import to_json
-    from reports.masking import masked_samples
-    from spec_catalog import UsageError, resolve_catalog
+    from spec_catalog import resolve_catalog
 
     resolved = resolve_catalog(catalog_dir(catalog))
     chosen = [resolved.business(b) for b in businesses] if businesses else list(resolved.businesses)
-    suffix = output.suffix.lower()
-    if suffix == ".xlsx":
-        write_document(catalog_document(resolved, chosen), output)
-    elif suffix == ".json":
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(to_json([masked_samples(b) for b in chosen]) + "\n", encoding="utf-8")
-    else:
-        raise UsageError(f"cannot export to {output.name!r}", hint="give a file name ending in .xlsx or .json")
-    summary = {"output": str(output), "businesses": [b.business_id for b in chosen]}
+    written = export_catalog(resolved, chosen, output)
     if as_json:
-        import json
-
-        typer.echo(json.dumps(summary, ensure_ascii=False))
+        typer.echo(to_json(written))
     else:
         console.print(f"Wrote {len(chosen)} businesses to {output}")
 

@@ -13,7 +13,7 @@ from fitgap.readiness import ReadinessReport
 from reports.tables import Table, columns
 from reports.terminal import print_table
 from spec_catalog.database import QUARANTINE
-from validation.runner import ValidationReport
+from validation import ValidationReport
 
 
 def _pct(value: float | None) -> str:

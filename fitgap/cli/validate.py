@@ -26,10 +26,9 @@ def suite(
 
     Example: fitgap validate suite 001/住民 -o suites/
     """
-    import json
-
+    from reports.jsonout import to_json
     from spec_catalog import UsageError, resolve_catalog
-    from validation import plan_suite, write_suite
+    from validation import plan_suite, write_suites
 
     resolved = resolve_catalog(catalog_dir(catalog))
     business, _, group_name = target.partition("/")
@@ -42,17 +41,12 @@ def suite(
             else f"{spec.business_id} {spec.name} has no data layout in the catalog",
             hint=f"groups: {', '.join(g.name for g in spec.layouts) or 'none'}",
         )
-    written = []
-    for group in groups:
-        plan = plan_suite(spec, group, resolved.name)
-        written.append(
-            {"file": str(write_suite(plan, output)), "rules": len(plan.rules), "manual_checks": len(plan.manual_checks)}
-        )
+    written = write_suites([plan_suite(spec, group, resolved.name) for group in groups], output)
     if as_json:
-        typer.echo(json.dumps(written, ensure_ascii=False, indent=2))
+        typer.echo(to_json(list(written)))
         return
     for w in written:
-        console.print(f"Wrote {w['file']}: {w['rules']} rules, {w['manual_checks']} conditions to check by hand.")
+        console.print(f"Wrote {w.file}: {w.rules} rules, {w.manual_checks} conditions to check by hand.")
 
 
 @app.command("run")

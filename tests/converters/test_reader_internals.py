@@ -130,3 +130,19 @@ def test_line_ends_are_made_one_whatever_the_file_mixes(
     assert staged.rejected == []
     rows = con.execute("SELECT _line, c0, c1, c2 FROM stage ORDER BY _line").fetchall()
     assert rows == [(n, str(n), f"名前{n}", "y") for n in range(2, 302)]
+
+
+@pytest.mark.parametrize(
+    ("data", "utf8"),
+    [
+        pytest.param("ﾞ森".encode("cp932"), False, id="cp932-that-is-valid-utf8"),
+        pytest.param("森　花子,ﾓﾘ".encode("cp932"), False, id="cp932"),
+        pytest.param("森　花子,モリ".encode(), True, id="utf8-japanese"),
+        pytest.param("\ufeffa,b".encode(), True, id="bom"),
+        pytest.param(b"a,b\r\n1,2", False, id="ascii"),
+    ],
+)
+def test_utf8_sniffing(data: bytes, utf8: bool) -> None:
+    from converters.readers import _looks_utf8
+
+    assert _looks_utf8(data) is utf8
