@@ -313,8 +313,6 @@ def run_conversion(
     on_read: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Convert ``mapping``'s source into its target table in ``db_path`` (in memory for a dry run)."""
-    say = progress or (lambda _: None)
-    clock = time.perf_counter()
     run = _Run(
         mapping=mapping,
         target=table_name(mapping.spec.business_id, mapping.group.name),
@@ -328,53 +326,7 @@ def run_conversion(
         if not dry_run:
             _start(con, run)
         with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir:
-            say("reading")
-            staged = stage(con, mapping, Path(workdir), on_read)
-            timings = {"read": round(time.perf_counter() - clock, 3)}
-            faults.point("stage")
-            if not dry_run:
-                update_run(con, run.run_id, source_sha256=staged.sha256 or file_sha256(mapping.source_path))
-            check_columns(mapping, staged.columns)
-            rows_read, rejected = _apply_limit(con, staged, limit)
-            say("transforming")
-            plans = [
-                plan_item(mapping, item, mapping.file.items.get(item.romanized), staged.columns)
-                for item in mapping.group.items
-            ]
-            checks = plan_checks(mapping)
-            map_items = _prepare(con, staged, plans, checks)
-            # conv and detail hold all that is needed from here on: the staged text goes (memory for the publish).
-            con.execute("DROP VIEW stage")
-            for table in ("limited", "staged", "raw"):
-                con.execute(f"DROP TABLE IF EXISTS {table}")
-            timings["transform"] = round(time.perf_counter() - clock - timings["read"], 3)
-            faults.point("transform")
-            outcome = _outcome(con, run, staged, plans, rows_read, rejected, map_items, checks)
-            preview: tuple[dict[str, str | None], ...] = ()
-            if dry_run:
-                preview = _preview(con, plans, unmask)
-                status = RunStatus.DRY_RUN
-            else:
-                say("publishing")
-                status = _publish(con, run, plans, outcome)
-            timings["total"] = round(time.perf_counter() - clock, 3)
-            if not dry_run:
-                update_run(con, run.run_id, timings=timings)
-            return RunResult(
-                run_id=run.run_id,
-                mapping=mapping.name,
-                target_table=run.target,
-                status=status,
-                rows_read=outcome.rows_read,
-                rows_loaded=outcome.loaded,
-                rows_quarantined=outcome.quarantined,
-                reconciled=outcome.reconciled,
-                quarantine_by_reason=dict(sorted(Counter(q.reason for q in outcome.quarantine).items())),
-                unmapped=outcome.unmapped,
-                dates_kept_as_text=outcome.dates_kept,
-                timings=timings,
-                preview=preview,
-            )
+            return _convert(con, run, Path(workdir), limit, progress or (lambda _: None), on_read)
     except KeyboardInterrupt:
         if not dry_run:
             _end(con, run.run_id, RunStatus.INTERRUPTED, "中断されました / interrupted by the user")
@@ -390,6 +342,64 @@ def run_conversion(
         raise
     finally:
         con.close()
+
+
+def _convert(
+    con: Any,
+    run: _Run,
+    workdir: Path,
+    limit: int | None,
+    say: Callable[[str], None],
+    on_read: Callable[[int, int], None] | None,
+) -> RunResult:
+    """Stage, transform, find what fails, then publish (or preview): the run's steps in order."""
+    clock = time.perf_counter()
+    mapping = run.mapping
+    say("reading")
+    staged = stage(con, mapping, workdir, on_read)
+    timings = {"read": round(time.perf_counter() - clock, 3)}
+    faults.point("stage")
+    if not run.dry_run:
+        update_run(con, run.run_id, source_sha256=staged.sha256 or file_sha256(mapping.source_path))
+    check_columns(mapping, staged.columns)
+    rows_read, rejected = _apply_limit(con, staged, limit)
+    say("transforming")
+    plans = [
+        plan_item(mapping, item, mapping.file.items.get(item.romanized), staged.columns) for item in mapping.group.items
+    ]
+    checks = plan_checks(mapping)
+    map_items = _prepare(con, staged, plans, checks)
+    # conv and detail hold all that is needed from here on: the staged text goes (memory for the publish).
+    con.execute("DROP VIEW stage")
+    for table in ("limited", "staged", "raw"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    timings["transform"] = round(time.perf_counter() - clock - timings["read"], 3)
+    faults.point("transform")
+    outcome = _outcome(con, run, staged, plans, rows_read, rejected, map_items, checks)
+    preview: tuple[dict[str, str | None], ...] = ()
+    if run.dry_run:
+        preview, status = _preview(con, plans, run.unmask), RunStatus.DRY_RUN
+    else:
+        say("publishing")
+        status = _publish(con, run, plans, outcome)
+    timings["total"] = round(time.perf_counter() - clock, 3)
+    if not run.dry_run:
+        update_run(con, run.run_id, timings=timings)
+    return RunResult(
+        run_id=run.run_id,
+        mapping=mapping.name,
+        target_table=run.target,
+        status=status,
+        rows_read=outcome.rows_read,
+        rows_loaded=outcome.loaded,
+        rows_quarantined=outcome.quarantined,
+        reconciled=outcome.reconciled,
+        quarantine_by_reason=dict(sorted(Counter(q.reason for q in outcome.quarantine).items())),
+        unmapped=outcome.unmapped,
+        dates_kept_as_text=outcome.dates_kept,
+        timings=timings,
+        preview=preview,
+    )
 
 
 def _start(con: Any, run: _Run) -> None:
