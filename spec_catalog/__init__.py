@@ -1,7 +1,11 @@
 """The national standard specifications of the 20 core businesses, and the toolkit's shared base.
 
 Public API: load a catalog (:func:`resolve_catalog`, :func:`load_any`), compare catalogs
-(:func:`diff_catalogs`), and the models; importing official workbooks is :mod:`spec_catalog.importers`.
+(:func:`diff_catalogs`, :func:`diff_sources`), and the models; importing official workbooks is
+:mod:`spec_catalog.importers`. The shared base that the other packages build on: the frozen model and the
+errors (:mod:`spec_catalog.base`), the code catalogue (:mod:`spec_catalog.codes`), the rules of the data
+layouts that conversion and validation both enforce (:mod:`spec_catalog.rules`), and the database contract —
+table names, run and quarantine records, connecting, quoting (:mod:`spec_catalog.database`).
 Names load on first use, so ``import spec_catalog.base`` (the CLI's start-up path) stays light.
 """
 
@@ -12,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spec_catalog.base import CatalogError, FitgapError, FrozenModel, InputFileError, UsageError
-    from spec_catalog.diff import CatalogDiff, Change, ChangeKind, diff_catalogs
+    from spec_catalog.codes import Code
+    from spec_catalog.database import RunRecord, RunStatus
+    from spec_catalog.diff import CatalogDiff, Change, ChangeKind, diff_catalogs, diff_sources
     from spec_catalog.models import (
         Business,
         BusinessLink,
@@ -29,7 +35,9 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "spec_catalog.base": ["CatalogError", "FitgapError", "FrozenModel", "InputFileError", "UsageError"],
-    "spec_catalog.diff": ["CatalogDiff", "Change", "ChangeKind", "diff_catalogs"],
+    "spec_catalog.codes": ["Code"],
+    "spec_catalog.database": ["RunRecord", "RunStatus"],
+    "spec_catalog.diff": ["CatalogDiff", "Change", "ChangeKind", "diff_catalogs", "diff_sources"],
     "spec_catalog.models": [
         "Business",
         "BusinessLink",
@@ -55,6 +63,7 @@ __all__ = [
     "CatalogError",
     "Change",
     "ChangeKind",
+    "Code",
     "CodeList",
     "CodeValue",
     "DataGroup",
@@ -67,10 +76,13 @@ __all__ = [
     "InputFileError",
     "LinkMethod",
     "OutputCondition",
+    "RunRecord",
+    "RunStatus",
     "Sensitivity",
     "Source",
     "UsageError",
     "diff_catalogs",
+    "diff_sources",
     "load_any",
     "load_directory",
     "load_embedded",
