@@ -3,6 +3,9 @@
 Guarantees (docs/reliability.md): a reader of the database sees the target table before or after a run,
 never a mix (one transaction); every source row is loaded or quarantined with a reason, and the run fails if
 ``rows read = rows loaded + rows quarantined`` does not hold; re-running a mapping replaces its previous rows.
+A run that reconciles publishes only when :mod:`converters.guard` lets it (quarantine rate, dropped rows, empty
+source); otherwise it is ``rejected`` and what was published stays. A key is unique over the whole table:
+a row whose key another mapping has published is quarantined.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from converters import faults
+from converters.guard import PublishGuard, Rejection, judge
 from converters.mapping import FixedSource, Mapping, check_columns
 from converters.plan import Check, ItemPlan, SqlStep, ValueStep, plan_checks, plan_item
 from converters.readers import Rejected, Staged, file_sha256, stage
 from converters.transforms.width import to_full_width
-from reports.masking import mask
+from reports.masking import mask, mask_text
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.codes import Code
 from spec_catalog.database import (
@@ -35,12 +39,15 @@ from spec_catalog.database import (
     connect,
     create_target,
     ensure_schema,
+    has_other_mappings,
     literal,
+    published_rows,
     quote,
     replace_quarantine,
     start_run,
     update_run,
 )
+from spec_catalog.files import check_input_file
 from spec_catalog.models import table_name
 from spec_catalog.vocab import Sensitivity
 
@@ -67,7 +74,7 @@ class RunResult(FrozenModel):
     run_id: str
     mapping: str
     target_table: str
-    status: RunStatus  # succeeded, rejected (does not reconcile: nothing published), dry-run
+    status: RunStatus  # succeeded, rejected (nothing published: see rejected_because), dry-run
     rows_read: int
     rows_loaded: int
     rows_quarantined: int
@@ -77,6 +84,10 @@ class RunResult(FrozenModel):
     dates_kept_as_text: int  # 不詳 and non-calendar dates moved to their 不詳表記 item
     timings: dict[str, float]
     preview: tuple[dict[str, str | None], ...] = ()  # --dry-run: the first rows, masked
+    # A rejected run: its code and why, in one line with the way out (counts and codes only, never a value).
+    # The counts above are what the run would have published; the published rows and quarantine are as before.
+    rejected_code: Code | None = None
+    rejected_because: str | None = None
 
 
 class _Builder:
@@ -282,6 +293,7 @@ class _Run:
     source_file: str
     dry_run: bool
     unmask: bool
+    guard: PublishGuard
 
 
 @dataclass
@@ -300,6 +312,10 @@ class _Outcome:
     def reconciled(self) -> bool:
         return self.rows_read == self.loaded + self.quarantined
 
+    @property
+    def by_reason(self) -> dict[str, int]:
+        return dict(sorted(Counter(q.reason for q in self.quarantine).items()))
+
 
 def run_conversion(
     mapping: Mapping,
@@ -309,10 +325,15 @@ def run_conversion(
     limit: int | None = None,
     memory_limit: str | None = None,
     unmask: bool = False,
+    guard: PublishGuard | None = None,
     progress: Callable[[str], None] | None = None,
     on_read: Callable[[int, int], None] | None = None,
 ) -> RunResult:
-    """Convert ``mapping``'s source into its target table in ``db_path`` (in memory for a dry run)."""
+    """Convert ``mapping``'s source into its target table in ``db_path`` (in memory for a dry run).
+
+    ``guard`` says when the run may replace the mapping's published rows (default: the safe
+    :class:`PublishGuard`); a run it stops comes back ``rejected`` with ``rejected_because``.
+    """
     run = _Run(
         mapping=mapping,
         target=table_name(mapping.spec.business_id, mapping.group.name),
@@ -320,6 +341,7 @@ def run_conversion(
         source_file=mapping.source_path.name,
         dry_run=dry_run,
         unmask=unmask,
+        guard=guard or PublishGuard(),
     )
     con = connect(None if dry_run else db_path, memory_limit=memory_limit)
     try:
@@ -377,11 +399,13 @@ def _convert(
     faults.point("transform")
     outcome = _outcome(con, run, staged, plans, rows_read, rejected, map_items, checks)
     preview: tuple[dict[str, str | None], ...] = ()
+    rejection: Rejection | None = None
     if run.dry_run:
         preview, status = _preview(con, plans, run.unmask), RunStatus.DRY_RUN
     else:
         say("publishing")
-        status = _publish(con, run, plans, outcome)
+        rejection = _publish(con, run, plans, outcome)
+        status = RunStatus.SUCCEEDED if rejection is None else RunStatus.REJECTED
     timings["total"] = round(time.perf_counter() - clock, 3)
     if not run.dry_run:
         update_run(con, run.run_id, timings=timings)
@@ -394,11 +418,13 @@ def _convert(
         rows_loaded=outcome.loaded,
         rows_quarantined=outcome.quarantined,
         reconciled=outcome.reconciled,
-        quarantine_by_reason=dict(sorted(Counter(q.reason for q in outcome.quarantine).items())),
+        quarantine_by_reason=outcome.by_reason,
         unmapped=outcome.unmapped,
         dates_kept_as_text=outcome.dates_kept,
         timings=timings,
         preview=preview,
+        rejected_code=rejection.code if rejection else None,
+        rejected_because=rejection.one_line() if rejection else None,
     )
 
 
@@ -414,7 +440,10 @@ def _start(con: Any, run: _Run) -> None:
             mapping_path=str(run.mapping.path),
             mapping_sha256=run.mapping.digest,
             source_path=str(run.mapping.source_path),
-            source_bytes=run.mapping.source_path.stat().st_size,
+            # the same checks as the reader's (a FIFO would hang, a missing file gets its one line) before the record
+            source_bytes=check_input_file(
+                run.mapping.source_path, "source file", hint="check the path or pass --source"
+            ),
             target_table=run.target,
             status=RunStatus.RUNNING,
             tool_version=TOOL_VERSION,
@@ -434,25 +463,55 @@ def _apply_limit(con: Any, staged: Staged, limit: int | None) -> tuple[int, list
     return len(kept | {r.line for r in rejected}), rejected
 
 
-def _duplicates(con: Any, run: _Run, plans: list[ItemPlan]) -> tuple[list[str], list[Duplicate]]:
-    """Rows whose key repeats an earlier row's (the first is loaded); added to ``excluded``."""
+def _keys(run: _Run, plans: list[ItemPlan]) -> tuple[list[str], list[int]]:
+    """The items that identify a row (the mapping's ``key``, else the group's primary key) and their columns."""
     keys = list(run.mapping.file.key or [i.romanized for i in run.mapping.group.primary_key])
-    index = [next(i for i, p in enumerate(plans) if p.item.romanized == k) for k in keys]
+    return keys, [next(i for i, p in enumerate(plans) if p.item.romanized == k) for k in keys]
+
+
+def _key_text(index: list[int], alias: str = "") -> str:
+    return " || '|' || ".join(f"coalesce({alias}v{i}, '')" for i in index)
+
+
+def _held_elsewhere(con: Any, run: _Run, keys: list[str], index: list[int]) -> list[Duplicate]:
+    """Rows whose key another mapping has published in the target table; added to ``excluded``.
+
+    A key is unique over everything published in the group, whatever mapping wrote it: the row published first
+    stays, the newcomer is quarantined. Keys compare as the run's own duplicates do (two empty values are equal).
+    """
+    if not index or run.dry_run or not has_other_mappings(con, run.target, run.mapping.name):
+        return []
+    same = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM c.v{i}" for k, i in zip(keys, index, strict=True))
+    held = [
+        Duplicate(*row)
+        for row in con.execute(
+            f"SELECT c._line, {_key_text(index, 'c.')} FROM conv c "
+            "WHERE c._line NOT IN (SELECT _line FROM excluded) AND EXISTS (SELECT 1 FROM "
+            f"{quote(run.target)} t WHERE t._mapping IS DISTINCT FROM ? AND {same}) ORDER BY c._line",
+            [run.mapping.name],
+        ).fetchall()
+    ]
+    if held:
+        con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": [d.line for d in held]})
+    return held
+
+
+def _duplicates(con: Any, index: list[int]) -> list[Duplicate]:
+    """Rows whose key repeats an earlier row's (the first is loaded); added to ``excluded``."""
     if not index:
-        return keys, []
+        return []
     partition = ", ".join(f"v{i}" for i in index)
-    key_text = " || '|' || ".join(f"coalesce(v{i}, '')" for i in index)
     duplicates = [
         Duplicate(*row)
         for row in con.execute(
-            f"SELECT _line, {key_text} FROM (SELECT *, row_number() OVER (PARTITION BY {partition} "
+            f"SELECT _line, {_key_text(index)} FROM (SELECT *, row_number() OVER (PARTITION BY {partition} "
             "ORDER BY _line) AS n FROM conv WHERE _line NOT IN (SELECT _line FROM excluded)) "
             "WHERE n > 1 ORDER BY _line"
         ).fetchall()
     ]
     if duplicates:
         con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": [d.line for d in duplicates]})
-    return keys, duplicates
+    return duplicates
 
 
 def _outcome(
@@ -473,12 +532,15 @@ def _outcome(
     bad_lines = unreadable | {f.line for f in failures}
     if bad_lines:
         con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": sorted(bad_lines)})
-    keys, duplicates = _duplicates(con, run, plans)
-    quarantine = _quarantine_rows(run, staged, plans, rejected, failures, keys, duplicates)
+    keys, index = _keys(run, plans)
+    # Keys another mapping holds first: a row repeating such a key within the run is quarantined for the same.
+    held = _held_elsewhere(con, run, keys, index)
+    duplicates = _duplicates(con, index)
+    quarantine = _quarantine_rows(run, staged, plans, rejected, failures, keys, held, duplicates)
     loaded = con.execute("SELECT count(*) FROM conv WHERE _line NOT IN (SELECT _line FROM excluded)").fetchone()[0]
     unmapped_counts = Counter((q.item, q.value) for q in quarantine if q.reason == Code.CODE_UNMAPPED)
     unmapped = tuple(
-        Unmapped(item=i or "", value=v, count=n)
+        Unmapped(item=i or "", value=mask_text(v, unmask=run.unmask), count=n)
         for (i, v), n in sorted(unmapped_counts.items(), key=lambda x: (x[0][0] or "", -x[1]))
     )
     return _Outcome(
@@ -511,9 +573,11 @@ def _quarantine_rows(
     rejected: list[Rejected],
     failures: list[Failure],
     keys: list[str],
+    held: list[Duplicate],
     duplicates: list[Duplicate],
 ) -> list[QuarantineRow]:
-    """The quarantine table's rows: the reader's rejections, failed values, repeated keys; values masked."""
+    """The quarantine table's rows: the reader's rejections, failed values, keys held by another mapping,
+    repeated keys; values masked."""
     sensitivity = {p.item.romanized: p.item.sensitivity for p in plans}
 
     def row(
@@ -540,18 +604,10 @@ def _quarantine_rows(
         (sensitivity.get(k, Sensitivity.NONE) for k in keys), key=list(Sensitivity).index, default=Sensitivity.NONE
     )
     key_rule = f"{run.target}.{'+'.join(keys)}.primary_key"
-    for d in duplicates:
+    keyed = [(d, Code.KEY_IN_OTHER_MAPPING) for d in held] + [(d, Code.KEY_DUPLICATE) for d in duplicates]
+    for d, code in sorted(keyed, key=lambda pair: pair[0].line):
         offset = _offset(run.mapping, staged, d.line)
-        rows.append(
-            row(
-                d.line,
-                offset,
-                "+".join(keys),
-                Code.KEY_DUPLICATE.value,
-                key_rule,
-                mask(d.key, level, unmask=run.unmask),
-            )
-        )
+        rows.append(row(d.line, offset, "+".join(keys), code.value, key_rule, mask(d.key, level, unmask=run.unmask)))
     return rows
 
 
@@ -582,19 +638,37 @@ def _ensure_target(con: Any, mapping: Mapping, target: str) -> None:
         create_target(con, target, [i.romanized for i in mapping.group.items])
 
 
-def _publish(con: Any, run: _Run, plans: list[ItemPlan], outcome: _Outcome) -> RunStatus:
-    """Replace the mapping's rows and quarantine in one transaction, or reject a run that does not reconcile."""
+def _publish(con: Any, run: _Run, plans: list[ItemPlan], outcome: _Outcome) -> Rejection | None:
+    """Replace the mapping's rows and quarantine in one transaction, or reject a run the guard stops.
+
+    A rejected run touches neither the target nor the quarantine: its record keeps the counts it would have
+    published and, as its message, the code and why.
+    """
     counts = {
         "rows_read": outcome.rows_read,
         "rows_loaded": outcome.loaded,
         "rows_quarantined": outcome.quarantined,
     }
-    if not outcome.reconciled:
-        message = f"reconciliation failed: {outcome.rows_read} read ≠ {outcome.loaded} + {outcome.quarantined}"
+    rejection = judge(
+        run.guard,
+        rows_read=outcome.rows_read,
+        rows_loaded=outcome.loaded,
+        rows_quarantined=outcome.quarantined,
+        published=published_rows(con, run.target, run.mapping.name),
+        by_reason=outcome.by_reason,
+    )
+    if rejection is not None:
         update_run(
-            con, run.run_id, status=RunStatus.REJECTED, finished=True, reconciled=False, message=message, **counts
+            con,
+            run.run_id,
+            status=RunStatus.REJECTED,
+            finished=True,
+            reconciled=outcome.reconciled,
+            unmapped=[u.model_dump() for u in outcome.unmapped],
+            message=f"{rejection.code}: {rejection.message}",
+            **counts,
         )
-        return RunStatus.REJECTED
+        return rejection
     columns = ", ".join(quote(p.item.romanized) for p in plans) + ", " + ", ".join(quote(c) for c in LINEAGE)
     values = ", ".join(f"v{i}" for i in range(len(plans)))
     con.execute("BEGIN TRANSACTION")
@@ -618,6 +692,8 @@ def _publish(con: Any, run: _Run, plans: list[ItemPlan], outcome: _Outcome) -> R
         )
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        # A failed COMMIT (disk full) leaves no transaction: ROLLBACK's own error would hide the real one.
+        with contextlib.suppress(Exception):
+            con.execute("ROLLBACK")
         raise
-    return RunStatus.SUCCEEDED
+    return None

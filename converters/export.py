@@ -1,8 +1,13 @@
 """``fitgap convert export``: one file per converted group, columns named by the romanized item names,
-and a manifest with each file's row count and sha256. The same database always gives the same bytes."""
+and a manifest with each file's row count and sha256. The same database always gives the same bytes.
+
+Exports are data interchange: the values are written as they are in the database (neither masked nor guarded
+against spreadsheet formulas); only the file names, made from catalog names, are made safe.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +23,29 @@ from spec_catalog.database import (
     literal,
     quote,
 )
+
+# Not in a file name on any system the files may travel to: separators, Windows' reserved characters, controls.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def file_stem(name: str) -> str:
+    """A table name as a file name of its own: ``001_住民`` stays, separators and Windows' reserved characters
+    become ``_``, no leading or trailing dot or space (no ``..``), no reserved device name (``CON`` …)."""
+    stem = _UNSAFE.sub("_", name).strip(" .")
+    if not stem or stem.split(".")[0].upper() in _RESERVED:
+        stem = "_" + stem
+    return stem
+
+
+def _target(out: Path, table: str, fmt: str) -> Path:
+    """The file of ``table`` in ``out``, checked to stay inside it."""
+    target = out / f"{file_stem(table)}.{fmt}"
+    if target.resolve().parent != out.resolve():
+        raise FitgapError(
+            f"table {table!r} makes no file name inside the output folder", where=out, hint="rename the group"
+        )
+    return target
 
 
 class ExportedFile(FrozenModel):
@@ -58,6 +86,17 @@ def export(
                 f"no converted table '{unknown[0]}'", where=db, hint=f"tables: {', '.join(available) or 'none'}"
             )
         out.mkdir(parents=True, exist_ok=True)
+        targets = {table: _target(out, table, fmt) for table in chosen}
+        by_file: dict[Path, set[str]] = {}
+        for table, target in targets.items():
+            by_file.setdefault(target, set()).add(table)
+        for target, same in by_file.items():
+            if len(same) > 1:
+                raise FitgapError(
+                    f"tables {', '.join(repr(t) for t in sorted(same))} would be written to one file {target.name}",
+                    where=db,
+                    hint="export them one at a time with --table, into separate folders",
+                )
         files = []
         for table in chosen:
             columns = [c for c in columns_of(con, table) if c not in LINEAGE]
@@ -65,7 +104,7 @@ def export(
                 f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} "
                 "ORDER BY _mapping, _source_file, _source_line"
             )
-            target = out / f"{table}.{fmt}"
+            target = targets[table]
             if fmt == "parquet":
                 con.execute(f"COPY ({select}) TO {literal(str(target))} (FORMAT parquet)")
             else:

@@ -13,12 +13,15 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from converters.transforms import options as opt
 from spec_catalog.base import FitgapError, FrozenModel
-from spec_catalog.files import Loc, describe_validation_error, read_yaml
+from spec_catalog.files import Loc, check_input_file, describe_validation_error, read_yaml
 from spec_catalog.models import BusinessSpec, Catalog, DataGroup
 
 ENCODINGS = {"cp932", "utf-8", "utf-8-sig", "shift_jis", "euc_jp"}
 # Encodings with no Python codec: name them clearly rather than guess (domain.md §8).
 MAINFRAME = {"jef", "keis", "cp930", "cp939", "ibm930", "ibm939"}
+# A count option (a length, a position) above this is a mistake: the standard's longest item has 300 characters,
+# and DuckDB would pad every row to a billion (or refuse a number past its integers, with a traceback).
+MAX_COUNT = 10_000
 
 
 class CsvSource(FrozenModel):
@@ -184,30 +187,63 @@ def resolve_path(base: Path, text: str, allow_outside: bool, where: str, what: s
     return path
 
 
-def _read_code_table(path: Path, where: str) -> dict[str, str]:
+def _read_code_table(path: Path, where: str, what: str = "code table", key: str = "legacy code") -> dict[str, str]:
+    """A CSV of ``key,standard`` lines under a header line. A key listed twice is refused: which of its two
+    values applies would depend on the line order."""
+    check_input_file(path, what, where=where)
+    table: dict[str, str] = {}
+    first: dict[str, int] = {}
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except FileNotFoundError:
-        raise FitgapError(f"code table {path} not found", where=where, hint="check the path") from None
+            reader = csv.reader(handle)
+            next(reader, None)  # the header line
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) < 2:
+                    raise FitgapError(
+                        f"{what} {path.name} line {reader.line_num} has one column",
+                        where=where,
+                        hint=f"write each line as {key},standard code",
+                    )
+                if row[0] in first:
+                    raise FitgapError(
+                        f"{what} {path.name} lists the {key} '{row[0]}' twice "
+                        f"(lines {first[row[0]]} and {reader.line_num})",
+                        where=where,
+                        hint=f"keep one line per {key}",
+                    )
+                table[row[0]], first[row[0]] = row[1], reader.line_num
     except UnicodeDecodeError:
-        raise FitgapError(f"code table {path} is not UTF-8", where=where, hint="save it as UTF-8 CSV") from None
-    return {r[0]: r[1] for r in rows[1:] if len(r) >= 2}
+        raise FitgapError(f"{what} {path} is not UTF-8", where=where, hint="save it as UTF-8 CSV") from None
+    except csv.Error as exc:
+        raise FitgapError(f"{what} {path} is not a readable CSV ({exc})", where=where, hint="save it as CSV") from None
+    return table
 
 
 def read_gaiji_table(path: Path, where: str) -> dict[str, str]:
     """外字 table: each row a PUA character (or U+E001) and the standard character(s) it stands for."""
-    table = _read_code_table(path, where)
-    result = {}
+    table = _read_code_table(path, where, "外字 table", "外字")
+    result: dict[str, str] = {}
+    written: dict[str, str] = {}
     for key, value in table.items():
-        char = chr(int(key[2:], 16)) if key.upper().startswith("U+") else key
+        try:
+            char = chr(int(key[2:], 16)) if key.upper().startswith("U+") else key
+        except ValueError:  # U+ZZZZ, or past U+10FFFF
+            char = ""
         if len(char) != 1 or not "\ue000" <= char <= "\uf8ff":
             raise FitgapError(
                 f"外字 table: {key!r} is not a Private Use Area character",
                 where=where,
                 hint="write the code point as U+E001 (U+E000–U+F8FF)",
             )
-        result[char] = value
+        if char in written:  # once as U+E001, once as the character itself
+            raise FitgapError(
+                f"外字 table {path.name} lists U+{ord(char):04X} twice (as {written[char]!r} and {key!r})",
+                where=where,
+                hint="keep one line per 外字",
+            )
+        result[char], written[char] = value, key
     return result
 
 
@@ -235,6 +271,12 @@ def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = No
         file = MappingFile.model_validate(data)
     except ValidationError as exc:
         raise FitgapError(_first_problem(exc, path, lines)) from exc
+    if not file.items:  # every row would load empty, or be quarantined: it would replace the published rows
+        raise FitgapError(
+            f"the mapping maps no item of {file.target.group}",
+            where=_where(path, lines, ("items",)),
+            hint="name each item and its source column under items: (fitgap convert init writes a start)",
+        )
     base = path.parent
     source = file.source
     encoding = source.encoding.lower() if isinstance(source, CsvSource | FixedSource) else "utf-8"
@@ -273,7 +315,8 @@ def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = No
                 where=_where(path, lines, ("key",)),
                 hint=_suggest(key, known),
             )
-    if source_override is not None:
+    if source_override is not None:  # given on the command line: checked now (the mapping's own path when read)
+        check_input_file(source_override, "source file", hint="check the path given to --source")
         source_path = source_override
     else:
         source_path = resolve_path(
@@ -300,15 +343,60 @@ def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = No
 
 
 def check_columns(mapping: Mapping, columns: list[str]) -> None:
-    """Every column the mapping reads exists in the source (known once its header has been read)."""
-    for item, spec in mapping.file.items.items():
-        for column in spec.columns:
-            if column not in columns:
-                raise FitgapError(
-                    f"item '{item}' reads column '{column}', which the source does not have",
-                    where=_where(mapping.path, mapping.lines, ("items", item, "from")),
-                    hint=_suggest(column, columns),
-                )
+    """Every column the mapping reads is in the source once, by name (known once its header has been read).
+
+    The names come from the file's header row, which may be a record (``header: true`` on a file without one):
+    a message never lists them. A name the mapping reads is named (it is the mapping's own), and one header
+    name close to it; when most of the names are missing, the header row is not one.
+    """
+    source = mapping.file.source
+    wanted = [(item, column) for item, spec in mapping.file.items.items() for column in spec.columns]
+    for item, column in wanted:
+        positions = [i + 1 for i, name in enumerate(columns) if name == column]
+        if len(positions) > 1:
+            fix = (
+                "give each column its own name in the sheet's header row"
+                if isinstance(source, ExcelSource)
+                else "give each column its own name in the header line, or set 'header: false' and list the "
+                "columns under 'columns:'"
+            )
+            raise FitgapError(
+                f"item '{item}' reads column '{column}', which the header names {len(positions)} times "
+                f"(columns {', '.join(map(str, positions))})",
+                where=_where(mapping.path, mapping.lines, ("items", item, "from")),
+                hint=fix,
+            )
+    missing = [(item, column) for item, column in wanted if column not in columns]
+    if not missing:
+        return
+    named = {column for _, column in wanted}
+    absent = {column for _, column in missing}
+    from_header = isinstance(source, ExcelSource) or (isinstance(source, CsvSource) and source.header)
+    if from_header and len(absent) >= 2 and len(absent) * 2 > len(named):
+        if isinstance(source, ExcelSource):
+            what, fix = f"row {source.header_row} of the sheet", "set source.header_row to the row that names them"
+            loc: Loc = ("source", "header_row")
+        else:
+            what = "the header line of the source"
+            fix = "if the file has no header line, set 'header: false' and list its columns under 'columns:'"
+            loc = ("source", "header")
+        raise FitgapError(
+            f"{what} does not hold the mapping's column names ({len(absent)} of {len(named)} not found)",
+            where=_where(mapping.path, mapping.lines, loc),
+            hint=fix,
+        )
+    item, column = missing[0]
+    close = difflib.get_close_matches(column, columns, n=1)
+    if not from_header:
+        last = f"column{len(columns)}"
+        fix = f"the file has no header line: read its columns as column1 … {last}, or name them under 'columns:'"
+    else:
+        fix = f"did you mean '{close[0]}'?" if close else "check the name against the source's header"
+    raise FitgapError(
+        f"item '{item}' reads column '{column}', which the source does not have",
+        where=_where(mapping.path, mapping.lines, ("items", item, "from")),
+        hint=fix,
+    )
 
 
 def _check_transforms(mapping: Mapping, lines: dict[Loc, int]) -> None:
@@ -325,6 +413,13 @@ def _check_transforms(mapping: Mapping, lines: dict[Loc, int]) -> None:
                 )
         for index, transform in enumerate(spec.transforms):
             where = _where(mapping.path, lines, ("items", item, "transforms", index))
+            for option, value in transform:
+                if isinstance(value, int) and not isinstance(value, bool) and value > MAX_COUNT:
+                    raise FitgapError(
+                        f"{transform.name} option '{option}' is {value}, more than {MAX_COUNT:,}",
+                        where=where,
+                        hint=f"no item is that long: write {type(transform).example}",
+                    )
             if isinstance(transform, opt.Code) and transform.table not in mapping.code_tables:
                 raise FitgapError(
                     f"code table '{transform.table}' is not defined",

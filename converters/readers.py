@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +26,17 @@ import numpy as np
 
 from converters import faults
 from converters.mapping import CsvSource, ExcelSource, FixedSource, Mapping
-from spec_catalog.base import FitgapError, InputFileError
+from spec_catalog.base import InputFileError
 from spec_catalog.codes import Code
 from spec_catalog.database import literal
+from spec_catalog.files import check_input_file
 
 CHUNK = 8 << 20  # bytes read at a time: memory stays flat whatever the file size
+MAX_LINE = 10_000_000  # bytes: DuckDB quarantines a longer CSV record (CSV_MALFORMED)
+# A line still without its line break after this many bytes is no CSV record (a file of CR line ends, a
+# fixed-width file without terminators): it is refused rather than held in memory whole.
+MAX_CARRY = 64 << 20
+EXCEL_DIGITS = 15  # significant digits Excel keeps: a number with more may not be the one entered
 _VARCHAR = "VARCHAR"
 SEP = "\x1f"  # unit separator between fixed-width fields in the staged text
 _LEAD = set(range(0x81, 0xA0)) | set(range(0xE0, 0xFD))  # CP932 lead bytes
@@ -150,6 +159,13 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
             else:
                 cut = data.rfind(b"\n") + 1
                 if cut == 0:
+                    if len(data) > MAX_CARRY:
+                        raise InputFileError(
+                            f"line {line} runs past {MAX_CARRY >> 20} MiB without a line break",
+                            where=path,
+                            hint="records must end with LF or CRLF: re-export the file (a file with CR line ends, "
+                            "or fixed-width records without terminators, needs another mapping)",
+                        )
                     carry = data
                     continue
             chunk, carry = data[:cut], data[cut:]
@@ -195,7 +211,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
         f"delim={literal(source.delimiter)}, quote={literal(source.quote)}, escape={literal(source.quote)}, "
         f"columns={{{', '.join(f'{literal(n)}: {literal(_VARCHAR)}' for n in names)}}}, "
         "store_rejects=true, ignore_errors=true, strict_mode=true, null_padding=false, "
-        "max_line_size=10000000" + ("" if crlf else ", new_line='\\n'")  # given as '\r\n', DuckDB reads no row
+        f"max_line_size={MAX_LINE}" + ("" if crlf else ", new_line='\\n'")  # given as '\r\n', DuckDB reads no row
     )
     import duckdb
 
@@ -288,10 +304,24 @@ def _offset_of(offsets: Any, line: int) -> int | None:
 
 def _csv_columns(utf8: Path, source: CsvSource, path: Path) -> list[str]:
     with utf8.open(encoding="utf-8", newline="") as handle:
-        first = handle.readline()
+        first = handle.readline(MAX_LINE + 1)
+    if len(first) > MAX_LINE:
+        raise InputFileError(
+            f"line 1 is longer than {MAX_LINE:,} characters",
+            where=path,
+            hint="check that the file is a CSV with one record per line (its line breaks may be CR alone)",
+        )
     if not first.strip() and source.header:
         raise InputFileError("the header line is empty", where=path, hint="set 'header: false' and name the columns")
-    row = next(csv.reader(io.StringIO(first), delimiter=source.delimiter, quotechar=source.quote), [])
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))  # a record's field may be as long as its line
+    try:
+        row = next(csv.reader(io.StringIO(first), delimiter=source.delimiter, quotechar=source.quote), [])
+    except csv.Error as exc:
+        raise InputFileError(
+            f"line 1 cannot be read as CSV ({exc})",
+            where=path,
+            hint="check the delimiter and quote settings of the mapping against the file",
+        ) from None
     if source.columns:
         if len(source.columns) != len(row):
             raise InputFileError(
@@ -344,6 +374,7 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
                     where=path,
                     hint="check record_length and terminator in the mapping against the file's layout",
                 )
+            _check_no_separators(block[:, :length], first, size_of, path)
             text = _fixed_chunk(block[:, :length].copy(), first, size_of, source, encoding, rejected).encode("utf-8")
             out.write(text)
             may_have_pua = may_have_pua or _may_have_pua(data, encoding)
@@ -379,6 +410,22 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
         rows_read=records + (1 if rest else 0),
         rejected=rejected,
         sha256=digest.hexdigest(),
+    )
+
+
+def _check_no_separators(records: Any, first: int, size_of: int, path: Path) -> None:
+    """A record holding a line feed (or the unit separator the staged text uses) is a layout mistake — CRLF
+    records read with ``terminator: none``, a wrong record length — and could not be staged: one clear error."""
+    hits = (records == 0x0A) | (records == 0x1F)
+    if not hits.any():
+        return
+    index = int(np.flatnonzero(hits.any(axis=1))[0])
+    at = int(np.flatnonzero(hits[index])[0])
+    raise InputFileError(
+        f"record {first + index + 1} holds the control byte {int(records[index, at]):02X} at byte "
+        f"{(first + index) * size_of + at}",
+        where=path,
+        hint="check record_length and terminator in the mapping against the file's layout",
     )
 
 
@@ -462,30 +509,61 @@ def _reject_record(
 
 
 def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:
-    from spec_catalog.importers.workbook import cell_text, open_workbook
+    """Stage a sheet: each row as text, by what a person sees in Excel, or rejected with the cell that is not.
+
+    Dates are written as ISO dates (a date cell is a number underneath), a formula by its saved result. A number
+    past Excel's 15 significant digits, a formula with no saved result and an error result are rejected (the
+    cell is staged blank): none is rounded, guessed or loaded as ``#N/A``.
+    """
+    from openpyxl.utils import get_column_letter
+
+    from spec_catalog.importers.workbook import open_workbook
 
     source = mapping.file.source
     assert isinstance(source, ExcelSource)
-    workbook = open_workbook(mapping.source_path)
+    path = mapping.source_path
+    workbook = open_workbook(path)
     if source.sheet is not None and source.sheet not in workbook.sheetnames:
         raise InputFileError(
             f"no sheet '{source.sheet}' (sheets: {', '.join(workbook.sheetnames)})",
-            where=mapping.source_path,
+            where=path,
             hint="name the sheet under source.sheet",
         )
     sheet = workbook[source.sheet] if source.sheet else workbook.worksheets[0]
-    rows = list(sheet.iter_rows(min_row=source.header_row, values_only=True))
-    if not rows:
-        raise InputFileError(f"sheet '{sheet.title}' is empty", where=mapping.source_path)
-    columns = [cell_text(v) for v in rows[0]]
+    formulas = _formula_cells(path, sheet.title, source.header_row)
+    rows = sheet.iter_rows(min_row=source.header_row)
+    header = next(rows, None)
+    if header is None:
+        raise InputFileError(f"sheet '{sheet.title}' is empty", where=path)
+    columns = [_excel_text(cell.value) for cell in header]
+    rejected: list[Rejected] = []
     utf8 = workdir / "source.utf8.csv"
     count = 0
     with utf8.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
-        for number, row in enumerate(rows[1:], start=source.header_row + 1):
-            values = [cell_text(v) for v in row]
-            if not any(values):
-                continue
+        for number, row in enumerate(rows, start=source.header_row + 1):
+            values: list[str] = []
+            before = len(rejected)
+            for index, cell in enumerate(row, start=1):
+                at = f"cell {get_column_letter(index)}{number}"
+                # A formula whose result is the empty text was calculated (its type is 'str'): it is empty.
+                unsaved = cell.value is None and cell.data_type != "str" and (number, index) in formulas
+                if cell.data_type == "e" or unsaved:
+                    rule = (
+                        "a formula with an error result" if cell.data_type == "e" else "a formula with no saved result"
+                    )
+                    rejected.append(Rejected(number, None, Code.EXCEL_FORMULA_NO_VALUE, f"{at}: {rule}"))
+                    values.append("")
+                    continue
+                digits = _significant_digits(cell.value)
+                if digits > EXCEL_DIGITS:
+                    rule = f"{at}: a number of {digits} significant digits (Excel keeps {EXCEL_DIGITS})"
+                    rejected.append(Rejected(number, None, Code.EXCEL_NUMBER_TOO_PRECISE, rule))
+                    values.append("")
+                    continue
+                values.append(_excel_text(cell.value))
+            if not any(values) and len(rejected) == before:
+                continue  # an empty row (formatting only): not a record
             count += 1
             writer.writerow([number, *values[: len(columns)], *[""] * (len(columns) - len(values))])
     names = ["_line"] + [f"c{i}" for i in range(len(columns))]
@@ -495,13 +573,73 @@ def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:
         f"delim=',', quote='\"', escape='\"', columns={{{types}}})"
     )
     con.execute("CREATE TEMP VIEW stage AS SELECT * FROM raw")
-    return Staged(columns=columns, rows_read=count)
+    return Staged(columns=columns, rows_read=count, rejected=rejected)
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _formula_cells(path: Path, title: str, first_row: int) -> set[tuple[int, int]]:
+    """The (row, column) of every formula cell of a sheet: the values of a workbook opened for its saved results
+    cannot tell a formula with none from an empty cell. The formulas are read (streaming) only when some
+    worksheet of the file holds one."""
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(_has_formula(archive, name) for name in names):
+            return set()
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        return {
+            (cell.row, cell.column)
+            for row in workbook[title].iter_rows(min_row=first_row)
+            for cell in row
+            if getattr(cell, "data_type", None) == "f"
+        }
+    finally:
+        workbook.close()
+
+
+def _has_formula(archive: zipfile.ZipFile, name: str) -> bool:
+    tail = b""
+    with archive.open(name) as part:
+        while block := part.read(1 << 20):
+            if _FORMULA.search(tail + block):
+                return True
+            tail = block[-16:]
+    return False
+
+
+def _significant_digits(value: object) -> int:
+    """Significant digits of a number as the file holds it (0 for anything else): 1234567890123456 has 16,
+    1e20 has 1, 0.30000000000000004 has 17."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    if isinstance(value, float) and not (value == value and abs(value) != float("inf")):
+        return 0
+    digits = Decimal(repr(value) if isinstance(value, float) else value).normalize().as_tuple().digits
+    return len(digits) if any(digits) else 0
+
+
+def _excel_text(value: object) -> str:
+    """A cell as the text a person sees: dates in ISO form (a date cell is a number underneath, and the date
+    transforms read ISO), numbers without a trailing .0 or an exponent, None as empty, outer spaces trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return format(Decimal(repr(value)).normalize(), "f") if not value.is_integer() else str(int(value))
+    return str(value).strip()
 
 
 def stage(con: Any, mapping: Mapping, workdir: Path, progress: Progress = None) -> Staged:
     """Stage the mapping's source; raises a one-line error for a file that cannot be read at all."""
-    if not mapping.source_path.exists():
-        raise FitgapError("source file not found", where=mapping.source_path, hint="check the path or pass --source")
+    # Before opening it: a FIFO would block for ever, a device stream without end.
+    check_input_file(mapping.source_path, "source file", hint="check the path or pass --source")
     source = mapping.file.source
     if isinstance(source, CsvSource):
         return stage_csv(con, mapping, workdir, progress)

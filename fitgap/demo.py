@@ -135,9 +135,11 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
     from converters import export, load_mapping
     from fitgap import pipeline
     from fitgap.assessment import score_workbook, write_report
+    from fitgap.assessment.history import load_snapshot
     from fitgap.assessment.template import write_template
     from fitgap.profile import build_profile
     from fitgap.project import create_project
+    from fitgap.readiness import latest_snapshot
     from fitgap.sample import generate
     from spec_catalog import load_embedded
 
@@ -208,13 +210,15 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
         f"{checked.warnings_failed} warnings",
     )
 
+    snapshot = latest_snapshot(project.history)  # the one kept by the scoring above: the report names it
     readiness = pipeline.readiness(
         db,
         catalog,
         municipality=profile.label,
         businesses=profile.businesses,
         thresholds=project.settings.thresholds,
-        assessment=scored,
+        assessment=load_snapshot(snapshot) if snapshot is not None else scored,
+        assessment_file=snapshot,
         validation=checked,
     )
     pipeline.write_readiness_reports(

@@ -38,9 +38,11 @@ def list_runs(db: Path) -> tuple[RunRecord, ...]:
 def validate_database(
     db: Path, catalog: Catalog, *, suites: Path | None = None, docs: Path | None = None, unmask: bool = False
 ) -> ValidationReport:
-    """The suites in ``suites`` (default: generated from the catalog for every converted table), run."""
-    plans = read_suites(suites) if suites is not None else suites_for(db, catalog)
-    return validate(db, plans, catalog, docs=docs, unmask=unmask)
+    """The suites in ``suites`` (default: generated from the catalog for every converted table), run.
+
+    Every rule's SQL is made from ``catalog``, never read from a suite file (:func:`validation.read_suite`)."""
+    plans = read_suites(suites, catalog) if suites is not None else suites_for(db, catalog)
+    return validate(db, plans, catalog, docs=docs, unmask=unmask, suites=suites)
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -81,18 +83,22 @@ def readiness(
     businesses: tuple[str, ...],
     thresholds: Thresholds,
     assessment: ScoreReport | None,
+    assessment_file: Path | None = None,
     validation: ValidationReport | None = None,
     on_validate: Callable[[], None] | None = None,
 ) -> ReadinessReport:
     """GO / NO-GO per business from the assessment, the conversion records and a validation.
 
-    Without ``validation``, the converted tables are validated now (``on_validate`` is told first)."""
+    Without ``validation``, the converted tables are validated now (``on_validate`` is told first). The report
+    names its inputs: ``assessment_file`` is the snapshot ``assessment`` was read from."""
     records = conversion_records(db)
     if validation is None and records:
         if on_validate is not None:
             on_validate()
         validation = validate_database(db, catalog)
-    return assess_readiness(municipality, businesses, catalog, thresholds, assessment, records, validation)
+    return assess_readiness(
+        municipality, businesses, catalog, thresholds, assessment, records, validation, assessment_file=assessment_file
+    )
 
 
 def write_readiness_reports(

@@ -7,12 +7,15 @@ validation do not apply to a business the catalog has no data layout for (it say
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
+from fitgap import __version__
+from fitgap.assessment.history import load_snapshot, recorded_order, scored_at
 from fitgap.assessment.scoring import BusinessScore, ScoreReport
 from fitgap.project import Thresholds
 from reports.catalog import SAMPLE_NOTE
@@ -64,6 +67,40 @@ class BusinessReadiness(FrozenModel):
     validation_warnings: int | None
 
 
+class AssessmentInput(FrozenModel):
+    """The scored assessment a readiness report read."""
+
+    snapshot: str | None  # the snapshot file (None: scored in memory and not kept)
+    workbook: str  # the filled workbook that was scored
+    as_of: dt.date  # its 基準日
+    scored_at: dt.datetime | None  # when it was scored (None: not recorded)
+
+
+class ValidationInput(FrozenModel):
+    """The validation a readiness report read."""
+
+    database: str
+    created: dt.datetime | None  # when it ran (None: a report of an earlier fitgap)
+    suites: str | None
+
+
+class CatalogInput(FrozenModel):
+    name: str
+    sample: bool
+    versions: dict[str, str | None]  # 業務ID -> the version of its 標準仕様書, for the businesses in scope
+
+
+class ReadinessInputs(FrozenModel):
+    """What a readiness report was made from, by which tool, and when: every report says so."""
+
+    assessment: AssessmentInput | None
+    conversion_runs: tuple[str, ...]  # run ids of the last run of each mapping into a table in scope
+    validation: ValidationInput | None
+    catalog: CatalogInput
+    tool_version: str
+    created: dt.datetime  # 作成日時, with its UTC offset
+
+
 class ReadinessReport(FrozenModel):
     municipality: str
     catalog_sample: bool
@@ -71,6 +108,7 @@ class ReadinessReport(FrozenModel):
     businesses: tuple[BusinessReadiness, ...]
     go: int
     no_go: int
+    inputs: ReadinessInputs
 
 
 class TableRecord(FrozenModel):
@@ -82,6 +120,7 @@ class TableRecord(FrozenModel):
     rows_quarantined: int = 0
     reconciled: bool = True  # every last run succeeded and reconciled
     quarantine_by_reason: dict[str, int] = Field(default_factory=dict)
+    run_ids: tuple[str, ...] = ()  # the last run of each mapping that writes it
 
 
 def conversion_records(db: Path) -> dict[str, TableRecord]:
@@ -104,6 +143,7 @@ def conversion_records(db: Path) -> dict[str, TableRecord]:
                 "rows_quarantined": old.rows_quarantined + (run.rows_quarantined or 0),
                 "reconciled": old.reconciled and run.status is RunStatus.SUCCEEDED and bool(run.reconciled),
                 "quarantine_by_reason": reasons.get(run.target_table, {}),
+                "run_ids": (*old.run_ids, run.run_id),
             }
         )
     return records
@@ -191,6 +231,36 @@ def _business(
     )
 
 
+def _inputs(
+    specs: list[BusinessSpec],
+    catalog: Catalog,
+    assessment: ScoreReport | None,
+    assessment_file: Path | None,
+    records: dict[str, TableRecord],
+    validation: ValidationReport | None,
+) -> ReadinessInputs:
+    tables = [table_name(s.business_id, g.name) for s in specs for g in s.layouts]
+    return ReadinessInputs(
+        assessment=AssessmentInput(
+            snapshot=str(assessment_file) if assessment_file is not None else None,
+            workbook=assessment.file,
+            as_of=assessment.as_of,
+            scored_at=scored_at(assessment),
+        )
+        if assessment is not None
+        else None,
+        conversion_runs=tuple(run for t in tables if t in records for run in records[t].run_ids),
+        validation=ValidationInput(database=validation.database, created=validation.created, suites=validation.suites)
+        if validation is not None
+        else None,
+        catalog=CatalogInput(
+            name=catalog.name, sample=catalog.is_sample, versions={s.business_id: s.spec_version for s in specs}
+        ),
+        tool_version=f"fitgap {__version__}",
+        created=dt.datetime.now().astimezone().replace(microsecond=0),
+    )
+
+
 def assess_readiness(
     municipality: str,
     businesses: tuple[str, ...],
@@ -199,13 +269,14 @@ def assess_readiness(
     assessment: ScoreReport | None,
     records: dict[str, TableRecord],
     validation: ValidationReport | None,
+    *,
+    assessment_file: Path | None = None,
 ) -> ReadinessReport:
-    """GO / NO-GO for each business in scope, with the reasons."""
+    """GO / NO-GO for each business in scope, with the reasons and the inputs it was made from
+    (``assessment_file``: the snapshot ``assessment`` was read from)."""
     scores = {b.business_id: b for b in assessment.businesses} if assessment else {}
-    results = []
-    for business_id in businesses:
-        spec = catalog.business(business_id)
-        results.append(_business(spec, thresholds, scores.get(spec.business_id), records, validation))
+    specs = [catalog.business(b) for b in businesses]
+    results = [_business(spec, thresholds, scores.get(spec.business_id), records, validation) for spec in specs]
     go = sum(1 for r in results if r.verdict == "GO")
     return ReadinessReport(
         municipality=municipality,
@@ -214,6 +285,44 @@ def assess_readiness(
         businesses=tuple(results),
         go=go,
         no_go=len(results) - go,
+        inputs=_inputs(specs, catalog, assessment, assessment_file, records, validation),
+    )
+
+
+def _time(value: dt.datetime | None) -> str:
+    return value.isoformat(sep=" ", timespec="seconds") if value is not None else "—"
+
+
+def _versions(catalog: CatalogInput, ja: bool) -> str:
+    """Each version once, with the businesses that have it: 第5.0版 (001, 002 …)."""
+    by_version: dict[str, list[str]] = {}
+    for business_id, version in catalog.versions.items():
+        by_version.setdefault(version or ("版不明" if ja else "version unknown"), []).append(business_id)
+    return "; ".join(f"{v} ({', '.join(ids)})" for v, ids in by_version.items())
+
+
+def input_facts(inputs: ReadinessInputs, lang: str = "ja") -> tuple[tuple[str, str], ...]:
+    """What the report was made from, as the facts at its top."""
+    ja = lang == "ja"
+    a, v = inputs.assessment, inputs.validation
+    suites = v.suites if v is not None and v.suites != "generated" else ("カタログから生成" if ja else "generated")
+    sample = (" — サンプル" if ja else " — SAMPLE") if inputs.catalog.sample else ""
+    assessment = (
+        f"{a.snapshot or a.workbook} ({'基準日' if ja else 'as of'} {a.as_of.isoformat()}, "
+        f"{'採点' if ja else 'scored'} {_time(a.scored_at)})"
+        if a is not None
+        else "—"
+    )
+    return (
+        ("評価スナップショット" if ja else "Assessment snapshot", assessment),
+        ("変換の実行ID" if ja else "Conversion runs", ", ".join(inputs.conversion_runs) or "—"),
+        (
+            "検証" if ja else "Validation",
+            f"{v.database} ({_time(v.created)}, {'スイート' if ja else 'suites'} {suites or '—'})" if v else "—",
+        ),
+        ("カタログ" if ja else "Catalog", f"{inputs.catalog.name}{sample}: {_versions(inputs.catalog, ja)}"),
+        ("ツール" if ja else "Tool", inputs.tool_version),
+        ("作成日時" if ja else "Created", _time(inputs.created)),
     )
 
 
@@ -307,7 +416,12 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
     return Document(
         title=t("移行準備状況レポート", "Cutover readiness report"),
         note=SAMPLE_NOTE if report.catalog_sample else None,
-        facts=((t("団体", "Municipality"), report.municipality), ("GO", str(report.go)), ("NO-GO", str(report.no_go))),
+        facts=(
+            (t("団体", "Municipality"), report.municipality),
+            ("GO", str(report.go)),
+            ("NO-GO", str(report.no_go)),
+            *input_facts(report.inputs, lang),
+        ),
         tables=(summary, quarantine, thresholds),
         charts=(chart,),
         lang="ja" if ja else "en",
@@ -315,5 +429,7 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
 
 
 def latest_snapshot(history: Path) -> Path | None:
-    snapshots = sorted(history.glob("*.json")) if history.is_dir() else []
-    return snapshots[-1] if snapshots else None
+    """The snapshot of the latest scoring, by the time recorded inside each (not by file name or 基準日: a
+    scoring with a future --as-of does not stay the latest)."""
+    snapshots = list(history.glob("*.json")) if history.is_dir() else []
+    return max(snapshots, key=lambda p: recorded_order(load_snapshot(p), p)) if snapshots else None

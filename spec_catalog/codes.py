@@ -62,6 +62,8 @@ class Code(StrEnum):
     CSV_MALFORMED = "CSV_MALFORMED"
     TRUNCATED_RECORD = "TRUNCATED_RECORD"
     FIELD_SPLITS_DOUBLE_BYTE = "FIELD_SPLITS_DOUBLE_BYTE"
+    EXCEL_NUMBER_TOO_PRECISE = "EXCEL_NUMBER_TOO_PRECISE"
+    EXCEL_FORMULA_NO_VALUE = "EXCEL_FORMULA_NO_VALUE"
     # transforms
     GAIJI_UNMAPPED = "GAIJI_UNMAPPED"
     ERA_DATE_INVALID = "ERA_DATE_INVALID"
@@ -86,6 +88,7 @@ class Code(StrEnum):
     CODE_NOT_IN_LIST = "CODE_NOT_IN_LIST"
     CHECK_DIGIT_INVALID = "CHECK_DIGIT_INVALID"
     KEY_DUPLICATE = "KEY_DUPLICATE"
+    KEY_IN_OTHER_MAPPING = "KEY_IN_OTHER_MAPPING"
     FOREIGN_KEY_MISSING = "FOREIGN_KEY_MISSING"
     DATE_ORDER = "DATE_ORDER"
     # conversion records and the validation run
@@ -93,6 +96,9 @@ class Code(StrEnum):
     RUN_FAILED = "RUN_FAILED"
     RUN_NOT_RECONCILED = "RUN_NOT_RECONCILED"
     TABLE_STALE = "TABLE_STALE"
+    RUN_QUARANTINE_OVER_THRESHOLD = "RUN_QUARANTINE_OVER_THRESHOLD"
+    RUN_DROPS_ROWS = "RUN_DROPS_ROWS"
+    RUN_EMPTY_SOURCE = "RUN_EMPTY_SOURCE"
     RULE_ERROR = "RULE_ERROR"
     GX_COUNT_MISMATCH = "GX_COUNT_MISMATCH"
     # readiness
@@ -176,6 +182,13 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "a fixed-width file whose last record is shorter than the record length"),
     (Code.FIELD_SPLITS_DOUBLE_BYTE, _S, E, "項目の境界が2バイト文字を分断しています",
      "a field's byte range cuts a double-byte character", "a field's byte range cuts a double-byte character in two"),
+    (Code.EXCEL_NUMBER_TOO_PRECISE, _S, E, "15桁を超える数値です（Excelは有効数字15桁までしか保持しません）",
+     "a number with more than 15 significant digits (Excel keeps 15)",
+     "an Excel number with more than 15 significant digits: the digits past 15 may not be the ones entered, so it "
+     "is not rounded but refused (keep long numbers such as IDs as text cells)"),
+    (Code.EXCEL_FORMULA_NO_VALUE, _S, E, "数式セルに保存された値がありません",
+     "a formula cell with no saved value", "an Excel formula cell with no saved result (the file was written by a "
+     "program that does not calculate: open and save it in Excel) or with an error result (#N/A, #DIV/0! …)"),
     (Code.GAIJI_UNMAPPED, _T, E, "外字表にない外字があります", "a 外字 the 外字 table does not map",
      "a 外字 (Private Use Area) character that the 外字 table does not map"),
     (Code.ERA_DATE_INVALID, _T, E, "日付として読めません", "no date in any known form",
@@ -220,6 +233,9 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "{item} has a wrong shape or check digit", "個人番号, 全国地方公共団体コード or 法人番号 with a wrong check digit"),
     (Code.KEY_DUPLICATE, _R, E, "主キー {item} が重複しています", "primary key {item} is repeated",
      "a second row with the same primary key (conversion loads the first)"),
+    (Code.KEY_IN_OTHER_MAPPING, _R, E, "主キー {item} は別のマッピングで登録済みです",
+     "primary key {item} is already published by another mapping",
+     "a row whose primary key another mapping has published in the same table (conversion keeps the published row)"),
     (Code.FOREIGN_KEY_MISSING, _R, E, "{item} が参照する {table} の行がありません",
      "{item} refers to no row of {table}", "a foreign key with no row in the table it refers to (validation)"),
     (Code.DATE_ORDER, _R, W, "{item} の日付の前後が逆です", "{item}: dates in the wrong order",
@@ -232,6 +248,15 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "the last run does not reconcile (read ≠ loaded + quarantined)", "the mapping's last run did not reconcile and was rejected"),
     (Code.TABLE_STALE, _U, E, "テーブルが最後に成功した変換の行と一致しません",
      "the table does not hold the rows of the last successful run", "the table holds rows of another run than the last successful one"),
+    (Code.RUN_QUARANTINE_OVER_THRESHOLD, _U, E, "{read} 行中 {quarantined} 行（{rate}）を隔離、基準 {threshold} を超えたため公開しませんでした",
+     "quarantined {quarantined} of {read} rows ({rate}, threshold {threshold}), by reason {reasons}: nothing was published",
+     "a run quarantined more rows than the threshold allows and was rejected (`--accept-quarantine` publishes it)"),
+    (Code.RUN_DROPS_ROWS, _U, E, "公開済みの {published} 行に対し {loaded} 行しか登録できず、{dropped} 行が消えるため公開しませんでした",
+     "the run would load {loaded} rows where the mapping has {published} published: {dropped} rows would go, nothing was published",
+     "a run would load fewer rows than its mapping has published and was rejected (`--allow-drop` publishes it)"),
+    (Code.RUN_EMPTY_SOURCE, _U, E, "ソースにデータ行がないため公開しませんでした（公開済み {published} 行）",
+     "the source has no data rows ({published} rows published by the mapping): nothing was published",
+     "a source with no data rows was rejected (`--allow-empty` publishes it, emptying the mapping's rows)"),
     (Code.RULE_ERROR, _U, E, "ルールを実行できませんでした", "the rule could not run", "Great Expectations raised an error on a rule"),
     (Code.GX_COUNT_MISMATCH, _U, E, "GXとSQLの不合格行数が異なります（GX {gx}、SQL {sql}）",
      "GX counted {gx} failing rows, plain SQL {sql}", "GX and plain SQL disagree on a rule's count (adapter check)"),

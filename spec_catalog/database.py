@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -38,7 +41,8 @@ class RunStatus(StrEnum):
 
 
 class RunRecord(FrozenModel):
-    """One row of ``fitgap_runs``."""
+    """One row of ``fitgap_runs``. Read back, a 'running' run whose process (``pid`` on ``host``) is gone says
+    'interrupted': it was killed and blocks nothing."""
 
     run_id: str
     mapping: str
@@ -59,6 +63,8 @@ class RunRecord(FrozenModel):
     tool_version: str | None = None
     unmapped: list[dict[str, Any]] | None = None
     message: str | None = None
+    pid: int | None = None  # the process that wrote the run (None in a database older than the column)
+    host: str | None = None  # the host that process ran on
 
 
 class QuarantineRow(FrozenModel):
@@ -97,6 +103,8 @@ _RUN_COLUMNS: dict[str, str] = {
     "tool_version": "VARCHAR",
     "unmapped": "VARCHAR",
     "message": "VARCHAR",
+    "pid": "BIGINT",  # added after 0.1: ensure_schema adds them to an older database
+    "host": "VARCHAR",
 }
 _QUARANTINE_COLUMNS: dict[str, str] = {
     "run_id": "VARCHAR",
@@ -181,10 +189,15 @@ def connect_read_only(path: Path, *, sealed: bool = False) -> Any:
 
 
 def ensure_schema(con: Any) -> None:
-    """Create the run and quarantine tables when the database has none yet."""
+    """Create the run and quarantine tables when the database has none yet, and add the columns a newer version
+    records to the tables of an older database (they stay NULL in its old rows)."""
     for table, columns in ((RUNS, _RUN_COLUMNS), (QUARANTINE, _QUARANTINE_COLUMNS)):
         body = ", ".join(f"{name} {kind}" for name, kind in columns.items())
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+        have = set(columns_of(con, table))
+        for name, kind in columns.items():
+            if name not in have:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} {kind}")
 
 
 def tables(con: Any) -> set[str]:
@@ -227,9 +240,10 @@ def count_rows(con: Any, table: str) -> int:
 
 
 def start_run(con: Any, record: RunRecord) -> None:
+    """Record a run as 'running', with the pid and host of the process writing it (this one unless given)."""
     con.execute(
         f"INSERT INTO {RUNS} (run_id, mapping, mapping_path, mapping_sha256, source_path, source_bytes, "
-        "target_table, status, started, tool_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, now(), ?)",
+        "target_table, status, started, tool_version, pid, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?)",
         [
             record.run_id,
             record.mapping,
@@ -240,6 +254,8 @@ def start_run(con: Any, record: RunRecord) -> None:
             record.target_table,
             RunStatus.RUNNING.value,
             record.tool_version,
+            record.pid if record.pid is not None else os.getpid(),
+            record.host if record.host is not None else socket.gethostname(),
         ],
     )
 
@@ -266,14 +282,44 @@ def _record(row: tuple[Any, ...]) -> RunRecord:
     data = dict(zip(_RUN_COLUMNS, row, strict=True))
     for name in ("timings", "unmapped"):
         data[name] = json.loads(data[name]) if data[name] else None
-    return RunRecord.model_validate(data)
+    record = RunRecord.model_validate(data)
+    if record.status is RunStatus.RUNNING and _writer_gone(record):
+        gone = f"its process (pid {record.pid} on {record.host}) ended without finishing the run"
+        return record.model_copy(update={"status": RunStatus.INTERRUPTED, "message": record.message or gone})
+    return record
+
+
+def _writer_gone(record: RunRecord) -> bool:
+    """Whether the process that wrote a run record is known to be gone: on this host, with no such pid.
+
+    A run from another host, or with no pid (written before pids were recorded), cannot be told: it stays
+    'running'. A reused pid makes a gone run look alive, never the other way round."""
+    if record.pid is None or record.pid <= 0 or record.host != socket.gethostname() or record.pid == os.getpid():
+        return False
+    if sys.platform == "win32":  # os.kill(pid, 0) would send CTRL_C_EVENT there
+        return False
+    try:
+        os.kill(record.pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:  # PermissionError: it exists, as another user's process
+        return False
+    return False
+
+
+def _run_columns(con: Any) -> str:
+    """The run columns to select: NULL for those an older database lacks (a reader does not alter it)."""
+    have = set(columns_of(con, RUNS))
+    return ", ".join(name if name in have else f"NULL AS {name}" for name in _RUN_COLUMNS)
 
 
 def read_runs(con: Any, *, latest_only: bool = False) -> list[RunRecord]:
-    """The run records in start order; ``latest_only``: the last run of each (target table, mapping)."""
+    """The run records in start order; ``latest_only``: the last run of each (target table, mapping).
+
+    A 'running' run whose process is gone is read as 'interrupted'."""
     if not has_runs(con):
         return []
-    columns = ", ".join(_RUN_COLUMNS)
+    columns = _run_columns(con)
     source = RUNS
     if latest_only:
         source = (
@@ -285,11 +331,11 @@ def read_runs(con: Any, *, latest_only: bool = False) -> list[RunRecord]:
 
 
 def runs_of_table(con: Any, table: str) -> list[RunRecord]:
-    """The runs that wrote ``table``, newest first."""
+    """The runs that wrote ``table``, newest first ('running' ones whose process is gone: 'interrupted')."""
     if not has_runs(con):
         return []
     rows = con.execute(
-        f"SELECT {', '.join(_RUN_COLUMNS)} FROM {RUNS} WHERE target_table = ? ORDER BY started DESC", [table]
+        f"SELECT {_run_columns(con)} FROM {RUNS} WHERE target_table = ? ORDER BY started DESC", [table]
     ).fetchall()
     return [_record(r) for r in rows]
 
@@ -339,3 +385,24 @@ def read_quarantine(con: Any, mapping: str | None = None) -> list[QuarantineRow]
         f"SELECT {', '.join(_QUARANTINE_COLUMNS)} FROM {QUARANTINE} {where} ORDER BY mapping, line, item", parameters
     ).fetchall()
     return [QuarantineRow.model_validate(dict(zip(_QUARANTINE_COLUMNS, r, strict=True))) for r in rows]
+
+
+# Published rows ----------------------------------------------------------------------------------------
+
+
+def published_rows(con: Any, table: str, mapping: str) -> int:
+    """How many rows of ``table`` the mapping has published (0 when there is no such table)."""
+    if MAPPING_COLUMN not in columns_of(con, table):
+        return 0
+    return int(
+        con.execute(f"SELECT count(*) FROM {quote(table)} WHERE {quote(MAPPING_COLUMN)} = ?", [mapping]).fetchone()[0]
+    )
+
+
+def has_other_mappings(con: Any, table: str, mapping: str) -> bool:
+    """Whether rows of ``table`` were published by another mapping than ``mapping`` (they hold keys too)."""
+    if MAPPING_COLUMN not in columns_of(con, table):
+        return False
+    column = quote(MAPPING_COLUMN)
+    found = con.execute(f"SELECT 1 FROM {quote(table)} WHERE {column} IS DISTINCT FROM ? LIMIT 1", [mapping])
+    return found.fetchone() is not None

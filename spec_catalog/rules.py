@@ -220,11 +220,11 @@ def item_rules(table: str, item: DataItem, spec: BusinessSpec) -> list[DataRule]
             max_length=item.length,
         )
     if kind is DataType.HALF_WIDTH:
-        # Byte length = character length means plain ASCII: the regular expression runs only otherwise.
+        # No ASCII shortcut (byte length = character length): ASCII has control characters, which X rules out.
         r.add(
             RuleKind.HALF_WIDTH,
             Code.WIDTH_NOT_HALF,
-            f"({c} IS NOT NULL AND strlen({c}) <> length({c}) AND regexp_matches({c}, {literal(WIDE_CLASS)}))",
+            f"({c} IS NOT NULL AND regexp_matches({c}, {literal(WIDE_CLASS)}))",
             "半角（X）の文字だけ",
             "half-width (X) characters only",
             pattern=HALF_WIDTH_PATTERN,

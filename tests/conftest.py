@@ -73,7 +73,8 @@ def residents(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def masking_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """After the whole suite: no output any test wrote holds an unmasked 個人番号."""
+    """After the whole suite: no file any test wrote under pytest's temp, whatever its kind (workbook cells,
+    JSON, XML, HTML, CSV, text), holds an unmasked 個人番号 — the data itself aside (see pii_scan)."""
     yield
     leaked = scan_outputs(tmp_path_factory.getbasetemp())
     assert not leaked, f"unmasked 個人番号 in test outputs: {leaked}"

@@ -1,12 +1,14 @@
 """Validation of the converted tables ahead of the cutover, with Great Expectations on DuckDB.
 
 Suites come from the rules of :mod:`spec_catalog.rules` (the converter quarantines by the same rules), one per
-catalog group; QA keeps them as GX JSON files and may switch rules off or add their own. A run counts every rule
-with plain SQL beside GX (and fails a rule where the two disagree), lists every failing row (masked), checks the
-conversion records, and reports as JSON, JUnit XML, Excel and HTML.
+catalog group; QA keeps them as GX JSON files and may switch rules off, change a severity or add column
+expectations of their own. A suite file is data: it holds no SQL, and :func:`read_suites` makes every rule's SQL
+from the catalog it is given. A run counts every rule with plain SQL beside GX (and fails a rule where the two
+disagree), lists every failing row (masked), checks the conversion records, and reports — with its inputs — as
+JSON, JUnit XML, Excel and HTML.
 
-Public API: :func:`plan_suite`, :func:`write_suite`, :func:`read_suites`, :func:`suites_for`, :func:`validate`
-(returning :class:`ValidationReport`), :func:`junit_xml`, :func:`validation_document`.
+Public API: :func:`plan_suite`, :func:`write_suites`, :func:`read_suites` (against a catalog), :func:`suites_for`,
+:func:`validate` (returning :class:`ValidationReport`), :func:`junit_xml`, :func:`validation_document`.
 """
 
 from __future__ import annotations

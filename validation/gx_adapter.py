@@ -49,6 +49,25 @@ def _patch() -> None:
     _patched = True
 
 
+# GX's connection is sealed as the runner's is (spec_catalog.database.connect_read_only): read-only, no file
+# but the database, no extension loaded, the configuration locked (duckdb-engine hands the URL's query to
+# DuckDB's configuration).
+_SEALED = {
+    "access_mode": "read_only",
+    "enable_external_access": "false",
+    "autoinstall_known_extensions": "false",
+    "autoload_known_extensions": "false",
+    "lock_configuration": "true",
+}
+
+
+def connection_string(db: Path) -> str:
+    """The SQLAlchemy URL GX opens the database with: read-only and sealed."""
+    from urllib.parse import urlencode
+
+    return f"duckdb:///{db.resolve()}?{urlencode(_SEALED)}"  # SQLAlchemy takes the path as it is
+
+
 @dataclass
 class Outcome:
     """GX's verdict on one expectation."""
@@ -120,9 +139,7 @@ def _run_here(
     _patch()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_sql(
-        name="fitgap", connection_string=f"duckdb:///{db.resolve()}?access_mode=read_only"
-    )
+    source = context.data_sources.add_sql(name="fitgap", connection_string=connection_string(db))
     if docs is not None:
         context.add_data_docs_site(
             site_name="fitgap",

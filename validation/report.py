@@ -173,6 +173,27 @@ def _runs(report: ValidationReport) -> Table:
     )
 
 
+def input_facts(report: ValidationReport) -> tuple[tuple[str, str], ...]:
+    """What the validation read and ran, by which tool, and when (— where a report of an earlier fitgap has
+    no such field)."""
+    versions: dict[str, list[str]] = {}
+    for business_id, version in (report.catalog_versions or {}).items():
+        versions.setdefault(version or "版不明 / version unknown", []).append(business_id)
+    catalog = (report.catalog or "—") + (" — サンプル / SAMPLE" if report.catalog_sample else "")
+    if versions:
+        catalog += ": " + "; ".join(f"{v} ({', '.join(ids)})" for v, ids in versions.items())
+    suites = report.suites
+    return (
+        ("カタログ / Catalog", catalog),
+        (
+            "スイート / Suites",
+            "カタログから生成 / generated from the catalog" if suites == "generated" else suites or "—",
+        ),
+        ("ツール / Tool", report.tool_version or "—"),
+        ("作成日時 / Created", report.created.isoformat(sep=" ", timespec="seconds") if report.created else "—"),
+    )
+
+
 def validation_document(report: ValidationReport) -> Document:
     """The validation report for people: a summary, every rule, every failing row, manual checks, runs."""
     failing = _failing(report)
@@ -188,6 +209,7 @@ def validation_document(report: ValidationReport) -> Document:
             ("実行したルール", str(report.rules_run)),
             ("不合格行", str(total_failing)),
             ("秒", str(report.seconds)),
+            *input_facts(report),
         ),
         tables=(_summary(report), _rules(report), failing, _manual(report), _runs(report)),
     )

@@ -9,17 +9,22 @@ reads the same model, so conversion and validation cannot disagree. Rule ids are
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field, model_validator
 
 from spec_catalog.base import FrozenModel
 from spec_catalog.codes import Code
+from spec_catalog.database import literal, quote
 from spec_catalog.models import BusinessSpec, DataGroup
 from spec_catalog.rules import DataRule, ManualCheck, RuleKind, RuleSeverity, group_rules
 
-__all__ = ["ManualCheck", "Rule", "RuleKind", "SuitePlan", "plan_suite"]
+__all__ = ["CUSTOM_EXPECTATIONS", "CustomArguments", "ManualCheck", "Rule", "RuleKind", "SuitePlan", "plan_suite"]
 
 
 class Rule(FrozenModel):
+    """One rule of a suite, as it runs: never read from a file as it is (see :mod:`validation.suites`)."""
+
     rule_id: str
     severity: RuleSeverity
     kind: RuleKind
@@ -114,3 +119,79 @@ def plan_suite(spec: BusinessSpec, group: DataGroup, catalog_name: str, lang: st
         rules=tuple(rules),
         manual_checks=model.manual_checks,
     )
+
+
+# Custom expectations: the GX column expectations a suite file may add, each with the arguments it takes besides
+# ``column``. Every table holds text, so nothing that compares numbers (GX's be_between refuses a VARCHAR column);
+# no ``mostly`` (a rule counts every failing row: a softer check is a warning); and no SQL of any kind.
+CUSTOM_EXPECTATIONS: dict[str, frozenset[str]] = {
+    "expect_column_values_to_not_be_null": frozenset(),
+    "expect_column_values_to_be_null": frozenset(),
+    "expect_column_values_to_be_in_set": frozenset({"value_set"}),
+    "expect_column_values_to_not_be_in_set": frozenset({"value_set"}),
+    "expect_column_values_to_match_regex": frozenset({"regex"}),
+    "expect_column_values_to_not_match_regex": frozenset({"regex"}),
+    "expect_column_value_lengths_to_be_between": frozenset({"min_value", "max_value"}),
+    "expect_column_value_lengths_to_equal": frozenset({"value"}),
+    "expect_column_values_to_be_unique": frozenset(),
+}
+_REQUIRED_ARGUMENTS = {
+    "expect_column_values_to_be_in_set": ("value_set",),
+    "expect_column_values_to_not_be_in_set": ("value_set",),
+    "expect_column_values_to_match_regex": ("regex",),
+    "expect_column_values_to_not_match_regex": ("regex",),
+    "expect_column_value_lengths_to_equal": ("value",),
+}
+Length = Annotated[int, Field(ge=0, strict=True)]
+
+
+class CustomArguments(FrozenModel):
+    """The arguments of a custom expectation: text values, a regular expression, lengths."""
+
+    column: str
+    value_set: Annotated[tuple[Annotated[str, Field(strict=True)], ...], Field(min_length=1)] | None = None
+    regex: str | None = None
+    min_value: Length | None = None
+    max_value: Length | None = None
+    value: Length | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> CustomArguments:
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
+            raise ValueError("min_value is above max_value")
+        return self
+
+
+def missing_arguments(gx_type: str, arguments: CustomArguments) -> list[str]:
+    """The arguments a custom expectation needs and does not have."""
+    missing = [n for n in _REQUIRED_ARGUMENTS.get(gx_type, ()) if getattr(arguments, n) is None]
+    if gx_type == "expect_column_value_lengths_to_be_between" and arguments.min_value is arguments.max_value is None:
+        missing.append("min_value or max_value")
+    return missing
+
+
+def custom_sql(table: str, gx_type: str, arguments: CustomArguments) -> str:
+    """The failing rows of a custom expectation, as GX counts them: made here from its checked arguments."""
+    c = quote(arguments.column)
+    values = ", ".join(literal(v) for v in arguments.value_set or ())
+    if gx_type == "expect_column_values_to_not_be_null":
+        return f"{c} IS NULL"
+    if gx_type == "expect_column_values_to_be_null":
+        return f"{c} IS NOT NULL"
+    if gx_type == "expect_column_values_to_be_in_set":
+        return f"({c} IS NOT NULL AND {c} NOT IN ({values}))"
+    if gx_type == "expect_column_values_to_not_be_in_set":
+        return f"({c} IS NOT NULL AND {c} IN ({values}))"
+    if gx_type == "expect_column_values_to_match_regex":
+        return f"({c} IS NOT NULL AND NOT regexp_matches({c}, {literal(arguments.regex or '')}))"
+    if gx_type == "expect_column_values_to_not_match_regex":
+        return f"({c} IS NOT NULL AND regexp_matches({c}, {literal(arguments.regex or '')}))"
+    if gx_type == "expect_column_value_lengths_to_be_between":
+        low = f"length({c}) < {arguments.min_value}" if arguments.min_value is not None else "false"
+        high = f"length({c}) > {arguments.max_value}" if arguments.max_value is not None else "false"
+        return f"({c} IS NOT NULL AND ({low} OR {high}))"
+    if gx_type == "expect_column_value_lengths_to_equal":
+        return f"({c} IS NOT NULL AND length({c}) <> {arguments.value})"
+    if gx_type == "expect_column_values_to_be_unique":
+        return f"({c} IS NOT NULL AND {c} IN (SELECT {c} FROM {quote(table)} GROUP BY {c} HAVING count(*) > 1))"
+    raise ValueError(f"{gx_type} is no custom expectation")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any, Literal
@@ -106,6 +107,12 @@ class ValidationReport(FrozenModel):
     rules_run: int
     passed: bool
     seconds: float
+    # The run's inputs, so the report says what it checked (None only in reports of an earlier fitgap).
+    catalog: str | None = None
+    catalog_versions: dict[str, str | None] | None = None  # 業務ID -> spec version of each table's business
+    suites: str | None = None  # the suite folder, or "generated" (from the catalog)
+    tool_version: str | None = None
+    created: dt.datetime | None = None  # 作成日時, with its UTC offset
 
 
 def suites_for(db: Path, catalog: Catalog) -> list[SuitePlan]:
@@ -160,16 +167,16 @@ def _run_check(mapping: str, runs: list[RunRecord], in_table: set[str]) -> RunCh
         )
     last = runs[0]
     if last.status is not RunStatus.SUCCEEDED or not last.reconciled:
-        # a run whose counts did not add up was rejected; one that stopped on an error, was interrupted or
-        # killed (still 'running') failed
-        code = Code.RUN_NOT_RECONCILED if last.status is RunStatus.REJECTED else Code.RUN_FAILED
-        return RunCheck(
-            mapping=mapping,
-            run_id=last.run_id,
-            status="failed",
-            code=code,
-            message=info(code).message(status=last.status.value),
-        )
+        # a run that was rejected (its counts did not add up, or the publish guard refused it: its message starts
+        # with the guard's code) published nothing; one that stopped on an error, was interrupted or killed failed
+        code, message = Code.RUN_FAILED, info(Code.RUN_FAILED).message(status=last.status.value)
+        if last.status is RunStatus.REJECTED:
+            guard = (last.message or "").partition(":")[0]
+            if last.reconciled and guard in Code.__members__:
+                code, message = Code(guard), last.message or guard
+            else:
+                code, message = Code.RUN_NOT_RECONCILED, info(Code.RUN_NOT_RECONCILED).ja
+        return RunCheck(mapping=mapping, run_id=last.run_id, status="failed", code=code, message=message)
     if in_table != {last.run_id}:
         return RunCheck(
             mapping=mapping,
@@ -211,11 +218,12 @@ def _failing_rows(
     ).fetchall()
 
     def shown(column: str, value: Any) -> str | None:
+        # By the item's flag and by value: a key or code column can hold a 個人番号 too.
         return mask(None if value is None else str(value), levels.get(column, Sensitivity.NONE), unmask=unmask)
 
     return tuple(
         FailingRow(
-            source_file=row[-2],
+            source_file=mask(row[-2], Sensitivity.NONE, unmask=unmask),  # masked by value: a name can hold one
             source_line=row[-1],
             key={k: shown(k, v) for k, v in zip(key, row[: len(key)], strict=True)},
             values={k: shown(k, v) for k, v in zip(items, row[len(key) : -2], strict=True)},
@@ -299,12 +307,30 @@ def _rule_result(
     )
 
 
+def _tool_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"fitgap {version('fitgap')}"
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree that was never installed
+        return "fitgap (not installed)"
+
+
 def validate(
-    db: Path, plans: list[SuitePlan], catalog: Catalog, *, docs: Path | None = None, unmask: bool = False
+    db: Path,
+    plans: list[SuitePlan],
+    catalog: Catalog,
+    *,
+    docs: Path | None = None,
+    unmask: bool = False,
+    suites: Path | None = None,
 ) -> ValidationReport:
-    """Run the suites with GX; plain SQL counts the same rules and lists every failing row, meanwhile."""
+    """Run the suites with GX; plain SQL counts the same rules and lists every failing row, meanwhile.
+
+    ``suites`` is the folder the plans were read from (None: generated from the catalog), for the report."""
     from validation.gx_adapter import Pending
 
+    created = dt.datetime.now().astimezone()
     clock = time.perf_counter()
     con = connect_read_only(db, sealed=True)
     try:
@@ -354,4 +380,11 @@ def validate(
         rules_run=sum(1 for t in results for r in t.rules if r.status != "skipped"),
         passed=errors == 0,
         seconds=round(time.perf_counter() - clock, 3),
+        catalog=catalog.name,
+        catalog_versions={
+            p.business_id: spec.spec_version for p in plans if (spec := catalog.find(p.business_id)) is not None
+        },
+        suites=str(suites) if suites is not None else "generated",
+        tool_version=_tool_version(),
+        created=created.replace(microsecond=0),
     )

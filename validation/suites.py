@@ -1,40 +1,74 @@
 """Expectation suites on disk: Great Expectations' own JSON, with fitgap's rule ids in each ``meta``.
 
-QA reads, reviews and keeps these files; to switch a rule off set ``"enabled": false`` in its meta (or
-delete it), to change its severity edit ``"severity"``, and to add a check write any GX expectation (its
-meta may give a ``rule_id`` and ``severity``; otherwise it is ``custom.N`` and an error).
+A suite file is data, never code: it holds no SQL, and the SQL of every rule is made when the file is read —
+from the catalog for the catalog's rules, from the checked arguments for a custom expectation. QA reads, reviews
+and keeps these files (in git); what they may change:
+
+- a rule of the catalog (its ``meta.rule_id`` is one of the catalog's): only ``"severity"`` (error or warning)
+  and ``"enabled"`` (false switches it off; deleting the expectation does too). Everything else of it — type,
+  kwargs, description, items, code — is written for people and rebuilt from the catalog when read, so an edit
+  there has no effect. A rule id the catalog no longer has is an error naming the file and the id.
+- a custom expectation (no ``rule_id``, or one of the form ``TABLE.custom.NAME``): one of the GX column
+  expectations of :data:`validation.rules.CUSTOM_EXPECTATIONS`, on a column of the group, with text values, an
+  anchored regular expression (``^…$``) or lengths; its meta may give ``severity`` and ``description``.
+- refused, with one line: ``unexpected_rows_expectation`` or any other SQL (``failing_sql``, queries, row
+  conditions), another expectation type, an argument the type does not take, ``mostly``.
+
+Writing never replaces a suite file (it may hold QA's edits) unless asked to (``--force``).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from spec_catalog.base import FitgapError, FrozenModel
-from spec_catalog.codes import Code
-from validation.rules import ManualCheck, Rule, RuleKind, SuitePlan
+from spec_catalog.base import FitgapError, FrozenModel, InputFileError, UsageError
+from spec_catalog.database import connect
+from spec_catalog.models import Catalog, DataGroup, table_name
+from spec_catalog.rules import RuleSeverity
+from validation.rules import (
+    CUSTOM_EXPECTATIONS,
+    CustomArguments,
+    Rule,
+    RuleKind,
+    SuitePlan,
+    custom_sql,
+    missing_arguments,
+    plan_suite,
+)
 
-FORMAT = "fitgap-suite/1"
+FORMAT = "fitgap-suite/2"  # 1 carried each rule's SQL; 2 carries none
+CATALOG_RULE = "fitgap_catalog_rule"  # how a file shows a catalog rule that GX states with SQL: the SQL is not written
+SQL_KEYS = frozenset({"failing_sql", "unexpected_rows_query", "row_condition", "condition_parser", "query", "sql"})
+_HOW_TO_REGENERATE = "regenerate it with 'fitgap validate suite BUSINESS -o DIR --force'"
 
 
 class _Expectation(BaseModel):
     model_config = ConfigDict(extra="allow")  # GX adds id, severity, notes … of its own
     type: str
-    kwargs: dict[str, Any]
-    meta: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {}
+    meta: dict[str, Any] | None = None
 
 
 class _SuiteFile(BaseModel):
     model_config = ConfigDict(extra="allow")
     name: str
     expectations: list[_Expectation]
-    meta: dict[str, Any] = {}
+    meta: dict[str, Any] | None = None
+
+
+def _written(rule: Rule) -> dict[str, Any]:
+    if rule.expectation["type"] == "unexpected_rows_expectation":
+        return {"type": CATALOG_RULE, "kwargs": {}}
+    return {"type": rule.expectation["type"], "kwargs": rule.expectation["kwargs"]}
 
 
 def suite_json(plan: SuitePlan) -> dict[str, Any]:
+    """The suite file of a plan: GX's JSON without any SQL (reading rebuilds each rule from the catalog)."""
     return {
         "name": plan.table,
         "meta": {
@@ -51,18 +85,15 @@ def suite_json(plan: SuitePlan) -> dict[str, Any]:
         },
         "expectations": [
             {
-                "type": r.expectation["type"],
-                "kwargs": r.expectation["kwargs"],
+                **_written(r),
                 "meta": {
                     "rule_id": r.rule_id,
                     "severity": r.severity,
+                    "enabled": r.enabled,
                     "kind": r.kind.value,
+                    "code": r.code.value if r.code else None,
                     "description": r.description,
                     "items": list(r.items),
-                    "failing_sql": r.failing_sql,
-                    "references": r.references,
-                    "enabled": r.enabled,
-                    "code": r.code.value if r.code else None,
                 },
             }
             for r in plan.rules
@@ -79,11 +110,24 @@ class WrittenSuite(FrozenModel):
     manual_checks: int
 
 
-def write_suites(plans: list[SuitePlan], directory: Path) -> tuple[WrittenSuite, ...]:
-    """One suite file per plan in ``directory``."""
+def suite_path(plan: SuitePlan, directory: Path) -> Path:
+    return directory / f"{plan.table}.json"
+
+
+def write_suites(plans: list[SuitePlan], directory: Path, *, force: bool = False) -> tuple[WrittenSuite, ...]:
+    """One suite file per plan in ``directory``; an existing file is replaced only with ``force`` (and then
+    none is written unless all may be)."""
+    if not force:
+        existing = [suite_path(p, directory) for p in plans if suite_path(p, directory).exists()]
+        if existing:
+            raise UsageError(
+                "a suite file exists already (it may hold your edits)",
+                where=existing[0],
+                hint="add --force to replace it, or write to another folder",
+            )
     return tuple(
         WrittenSuite(
-            file=str(write_suite(plan, directory)),
+            file=str(write_suite(plan, directory, force=True)),
             table=plan.table,
             rules=len(plan.rules),
             manual_checks=len(plan.manual_checks),
@@ -92,72 +136,236 @@ def write_suites(plans: list[SuitePlan], directory: Path) -> tuple[WrittenSuite,
     )
 
 
-def write_suite(plan: SuitePlan, directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{plan.table}.json"
-    path.write_text(json.dumps(suite_json(plan), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+def write_suite(plan: SuitePlan, directory: Path, *, force: bool = False) -> Path:
+    """The suite file of one plan; an existing file is replaced only with ``force``."""
+    path = suite_path(plan, directory)
+    text = json.dumps(suite_json(plan), ensure_ascii=False, indent=2) + "\n"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with path.open("w" if force else "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise UsageError(
+            "a suite file exists already (it may hold your edits)", where=path, hint="add --force to replace it"
+        ) from None
+    except OSError as exc:
+        raise FitgapError(f"cannot write the suite: {exc.strerror}", where=path) from None
     return path
 
 
-def read_suite(path: Path) -> SuitePlan:
-    """A suite file back as a plan; unknown (user-added) expectations become custom rules."""
+# Reading ---------------------------------------------------------------------------------------------------
+
+
+def _load(path: Path) -> _SuiteFile:
     try:
-        data = _SuiteFile.model_validate_json(path.read_text(encoding="utf-8"))
+        return _SuiteFile.model_validate_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise FitgapError("suite file not found", where=path) from None
+        raise InputFileError("suite file not found", where=path) from None
     except (ValidationError, UnicodeDecodeError) as exc:
         detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "not UTF-8"
-        raise FitgapError(
+        raise InputFileError(
             f"not an expectation suite ({detail})",
             where=path,
             hint="make one with 'fitgap validate suite BUSINESS -o DIR'",
         ) from None
-    info = data.meta.get("fitgap") or {}
-    table = str(info.get("table") or data.name)
-    rules = []
-    for index, e in enumerate(data.expectations, start=1):
-        meta = e.meta or {}
-        severity = meta.get("severity", "error")
-        if severity not in ("error", "warning"):
-            raise FitgapError(f"expectation {index}: severity {severity!r} is not error or warning", where=path)
-        known = meta.get("kind") in {k.value for k in RuleKind}
-        rules.append(
-            Rule(
-                rule_id=str(meta.get("rule_id") or f"{table}.custom.{index}"),
-                severity=severity,
-                kind=RuleKind(meta["kind"]) if known else RuleKind.CUSTOM,
-                items=tuple(meta.get("items") or ()),
-                description=str(meta.get("description") or e.type),
-                expectation={"type": e.type, "kwargs": e.kwargs},
-                failing_sql=meta.get("failing_sql"),
-                references=meta.get("references"),
-                enabled=bool(meta.get("enabled", True)),
-                code=Code(meta["code"]) if meta.get("code") in Code.__members__ else None,
-            )
+
+
+def _group(data: _SuiteFile, catalog: Catalog, path: Path) -> tuple[SuitePlan, DataGroup]:
+    """The catalog's plan for the group the suite is about (its meta.fitgap.table, else its name)."""
+    info = (data.meta or {}).get("fitgap") or {}
+    if not isinstance(info, dict):
+        raise InputFileError("meta.fitgap is not an object", where=path, hint=_HOW_TO_REGENERATE)
+    if info.get("format") == "fitgap-suite/1":
+        raise InputFileError(
+            "the suite was written by an earlier fitgap and holds SQL (fitgap-suite/1)",
+            where=path,
+            hint=f"{_HOW_TO_REGENERATE}, then carry over your severity and enabled changes",
         )
-    ids = [r.rule_id for r in rules]
-    if len(set(ids)) != len(ids):
-        raise FitgapError("two expectations share a rule_id", where=path, hint="give each a rule_id of its own")
-    return SuitePlan(
-        table=table,
-        business_id=str(info.get("business_id", "")),
-        group=str(info.get("group", "")),
-        catalog=str(info.get("catalog", "")),
-        sample=bool(info.get("sample", False)),
-        key=tuple(info.get("key") or ()),
-        rules=tuple(rules),
-        manual_checks=tuple(ManualCheck.model_validate(m) for m in info.get("manual_checks") or ()),
+    table = str(info.get("table") or data.name)
+    for spec in catalog.businesses:
+        for group in spec.layouts:
+            if table_name(spec.business_id, group.name) == table:
+                return plan_suite(spec, group, catalog.name), group
+    raise InputFileError(
+        f"the suite is for table {table}, which catalog {catalog.name} has no group for",
+        where=path,
+        hint="give the --catalog the suite was made from, or remove the suite",
     )
 
 
-def read_suites(directory: Path) -> list[SuitePlan]:
+def _refuse_sql(index: int, e: _Expectation, path: Path) -> None:
+    label = f"expectation {index} ({e.type})"
+    if e.type == "unexpected_rows_expectation":
+        raise UsageError(
+            f"{label}: unexpected_rows_expectation is refused (a suite file holds no SQL)",
+            where=path,
+            hint="state the check with a column expectation (docs/validation.md lists them)",
+        )
+    for where, values in (("kwargs", e.kwargs), ("meta", e.meta or {})):
+        found = sorted(k for k in SQL_KEYS & set(values) if values[k] is not None)  # null carries no SQL
+        if found:
+            raise UsageError(
+                f"{label}: {where}.{found[0]} is refused (a suite file holds no SQL)",
+                where=path,
+                hint="a rule's SQL comes from the catalog: remove it",
+            )
+
+
+def _severity(index: int, meta: dict[str, Any], path: Path) -> RuleSeverity:
+    severity = meta.get("severity", "error")
+    if severity not in ("error", "warning"):
+        raise UsageError(f"expectation {index}: severity {severity!r} is not error or warning", where=path)
+    return "warning" if severity == "warning" else "error"
+
+
+def _enabled(index: int, meta: dict[str, Any], path: Path) -> bool:
+    enabled = meta.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise UsageError(f"expectation {index}: enabled {enabled!r} is not true or false", where=path)
+    return enabled
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"did you mean {close[0]}?" if close else None
+
+
+def _check_regex(label: str, regex: str, path: Path) -> None:
+    import duckdb
+
+    if not (regex.startswith("^") and regex.endswith("$") and not regex.endswith("\\$")):
+        raise UsageError(
+            f"{label}: the regex is not anchored",
+            where=path,
+            hint="begin it with ^ and end it with $: a value must match as a whole",
+        )
+    con = connect(None)
+    try:
+        con.execute("SELECT regexp_matches('', ?)", [regex])
+    except duckdb.Error as exc:
+        detail = str(exc).splitlines()[0].split(": ", 1)[-1]
+        raise UsageError(
+            f"{label}: the regex does not compile ({detail})", where=path, hint="write it in RE2 syntax"
+        ) from None
+    finally:
+        con.close()
+
+
+def _custom(index: int, e: _Expectation, plan: SuitePlan, group: DataGroup, path: Path) -> Rule:
+    """A custom expectation in its declared, checked form; its SQL made from the checked arguments."""
+    meta = e.meta or {}
+    label = f"expectation {index} ({e.type})"
+    if e.type not in CUSTOM_EXPECTATIONS:
+        close = _did_you_mean(e.type, list(CUSTOM_EXPECTATIONS))
+        raise UsageError(
+            f"{label}: not an expectation a suite may add",
+            where=path,
+            hint=close or f"use one of {', '.join(t.removeprefix('expect_column_') for t in CUSTOM_EXPECTATIONS)}",
+        )
+    allowed = CUSTOM_EXPECTATIONS[e.type] | {"column"}
+    unknown = sorted(set(e.kwargs) - allowed)
+    if unknown:
+        hint = (
+            "a rule counts every failing row: give the expectation severity warning instead"
+            if unknown[0] == "mostly"
+            else f"{e.type} takes {', '.join(sorted(allowed))}"
+        )
+        raise UsageError(f"{label}: argument {unknown[0]!r} is refused", where=path, hint=hint)
+    try:
+        arguments = CustomArguments.model_validate(e.kwargs)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"]) or "kwargs"
+        raise UsageError(
+            f"{label}: {where}: {error['msg']}",
+            where=path,
+            hint="values are text (the tables hold text), lengths whole numbers",
+        ) from None
+    missing = missing_arguments(e.type, arguments)
+    if missing:
+        raise UsageError(f"{label}: no {missing[0]}", where=path, hint=f"{e.type} needs {', '.join(missing)}")
+    columns = [i.romanized for i in group.items]
+    if arguments.column not in columns:
+        raise UsageError(
+            f"{label}: {arguments.column!r} is not a column of {plan.table}",
+            where=path,
+            hint=_did_you_mean(arguments.column, columns) or f"columns: {', '.join(columns)}",
+        )
+    if arguments.regex is not None:
+        _check_regex(label, arguments.regex, path)
+    return Rule(
+        rule_id=str(meta.get("rule_id") or f"{plan.table}.custom.{index}"),
+        severity=_severity(index, meta, path),
+        kind=RuleKind.CUSTOM,
+        items=(arguments.column,),
+        description=str(meta.get("description") or e.type),
+        expectation={"type": e.type, "kwargs": arguments.model_dump(exclude_none=True)},
+        failing_sql=custom_sql(plan.table, e.type, arguments),
+        enabled=_enabled(index, meta, path),
+    )
+
+
+def read_suite(path: Path, catalog: Catalog) -> SuitePlan:
+    """A suite file back as a plan, every rule's SQL made from ``catalog`` (never read from the file).
+
+    A rule of the catalog is rebuilt from the catalog's rules: the file may change its ``severity`` and
+    ``enabled``, nothing else (any other edit of it has no effect). A rule id the catalog does not have is an
+    error naming the file and the id. A custom expectation must have the declared form of
+    :data:`validation.rules.CUSTOM_EXPECTATIONS` on a column of the group. ``unexpected_rows_expectation`` and
+    any SQL are refused. Each problem is one line (exit 2)."""
+    data = _load(path)
+    catalog_plan, group = _group(data, catalog, path)
+    known = {r.rule_id: r for r in catalog_plan.rules}
+    rules = []
+    for index, e in enumerate(data.expectations, start=1):
+        _refuse_sql(index, e, path)
+        meta = e.meta or {}
+        rule_id = meta.get("rule_id")
+        if rule_id is not None and not isinstance(rule_id, str):
+            raise UsageError(f"expectation {index}: rule_id {rule_id!r} is not text", where=path)
+        if rule_id in known:
+            rules.append(
+                known[rule_id].model_copy(
+                    update={"severity": _severity(index, meta, path), "enabled": _enabled(index, meta, path)}
+                )
+            )
+        elif rule_id is None or rule_id.startswith(f"{catalog_plan.table}.custom."):
+            rules.append(_custom(index, e, catalog_plan, group, path))
+        else:
+            close = _did_you_mean(rule_id, list(known))
+            raise UsageError(
+                f"expectation {index}: rule {rule_id} is not a rule of catalog {catalog.name}",
+                where=path,
+                hint=(f"{close} " if close else "")
+                + f"remove it, or {_HOW_TO_REGENERATE}; a check of your own is {catalog_plan.table}.custom.NAME",
+            )
+    ids = [r.rule_id for r in rules]
+    if len(set(ids)) != len(ids):
+        raise UsageError("two expectations share a rule_id", where=path, hint="give each a rule_id of its own")
+    return catalog_plan.model_copy(update={"rules": tuple(rules)})
+
+
+def read_suites(directory: Path, catalog: Catalog) -> list[SuitePlan]:
+    """Every suite file (``*.json``) of a folder, read with :func:`read_suite`; one file per table."""
     if not directory.is_dir():
-        raise FitgapError(
+        raise InputFileError(
             "suite directory not found",
             where=directory,
             hint="write suites with 'fitgap validate suite BUSINESS -o DIR'",
         )
     files = sorted(directory.glob("*.json"))
     if not files:
-        raise FitgapError("no suite files (*.json) in the directory", where=directory)
-    return [read_suite(p) for p in files]
+        raise InputFileError("no suite files (*.json) in the directory", where=directory)
+    plans: list[SuitePlan] = []
+    seen: dict[str, Path] = {}
+    for path in files:
+        plan = read_suite(path, catalog)
+        if plan.table in seen:
+            raise UsageError(
+                f"two suite files for table {plan.table} (and {seen[plan.table].name})",
+                where=path,
+                hint="keep one suite per table",
+            )
+        seen[plan.table] = path
+        plans.append(plan)
+    return plans

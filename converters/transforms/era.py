@@ -4,7 +4,8 @@ Forms read: packed numeric GYYMMDD (1-digit era code) and GGYYMMDD (2-digit, 中
 (M/T/S/H/R) with YYMMDD or YY.MM.DD; the era name in kanji (平成31年4月30日, 令和元年5月1日); 西暦 (1985-04-01,
 1985/4/1, 19850401, 1985年4月1日); full-width digits in all of them. 不詳 texts (令和○年頃, 年月日不詳, 推定…) and
 non-calendar days (2月30日) are never guessed: they come back with a reason and the original text, so the engine
-can keep the text in the 不詳表記 item or quarantine the value.
+can keep the text in the 不詳表記 item or quarantine the value. A reason's detail names the rule, never the
+value (a birth date is personal data): the value goes, masked, where values go.
 """
 
 from __future__ import annotations
@@ -63,25 +64,25 @@ def _normalize(text: str) -> str:
 
 def _western(year: int, month: int, day: int, text: str) -> Converted:
     if not (1 <= month <= 12 and 1 <= day <= 31):
-        return rejected(Code.ERA_DATE_INVALID, f"{text}: month {month} or day {day} out of range")
+        return rejected(Code.ERA_DATE_INVALID, "the month or the day is out of range")
     try:
         return Converted(dt.date(year, month, day).isoformat())
     except ValueError:
-        return Converted(None, Code.ERA_DATE_NOT_CALENDAR, f"{text}: not a calendar day", extra=text)
+        return Converted(None, Code.ERA_DATE_NOT_CALENDAR, "not a calendar day", extra=text)
 
 
 def _era_date(era: Era | None, year: int, month: int, day: int, text: str) -> Converted:
     if era is None:
-        return rejected(Code.ERA_DATE_INVALID, f"{text}: unknown era")
+        return rejected(Code.ERA_DATE_INVALID, "the era is unknown")
     if year < 1:
-        return rejected(Code.ERA_DATE_INVALID, f"{text}: {era.name} has no year {year}")
+        return rejected(Code.ERA_DATE_INVALID, f"the year is before {era.name} 元年")
     converted = _western(era.start.year + year - 1, month, day, text)
     if converted.value is None:
         return converted
     day_ = dt.date.fromisoformat(converted.value)
     if not era.contains(day_):
         end = era.last.isoformat() if era.last else "today"
-        return rejected(Code.ERA_DATE_INVALID, f"{text}: {converted.value} is outside {era.name} ({era.start} – {end})")
+        return rejected(Code.ERA_DATE_INVALID, f"the date is outside {era.name} ({era.start} – {end})")
     return converted
 
 
@@ -105,7 +106,7 @@ def parse_era_date(text: str | None) -> Converted:
     if set(s) <= {"0"}:
         return Converted(None)  # 0000000 / 00000000: the legacy way of saying "no date"
     if any(mark in s for mark in _UNKNOWN_MARKS):
-        return Converted(None, Code.DATE_UNKNOWN, f"{original}: 不詳", extra=original)
+        return Converted(None, Code.DATE_UNKNOWN, "不詳 (an unknown or estimated date)", extra=original)
     if m := _ISO.match(s):
         return _western(int(m[1]), int(m[2]), int(m[3]), original)
     if m := _KANJI_WESTERN.match(s):
@@ -123,7 +124,7 @@ def parse_era_date(text: str | None) -> Converted:
         if len(s) == 8:
             return _western(int(s[:4]), int(s[4:6]), int(s[6:8]), original)
         return _era_date(_by("code").get(s[0]), int(s[1:3]), int(s[3:5]), int(s[5:7]), original)
-    return rejected(Code.ERA_DATE_INVALID, f"{original}: not a date in any known form")
+    return rejected(Code.ERA_DATE_INVALID, "not a date in any known form")
 
 
 @cache

@@ -1,5 +1,6 @@
 """Value transforms that the engine applies to the distinct values of a column (codes, 団体コード, postal
-codes, 外字): each takes one legacy value and returns a :class:`Converted`."""
+codes, 外字): each takes one legacy value and returns a :class:`Converted`. A rejection's detail names the rule,
+never the value: it becomes the quarantine's rule text, and a value can be personal data."""
 
 from __future__ import annotations
 
@@ -24,10 +25,8 @@ def local_government_code(value: str | None) -> Converted:
     if len(text) == 6 and text.isdigit():
         if is_valid_local_government_code(text):
             return Converted(text)
-        return rejected(
-            Code.LGCODE_INVALID, f"{text}: wrong check digit (expected {complete_local_government_code(text[:5])[5]})"
-        )
-    return rejected(Code.LGCODE_INVALID, f"{text}: not a 5- or 6-digit 団体コード")
+        return rejected(Code.LGCODE_INVALID, "the check digit is wrong")
+    return rejected(Code.LGCODE_INVALID, "not a 5- or 6-digit 団体コード")
 
 
 def postal_code(value: str | None) -> Converted:
@@ -37,7 +36,7 @@ def postal_code(value: str | None) -> Converted:
     text = to_half_width(value).strip().replace("-", "").replace("〒", "")
     if text.isdigit() and len(text) in (3, 5, 7):
         return Converted(text)
-    return rejected(Code.POSTAL_INVALID, f"{value!r}: not a 3-, 5- or 7-digit postal code")
+    return rejected(Code.POSTAL_INVALID, "not a 3-, 5- or 7-digit postal code")
 
 
 def code(value: str | None, table: Mapping[str, str], keep_unmapped: bool = False) -> Converted:
@@ -48,7 +47,7 @@ def code(value: str | None, table: Mapping[str, str], keep_unmapped: bool = Fals
         return Converted(table[value])
     if keep_unmapped:
         return Converted(value)
-    return rejected(Code.CODE_UNMAPPED, f"code {value!r} is not in the code table")
+    return rejected(Code.CODE_UNMAPPED, "the code is not in the code table")
 
 
 def gaiji(value: str | None, table: Mapping[str, str]) -> Converted:
@@ -69,8 +68,8 @@ def time_of_day(value: str | None) -> Converted:
     text = to_half_width(value).strip()
     match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?|(\d{2})(\d{2})(\d{2})?", text)
     if not match:
-        return rejected(Code.TIME_INVALID, f"{value!r}: not HH:MM[:SS]")
+        return rejected(Code.TIME_INVALID, "not HH:MM[:SS]")
     hh, mm, ss = (match[1], match[2], match[3]) if match[1] else (match[4], match[5], match[6])
     if int(hh) > 23 or int(mm) > 59 or (ss is not None and int(ss) > 59):
-        return rejected(Code.TIME_INVALID, f"{value!r}: not a time of day")
+        return rejected(Code.TIME_INVALID, "not a time of day (hour over 23, minute or second over 59)")
     return Converted(f"{int(hh):02d}:{mm}" + (f":{ss}" if ss is not None else ""))

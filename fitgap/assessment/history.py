@@ -1,9 +1,17 @@
 """Progress over time: scored assessments kept as JSON snapshots in a history directory, and the
-comparison of two of them (gaps closed, opened and changed)."""
+comparison of two of them (gaps closed, opened and changed).
+
+One snapshot per scoring, never replaced: the file name has the 基準日 (``--as-of``), the workbook and the time of
+the scoring; the time is also recorded inside (:attr:`Snapshot.scored_at`), and that is what orders snapshots —
+a file name or a 基準日 in the future does not."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -12,23 +20,59 @@ from fitgap.assessment.scoring import GapItem, ScoreReport, TrendPoint
 from spec_catalog.base import FitgapError, FrozenModel
 
 
-def snapshot_path(directory: Path, report: ScoreReport) -> Path:
-    # One snapshot per day and workbook: scoring again the same day replaces it.
-    return directory / f"{report.as_of.isoformat()}_{Path(report.file).stem}.json"
+class Snapshot(ScoreReport):
+    """A scored assessment as the history keeps it: the report, and when it was scored."""
+
+    scored_at: dt.datetime | None = None  # None only in snapshots of an earlier fitgap
 
 
-def save_snapshot(report: ScoreReport, directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = snapshot_path(directory, report.model_copy(update={"trend": ()}))
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(report.model_copy(update={"trend": ()}).model_dump_json(indent=2), encoding="utf-8")
-    temporary.replace(path)
-    return path
+def scored_at(report: ScoreReport) -> dt.datetime | None:
+    """When a snapshot was scored, with its UTC offset (a time without one is taken as local time)."""
+    time = report.scored_at if isinstance(report, Snapshot) else None
+    return time.astimezone() if time is not None else None
 
 
-def load_snapshot(path: Path) -> ScoreReport:
+def snapshot_path(directory: Path, report: ScoreReport, scored: dt.datetime, attempt: int = 1) -> Path:
+    suffix = f"_{attempt}" if attempt > 1 else ""  # after the first in name order too
+    return directory / f"{report.as_of.isoformat()}_{Path(report.file).stem}_{scored:%Y%m%dT%H%M%S}{suffix}.json"
+
+
+def save_snapshot(report: ScoreReport, directory: Path, *, now: dt.datetime | None = None) -> Path:
+    """Keep ``report`` as a new snapshot in ``directory`` (never replacing one: two scorings, two files)."""
+    scored = now or dt.datetime.now()  # microseconds too: they order two scorings of a second
+    scored = scored if scored.tzinfo is not None else scored.astimezone()
+    snapshot = Snapshot(**{**dict(report), "trend": (), "scored_at": scored})
+    text = snapshot.model_dump_json(indent=2)
     try:
-        return ScoreReport.model_validate_json(path.read_text(encoding="utf-8"))
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=directory, prefix=".snapshot-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as temporary:
+            temporary.write(text)
+        try:
+            for attempt in range(1, 1000):
+                path = snapshot_path(directory, report, scored, attempt)
+                try:
+                    os.link(name, path)  # whole or not at all, and never over an existing file
+                except FileExistsError:
+                    continue
+                except OSError:  # no hard links here (some network shares): create it exclusively instead
+                    try:
+                        with path.open("x", encoding="utf-8") as out:
+                            out.write(text)
+                    except FileExistsError:
+                        continue
+                return path
+        finally:
+            Path(name).unlink(missing_ok=True)
+    except OSError as exc:
+        raise FitgapError(f"cannot keep the snapshot: {exc.strerror}", where=directory) from None
+    raise FitgapError("a thousand snapshots in one second", where=directory)  # pragma: no cover
+
+
+def load_snapshot(path: Path) -> Snapshot:
+    """A snapshot, or any scored assessment JSON (``fitgap assess score --json``: no scoring time then)."""
+    try:
+        return Snapshot.model_validate_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FitgapError(
             "snapshot not found", where=path, hint="give a JSON file written by 'fitgap assess score'"
@@ -41,10 +85,21 @@ def load_snapshot(path: Path) -> ScoreReport:
         ) from exc
 
 
-def load_history(directory: Path) -> list[ScoreReport]:
+def recorded_order(report: ScoreReport, path: Path) -> tuple[int, dt.datetime, str]:
+    """Sorts snapshots by the scoring time recorded inside; those without one (an earlier fitgap) come first,
+    by their file's modification time."""
+    time = scored_at(report)
+    if time is not None:
+        return (1, time, path.name)
+    return (0, dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone(), path.name)
+
+
+def load_history(directory: Path) -> list[Snapshot]:
+    """Every snapshot of the directory, in the order they were scored."""
     if not directory.is_dir():
         return []
-    return [load_snapshot(p) for p in sorted(directory.glob("*.json"))]
+    loaded = [(load_snapshot(p), p) for p in directory.glob("*.json")]
+    return [s for s, _ in sorted(loaded, key=lambda pair: recorded_order(*pair))]
 
 
 def open_gaps(report: ScoreReport) -> dict[str, int]:
@@ -55,9 +110,10 @@ def open_gaps(report: ScoreReport) -> dict[str, int]:
     return counts
 
 
-def trend(reports: list[ScoreReport]) -> tuple[TrendPoint, ...]:
-    """Open gaps and readiness per business for each snapshot date (the latest snapshot of a day wins)."""
-    latest = {r.as_of: r for r in sorted(reports, key=lambda r: r.as_of)}
+def trend(reports: Sequence[ScoreReport]) -> tuple[TrendPoint, ...]:
+    """Open gaps and readiness per business for each 基準日 (of a day's snapshots, the last scored wins:
+    ``reports`` come in the order they were scored)."""
+    latest = {r.as_of: r for r in sorted(reports, key=lambda r: r.as_of)}  # a stable sort keeps that order
     points = []
     for as_of, report in sorted(latest.items()):
         readiness = {b.business_id: b.readiness for b in report.businesses}

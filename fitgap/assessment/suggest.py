@@ -180,7 +180,7 @@ def write_suggestions(path: Path, catalog: Catalog, spec: BusinessSpec, result: 
     from openpyxl.styles import Font, PatternFill
 
     from fitgap.assessment.template import HEADER_ROW, write_template
-    from reports.excel import FONT_NAME, ROW_FILLS
+    from reports.excel import FONT_NAME, ROW_FILLS, write_cell
 
     write_template(path, catalog, [spec], None, "en" if lang == "en" else "ja")
     workbook = load_workbook(path)
@@ -193,9 +193,9 @@ def write_suggestions(path: Path, catalog: Catalog, spec: BusinessSpec, result: 
             matched.setdefault(row.candidates[0].function_id, []).append(row)
     for function_id, rows in matched.items():
         r = row_of[function_id]
-        sheet.cell(row=r, column=column["current_use"], value="使用中")
-        sheet.cell(row=r, column=column["matched_from"], value=" / ".join(x.text for x in rows))
-        sheet.cell(row=r, column=column["confidence"], value=max(x.candidates[0].score for x in rows))
+        write_cell(sheet, r, column["current_use"], "使用中")
+        write_cell(sheet, r, column["matched_from"], " / ".join(x.text for x in rows))  # the vendor's text
+        write_cell(sheet, r, column["confidence"], max(x.candidates[0].score for x in rows))
     review = workbook.create_sheet("照合結果", 1)
     review.append(["行", "照合元", "候補1", "信頼度1", "候補2", "信頼度2", "候補3", "信頼度3", "要確認"])
     warn = PatternFill("solid", fgColor=ROW_FILLS["warning"])
@@ -204,7 +204,9 @@ def write_suggestions(path: Path, catalog: Catalog, spec: BusinessSpec, result: 
         for candidate in row.candidates:
             cells += [f"{candidate.function_id} {candidate.name}", candidate.score]
         cells += [None] * (8 - len(cells)) + ["要確認" if row.needs_review else ""]
-        review.append(cells)
+        line = review.max_row + 1
+        for index, value in enumerate(cells, start=1):
+            write_cell(review, line, index, value)  # the vendor's text is written as text, never a formula
         if row.needs_review:
             for cell in review[review.max_row]:
                 cell.fill = warn

@@ -21,8 +21,8 @@ from fitgap.assessment.sheets import (
 from fitgap.assessment.vocab import GAP_LABELS, CurrentLinkMethod, CurrentUse, Fate, GapClass, Status
 from fitgap.profile import MunicipalityProfile
 from reports.catalog import SAMPLE_NOTE
-from reports.excel import FONT_NAME, HEADER_FILL, ROW_FILLS
-from spec_catalog.base import FitgapError, FrozenModel
+from reports.excel import FONT_NAME, HEADER_FILL, ROW_FILLS, write_cell
+from spec_catalog.base import FitgapError, FrozenModel, UsageError
 from spec_catalog.models import BusinessSpec, Catalog
 from spec_catalog.vocab import FunctionClass
 
@@ -88,7 +88,7 @@ def _header(sheet: Any, columns: tuple[tuple[str, str, int], ...], row: int) -> 
     from openpyxl.styles import Alignment, Font, PatternFill
 
     for col, (_, header, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=row, column=col, value=header)
+        cell = write_cell(sheet, row, col, header)
         cell.font = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(vertical="center")
@@ -131,11 +131,10 @@ def _business_sheet(workbook: Any, spec: BusinessSpec, note: str | None) -> Any:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = workbook.create_sheet(business_sheet_name(spec.business_id, spec.name))
-    sheet["A1"] = f"{spec.business_id} {spec.name} — 機能要件 Fit & Gap（{spec.spec_name} {spec.spec_version or ''}）"
-    sheet["A1"].font = Font(name=FONT_NAME, size=12, bold=True)
+    title = f"{spec.business_id} {spec.name} — 機能要件 Fit & Gap（{spec.spec_name} {spec.spec_version or ''}）"
+    write_cell(sheet, 1, 1, title).font = Font(name=FONT_NAME, size=12, bold=True)
     if note:
-        sheet["A2"] = note
-        sheet["A2"].font = Font(name=FONT_NAME, size=9, italic=True, color="9C0006")
+        write_cell(sheet, 2, 1, note).font = Font(name=FONT_NAME, size=9, italic=True, color="9C0006")
     _header(sheet, FUNCTION_COLUMNS, HEADER_ROW)
     body = Font(name=FONT_NAME, size=10)
     prohibited_font = Font(name=FONT_NAME, size=10, bold=True, color="9C0006")
@@ -143,7 +142,7 @@ def _business_sheet(workbook: Any, spec: BusinessSpec, note: str | None) -> Any:
     for r, function in enumerate(spec.functions, start=HEADER_ROW + 1):
         values = (function.function_id, function.name, function.function_class.value, function.requirement)
         for col, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=col, value=value)
+            cell = write_cell(sheet, r, col, value)
             cell.font = body
             cell.alignment = Alignment(vertical="top", wrap_text=col == 4)
         if function.function_class is FunctionClass.PROHIBITED:
@@ -157,6 +156,13 @@ def _business_sheet(workbook: Any, spec: BusinessSpec, note: str | None) -> Any:
     _date_column(sheet, _position(FUNCTION_COLUMNS, "due"), first, last)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{sheet.cell(row=last, column=len(FUNCTION_COLUMNS)).coordinate}"
     return sheet
+
+
+def _rows(sheet: Any, rows: list[list[str]]) -> None:
+    """Rows from the top of an empty sheet (what ``sheet.append`` does, through :func:`write_cell`)."""
+    for r, values in enumerate(rows, start=1):
+        for col, value in enumerate(values, start=1):
+            write_cell(sheet, r, col, value)
 
 
 class TemplateWritten(FrozenModel):
@@ -174,8 +180,15 @@ def make_template(
     businesses: list[BusinessSpec],
     profile: MunicipalityProfile | None = None,
     lang: Lang = "ja",
+    *,
+    force: bool = False,
 ) -> TemplateWritten:
-    """Write the assessment workbook and say what it holds."""
+    """Write the assessment workbook and say what it holds; an existing file (staff may have filled it in) is
+    replaced only with ``force``."""
+    if path.exists() and not force:
+        raise UsageError(
+            "the workbook exists already (it may be filled in)", where=path, hint="add --force to replace it"
+        )
     write_template(path, catalog, businesses, profile, lang)
     return TemplateWritten(
         output=str(path),
@@ -201,8 +214,8 @@ def write_template(
     guide = workbook.active
     guide.title = "説明" if lang == "ja" else "Instructions"
     for r, (label, text) in enumerate(_instructions(lang, catalog, profile), start=1):
-        guide.cell(row=r, column=1, value=label).font = Font(name=FONT_NAME, size=10, bold=True)
-        guide.cell(row=r, column=2, value=text).font = Font(name=FONT_NAME, size=10)
+        write_cell(guide, r, 1, label).font = Font(name=FONT_NAME, size=10, bold=True)
+        write_cell(guide, r, 2, text).font = Font(name=FONT_NAME, size=10)
         guide.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     guide["A1"].font = Font(name=FONT_NAME, size=14, bold=True)
     guide.column_dimensions["A"].width = 26
@@ -212,8 +225,9 @@ def write_template(
         _business_sheet(workbook, spec, SAMPLE_NOTE if sample else None)
 
     custom = workbook.create_sheet(CUSTOM_SHEET)
-    custom["A1"] = "標準仕様書のどの機能にも当たらない現行の機能（独自機能）"
-    custom["A1"].font = Font(name=FONT_NAME, size=12, bold=True)
+    write_cell(custom, 1, 1, "標準仕様書のどの機能にも当たらない現行の機能（独自機能）").font = Font(
+        name=FONT_NAME, size=12, bold=True
+    )
     _header(custom, CUSTOM_COLUMNS, HEADER_ROW)
     first, last = HEADER_ROW + 1, HEADER_ROW + BLANK_ROWS
     _choices(custom, [f.value for f in Fate], _position(CUSTOM_COLUMNS, "fate"), first, last, "対応")
@@ -221,18 +235,19 @@ def write_template(
     _date_column(custom, _position(CUSTOM_COLUMNS, "due"), first, last)
 
     links = workbook.create_sheet(LINK_SHEET)
-    links["A1"] = "現行のシステム間連携（提供元・提供先には業務IDか業務名、または他システム名）"
-    links["A1"].font = Font(name=FONT_NAME, size=12, bold=True)
+    write_cell(links, 1, 1, "現行のシステム間連携（提供元・提供先には業務IDか業務名、または他システム名）").font = Font(
+        name=FONT_NAME, size=12, bold=True
+    )
     _header(links, LINK_COLUMNS, HEADER_ROW)
     _choices(links, [m.value for m in CurrentLinkMethod], _position(LINK_COLUMNS, "method"), first, last, "方式")
 
     in_scope = {i for b in businesses for i in b.ids}
     reference = workbook.create_sheet(STANDARD_LINK_SHEET)
     names = {i: b.name for b in catalog.businesses for i in b.ids}
-    reference.append(["提供業務", "提供業務名", "利用業務", "利用業務名", "データ", "方式"])
+    references = [["提供業務", "提供業務名", "利用業務", "利用業務名", "データ", "方式"]]
     for link in catalog.links:
         if link.provider in in_scope or link.consumer in in_scope:
-            reference.append(
+            references.append(
                 [
                     link.provider,
                     names.get(link.provider, ""),
@@ -242,19 +257,22 @@ def write_template(
                     link.method.value,
                 ]
             )
+    _rows(reference, references)
     for column, width in zip("ABCDEF", (10, 18, 10, 18, 22, 8), strict=True):
         reference.column_dimensions[column].width = width
 
     meta = workbook.create_sheet(META_SHEET)
-    for key, value in (
-        ("format", FORMAT),
-        ("catalog", catalog.name),
-        ("catalog_sample", "yes" if catalog.is_sample else "no"),
-        ("municipality", profile.code if profile else ""),
-        ("businesses", ",".join(b.business_id for b in businesses)),
-        ("created", (today or dt.date.today()).isoformat()),
-    ):
-        meta.append([key, value])
+    _rows(
+        meta,
+        [
+            ["format", FORMAT],
+            ["catalog", catalog.name],
+            ["catalog_sample", "yes" if catalog.is_sample else "no"],
+            ["municipality", profile.code if profile else ""],
+            ["businesses", ",".join(b.business_id for b in businesses)],
+            ["created", (today or dt.date.today()).isoformat()],
+        ],
+    )
     meta.sheet_state = "hidden"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

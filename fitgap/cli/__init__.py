@@ -6,8 +6,11 @@ Heavy libraries are imported inside commands, so ``fitgap --help`` stays fast.
 
 from __future__ import annotations
 
+import errno
+import json
+import re
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.markup import escape
@@ -59,30 +62,136 @@ def _root(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; every error ends here as one line on stderr and an exit code."""
+    """Run the CLI; every error ends here as one line on stderr and an exit code (with --json, also as a JSON
+    object on stdout): what went wrong, where, and how to fix it."""
     args = sys.argv[1:] if argv is None else argv
     _state["debug"] = "--debug" in args
+    as_json = "--json" in args
     try:
-        # Without standalone mode a command's typer.Exit(code) comes back as the return value.
+        # Without standalone mode a command's typer.Exit(code) comes back as the return value, and so does the
+        # 130 typer makes of a KeyboardInterrupt.
         code = app(args=args, prog_name="fitgap", standalone_mode=False)
     except FitgapError as exc:
         if _state["debug"]:
             raise
-        err_console.print(f"[bold red]Error:[/bold red] {escape(exc.one_line())}", highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
+        _fail(exc, as_json)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console.print("Interrupted.")
-        sys.exit(130)
+    except (typer.Abort, KeyboardInterrupt):
+        _interrupted(as_json)
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument …
-        show = getattr(exc, "show", None)
-        if show is not None:
-            show()
-        else:
-            err_console.print(f"Error: {escape(exc.format_message())}", highlight=False, soft_wrap=True)
-        sys.exit(2 if exc.exit_code in (1, 2) else exc.exit_code)
-    except KeyboardInterrupt:
-        err_console.print("Interrupted.")
-        sys.exit(130)
+        context = getattr(exc, "ctx", None)
+        hint = f"see '{context.command_path} --help'" if context is not None else None
+        usage = FitgapError(exc.format_message(), hint=hint)
+        _fail(usage, as_json, 2 if exc.exit_code in (1, 2) else exc.exit_code)
+    except Exception as exc:
+        known = _environment_error(exc, args)
+        if known is None or _state["debug"]:
+            raise
+        _fail(known, as_json)
+    if code == 130:
+        _interrupted(as_json)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(error: FitgapError, as_json: bool, code: int | None = None) -> NoReturn:
+    code = error.exit_code if code is None else code
+    if as_json:
+        body = {"message": error.message, "where": error.where, "hint": error.hint, "exit_code": code}
+        typer.echo(json.dumps({"error": body}, ensure_ascii=False))
+    err_console.print(f"[bold red]Error:[/bold red] {escape(error.one_line())}", highlight=False, soft_wrap=True)
+    sys.exit(code)
+
+
+def _interrupted(as_json: bool) -> NoReturn:
+    message = "interrupted (Ctrl-C): a conversion stopped this way is recorded as 'interrupted' and published nothing"
+    if as_json:
+        body = {"message": message, "where": None, "hint": None, "exit_code": 130}
+        typer.echo(json.dumps({"error": body}, ensure_ascii=False))
+    err_console.print(message[0].upper() + message[1:], highlight=False, soft_wrap=True)
+    sys.exit(130)
+
+
+# What the machine, not the toolkit, got wrong: told in one line like any FitgapError. Anything else is a fault of
+# fitgap and keeps its traceback.
+_FULL = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file grew past the largest size the system allows",
+}
+_OS_PROBLEMS = {
+    errno.ENOENT: ("not found", "check the path"),
+    errno.EISDIR: ("is a directory", "give a file name, not a folder"),
+    errno.ENOTDIR: ("a part of the path is a file, not a folder", "check the path"),
+    errno.EEXIST: ("exists already as a file, where a folder is needed", "give another path, or remove the file"),
+    errno.EACCES: ("permission denied", "check the permissions, or choose another path"),
+    errno.EPERM: ("permission denied", "check the permissions, or choose another path"),
+    errno.EROFS: ("the file system is read-only", "choose a path on a writable disk"),
+    errno.ENAMETOOLONG: ("the file name is too long", "choose a shorter path"),
+}
+_DUCKDB_PATH = re.compile(r'file "([^"]+)"')
+
+
+def _environment_error(error: BaseException, args: list[str]) -> FitgapError | None:
+    """A full disk, a damaged database, no memory, or a path the system refused, as a one-line error.
+
+    The whole chain of the exception is looked at: a failed ROLLBACK after a failed COMMIT hides the reason.
+    """
+    chain = _chain(error)
+    for item in chain:
+        text = str(item)
+        if isinstance(item, OSError) and item.errno in _FULL:
+            where = item.filename
+            fix = (
+                "free space on that disk and run again" if where else "free space on the disk written to and run again"
+            )
+            return FitgapError(_FULL[item.errno], where=where, hint=fix)
+        if _from_duckdb(item) and re.search(r"no space left|disk quota|file too large", text, re.I):
+            found = _DUCKDB_PATH.search(text)
+            return FitgapError(
+                "the disk is full",
+                where=found[1] if found else _option(args, "--db"),
+                hint="free space on that disk and run again: the database keeps what it held before this run",
+            )
+    for item in chain:
+        text = str(item)
+        if _from_duckdb(item) and re.search(r"corrupt database|does not match stored checksum", text, re.I):
+            block = re.search(r"block at location (\d+)", text)
+            return FitgapError(
+                "the database file is damaged"
+                + (f": the block at byte {block[1]} fails its checksum" if block else ""),
+                where=_option(args, "--db"),
+                hint="restore it from a backup, or convert again into a new --db",
+            )
+        if isinstance(item, MemoryError) or (_from_duckdb(item) and type(item).__name__ == "OutOfMemoryException"):
+            return FitgapError(
+                "out of memory",
+                hint="lower --memory-limit (DuckDB then spills to disk beside the database), or free memory",
+            )
+        if isinstance(item, OSError) and item.filename is not None:
+            what, fix = _OS_PROBLEMS.get(item.errno or 0, (str(item.strerror).lower(), "check the path"))
+            return FitgapError(what, where=str(item.filename), hint=fix)
+    return None
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    found: list[BaseException] = []
+    item: BaseException | None = error
+    while item is not None and item not in found:
+        found.append(item)
+        item = item.__cause__ or item.__context__
+    return found
+
+
+def _from_duckdb(error: BaseException) -> bool:
+    return type(error).__module__.split(".")[0] in ("duckdb", "_duckdb")
+
+
+def _option(args: list[str], name: str) -> str | None:
+    """The value given to an option (``--db FILE`` or ``--db=FILE``), if any."""
+    for index, arg in enumerate(args):
+        if arg == name and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None

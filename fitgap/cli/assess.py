@@ -42,11 +42,16 @@ def template(
         str | None, typer.Option("--municipality", help="全国地方公共団体コード, e.g. 013455 (森町).")
     ] = None,
     welfare_office: WelfareOfficeOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the workbook if it exists (it may be filled in already).")
+    ] = False,
     catalog: CatalogOption = None,
     lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write the assessment workbook staff fill in: one sheet per business, 独自機能, 業務連携.
+
+    An existing workbook is never replaced without --force.
 
     Example: fitgap assess template 001 024 --municipality 013455 -o assessment.xlsx
     """
@@ -67,7 +72,7 @@ def template(
         chosen = [resolved.business(b) for b in businesses]
     else:
         chosen = [b for b in resolved.businesses if not b.common]
-    written = make_template(output, resolved, chosen, profile, "en" if language(lang) == "en" else "ja")
+    written = make_template(output, resolved, chosen, profile, "en" if language(lang) == "en" else "ja", force=force)
     if as_json:
         typer.echo(to_json(written))
         return
@@ -83,7 +88,8 @@ def score(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Excel report to write.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Self-contained HTML report to write.")] = None,
     history: Annotated[
-        Path | None, typer.Option("--history", help="Directory of snapshots: keep this one, add the trend.")
+        Path | None,
+        typer.Option("--history", help="Directory of snapshots: keep this one (never replacing one), add the trend."),
     ] = None,
     gate: Annotated[
         bool, typer.Option("--gate", help="Exit 1 when the gate rules fail (forced gaps remain …).")
@@ -175,7 +181,7 @@ def compare(
 ) -> None:
     """Show gaps closed, opened and changed between two scored assessments.
 
-    Example: fitgap assess compare history/2026-10-01_assessment.json history/2026-11-01_assessment.json
+    Example: fitgap assess compare history/2026-10-01_a_20261001T090000.json history/2026-11-01_a_20261101T090000.json
     """
     from fitgap.assessment.history import compare as compare_reports
     from fitgap.assessment.history import load_snapshot

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,7 @@ from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
 
 if TYPE_CHECKING:
     from converters import Mapping, RunResult
+    from converters.guard import PublishGuard
 
 app = typer.Typer(
     help="Convert legacy exports (CP932 CSV, fixed width, Excel) into the standard layouts.", no_args_is_help=True
@@ -36,13 +38,25 @@ def run(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Preview the conversion; write nothing.")] = False,
     limit: Annotated[
-        int | None, typer.Option("--limit", help="Convert only the first N rows (with --dry-run).")
+        int | None, typer.Option("--limit", min=1, help="Convert only the first N rows (with --dry-run).")
     ] = None,
     memory_limit: Annotated[
         str, typer.Option("--memory-limit", help="DuckDB memory limit (it spills to disk beyond).")
     ] = "1GB",
     accept_quarantine: Annotated[
-        bool, typer.Option("--accept-quarantine", help="Exit 0 when rows were quarantined but all reconcile.")
+        bool,
+        typer.Option(
+            "--accept-quarantine",
+            help="Publish whatever share of rows is quarantined, and exit 0 when rows were quarantined.",
+        ),
+    ] = False,
+    allow_drop: Annotated[
+        bool,
+        typer.Option("--allow-drop", help="Publish even when fewer rows load than the mapping has published."),
+    ] = False,
+    allow_empty: Annotated[
+        bool,
+        typer.Option("--allow-empty", help="Publish a source with no data rows (the mapping's rows become none)."),
     ] = False,
     catalog: CatalogOption = None,
     unmask: UnmaskOption = False,
@@ -50,7 +64,10 @@ def run(
 ) -> None:
     """Convert one source file into its target table: stage, transform, quarantine, publish in one transaction.
 
-    Exits 1 when rows were quarantined (unless --accept-quarantine) or the run does not reconcile.
+    A run publishes only when it reconciles, quarantines no more than the project's
+    thresholds.max_quarantine_rate (else 1 %) of the rows read, loads at least as many rows as the mapping has
+    published and its source has data rows; otherwise it is rejected: nothing changes and it exits 1 with the
+    reason. Exits 1 also when rows were quarantined, unless --accept-quarantine.
 
     Example: fitgap convert run examples/jppost/mapping.yaml --source JIGYOSYO.CSV --db migration.duckdb
     """
@@ -60,24 +77,55 @@ def run(
 
     if limit is not None and not dry_run:
         raise UsageError("--limit previews only", hint="add --dry-run (a partial run would lose rows)")
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(K|M|G|T)?i?B", memory_limit.strip(), re.IGNORECASE):
+        raise UsageError(f"--memory-limit {memory_limit!r} is not a size", hint="write e.g. 1GB, 512MB or 2GiB")
     warn_unmasked(unmask)
     loaded = load_mapping(mapping, resolve_catalog(catalog_dir(catalog)), source)
     db = database(db)
-    result = _run_with_progress(loaded, db, dry_run, limit, memory_limit, unmask)
+    guard = _guard(accept_quarantine, allow_drop, allow_empty)
+    result = _run_with_progress(loaded, db, dry_run, limit, memory_limit, unmask, guard)
+    rejected = result.status == "rejected"
     if as_json:
         typer.echo(to_json(result))
     else:
         from fitgap.cli.render import print_run
 
-        print_run(console, result, None if dry_run else db)
+        # A rejected run wrote no quarantine: print_run must not point at it.
+        print_run(console, result, None if dry_run or rejected else db)
+    if rejected:
+        err_console.print(
+            f"Run {result.run_id} rejected: {result.rejected_because}", markup=False, highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(1)
     if result.status == "failed" or not result.reconciled:
         raise typer.Exit(1)
     if result.rows_quarantined and not accept_quarantine and not dry_run:
         raise typer.Exit(1)
 
 
+def _guard(accept_quarantine: bool, allow_drop: bool, allow_empty: bool) -> PublishGuard:
+    """The publish guard of the options, with the project's quarantine threshold when there is a project."""
+    # PublishGuard is not re-exported by converters/__init__.py (outside this change): import its module
+    from converters.guard import DEFAULT_MAX_QUARANTINE_RATE, PublishGuard
+    from fitgap.cli.defaults import project
+
+    found = project()
+    return PublishGuard(
+        max_quarantine_rate=found.settings.thresholds.max_quarantine_rate if found else DEFAULT_MAX_QUARANTINE_RATE,
+        accept_quarantine=accept_quarantine,
+        allow_drop=allow_drop,
+        allow_empty=allow_empty,
+    )
+
+
 def _run_with_progress(
-    loaded: Mapping, db: Path, dry_run: bool, limit: int | None, memory_limit: str, unmask: bool
+    loaded: Mapping,
+    db: Path,
+    dry_run: bool,
+    limit: int | None,
+    memory_limit: str,
+    unmask: bool,
+    guard: PublishGuard,
 ) -> RunResult:
     """The run behind a rich progress bar: bytes read, records and records per second, then each phase."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -108,6 +156,7 @@ def _run_with_progress(
             limit=limit,
             memory_limit=memory_limit,
             unmask=unmask,
+            guard=guard,
             progress=lambda phase: bar.update(task, description=phase),
             on_read=on_read,
         )
@@ -136,8 +185,8 @@ def export(
         raise UsageError(f"--format {fmt!r} is not csv or parquet")
     if newline not in ("crlf", "lf"):
         raise UsageError(f"--newline {newline!r} is not crlf or lf")
-    if len(delimiter) != 1:
-        raise UsageError(f"--delimiter {delimiter!r} must be one character")
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise UsageError(f"--delimiter {delimiter!r} must be one character, not a quote or a line break")
     manifest = export_tables(
         database(db),
         output,

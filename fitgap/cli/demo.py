@@ -31,11 +31,13 @@ def demo(
         return
     console.print(
         f"\nDemo project in {result.folder} ({time.perf_counter() - start:.1f} s). Everything is synthetic "
-        "and the catalog is a SAMPLE."
+        "and the catalog is a SAMPLE.",
+        soft_wrap=True,  # paths are copied from here: never broken across lines
     )
     for label, path in result.outputs.items():
-        console.print(f"  {label}: {path}")
+        console.print(f"  {label}: {path}", soft_wrap=True)
     console.print(
         f"\nOpen first: [bold]{result.open_first}[/bold] — the go / no-go per business, then the "
-        "Fit & Gap and validation reports it points to."
+        "Fit & Gap and validation reports it points to.",
+        soft_wrap=True,
     )

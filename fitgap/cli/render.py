@@ -1,4 +1,5 @@
-"""Terminal summaries of results that are more than one table."""
+"""Terminal summaries of results that are more than one table. Every line is masked by value like the tables
+(:mod:`reports.masking`): a finding, a note or a rule text can quote what a person typed or a legacy file held."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rich.console import Console
 from converters import RunResult
 from fitgap.assessment.scoring import ScoreReport
 from fitgap.readiness import ReadinessReport
+from reports.masking import mask_text
 from reports.tables import Table, columns
 from reports.terminal import print_table
 from spec_catalog.database import QUARANTINE
@@ -18,6 +20,12 @@ from validation import ValidationReport
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
+
+
+def _say(
+    console: Console, text: str, *, unmask: bool = False, markup: bool | None = None, highlight: bool | None = None
+) -> None:
+    console.print(mask_text(text, unmask=unmask), markup=markup, highlight=highlight)
 
 
 def print_score(console: Console, report: ScoreReport, outputs: list[Path]) -> None:
@@ -58,15 +66,19 @@ def print_score(console: Console, report: ScoreReport, outputs: list[Path]) -> N
         ),
     )
     errors = report.error_findings
-    console.print(
+    _say(
+        console,
         f"Findings: {len(report.findings)} ({errors} errors). Links without a standard counterpart: "
-        f"{report.links_without_standard}."
+        f"{report.links_without_standard}.",
     )
     by_code = Counter((f.severity.value, f.code) for f in report.findings)
     for (severity, code), count in sorted(by_code.items()):
         example = next(f for f in report.findings if f.code == code)
-        console.print(
-            f"  {severity} {code} ×{count}, e.g. {example.location}: {example.message}", highlight=False, markup=False
+        _say(
+            console,
+            f"  {severity} {code} ×{count}, e.g. {example.location}: {example.message}",
+            highlight=False,
+            markup=False,
         )
     if report.findings:
         console.print("  Every finding with its sheet and cell is in the report (and in --json).")
@@ -74,12 +86,13 @@ def print_score(console: Console, report: ScoreReport, outputs: list[Path]) -> N
         verdict = (
             "[green]passed[/green]" if report.gate.passed else "[red]failed[/red]: " + "; ".join(report.gate.failures)
         )
-        console.print(f"Gate: {verdict}")
+        _say(console, f"Gate: {verdict}")
     for path in outputs:
-        console.print(f"Wrote {path}")
+        _say(console, f"Wrote {path}")
 
 
-def print_run(console: Console, result: RunResult, db: Path | None) -> None:
+def print_run(console: Console, result: RunResult, db: Path | None, *, unmask: bool = False) -> None:
+    """The run's counts, reasons, unmapped codes and preview; ``unmask`` as given to the run."""
     verdict = "[green]reconciled[/green]" if result.reconciled else "[red]NOT reconciled[/red]"
     print_table(
         console,
@@ -89,7 +102,7 @@ def print_run(console: Console, result: RunResult, db: Path | None) -> None:
             rows=((result.rows_read, result.rows_loaded, result.rows_quarantined, result.timings.get("total")),),
         ),
     )
-    console.print(f"rows read = loaded + quarantined: {verdict}")
+    _say(console, f"rows read = loaded + quarantined: {verdict}")
     if result.quarantine_by_reason:
         print_table(
             console,
@@ -100,9 +113,14 @@ def print_run(console: Console, result: RunResult, db: Path | None) -> None:
             ),
         )
     for unmapped in result.unmapped:
-        console.print(f"unmapped code {unmapped.item}={unmapped.value!r}: {unmapped.count} rows", markup=False)
+        _say(
+            console,
+            f"unmapped code {unmapped.item}={unmapped.value!r}: {unmapped.count} rows",
+            unmask=unmask,
+            markup=False,
+        )
     if result.dates_kept_as_text:
-        console.print(f"{result.dates_kept_as_text} 不詳 or non-calendar dates kept as text in their 不詳表記 item.")
+        _say(console, f"{result.dates_kept_as_text} 不詳 or non-calendar dates kept as text in their 不詳表記 item.")
     if result.preview:
         # One row per item and one column per previewed source line: wide layouts stay readable.
         shown = result.preview[:5]
@@ -110,16 +128,18 @@ def print_run(console: Console, result: RunResult, db: Path | None) -> None:
         print_table(
             console,
             Table(
-                title="Preview (masked)",
+                title="Preview" if unmask else "Preview (masked)",
                 columns=columns("item", *(f"line {row['_line']}" for row in shown)),
                 rows=tuple((item, *(row[item] for row in shown)) for item in items),
             ),
+            unmask=unmask,
         )
     if db is not None:
-        console.print(f"Quarantined rows are in {db}, table {QUARANTINE} (values masked).")
+        _say(console, f"Quarantined rows are in {db}, table {QUARANTINE} (values masked).", markup=False)
 
 
-def print_validation(console: Console, report: ValidationReport, outputs: list[Path]) -> None:
+def print_validation(console: Console, report: ValidationReport, outputs: list[Path], *, unmask: bool = False) -> None:
+    """The tables' results, every failed rule and run record, the verdict; ``unmask`` as given to the run."""
     if report.catalog_sample:
         console.print("[yellow]Suites generated from the SAMPLE catalog.[/yellow]")
     rows = []
@@ -136,19 +156,21 @@ def print_validation(console: Console, report: ValidationReport, outputs: list[P
     for t in report.tables:
         for r in t.rules:
             if r.counts_as_error or r.counts_as_warning:
-                console.print(
+                _say(
+                    console,
                     f"  {r.severity} {r.code or ''} {r.rule_id}: {r.unexpected_count} rows — {r.description}"
                     + (f" ({r.note})" if r.note else ""),
+                    unmask=unmask,
                     markup=False,
                     highlight=False,
                 )
         for c in t.run_checks:
             if c.counts_as_error:
-                console.print(f"  error run {c.mapping}: {c.code} — {c.message}", markup=False)
+                _say(console, f"  error run {c.mapping}: {c.code} — {c.message}", markup=False)
     verdict = "[green]PASSED[/green]" if report.passed else "[red]FAILED[/red]"
-    console.print(f"{verdict}: {report.errors_failed} errors, {report.warnings_failed} warnings.")
+    _say(console, f"{verdict}: {report.errors_failed} errors, {report.warnings_failed} warnings.")
     for path in outputs:
-        console.print(f"Wrote {path}")
+        _say(console, f"Wrote {path}")
 
 
 def print_readiness(console: Console, report: ReadinessReport, outputs: list[Path], lang: str = "ja") -> None:
@@ -172,6 +194,6 @@ def print_readiness(console: Console, report: ReadinessReport, outputs: list[Pat
             rows=rows,
         ),
     )
-    console.print(f"GO: {report.go}, NO-GO: {report.no_go}")
+    _say(console, f"GO: {report.go}, NO-GO: {report.no_go}")
     for path in outputs:
-        console.print(f"Wrote {path}")
+        _say(console, f"Wrote {path}")

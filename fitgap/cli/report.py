@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from fitgap.cli.console import console
 from fitgap.cli.defaults import catalog_dir, database, language, project
 from fitgap.cli.options import CatalogOption, DbOption, JsonOption, LangOption
+
+if TYPE_CHECKING:
+    from validation import ValidationReport
 
 app = typer.Typer(help="Reports that combine Fit & Gap, conversion and validation.", no_args_is_help=True)
 
@@ -36,10 +39,11 @@ def readiness(
 ) -> None:
     """Combine the Fit & Gap status, the conversion records and the validation into a go / no-go per business.
 
-    Exits 1 when a business is NO-GO. In a project, thresholds come from fitgap.yaml and the reports go to its
-    output folder unless --xlsx/--html/--json-file say otherwise.
+    Exits 1 when a business is NO-GO. In a project, thresholds come from fitgap.yaml, the assessment is the
+    snapshot of the latest scoring (by the time recorded in it), and the reports go to its output folder unless
+    --xlsx/--html/--json-file say otherwise. Every report names its inputs, the tool version and 作成日時.
 
-    Example: fitgap report readiness --assessment assessments/history/2026-11-26_assessment.json --html readiness.html
+    Example: fitgap report readiness --assessment history/2026-11-26_assessment_20261126T101500.json --html r.html
     """
     from fitgap.assessment.history import load_snapshot
     from fitgap.pipeline import readiness as readiness_of
@@ -49,7 +53,6 @@ def readiness(
     from fitgap.readiness import latest_snapshot
     from reports.jsonout import to_json
     from spec_catalog import UsageError, resolve_catalog
-    from validation import ValidationReport
 
     found = project()
     resolved = resolve_catalog(catalog_dir(catalog))
@@ -63,9 +66,7 @@ def readiness(
     profile = build_profile(code, resolved, businesses=list(businesses))
     if assessment is None and found is not None:
         assessment = latest_snapshot(found.history)
-    checked = (
-        ValidationReport.model_validate_json(validation.read_text(encoding="utf-8")) if validation is not None else None
-    )
+    checked = _read_validation(validation) if validation is not None else None
     status = console.status("validating the converted tables …")
     try:
         report = readiness_of(
@@ -75,6 +76,7 @@ def readiness(
             businesses=businesses,
             thresholds=thresholds,
             assessment=load_snapshot(assessment) if assessment is not None else None,
+            assessment_file=assessment,
             validation=checked,
             on_validate=status.start,
         )
@@ -92,3 +94,22 @@ def readiness(
         print_readiness(console, report, written, lang_code)
     if report.no_go:
         raise typer.Exit(1)
+
+
+def _read_validation(path: Path) -> ValidationReport:
+    """A validation report written by ``fitgap validate run --json-file``, or one line saying what it is not."""
+    from pydantic import ValidationError
+
+    from spec_catalog import FitgapError
+    from spec_catalog.files import check_input_file
+    from validation import ValidationReport
+
+    fix = "give the JSON file written by 'fitgap validate run --json-file FILE'"
+    check_input_file(path, "validation report", hint=fix)
+    try:
+        return ValidationReport.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        at = ".".join(str(part) for part in first["loc"])
+        problem = f"{first['msg']} at {at}" if at else first["msg"]
+        raise FitgapError(f"not a validation report ({problem})", where=path, hint=fix) from None

@@ -29,6 +29,9 @@ def generate(
 
     if fmt not in ("csv", "fixed"):
         raise UsageError(f"--format {fmt!r} is not csv or fixed")
+    if output.is_dir():
+        name = "residents.csv" if fmt == "csv" else "residents.txt"
+        raise UsageError("is a directory, not a file", where=output, hint=f"give a file name, e.g. -o {output / name}")
     output.parent.mkdir(parents=True, exist_ok=True)
     write(output, rows, "csv" if fmt == "csv" else "fixed", seed)
     bad = sorted(n for n in BAD_ROWS if n <= rows)

@@ -19,10 +19,16 @@ app = typer.Typer(help="Validate converted tables against the standard with Grea
 def suite(
     target: Annotated[str, typer.Argument(help="BUSINESS or BUSINESS/GROUP, e.g. 001 or 001/住民.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the suite files (one per group).")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace suite files that exist (they may hold your edits).")
+    ] = False,
     catalog: CatalogOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write one GX expectation suite per group, generated from the catalog (review and keep them in git).
+
+    A suite file holds no SQL: each rule's SQL is made from the catalog when the suite runs. An existing suite
+    file is never replaced without --force.
 
     Example: fitgap validate suite 001/住民 -o suites/
     """
@@ -41,7 +47,7 @@ def suite(
             else f"{spec.business_id} {spec.name} has no data layout in the catalog",
             hint=f"groups: {', '.join(g.name for g in spec.layouts) or 'none'}",
         )
-    written = write_suites([plan_suite(spec, group, resolved.name) for group in groups], output)
+    written = write_suites([plan_suite(spec, group, resolved.name) for group in groups], output, force=force)
     if as_json:
         typer.echo(to_json(list(written)))
         return
@@ -53,7 +59,8 @@ def suite(
 def run(
     db: DbOption = None,
     suites: Annotated[
-        Path | None, typer.Option("--suites", help="Suite folder (default: generated from the catalog).")
+        Path | None,
+        typer.Option("--suites", help="Suite folder (default: generated from the catalog); read against --catalog."),
     ] = None,
     junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML (for CI).")] = None,
     json_file: Annotated[

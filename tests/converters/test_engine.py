@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from converters.engine import run_conversion
+from converters.guard import PublishGuard
 from converters.mapping import load_mapping
 from spec_catalog import load_embedded
 
@@ -61,7 +62,9 @@ def test_resident_csv(cli: Cli, residents: Path, tmp_path: Path) -> None:
 
 def test_resident_fixed_width(cli: Cli, residents: Path, tmp_path: Path) -> None:
     db = tmp_path / "f.duckdb"
-    run = json.loads(cli("convert", "run", residents / "mapping-fixed.yaml", "--db", db, "--json").stdout)
+    run = json.loads(
+        cli("convert", "run", residents / "mapping-fixed.yaml", "--db", db, "--json", "--accept-quarantine").stdout
+    )
     assert (run["rows_read"], run["rows_loaded"], run["rows_quarantined"]) == (50, 45, 5)
     assert _quarantine(db, "residents-fixed") == [
         (7, "seinengappi", "ERA_DATE_INVALID"),
@@ -77,15 +80,18 @@ def test_resident_fixed_width(cli: Cli, residents: Path, tmp_path: Path) -> None
 
 
 def test_csv_and_fixed_give_the_same_rows(cli: Cli, residents: Path, tmp_path: Path) -> None:
-    db = tmp_path / "both.duckdb"
-    cli("convert", "run", residents / "mapping-csv.yaml", "--db", db)
-    cli("convert", "run", residents / "mapping-fixed.yaml", "--db", db)
-    with duckdb.connect(str(db), read_only=True) as con:
+    # One database each: the two files hold the same keys, and one table keeps a key once (KEY_IN_OTHER_MAPPING).
+    csv_db, fixed_db = tmp_path / "csv.duckdb", tmp_path / "fixed.duckdb"
+    assert cli("convert", "run", residents / "mapping-csv.yaml", "--db", csv_db, "--accept-quarantine").exit_code == 0
+    assert (
+        cli("convert", "run", residents / "mapping-fixed.yaml", "--db", fixed_db, "--accept-quarantine").exit_code == 0
+    )
+    with duckdb.connect(str(csv_db), read_only=True) as con:
+        con.execute(f"ATTACH '{fixed_db}' AS fixed (READ_ONLY)")
         diff = con.execute(
             'SELECT count(*) FROM (SELECT * EXCLUDE (_source_file, _source_line, _run_id, _mapping) FROM "001_住民" '
-            "WHERE _mapping = 'residents-csv' AND atenabango NOT IN ('000000000000023', '000000000000031') "
-            'EXCEPT SELECT * EXCLUDE (_source_file, _source_line, _run_id, _mapping) FROM "001_住民" '
-            "WHERE _mapping = 'residents-fixed')"
+            "WHERE atenabango NOT IN ('000000000000023', '000000000000031') "
+            'EXCEPT SELECT * EXCLUDE (_source_file, _source_line, _run_id, _mapping) FROM fixed."001_住民")'
         ).fetchone()[0]
     assert diff == 0
 
@@ -97,9 +103,9 @@ def _export_digest(cli: Cli, db: Path, out: Path) -> dict[str, str]:
 
 def test_rerun_replaces_and_exports_are_byte_identical(cli: Cli, residents: Path, tmp_path: Path) -> None:
     db = tmp_path / "r.duckdb"
-    cli("convert", "run", residents / "mapping-csv.yaml", "--db", db)
+    cli("convert", "run", residents / "mapping-csv.yaml", "--db", db, "--accept-quarantine")
     first = _export_digest(cli, db, tmp_path / "a")
-    cli("convert", "run", residents / "mapping-csv.yaml", "--db", db)
+    cli("convert", "run", residents / "mapping-csv.yaml", "--db", db, "--accept-quarantine")
     second = _export_digest(cli, db, tmp_path / "b")
     assert first == second
     with duckdb.connect(str(db), read_only=True) as con:
@@ -120,7 +126,7 @@ def test_rerun_replaces_and_exports_are_byte_identical(cli: Cli, residents: Path
 
 def test_export_options(cli: Cli, residents: Path, tmp_path: Path) -> None:
     db = tmp_path / "r.duckdb"
-    cli("convert", "run", residents / "mapping-csv.yaml", "--db", db)
+    cli("convert", "run", residents / "mapping-csv.yaml", "--db", db, "--accept-quarantine")
     assert (
         cli(
             "convert", "export", "--db", db, "-o", tmp_path / "o", "--bom", "--delimiter", "\t", "--newline", "lf"
@@ -138,7 +144,8 @@ def test_publish_is_atomic(residents: Path, tmp_path: Path, monkeypatch: pytest.
 
     db = tmp_path / "r.duckdb"
     mapping = load_mapping(residents / "mapping-csv.yaml", load_embedded())
-    run_conversion(mapping, db)
+    accepting = PublishGuard(accept_quarantine=True)  # 5 of 50 rows are quarantined
+    run_conversion(mapping, db, guard=accepting)
     with duckdb.connect(str(db), read_only=True) as con:
         before = con.execute('SELECT * EXCLUDE (_run_id) FROM "001_住民" ORDER BY _source_line').fetchall()
 
@@ -148,7 +155,7 @@ def test_publish_is_atomic(residents: Path, tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setattr(engine, "replace_quarantine", broken)
     with pytest.raises(duckdb.Error):
-        run_conversion(mapping, db)
+        run_conversion(mapping, db, guard=accepting)
     with duckdb.connect(str(db), read_only=True) as con:
         after = con.execute('SELECT * EXCLUDE (_run_id) FROM "001_住民" ORDER BY _source_line').fetchall()
         statuses = [r[0] for r in con.execute("SELECT status FROM fitgap_runs ORDER BY started").fetchall()]

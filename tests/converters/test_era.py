@@ -58,34 +58,37 @@ def test_boundary_days_of_two_eras_are_accepted(text: str, iso: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "detail"),
     [
-        "平成31年5月1日",
-        "昭和64年1月8日",
-        "4310501",
-        "大正15年12月26日",
-        "明治45年7月31日",
-        "令和0年1月1日",
-        "H31.13.01",
-        "abc",
-        "6300101",
+        ("平成31年5月1日", "the date is outside 平成 (1989-01-08 – 2019-04-30)"),
+        ("昭和64年1月8日", "the date is outside 昭和 (1926-12-25 – 1989-01-07)"),
+        ("4310501", "the date is outside 平成 (1989-01-08 – 2019-04-30)"),
+        ("大正15年12月26日", "the date is outside 大正 (1912-07-30 – 1926-12-25)"),
+        ("明治45年7月31日", "the date is outside 明治 (1868-01-25 – 1912-07-30)"),
+        ("令和0年1月1日", "the year is before 令和 元年"),
+        ("H31.13.01", "the month or the day is out of range"),
+        ("abc", "not a date in any known form"),
+        ("6300101", "the era is unknown"),
     ],
 )
-def test_days_outside_their_era_or_no_date_at_all(text: str) -> None:
+def test_days_outside_their_era_or_no_date_at_all(text: str, detail: str) -> None:
     result = parse_era_date(text)
-    assert (result.value, result.reason) == (None, Code.ERA_DATE_INVALID)
+    # The detail becomes the quarantine's rule text: it names the rule, never the (personal) value.
+    assert (result.value, result.reason, result.detail) == (None, Code.ERA_DATE_INVALID, detail)
 
 
 @pytest.mark.parametrize("text", ["令和○年頃", "年月日不詳", "推定昭和30年", "昭和60年不詳", "不明"])
 def test_unknown_dates_keep_their_text(text: str) -> None:
     result = parse_era_date(text)
     assert (result.value, result.reason, result.extra) == (None, Code.DATE_UNKNOWN, text)
+    assert result.detail == "不詳 (an unknown or estimated date)"
 
 
 @pytest.mark.parametrize("text", ["昭和60年2月29日", "3600229", "1985-02-29", "平成元年2月30日", "R050431"])
 def test_non_calendar_days_are_never_guessed(text: str) -> None:
     result = parse_era_date(text)
     assert (result.value, result.reason, result.extra) == (None, Code.ERA_DATE_NOT_CALENDAR, text)
+    assert result.detail == "not a calendar day"
 
 
 @pytest.mark.parametrize("text", ["", "  ", None, "0000000", "00000000"])

@@ -137,9 +137,17 @@ def test_local_government_codes(value: str, expected: str | None) -> None:
     assert local_government_code(value).value == expected
 
 
-@pytest.mark.parametrize("value", ["013456", "1345", "0134A"])
-def test_bad_local_government_codes(value: str) -> None:
-    assert local_government_code(value).reason is Code.LGCODE_INVALID
+@pytest.mark.parametrize(
+    ("value", "detail"),
+    [
+        ("013456", "the check digit is wrong"),
+        ("1345", "not a 5- or 6-digit 団体コード"),
+        ("0134A", "not a 5- or 6-digit 団体コード"),
+    ],
+)
+def test_bad_local_government_codes(value: str, detail: str) -> None:
+    result = local_government_code(value)
+    assert (result.reason, result.detail) == (Code.LGCODE_INVALID, detail)  # the rule, never the value
 
 
 @given(st.text(alphabet="0123456789", min_size=5, max_size=5))
@@ -166,7 +174,8 @@ def test_postal_codes(value: str, expected: str) -> None:
 
 def test_bad_postal_code() -> None:
     assert postal_code("04923").value == "04923"
-    assert postal_code("0492").reason is Code.POSTAL_INVALID
+    bad = postal_code("0492")
+    assert (bad.reason, bad.detail) == (Code.POSTAL_INVALID, "not a 3-, 5- or 7-digit postal code")
 
 
 @given(st.dictionaries(st.text(min_size=1, max_size=3), st.text(max_size=3), max_size=8), st.text(max_size=3))
@@ -178,6 +187,7 @@ def test_code_tables_map_known_and_reject_unknown(table: dict[str, str], value: 
         assert result.value == table[value]
     else:
         assert result.reason is Code.CODE_UNMAPPED and result.value is None
+        assert result.detail == "the code is not in the code table"
         assert code(value, table, keep_unmapped=True).value == value
 
 
@@ -197,6 +207,15 @@ def test_times(value: str, expected: str) -> None:
     assert time_of_day(value).value == expected
 
 
-@pytest.mark.parametrize("value", ["2460", "25:00", "9時", "12:60"])
-def test_bad_times(value: str) -> None:
-    assert time_of_day(value).reason is Code.TIME_INVALID
+@pytest.mark.parametrize(
+    ("value", "detail"),
+    [
+        ("2460", "not a time of day (hour over 23, minute or second over 59)"),
+        ("25:00", "not a time of day (hour over 23, minute or second over 59)"),
+        ("9時", "not HH:MM[:SS]"),
+        ("12:60", "not a time of day (hour over 23, minute or second over 59)"),
+    ],
+)
+def test_bad_times(value: str, detail: str) -> None:
+    result = time_of_day(value)
+    assert (result.reason, result.detail) == (Code.TIME_INVALID, detail)

@@ -6,6 +6,7 @@ asserts the exact exit code and the exact one-line message, or the exact reason 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -250,6 +251,251 @@ def _function_list_bad_class(tmp: Path) -> tuple[list[object], int, str]:
     )
 
 
+# Databases: damaged, or not a file; an empty list of runs is no error.
+def _damaged_db(tmp: Path) -> Path:
+    """A database whose second data block no longer matches its checksum (a disk or copy error)."""
+    from spec_catalog.database import ensure_schema
+
+    db = tmp / "damaged.duckdb"
+    with duckdb.connect(str(db)) as con:
+        ensure_schema(con)
+        con.execute(
+            "INSERT INTO fitgap_runs (run_id, mapping, target_table, status, message) "
+            "SELECT 'r' || i, 'm', 't', 'succeeded', repeat('x', 200) FROM range(20000) t(i)"
+        )
+        con.execute("CHECKPOINT")
+    with db.open("r+b") as handle:
+        handle.seek(12288 + 262144 + 100)  # headers, one block of 256 KiB, then into the second
+        handle.write(b"\xff" * 1000)
+    return db
+
+
+def _db_damaged(tmp: Path) -> tuple[list[object], int, str]:
+    db = _damaged_db(tmp)
+    message = (
+        f"{db}: the database file is damaged: the block at byte 274432 fails its checksum — restore it from a "
+        "backup, or convert again into a new --db"
+    )
+    return (["convert", "runs", "--db", db], 2, message)
+
+
+def _db_directory(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "db").mkdir()
+    message = (
+        f'{tmp / "db"}: cannot open the database: IO Error: Could not read from file "{tmp / "db"}": Is a directory'
+    )
+    return (["convert", "runs", "--db", tmp / "db"], 2, message)
+
+
+# YAML a person wrote: tags that build objects, keys given twice, in every file read as YAML.
+def _settings_python_tag(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "p").mkdir()
+    (tmp / "p" / "fitgap.yaml").write_text(
+        "municipality: '013455'\nname: !!python/object/apply:subprocess.call [['touch', 'owned']]\n", encoding="utf-8"
+    )
+    message = (
+        f"{tmp / 'p' / 'fitgap.yaml'}:2: the YAML tag '!!python/object/apply:subprocess.call' is not allowed — "
+        "remove it: the file holds plain text, numbers, lists and mappings only"
+    )
+    return (["convert", "runs"], 2, message)
+
+
+def _settings_duplicate_key(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "p").mkdir()
+    (tmp / "p" / "fitgap.yaml").write_text(
+        "municipality: '013455'\nname: 森町\ndatabase: a.duckdb\nbusinesses: ['001']\ndatabase: b.duckdb\n",
+        encoding="utf-8",
+    )
+    message = (
+        f"{tmp / 'p' / 'fitgap.yaml'}:5: the key 'database' appears twice in one mapping (lines 3 and 5) — keep "
+        "one of them (YAML would silently use the last)"
+    )
+    return (["convert", "runs"], 2, message)
+
+
+def _catalog_dir_tag(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "cat").mkdir()
+    (tmp / "cat" / "001.yaml").write_text("business_id: !!python/object:builtins.object {}\n", encoding="utf-8")
+    message = (
+        f"{tmp / 'cat' / '001.yaml'}:1: the YAML tag '!!python/object:builtins.object' is not allowed — remove it: "
+        "the file holds plain text, numbers, lists and mappings only"
+    )
+    return (["catalog", "list", "--catalog", tmp / "cat"], 2, message)
+
+
+def _mapping_missing(tmp: Path) -> tuple[list[object], int, str]:
+    path = tmp / "nope.yaml"
+    return (["convert", "run", path, "--db", tmp / "t.duckdb"], 2, f"{path}: file not found — check the path")
+
+
+def _mapping_directory(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "mappings").mkdir()
+    path = tmp / "mappings"
+    message = f"{path}: file is a directory, not a regular file — give the file inside it"
+    return (["convert", "run", path, "--db", tmp / "t.duckdb"], 2, message)
+
+
+def _mapping_fifo(tmp: Path) -> tuple[list[object], int, str]:
+    path = tmp / "mapping.yaml"
+    os.mkfifo(path)  # opening it would wait for a writer for ever
+    message = f"{path}: file is a named pipe (FIFO), not a regular file — copy the data into a regular file first"
+    return (["convert", "run", path, "--db", tmp / "t.duckdb"], 2, message)
+
+
+def _mapping_not_utf8(tmp: Path) -> tuple[list[object], int, str]:
+    path = tmp / "m.yaml"
+    path.write_bytes("name: 住民\n".encode("cp932"))
+    message = f"{path}: not UTF-8 text (byte 6) — save the file as UTF-8"
+    return (["convert", "run", path, "--db", tmp / "t.duckdb"], 2, message)
+
+
+# --validation: anything but a validation report is refused in one line.
+VALIDATION_FIX = "give the JSON file written by 'fitgap validate run --json-file FILE'"
+
+
+def _validation(tmp: Path, name: str, make: Callable[[Path], object]) -> list[object]:
+    path = tmp / name
+    make(path)
+    return ["report", "readiness", "--municipality", "013455", "--db", tmp / "none.duckdb", "--validation", path]
+
+
+def _validation_not_json(tmp: Path) -> tuple[list[object], int, str]:
+    args = _validation(tmp, "v.json", lambda p: p.write_text("{not json", encoding="utf-8"))
+    message = f"{tmp / 'v.json'}: not a validation report (Invalid JSON: key must be a string at line 1 column 2) — "
+    return (args, 2, message + VALIDATION_FIX)
+
+
+def _validation_other_json(tmp: Path) -> tuple[list[object], int, str]:
+    args = _validation(tmp, "v.json", lambda p: p.write_text('{"rows": 3}', encoding="utf-8"))
+    return (args, 2, f"{tmp / 'v.json'}: not a validation report (Field required at database) — {VALIDATION_FIX}")
+
+
+def _validation_binary(tmp: Path) -> tuple[list[object], int, str]:
+    args = _validation(tmp, "v.json", lambda p: p.write_bytes("宛名,氏名\n".encode("cp932")))
+    message = f"{tmp / 'v.json'}: not a validation report (Invalid JSON: expected value at line 1 column 1) — "
+    return (args, 2, message + VALIDATION_FIX)
+
+
+def _validation_directory(tmp: Path) -> tuple[list[object], int, str]:
+    args = _validation(tmp, "reports", lambda p: p.mkdir())
+    message = f"{tmp / 'reports'}: validation report is a directory, not a regular file — give the file inside it"
+    return (args, 2, message)
+
+
+def _validation_missing(tmp: Path) -> tuple[list[object], int, str]:
+    args = _validation(tmp, "v.json", lambda p: None)
+    return (args, 2, f"{tmp / 'v.json'}: validation report not found — {VALIDATION_FIX}")
+
+
+def _validation_fifo(tmp: Path) -> tuple[list[object], int, str]:
+    args = _validation(tmp, "v.json", os.mkfifo)
+    message = (
+        f"{tmp / 'v.json'}: validation report is a named pipe (FIFO), not a regular file — copy the data into a "
+        "regular file first"
+    )
+    return (args, 2, message)
+
+
+# sample generate
+def _sample_directory(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "out").mkdir()
+    message = f"{tmp / 'out'}: is a directory, not a file — give a file name, e.g. -o {tmp / 'out' / 'residents.txt'}"
+    return (["sample", "generate", "-o", tmp / "out", "--format", "fixed"], 2, message)
+
+
+def _sample_disk_full(tmp: Path) -> tuple[list[object], int, str]:
+    # /dev/full refuses every write with ENOSPC, as a full disk does.
+    message = "the disk is full — free space on the disk written to and run again"
+    return (["sample", "generate", "-o", "/dev/full", "--rows", "10"], 2, message)
+
+
+def _sample_parent_is_a_file(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "out").write_text("", encoding="utf-8")
+    message = (
+        f"{tmp / 'out'}: exists already as a file, where a folder is needed — give another path, or remove the file"
+    )
+    return (["sample", "generate", "-o", tmp / "out" / "r.csv"], 2, message)
+
+
+def _sample_format(tmp: Path) -> tuple[list[object], int, str]:
+    return (["sample", "generate", "-o", tmp / "r.xml", "--format", "xml"], 2, "--format 'xml' is not csv or fixed")
+
+
+# Usage errors: one line and where to read the usage.
+def _usage_missing_argument(tmp: Path) -> tuple[list[object], int, str]:
+    return (["catalog", "show"], 2, "Missing argument 'business'. — see 'fitgap catalog show --help'")
+
+
+def _usage_unknown_option(tmp: Path) -> tuple[list[object], int, str]:
+    return (
+        ["convert", "runs", "--dbb", tmp / "x.duckdb"],
+        2,
+        "No such option: --dbb (Possible options: --db) — see 'fitgap convert runs --help'",
+    )
+
+
+def _usage_unknown_command(tmp: Path) -> tuple[list[object], int, str]:
+    return (["catalog", "frobnicate"], 2, "No such command 'frobnicate'. — see 'fitgap catalog --help'")
+
+
+def _usage_bad_number(tmp: Path) -> tuple[list[object], int, str]:
+    message = (
+        "Invalid value for '--rows': Input should be a valid integer, unable to parse string as an integer — see "
+        "'fitgap sample generate --help'"
+    )
+    return (["sample", "generate", "-o", tmp / "r.csv", "--rows", "many"], 2, message)
+
+
+def _usage_limit_without_dry_run(tmp: Path) -> tuple[list[object], int, str]:
+    return (
+        ["convert", "run", tmp / "m.yaml", "--limit", "5"],
+        2,
+        "--limit previews only — add --dry-run (a partial run would lose rows)",
+    )
+
+
+# Paths the system refuses, wherever a command opens them: one line from the error boundary.
+def _compare_directories(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "a").mkdir()
+    return (
+        ["assess", "compare", tmp / "a", tmp / "a"],
+        2,
+        f"{tmp / 'a'}: is a directory — give a file name, not a folder",
+    )
+
+
+def _init_over_a_file(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "project").write_text("", encoding="utf-8")
+    message = (
+        f"{tmp / 'project'}: exists already as a file, where a folder is needed — give another path, or remove the file"
+    )
+    return (["init", tmp / "project", "--municipality", "013455"], 2, message)
+
+
+def _scaffold_from_a_directory(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "export").mkdir()
+    return (
+        ["convert", "init", "--source", tmp / "export", "--target", "001/住民", "-o", tmp / "m.yaml"],
+        2,
+        f"{tmp / 'export'}: is a directory — give a file name, not a folder",
+    )
+
+
+def _readiness_assessment_directory(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "history").mkdir()
+    return (
+        ["report", "readiness", "--municipality", "013455", "--db", tmp / "x.duckdb", "--assessment", tmp / "history"],
+        2,
+        f"{tmp / 'history'}: is a directory — give a file name, not a folder",
+    )
+
+
+def _demo_under_a_file(tmp: Path) -> tuple[list[object], int, str]:
+    (tmp / "out").write_text("", encoding="utf-8")
+    message = f"{tmp / 'out' / 'demo'}: a part of the path is a file, not a folder — check the path"
+    return (["demo", "--out", tmp / "out" / "demo"], 2, message)
+
+
 CASES: dict[str, Case] = {
     "assessment-corrupted": _assess_corrupted,
     "assessment-password": _assess_password,
@@ -273,6 +519,35 @@ CASES: dict[str, Case] = {
     "catalog-dir-missing": _catalog_dir_missing,
     "municipality-unknown": _municipality_unknown,
     "function-list-bad-class": _function_list_bad_class,
+    "database-damaged": _db_damaged,
+    "database-directory": _db_directory,
+    "settings-python-tag": _settings_python_tag,
+    "settings-duplicate-key": _settings_duplicate_key,
+    "catalog-dir-python-tag": _catalog_dir_tag,
+    "mapping-missing": _mapping_missing,
+    "mapping-directory": _mapping_directory,
+    "mapping-fifo": _mapping_fifo,
+    "mapping-not-utf8": _mapping_not_utf8,
+    "validation-not-json": _validation_not_json,
+    "validation-other-json": _validation_other_json,
+    "validation-binary": _validation_binary,
+    "validation-directory": _validation_directory,
+    "validation-missing": _validation_missing,
+    "validation-fifo": _validation_fifo,
+    "sample-directory": _sample_directory,
+    "sample-disk-full": _sample_disk_full,
+    "sample-parent-is-a-file": _sample_parent_is_a_file,
+    "sample-format": _sample_format,
+    "usage-missing-argument": _usage_missing_argument,
+    "usage-unknown-option": _usage_unknown_option,
+    "usage-unknown-command": _usage_unknown_command,
+    "usage-bad-number": _usage_bad_number,
+    "usage-limit-without-dry-run": _usage_limit_without_dry_run,
+    "compare-directories": _compare_directories,
+    "init-over-a-file": _init_over_a_file,
+    "scaffold-from-a-directory": _scaffold_from_a_directory,
+    "readiness-assessment-directory": _readiness_assessment_directory,
+    "demo-under-a-file": _demo_under_a_file,
 }
 
 
@@ -336,6 +611,241 @@ def test_bad_legacy_rows(cli: Cli, tmp_path: Path, body: str, reason: str, count
         encoding="utf-8",
     )
     (tmp_path / "data.csv").write_bytes((LEGACY + body).encode("cp932"))
-    result = cli("convert", "run", mapping, "--db", tmp_path / "t.duckdb", "--json")
+    result = cli("convert", "run", mapping, "--db", tmp_path / "t.duckdb", "--json", "--accept-quarantine")
+    assert (result.exit_code, "Traceback" in result.stderr) == (0, False)
     run = json.loads(result.stdout)
     assert run["reconciled"] and run["quarantine_by_reason"].get(reason) == count
+
+
+def _small_mapping(tmp: Path, body: str = "1,0,OP1,R050401,0930\r\n2,0,OP1,R050401,0930\r\n") -> Path:
+    mapping = tmp / "m.yaml"
+    mapping.write_text(
+        "source: {format: csv, path: data.csv, header: true}\n"
+        "target: {business: '031', group: 住登外者宛名基本情報}\n"
+        "items:\n  atenabango: {from: num}\n  daihyoatenafuragu: {from: flag}\n  sosashaid: {from: op}\n"
+        "  sosanengappi: {from: day}\n  sosajikoku: {from: time}\n  seinengappi_fushohyoki: {value: 不詳}\n",
+        encoding="utf-8",
+    )
+    (tmp / "data.csv").write_bytes((LEGACY + body).encode("cp932"))
+    return mapping
+
+
+def _table(db: Path) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            'SELECT * EXCLUDE (_run_id) FROM "031_住登外者宛名基本情報" ORDER BY _source_line'
+        ).fetchall()
+
+
+# --json: the error is a JSON object on stdout as well as the line on stderr.
+def test_json_errors_are_objects_on_stdout(cli: Cli, tmp_path: Path) -> None:
+    result = cli("convert", "run", tmp_path / "nope.yaml", "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {
+        "error": {
+            "message": "file not found",
+            "where": str(tmp_path / "nope.yaml"),
+            "hint": "check the path",
+            "exit_code": 2,
+        }
+    }
+    assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: file not found — check the path\n"
+
+
+def test_json_usage_and_environment_errors_are_objects_too(cli: Cli, tmp_path: Path) -> None:
+    usage = cli("convert", "runs", "--json", "--dbb", "x")
+    assert (usage.exit_code, json.loads(usage.stdout)) == (
+        2,
+        {
+            "error": {
+                "message": "No such option: --dbb (Possible options: --db)",
+                "where": None,
+                "hint": "see 'fitgap convert runs --help'",
+                "exit_code": 2,
+            }
+        },
+    )
+    db = _damaged_db(tmp_path)
+    damaged = cli("convert", "runs", "--db", db, "--json")
+    assert (damaged.exit_code, json.loads(damaged.stdout)["error"]["where"]) == (2, str(db))
+    assert "Traceback" not in damaged.stderr and len(damaged.stderr.splitlines()) == 1
+
+
+def test_debug_shows_the_traceback_of_an_environment_error(cli: Cli, tmp_path: Path) -> None:
+    with pytest.raises(duckdb.Error, match="Corrupt database file"):
+        cli("--debug", "convert", "runs", "--db", _damaged_db(tmp_path))
+
+
+def test_runs_of_a_database_without_runs_is_an_empty_list(cli: Cli, tmp_path: Path) -> None:
+    result = cli("convert", "runs", "--db", _db(tmp_path), "--json")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "")
+
+
+# A full disk while the run publishes: one line, and the database holds what it held before.
+class _DiskFillsOnCommit:
+    """A connection whose COMMIT fails as DuckDB's does when the disk fills while it writes the WAL: the
+    transaction is gone, so the engine's ROLLBACK then fails too and hides the first error."""
+
+    def __init__(self, con: object, wal: Path) -> None:
+        self._con, self._wal = con, wal
+
+    def execute(self, sql: str, *args: object) -> object:
+        if sql.strip().upper() == "COMMIT":
+            self._con.execute("ROLLBACK")  # type: ignore[attr-defined]
+            raise duckdb.TransactionException(
+                f'TransactionContext Error: Failed to commit: Could not write file "{self._wal}": No space left on device'
+            )
+        return self._con.execute(sql, *args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+
+def test_a_full_disk_keeps_the_old_data(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from converters import engine
+
+    db = tmp_path / "t.duckdb"
+    assert cli("convert", "run", _small_mapping(tmp_path), "--db", db).exit_code == 0
+    before = _table(db)
+    mapping = _small_mapping(tmp_path, "7,1,OP9,R060101,1200\r\n8,1,OP9,R060101,1200\r\n9,1,OP9,R060101,1200\r\n")
+    real = engine.connect
+    monkeypatch.setattr(engine, "connect", lambda *a, **k: _DiskFillsOnCommit(real(*a, **k), Path(f"{db}.wal")))
+    result = cli("convert", "run", mapping, "--db", db)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {db}.wal: the disk is full — free space on that disk and run again: the database keeps what it "
+        "held before this run\n",
+    )
+    assert _table(db) == before
+    with duckdb.connect(str(db), read_only=True) as con:
+        statuses = [r[0] for r in con.execute("SELECT status FROM fitgap_runs ORDER BY started").fetchall()]
+    assert statuses == ["succeeded", "failed"]
+
+
+# Ctrl-C: exit 130 with one line; the run is recorded as interrupted.
+def test_ctrl_c_during_a_conversion(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from converters import engine
+
+    def interrupt(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "stage", interrupt)
+    db = tmp_path / "t.duckdb"
+    result = cli("convert", "run", _small_mapping(tmp_path), "--db", db)
+    line = "interrupted (Ctrl-C): a conversion stopped this way is recorded as 'interrupted' and published nothing"
+    assert (result.exit_code, result.stdout, result.stderr) == (130, "", "I" + line[1:] + "\n")
+    as_json = cli("convert", "run", _small_mapping(tmp_path), "--db", db, "--json")
+    assert as_json.exit_code == 130
+    assert json.loads(as_json.stdout) == {"error": {"message": line, "where": None, "hint": None, "exit_code": 130}}
+    runs = json.loads(cli("convert", "runs", "--db", db, "--json").stdout)
+    assert [r["status"] for r in runs] == ["interrupted", "interrupted"]
+
+
+def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    output = tmp_path / "big.csv"
+    env = {**os.environ, "COLUMNS": "200"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fitgap", "sample", "generate", "--rows", "20000000", "-o", str(output)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not (output.exists() and output.stat().st_size > 0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    output.unlink()  # synthetic, but its 個人番号 are check-digit valid: no output of a test may keep them
+    assert process.returncode == 130
+    assert stderr == (
+        "Interrupted (Ctrl-C): a conversion stopped this way is recorded as 'interrupted' and published nothing\n"
+    )
+
+
+# A run whose process is gone is reported as interrupted, and blocks nothing.
+def test_a_killed_run_is_reported_as_interrupted(cli: Cli, tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    db, mapping = tmp_path / "t.duckdb", _small_mapping(tmp_path)
+    env = {**os.environ, "FITGAP_FAULT": "transform"}  # SIGKILL half-way: no cleanup at all
+    killed = subprocess.Popen(
+        [sys.executable, "-m", "fitgap", "convert", "run", str(mapping), "--db", str(db)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    assert killed.wait(timeout=120) == -9
+    here = socket.gethostname()
+    with duckdb.connect(str(db), read_only=True) as con:  # the record itself still says running
+        assert con.execute("SELECT status, pid, host FROM fitgap_runs").fetchall() == [("running", killed.pid, here)]
+    (run,) = json.loads(cli("convert", "runs", "--db", db, "--json").stdout)
+    assert (run["status"], run["pid"], run["host"]) == ("interrupted", killed.pid, here)
+    assert run["message"] == f"its process (pid {killed.pid} on {here}) ended without finishing the run"
+    again = cli("convert", "run", mapping, "--db", db, "--json")
+    assert again.exit_code == 0 and json.loads(again.stdout)["status"] == "succeeded"
+
+
+def test_which_running_runs_are_read_as_interrupted(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from spec_catalog.database import RunRecord, RunStatus, connect, ensure_schema, read_runs, runs_of_table, start_run
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    here = socket.gethostname()
+    con = connect(tmp_path / "r.duckdb")
+    ensure_schema(con)
+    for run_id, pid, host in (
+        ("gone", gone.pid, here),  # this host, no such process: interrupted
+        ("alive", None, None),  # this process (start_run records it): running
+        ("elsewhere", gone.pid, "another-host"),  # cannot be told from here: running
+    ):
+        start_run(
+            con,
+            RunRecord(run_id=run_id, mapping=run_id, target_table="t", status=RunStatus.RUNNING, pid=pid, host=host),
+        )
+    found = {r.run_id: (r.status.value, r.pid, r.host) for r in read_runs(con)}
+    assert found == {
+        "gone": ("interrupted", gone.pid, here),
+        "alive": ("running", os.getpid(), here),
+        "elsewhere": ("running", gone.pid, "another-host"),
+    }
+    statuses = {k: v[0] for k, v in found.items()}
+    assert {r.run_id: r.status.value for r in runs_of_table(con, "t")} == statuses
+    assert {r.run_id: r.status.value for r in read_runs(con, latest_only=True)} == statuses
+    con.close()
+
+
+def test_an_older_database_gets_the_new_run_columns(tmp_path: Path) -> None:
+    from spec_catalog.database import columns_of, connect, connect_read_only, ensure_schema, read_runs
+
+    db = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db)) as con:  # fitgap_runs as version 0.1 made it: no pid, no host
+        con.execute(
+            "CREATE TABLE fitgap_runs (run_id VARCHAR PRIMARY KEY, mapping VARCHAR, mapping_path VARCHAR, "
+            "mapping_sha256 VARCHAR, source_path VARCHAR, source_sha256 VARCHAR, source_bytes BIGINT, "
+            "target_table VARCHAR, status VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, "
+            "reconciled BOOLEAN, started TIMESTAMP, finished TIMESTAMP, timings VARCHAR, tool_version VARCHAR, "
+            "unmapped VARCHAR, message VARCHAR)"
+        )
+        con.execute(
+            "INSERT INTO fitgap_runs (run_id, mapping, target_table, status) VALUES ('old', 'm', 't', 'running')"
+        )
+    reader = connect_read_only(db)  # a reader does not alter the database: the new columns read as NULL
+    assert [(r.status.value, r.pid, r.host) for r in read_runs(reader)] == [("running", None, None)]
+    reader.close()
+    writer = connect(db)
+    ensure_schema(writer)
+    assert columns_of(writer, "fitgap_runs")[-2:] == ["pid", "host"]
+    assert [(r.run_id, r.status.value, r.pid) for r in read_runs(writer)] == [("old", "running", None)]
+    writer.close()
