@@ -355,7 +355,7 @@ def run_conversion(
         raise
     except FitgapError as exc:
         if not dry_run:
-            _end(con, run.run_id, RunStatus.FAILED, exc.one_line())
+            _end(con, run.run_id, RunStatus.FAILED, mask_text(exc.one_line()) or "")
         raise
     except Exception as exc:
         if not dry_run:

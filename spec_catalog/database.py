@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.files import check_input_file
 
 RUNS = "fitgap_runs"
 QUARANTINE = "fitgap_quarantine"
@@ -142,6 +143,8 @@ def _open(path: Path | None, read_only: bool, config: dict[str, Any]) -> Any:
             raise FitgapError(
                 "database not found", where=path, hint="convert first: fitgap convert run MAPPING --db FILE"
             )
+        if path.exists():
+            check_input_file(path, "database")  # a FIFO or a device would hang
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(str(path), read_only=read_only, config=config)

@@ -188,6 +188,8 @@ def _run_here(
                 details = {o.rule_id: o for o in run(f"t{index}d", table, again, True)}
                 outcomes = [details.get(o.rule_id, o) for o in outcomes]
             results[table] = outcomes
+        if docs is not None:
+            _mask_docs(docs)
     finally:
         # GX keeps the persisted connection open after close(): close it, so the file is free again.
         engine = source.get_execution_engine()
@@ -196,6 +198,19 @@ def _run_here(
             engine._connection = None
         engine.close()
     return results
+
+
+def _mask_docs(docs: Path) -> None:
+    """GX writes the failing values it sampled into its Data Docs as they are: every page and stored result
+    is masked by value afterwards, as every other report is (a 個人番号 anywhere shows its last four digits)."""
+    from reports.masking import mask_text
+
+    for path in docs.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json"):
+            text = path.read_text(encoding="utf-8", errors="surrogateescape")
+            masked = mask_text(text) or ""
+            if masked != text:
+                path.write_text(masked, encoding="utf-8", errors="surrogateescape")
 
 
 def _outcome(r: Any, detailed: bool) -> Outcome:

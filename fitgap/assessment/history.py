@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from fitgap.assessment.scoring import GapItem, ScoreReport, TrendPoint
 from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.files import check_input_file
 
 
 class Snapshot(ScoreReport):
@@ -71,6 +72,8 @@ def save_snapshot(report: ScoreReport, directory: Path, *, now: dt.datetime | No
 
 def load_snapshot(path: Path) -> Snapshot:
     """A snapshot, or any scored assessment JSON (``fitgap assess score --json``: no scoring time then)."""
+    if path.exists():
+        check_input_file(path, "snapshot")  # a FIFO or a device would hang or stream for ever
     try:
         return Snapshot.model_validate_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

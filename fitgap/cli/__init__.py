@@ -96,10 +96,19 @@ def main(argv: list[str] | None = None) -> None:
 
 def _fail(error: FitgapError, as_json: bool, code: int | None = None) -> NoReturn:
     code = error.exit_code if code is None else code
+    from reports.masking import mask_text
+
+    # Masked by value: a message must never carry a 個人番号, whatever put it there.
     if as_json:
-        body = {"message": error.message, "where": error.where, "hint": error.hint, "exit_code": code}
+        body = {
+            "message": mask_text(error.message),
+            "where": mask_text(error.where),
+            "hint": mask_text(error.hint),
+            "exit_code": code,
+        }
         typer.echo(json.dumps({"error": body}, ensure_ascii=False))
-    err_console.print(f"[bold red]Error:[/bold red] {escape(error.one_line())}", highlight=False, soft_wrap=True)
+    line = mask_text(error.one_line()) or ""
+    err_console.print(f"[bold red]Error:[/bold red] {escape(line)}", highlight=False, soft_wrap=True)
     sys.exit(code)
 
 

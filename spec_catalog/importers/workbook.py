@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from spec_catalog.base import InputFileError
+from spec_catalog.files import check_input_file
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -22,6 +23,7 @@ def open_workbook(path: Path) -> Any:
         raise InputFileError("file not found", where=path, hint="check the path")
     if path.is_dir():
         raise InputFileError("is a directory, not an .xlsx workbook", where=path)
+    check_input_file(path, "workbook")  # a FIFO or a device would hang or stream for ever
     head = path.read_bytes()[: 1 << 16]
     if head.startswith(_OLE_SIGNATURE):
         if _ENCRYPTED_STREAM in path.read_bytes():
