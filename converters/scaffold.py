@@ -14,6 +14,7 @@ from pathlib import Path
 
 from converters.mapping import MAINFRAME
 from spec_catalog.base import FitgapError, FrozenModel, InputFileError
+from spec_catalog.files import check_input_file
 from spec_catalog.models import Catalog
 
 
@@ -77,10 +78,9 @@ def detect(source: Path, catalog: Catalog, target: str) -> tuple[Detected, str, 
             f"{spec.layouts[0].name if spec.layouts else '…'}",
             hint=f"groups of {spec.business_id}: {', '.join(g.name for g in spec.layouts) or 'none'}",
         )
-    try:
-        sample = source.read_bytes()[: 1 << 16]
-    except FileNotFoundError:
-        raise InputFileError("source file not found", where=source, hint="check the path") from None
+    check_input_file(source, "source file")  # a FIFO or a device would hang or stream for ever
+    with source.open("rb") as handle:
+        sample = handle.read(1 << 16)
     encoding = detect_encoding(sample, source)
     text = sample.decode("utf-8-sig" if encoding == "utf-8-sig" else encoding, errors="ignore")
     lines = text.splitlines()[:50]

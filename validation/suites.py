@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from spec_catalog.base import FitgapError, FrozenModel, InputFileError, UsageError
 from spec_catalog.database import connect
+from spec_catalog.files import check_input_file
 from spec_catalog.models import Catalog, DataGroup, table_name
 from spec_catalog.rules import RuleSeverity
 from validation.rules import (
@@ -157,6 +158,8 @@ def write_suite(plan: SuitePlan, directory: Path, *, force: bool = False) -> Pat
 
 
 def _load(path: Path) -> _SuiteFile:
+    if path.exists():
+        check_input_file(path, "suite file")  # a FIFO or a device would hang or stream for ever
     try:
         return _SuiteFile.model_validate_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

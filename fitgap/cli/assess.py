@@ -146,6 +146,9 @@ def suggest(
         str | None, typer.Option("--column", help="Header of the column holding the function names/text.")
     ] = None,
     threshold: Annotated[float, typer.Option(help="Confidence below which a person must decide.")] = 0.35,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the workbook if it exists (it may be filled in already).")
+    ] = False,
     catalog: CatalogOption = None,
     lang: LangOption = None,
     as_json: JsonOption = False,
@@ -156,8 +159,12 @@ def suggest(
     """
     from fitgap.assessment.suggest import read_source_list, suggest_all, write_suggestions
     from reports.jsonout import to_json
-    from spec_catalog import resolve_catalog
+    from spec_catalog import UsageError, resolve_catalog
 
+    if output.exists() and not force:
+        raise UsageError(
+            "the workbook exists already (it may be filled in)", where=output, hint="add --force to replace it"
+        )
     resolved = resolve_catalog(catalog_dir(catalog))
     spec = resolved.business(business)
     texts = read_source_list(source, column)

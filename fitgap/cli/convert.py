@@ -171,6 +171,9 @@ def export(
     delimiter: Annotated[str, typer.Option("--delimiter", help="CSV field delimiter.")] = ",",
     newline: Annotated[str, typer.Option("--newline", help="crlf or lf.")] = "crlf",
     table: Annotated[list[str] | None, typer.Option("--table", help="Only this table (repeatable).")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a folder that holds files already (they are replaced).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write one file per converted group (columns by romanized item names) and a manifest with sha256s.
@@ -185,6 +188,12 @@ def export(
         raise UsageError(f"--format {fmt!r} is not csv or parquet")
     if newline not in ("crlf", "lf"):
         raise UsageError(f"--newline {newline!r} is not crlf or lf")
+    if output.is_dir() and any(output.iterdir()) and not force:
+        raise UsageError(
+            "the output folder holds files already (an earlier export?)",
+            where=output,
+            hint="give a new or empty folder, or add --force to replace the files",
+        )
     if len(delimiter) != 1 or delimiter in '"\r\n':
         raise UsageError(f"--delimiter {delimiter!r} must be one character, not a quote or a line break")
     manifest = export_tables(

@@ -192,3 +192,33 @@ def test_reports_state_their_inputs(cli: Cli, residents: Path, tmp_path: Path) -
     first = load_workbook(out / "r.xlsx").worksheets[0]
     labels = {c.value for row in first.iter_rows(max_col=1) for c in row}
     assert {"評価スナップショット", "変換の実行ID", "検証", "カタログ", "ツール", "作成日時"} <= labels
+
+
+def test_export_refuses_a_folder_that_holds_files(cli: Cli, residents: Path, tmp_path: Path) -> None:
+    db = tmp_path / "r.duckdb"
+    assert cli("convert", "run", residents / "mapping-csv.yaml", "--db", db, "--accept-quarantine").exit_code == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    result = cli("convert", "export", "--db", db, "-o", out)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {out}: the output folder holds files already (an earlier export?) — give a new or empty folder, "
+        "or add --force to replace the files\n",
+    )
+    assert cli("convert", "export", "--db", db, "-o", out, "--force").exit_code == 0
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_suggest_refuses_an_existing_workbook(cli: Cli, tmp_path: Path) -> None:
+    source = tmp_path / "list.csv"
+    source.write_text("機能\n住民票の写しの交付\n", encoding="utf-8")
+    out = tmp_path / "filled.xlsx"
+    out.write_bytes(b"staff's work")
+    result = cli("assess", "suggest", source, "--business", "001", "-o", out)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {out}: the workbook exists already (it may be filled in) — add --force to replace it\n",
+    )
+    assert out.read_bytes() == b"staff's work"
+    assert cli("assess", "suggest", source, "--business", "001", "-o", out, "--force").exit_code == 0

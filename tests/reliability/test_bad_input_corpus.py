@@ -281,9 +281,7 @@ def _db_damaged(tmp: Path) -> tuple[list[object], int, str]:
 
 def _db_directory(tmp: Path) -> tuple[list[object], int, str]:
     (tmp / "db").mkdir()
-    message = (
-        f'{tmp / "db"}: cannot open the database: IO Error: Could not read from file "{tmp / "db"}": Is a directory'
-    )
+    message = f"{tmp / 'db'}: database is a directory, not a regular file — give the file inside it"
     return (["convert", "runs", "--db", tmp / "db"], 2, message)
 
 
@@ -460,7 +458,7 @@ def _compare_directories(tmp: Path) -> tuple[list[object], int, str]:
     return (
         ["assess", "compare", tmp / "a", tmp / "a"],
         2,
-        f"{tmp / 'a'}: is a directory — give a file name, not a folder",
+        f"{tmp / 'a'}: snapshot is a directory, not a regular file — give the file inside it",
     )
 
 
@@ -477,7 +475,7 @@ def _scaffold_from_a_directory(tmp: Path) -> tuple[list[object], int, str]:
     return (
         ["convert", "init", "--source", tmp / "export", "--target", "001/住民", "-o", tmp / "m.yaml"],
         2,
-        f"{tmp / 'export'}: is a directory — give a file name, not a folder",
+        f"{tmp / 'export'}: source file is a directory, not a regular file — give the file inside it",
     )
 
 
@@ -486,7 +484,7 @@ def _readiness_assessment_directory(tmp: Path) -> tuple[list[object], int, str]:
     return (
         ["report", "readiness", "--municipality", "013455", "--db", tmp / "x.duckdb", "--assessment", tmp / "history"],
         2,
-        f"{tmp / 'history'}: is a directory — give a file name, not a folder",
+        f"{tmp / 'history'}: snapshot is a directory, not a regular file — give the file inside it",
     )
 
 
