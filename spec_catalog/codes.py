@@ -69,9 +69,12 @@ class Code(StrEnum):
     ERA_DATE_INVALID = "ERA_DATE_INVALID"
     ERA_DATE_NOT_CALENDAR = "ERA_DATE_NOT_CALENDAR"
     DATE_UNKNOWN = "DATE_UNKNOWN"
+    DATE_BEFORE_CALENDAR_REFORM = "DATE_BEFORE_CALENDAR_REFORM"
     TIME_INVALID = "TIME_INVALID"
     CODE_UNMAPPED = "CODE_UNMAPPED"
     LGCODE_INVALID = "LGCODE_INVALID"
+    LGCODE_UNKNOWN = "LGCODE_UNKNOWN"
+    LGCODE_NOT_IN_FORCE = "LGCODE_NOT_IN_FORCE"
     POSTAL_INVALID = "POSTAL_INVALID"
     # rules of the data layout
     COLUMNS_MISSING = "COLUMNS_MISSING"
@@ -91,6 +94,9 @@ class Code(StrEnum):
     KEY_IN_OTHER_MAPPING = "KEY_IN_OTHER_MAPPING"
     FOREIGN_KEY_MISSING = "FOREIGN_KEY_MISSING"
     DATE_ORDER = "DATE_ORDER"
+    BIRTH_DATE_AFTER_AS_OF = "BIRTH_DATE_AFTER_AS_OF"
+    DATE_BEFORE_BIRTH = "DATE_BEFORE_BIRTH"
+    CORRECTION_NOT_APPLIED = "CORRECTION_NOT_APPLIED"
     # conversion records and the validation run
     RUN_MISSING = "RUN_MISSING"
     RUN_FAILED = "RUN_FAILED"
@@ -197,11 +203,18 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "a non-calendar date and no 不詳表記 item", "a non-calendar date (2月30日 …) and no 不詳表記 item to keep it in"),
     (Code.DATE_UNKNOWN, _T, E, "不詳の日付で、不詳表記の項目がありません", "a 不詳 date and no 不詳表記 item",
      "a 不詳 text and no 不詳表記 item to keep it in"),
+    (Code.DATE_BEFORE_CALENDAR_REFORM, _T, E, "改暦（明治6年1月1日）前の旧暦の日付です",
+     "a lunar-calendar date before the calendar reform (明治6年1月1日)",
+     "a 明治 date before 明治6年1月1日 (1873-01-01), counted in the lunar calendar: never converted as Gregorian"),
     (Code.TIME_INVALID, _T, E, "時刻として読めません", "not a time of day", "not a time of day (HH:MM[:SS])"),
     (Code.CODE_UNMAPPED, _T, E, "コード表にない旧コードです", "a legacy code the code table does not map",
      "a legacy code that the mapping's code table does not map"),
     (Code.LGCODE_INVALID, _T, E, "団体コードの形式または検査数字が誤っています",
      "a 団体コード with a wrong shape or check digit", "a 全国地方公共団体コード with a wrong shape or check digit"),
+    (Code.LGCODE_UNKNOWN, _T, E, "存在したことのない団体コードです", "a 団体コード that never existed",
+     "a 全国地方公共団体コード with a right check digit that neither the national table nor its history since 1970 knows"),
+    (Code.LGCODE_NOT_IN_FORCE, _T, E, "記録の日付に有効でない団体コードです", "a 団体コード not in force at the record's date",
+     "a 団体コード that existed, but not on the date of the record (the item the mapping names as its date)"),
     (Code.POSTAL_INVALID, _T, E, "郵便番号が3桁・5桁・7桁のいずれでもありません",
      "a postal code that is not 3, 5 or 7 digits", "a postal code that is not 3, 5 or 7 digits"),
     (Code.COLUMNS_MISSING, _R, E, "{table} にレイアウトの列がありません", "{table} lacks columns of its layout",
@@ -240,6 +253,13 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "{item} refers to no row of {table}", "a foreign key with no row in the table it refers to (validation)"),
     (Code.DATE_ORDER, _R, W, "{item} の日付の前後が逆です", "{item}: dates in the wrong order",
      "生年月日 after 操作年月日, 異動年月日 or 住民となった年月日"),
+    (Code.BIRTH_DATE_AFTER_AS_OF, _R, E, "{item}（生年月日）が基準日より後です", "{item} (生年月日) is after the as-of date",
+     "a birth date after the as-of date of the data (conversion: the run's date; validation: today)"),
+    (Code.DATE_BEFORE_BIRTH, _R, E, "{item} が生年月日より前です", "{item} is before the birth date",
+     "異動年月日, 住民となった年月日 or 操作年月日 before the row's 生年月日"),
+    (Code.CORRECTION_NOT_APPLIED, _T, W, "訂正が適用されませんでした（元の値が一致しません）",
+     "a correction was not applied (the source no longer holds the value it corrects)",
+     "a row of a corrections file whose source line no longer holds the value it was written for"),
     (Code.RUN_MISSING, _U, E, "テーブルの行に変換記録がありません", "rows in the table have no run record",
      "rows in a table that no conversion run recorded"),
     (Code.RUN_FAILED, _U, E, "最後の変換が{status}です。修正して再変換してください",
