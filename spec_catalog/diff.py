@@ -216,9 +216,11 @@ def diff_catalogs(old: Catalog, new: Catalog, business_ids: list[str] | None = N
 
 
 def diff_sources(old: str, new: str, businesses: list[str] | None = None) -> CatalogDiff:
-    """``fitgap catalog diff``: two catalogs ('embedded', a catalog directory or a business file), compared.
+    """``fitgap catalog diff``: two catalogs ('embedded', a catalog directory, ``DIRECTORY@VERSION`` or a
+    business file), compared. ``DIRECTORY@VERSION`` picks one version of the businesses a directory holds side by
+    side (``catalog@第2.0版``, ``catalog@unversioned``), so two versions of one business compare in place.
 
-    With a single business file on either side and no ``businesses``, that business alone is compared."""
+    With a single business on either side and no ``businesses``, that business alone is compared."""
     from spec_catalog.store import load_any
 
     before, after = load_any(old), load_any(new)

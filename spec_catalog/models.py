@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import ConfigDict, Field, computed_field, field_validator, model_validator
 
 from spec_catalog.base import CatalogError, FrozenModel
-from spec_catalog.vocab import DataType, FunctionClass, LinkMethod, OutputCondition, Sensitivity, Source
+from spec_catalog.sensitivity import infer_sensitivity
+from spec_catalog.vocab import (
+    DataType,
+    FunctionClass,
+    LinkMethod,
+    OutputCondition,
+    Sensitivity,
+    Source,
+    VersionSource,
+)
 
 BUSINESS_ID = re.compile(r"^\d{3}$")
 FUNCTION_ID = re.compile(r"^\d{7}$")
@@ -36,14 +45,40 @@ class Business(FrozenModel):
     name_en: str = Field(description="unofficial English label")
     spec_name: str = Field(description="title of the standard specification")
     spec_version: str | None = Field(default=None, description="e.g. 第5.0版; None when unknown")
+    version_source: VersionSource | None = Field(
+        default=None,
+        description="where spec_version came from (option, cells, file_name); None: as the catalog file states it",
+    )
     ministry: str = Field(description="ministry or agency in charge")
     common: bool = Field(default=False, description="a common function (共通機能, 029–037)")
     prefecture_without_welfare_office: bool = Field(
         default=False,
         description="a prefecture runs it for towns/villages without a 福祉事務所 (生活保護, 児童扶養手当)",
     )
-    source: Source = Field(description="sample (shipped example) or imported (from an official file)")
+    source: Source = Field(
+        description="sample (shipped example), official (shipped, from an official file) or imported (by the user)"
+    )
     attribution: str | None = Field(default=None, description="出典 of imported or derived content")
+    sample_parts: tuple[Literal["functions", "layout"], ...] | None = Field(
+        default=None,
+        description="for a business an import left marked sample: the parts that are fitgap's sample "
+        "(the rest was imported); None: all of a sample business is sample",
+    )
+    import_number: int | None = Field(
+        default=None,
+        ge=1,
+        description="the n-th import into its catalog directory: the latest import is used unless versions "
+        "say otherwise (see spec_catalog.store.in_use)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sample_parts_of_samples_only(cls, data: Any) -> Any:
+        # Which parts are sample content means nothing once the business is no longer a sample: a merge that
+        # replaced the sample part may carry the old value over.
+        if isinstance(data, dict) and data.get("sample_parts") is not None and data.get("source") != Source.SAMPLE:
+            return {key: value for key, value in data.items() if key != "sample_parts"}
+        return data
 
     @field_validator("business_id", "other_ids")
     @classmethod
@@ -56,6 +91,13 @@ class Business(FrozenModel):
     @property
     def ids(self) -> tuple[str, ...]:
         return (self.business_id, *self.other_ids)
+
+    @property
+    def version_origin(self) -> VersionSource | None:
+        """Where the version came from; None when the catalog file states a version without saying how."""
+        if self.version_source is not None:
+            return self.version_source
+        return None if self.spec_version else VersionSource.UNKNOWN
 
     def summary(self) -> Business:
         """The metadata alone, as ``catalog list`` shows it."""
@@ -115,6 +157,10 @@ class DataItem(FrozenModel):
     @classmethod
     def _accept_personal_flag(cls, data: Any) -> Any:
         # ``personal_data`` is derived from ``sensitivity``; a hand-written file may give the flag alone.
+        # A file that gives neither gets the inferred sensitivity (spec_catalog.sensitivity), so a rule
+        # that learns a new identifier applies to every catalog, not only to new imports.
+        if isinstance(data, dict) and "personal_data" not in data and "sensitivity" not in data:
+            return {**data, "sensitivity": infer_sensitivity(str(data.get("romanized", "")), str(data.get("name", "")))}
         if isinstance(data, dict) and "personal_data" in data:
             data = dict(data)
             flag = data.pop("personal_data")
@@ -208,13 +254,25 @@ class CodeValue(FrozenModel):
 
 
 class CodeList(FrozenModel):
-    """A コード一覧 entry. ``open`` lists are the municipality's own codes (the spec says 任意)."""
+    """A コード一覧 entry. ``open`` lists are the municipality's own codes (the spec says 任意).
 
-    code_list_id: str = Field(description="as the items refer to it, e.g. 001")
+    A list another business owns (the コード一覧（連携） sheet) is named ``<業務名>_<コード番号>`` as the items
+    refer to it, e.g. ``住民基本台帳_001``, and ``owner`` gives that business's 業務ID.
+    """
+
+    code_list_id: str = Field(description="as the items refer to it, e.g. 001 or 住民基本台帳_001")
     name: str
     values: tuple[CodeValue, ...] = ()
     open: bool = Field(default=False, description="any value the municipality defines is allowed")
     note: str | None = None
+    owner: str | None = Field(default=None, description="業務ID of the business that owns a 連携 list")
+
+    @field_validator("owner")
+    @classmethod
+    def _check_owner(cls, value: str | None) -> str | None:
+        if value is not None and not BUSINESS_ID.match(value):
+            raise ValueError(f"owner 業務ID {value!r} must be 3 digits, e.g. 001")
+        return value
 
     @model_validator(mode="after")
     def _check_values(self) -> Self:

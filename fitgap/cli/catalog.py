@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,28 +11,103 @@ from fitgap.cli.console import console, err_console
 from fitgap.cli.defaults import catalog_dir
 from fitgap.cli.options import CatalogOption, JsonOption
 
+if TYPE_CHECKING:
+    from reports.tables import Table
+    from spec_catalog.importers import ImportResult
+    from spec_catalog.store import ListedBusiness
+
 app = typer.Typer(
     help="The standard specifications of the 20 businesses: functions, data layouts, code lists, links.",
     no_args_is_help=True,
 )
 
 
+_KINDS = {"core": "基幹業務", "common": "共通機能"}
+_VERSION_ORIGINS = {
+    "option": "--spec-version",
+    "cells": "ブック内の記載 (cells)",
+    "file_name": "ファイル名 (file name)",
+    "unknown": "不明 (unknown)",
+}
+VERSION_RULE = (
+    "版 / version: --spec-version > ブック内の記載 > ファイル名 > 不明. Of several versions in a catalog directory the "
+    "latest import is used, unless versions say otherwise (a higher comparable 版 imported earlier stays in use)."
+)
+
+
+def _source_label(row: ListedBusiness) -> str:
+    from spec_catalog.store import EMBEDDED
+    from spec_catalog.vocab import Source
+
+    if not row.in_catalog:
+        return "未収録 (not in catalog)"
+    kind = "サンプル (sample)" if row.source is Source.SAMPLE else "公式ファイルから取込 (official import)"
+    where = "埋め込み (embedded)" if row.origin == EMBEDDED else str(row.origin)
+    held = f"{row.held_by} に収録 / held by {row.held_by}: " if row.held_by else ""
+    return f"{held}{kind}, {where}"
+
+
+def _version_label(row: ListedBusiness) -> str:
+    if not row.in_catalog:
+        return ""
+    origin = _VERSION_ORIGINS[row.version_source] if row.version_source else "カタログに記載 (catalog file)"
+    text = f"{row.spec_version} — {origin}" if row.spec_version else origin
+    return f"{text}; 他の版: {', '.join(row.other_versions)}" if row.other_versions else text
+
+
+def _kind_label(row: ListedBusiness) -> str:
+    if row.kind in _KINDS:
+        return _KINDS[row.kind]
+    part = f"{'/'.join(row.part_of)} の一部" if row.part_of else ""
+    return f"{row.family}（{part}）" if row.family and part else part
+
+
+def listing_table(rows: tuple[ListedBusiness, ...], catalog_name: str, note: str | None) -> Table:
+    """The ID scheme joined with the catalog, as a terminal table."""
+    from reports.tables import Table, columns
+
+    body = tuple(
+        (
+            row.business_id,
+            row.name,
+            _kind_label(row),
+            _source_label(row),
+            _version_label(row),
+            row.functions if row.in_catalog else None,
+            row.items if row.in_catalog else None,
+        )
+        for row in rows
+    )
+    return Table(
+        title=f"業務一覧 / Businesses — {catalog_name}",
+        columns=columns("業務ID", "業務名", "区分", "収録 / source", "版 / version", "機能数", "データ項目数"),
+        rows=body,
+        note=note,
+    )
+
+
 @app.command("list")
 def list_businesses(catalog: CatalogOption = None, as_json: JsonOption = False) -> None:
-    """List the businesses of the catalog (the 20 core businesses and the common functions).
+    """List every 業務ID of the standard (001–039: the 20 businesses, their parts such as 005 or 014, the common
+    functions) with where the catalog's content for it comes from (embedded sample, official import, or not in
+    the catalog) and its version with where the version came from.
 
     Example: fitgap catalog list --json
     """
-    from reports.catalog import businesses_table
+    from reports.catalog import sample_note
     from reports.jsonout import to_json
     from reports.terminal import print_table
     from spec_catalog import resolve_catalog
+    from spec_catalog.store import list_businesses as listing
 
-    resolved = resolve_catalog(catalog_dir(catalog))
+    directory = catalog_dir(catalog)
+    resolved = resolve_catalog(directory)
+    rows = listing(directory)
     if as_json:
-        typer.echo(to_json([b.summary() for b in resolved.businesses]))
+        typer.echo(to_json(rows))
         return
-    print_table(console, businesses_table(resolved, wide=False))
+    print_table(console, listing_table(rows, resolved.name, sample_note(resolved.businesses)))
+    console.print(VERSION_RULE)
 
 
 @app.command("show")
@@ -92,7 +167,10 @@ def show(
 
 @app.command("import")
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="Official .xlsx workbooks: 項目定義書 or function lists.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Official .xlsx workbooks (項目定義書 or function lists) or .docx specifications."),
+    ],
     into: Annotated[Path, typer.Option("--into", help="Catalog directory to write into.")] = Path("catalog"),
     column: Annotated[
         list[str] | None,
@@ -107,25 +185,70 @@ def import_(
 ) -> None:
     """Import official workbooks into a catalog directory (one YAML file per business and version).
 
-    Example: fitgap catalog import 項目定義書.xlsx --into catalog
+    Every sheet is read: each item sheet (one data group), each code-list sheet (コード一覧（個別）and
+    （連携）). The version comes from --spec-version, else the cells, else the file name (【第2.1版】, v2.1,
+    令和5年9月). A layout keeps the business's functions, and functions keep its layout.
+
+    Example: fitgap catalog import 項目定義書【第2.1版】.xlsx --into catalog
     """
     from reports.jsonout import to_json
-    from spec_catalog.importers import import_workbook
+    from spec_catalog.importers import import_file
     from spec_catalog.importers.functions import parse_column_options
 
     columns = parse_column_options(column or [])
     results = [
-        import_workbook(f, into, columns=columns, spec_version=spec_version, attribution=attribution) for f in files
+        r
+        for f in files
+        for r in import_file(f, into, columns=columns, spec_version=spec_version, attribution=attribution)
     ]
     if as_json:
         typer.echo(to_json(results))
         return
     for r in results:
+        # One line each, never folded: a script or a person reads them line by line.
         console.print(
             f"{r.file}: {r.kind} of {r.business_id} {r.name} {r.spec_version or ''} — {r.functions} functions, "
-            f"{r.groups} groups, {r.items} items, {r.code_lists} code lists → {r.written}"
+            f"{r.groups} groups, {r.items} items, {r.code_lists} code lists → {r.written}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
+        for line in import_details(r):
+            console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     err_console.print(f"Use it with: fitgap catalog list --catalog {into}")
+
+
+def import_details(result: ImportResult) -> list[str]:
+    """What an import read from each sheet, where its version came from, what it kept, whether it is in use."""
+    lines = []
+    for sheet in result.sheets:
+        if sheet.kind == "items":
+            what = f"{sheet.items} items of group {', '.join(sheet.groups)}"
+        elif sheet.kind == "code_lists":
+            what = f"code lists {', '.join(sheet.code_lists) or 'none'}"
+        elif sheet.kind == "functions":
+            what = f"{sheet.functions} functions"
+        else:
+            what = "skipped"
+        where = f" (header row {sheet.header_row})" if sheet.header_row else ""
+        notes = "".join(f"; {note}" for note in sheet.notes)
+        lines.append(f"sheet '{sheet.sheet}': {what}{where}{notes}")
+    if result.linked_code_lists:
+        lines.append(f"連携 code lists (owned by another business): {', '.join(result.linked_code_lists)}")
+    if result.version_source is not None:
+        origin = _VERSION_ORIGINS[result.version_source]
+        lines.append(
+            f"version: {result.spec_version or '-'} ({origin})"
+            + (f"; {result.version_note}" if result.version_note else "")
+        )
+    for kept in result.kept:
+        sample = " — sample content: the business stays marked sample" if kept.sample else ""
+        lines.append(
+            f"kept: {kept.count} {'functions' if kept.part == 'functions' else 'data items'} from {kept.source}{sample}"
+        )
+    if result.in_use_note:
+        lines.append(result.in_use_note)
+    return lines
 
 
 @app.command("export")
@@ -154,15 +277,22 @@ def export(
 
 @app.command("diff")
 def diff(
-    old: Annotated[str, typer.Argument(help="'embedded', a catalog directory, or a business .yaml file.")],
-    new: Annotated[str, typer.Argument(help="'embedded', a catalog directory, or a business .yaml file.")],
+    old: Annotated[
+        str, typer.Argument(help="'embedded', a catalog directory, DIRECTORY@VERSION, or a business .yaml file.")
+    ],
+    new: Annotated[
+        str, typer.Argument(help="'embedded', a catalog directory, DIRECTORY@VERSION, or a business .yaml file.")
+    ],
     business: Annotated[list[str] | None, typer.Option("--business", help="Compare only these 業務IDs.")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the diff as an Excel workbook.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Compare two catalogs or two versions of a business (functions, items, code lists).
 
-    Example: fitgap catalog diff old/001_v4.0.yaml new/001_v5.0.yaml
+    Two versions held side by side in one catalog directory: catalog@第2.0版 catalog@第2.1版 (catalog@unversioned
+    names the files without a version), or the two business files.
+
+    Example: fitgap catalog diff catalog@第2.0版 catalog@第2.1版 --business 031
     """
     from reports.catalog import diff_document, diff_table
     from reports.excel import write_document

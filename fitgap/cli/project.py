@@ -26,6 +26,7 @@ def init(
     from fitgap.project import FOLDERS, create_project
     from reports.jsonout import to_json
     from spec_catalog import resolve_catalog
+    from spec_catalog.vocab import standard_business
 
     profile = build_profile(municipality, resolve_catalog(catalog), welfare_office=welfare_office)
     project = create_project(directory, profile, str(catalog) if catalog else None)
@@ -36,4 +37,16 @@ def init(
         f"Created {directory / 'fitgap.yaml'} for {profile.label}: {len(profile.businesses)} businesses "
         f"in scope; folders {', '.join(FOLDERS)}."
     )
+    if profile.is_prefecture:
+        console.print(
+            "A prefecture: 生活保護 and 児童扶養手当, which it runs for its towns and villages without a 福祉事務所."
+        )
+    if profile.not_in_catalog:
+        missing = ", ".join(
+            f"{b} {entry.name}" if (entry := standard_business(b)) else b for b in profile.not_in_catalog
+        )
+        console.print(
+            f"Also in scope but not in the catalog: {missing} — import their workbooks with "
+            "'fitgap catalog import', then add them to businesses in fitgap.yaml."
+        )
     console.print(f"Next: cd {directory} && fitgap assess template -o assessments/assessment.xlsx")

@@ -1,27 +1,58 @@
 """Importing the official Digital Agency workbooks into a catalog directory.
 
 One command reads both kinds of workbook: a 項目定義書 / 基本データリスト (data layout and code lists) and a
-function-requirement list. What it finds is merged into the business's file in the catalog directory, so
-the layout and the functions of one business may come from two workbooks.
+function-requirement list. Every sheet is read (:mod:`spec_catalog.importers.sheets`). What a workbook holds
+replaces that part of the business in the catalog directory and the other part is kept: importing a layout
+keeps the business's functions and importing functions keeps its layout — from the file of the same version
+if there is one, else from the version the directory uses, else from the embedded catalog. The result says
+what was kept and from where.
+
+The version comes from ``--spec-version``, else a 「第N.N版」 in the cells, else the file name, else it is
+unknown (:mod:`spec_catalog.importers.versions`); which version the catalog then uses follows
+:func:`spec_catalog.store.in_use`, and the result says whether the import is the one in use.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from spec_catalog.base import FrozenModel, InputFileError
-from spec_catalog.importers.functions import read_functions
-from spec_catalog.importers.layout import read_layout
-from spec_catalog.importers.workbook import cell_text, open_workbook
-from spec_catalog.models import BusinessSpec
-from spec_catalog.store import existing_business, load_embedded, write_business
-from spec_catalog.vocab import Source
+from spec_catalog.importers.layout import linked_business
+from spec_catalog.importers.sheets import SheetReport, WorkbookContent, read_sheets
+from spec_catalog.importers.versions import choose_version, version_in_cells, version_in_file_name
+from spec_catalog.importers.workbook import open_workbook
+from spec_catalog.models import Business, BusinessSpec, CodeList, DataGroup, DataItem
+from spec_catalog.store import (
+    EMBEDDED,
+    business_in_use,
+    business_versions,
+    in_use,
+    load_embedded,
+    resolve_catalog,
+    write_business,
+)
+from spec_catalog.vocab import (
+    STANDARD_BUSINESSES,
+    BusinessKind,
+    Source,
+    VersionSource,
+    standard_business,
+    standard_business_named,
+)
 
-_VERSION = re.compile(r"第\s*[0-9０-９]+(?:[.．][0-9０-９]+)*\s*版")
+UNCONFIRMED_SPEC_NAME = "（標準仕様書名未確認）"
+
+
+class KeptContent(FrozenModel):
+    """A part of the business that the import did not replace."""
+
+    part: Literal["functions", "layout"]
+    count: int  # functions, or data items
+    source: str  # "embedded", or the file of the catalog directory it came from
+    sample: bool  # the kept content is fitgap's sample, so the business stays marked sample
 
 
 class ImportResult(FrozenModel):
@@ -38,28 +69,39 @@ class ImportResult(FrozenModel):
     items: int
     code_lists: int
     written: str
+    version_source: VersionSource | None = None  # None: not recorded by this importer
+    version_note: str | None = None  # another source said another version
+    sheets: tuple[SheetReport, ...] = ()
+    kept: tuple[KeptContent, ...] = ()
+    linked_code_lists: tuple[str, ...] = ()  # code lists owned by another business (<業務名>_<コード番号>)
+    in_use: bool = True  # the catalog directory uses this file for the business
+    in_use_note: str | None = None  # why (not)
 
 
-def _find_version(workbook: Any) -> str | None:
-    """A 「第N.N版」 in the title rows of any sheet, if the workbook states its version."""
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row or 0, 6), values_only=True):
-            for value in row:
-                if match := _VERSION.search(cell_text(value)):
-                    return match.group(0).replace(" ", "")
-    return None
+def _holder(business_id: str, into: Path) -> str | None:
+    """The 業務ID of the business whose file holds ``business_id`` (018 → 017), or None when unknown."""
+    entry = standard_business(business_id)
+    if entry is not None:
+        return entry.holder
+    catalog = resolve_catalog(into) if _has_catalog(into) else load_embedded()
+    found = catalog.find(business_id)
+    return found.business_id if found else None
 
 
-def _business_id(ids: set[str], path: Path) -> str:
-    catalog = load_embedded()
-    businesses = {b.business_id for i in ids if (b := catalog.find(i)) is not None}
-    unknown = sorted(i for i in ids if catalog.find(i) is None)
+def _has_catalog(directory: Path) -> bool:
+    return directory.is_dir() and any(p.name != "catalog.yaml" for p in directory.glob("*.yaml"))
+
+
+def _business_id(ids: set[str], path: Path, into: Path) -> str:
+    holders = {i: _holder(i, into) for i in ids}
+    unknown = sorted(i for i, holder in holders.items() if holder is None)
     if unknown:
         raise InputFileError(
             f"業務ID {', '.join(unknown)} is not one of the standard businesses",
             where=path,
             hint="check the ID prefix of the 機能ID / データ項目ID column ('fitgap catalog list' shows the 業務IDs)",
         )
+    businesses = {h for h in holders.values() if h is not None}
     if len(businesses) != 1:
         raise InputFileError(
             f"the workbook mixes businesses {', '.join(sorted(businesses))}",
@@ -67,6 +109,145 @@ def _business_id(ids: set[str], path: Path) -> str:
             hint="import one business per workbook",
         )
     return businesses.pop()
+
+
+def scheme_business(business_id: str) -> Business:
+    """The metadata of a business the embedded catalog does not hold (005, 014 …), from the ID scheme."""
+    entry = standard_business(business_id)
+    if entry is None:
+        raise InputFileError(f"業務ID {business_id} is not one of the standard businesses")
+    return Business(
+        business_id=entry.business_id,
+        other_ids=tuple(b.business_id for b in STANDARD_BUSINESSES if b.held_by == business_id),
+        name=entry.name,
+        name_en=entry.name_en,
+        spec_name=entry.spec_name or UNCONFIRMED_SPEC_NAME,
+        ministry=entry.ministry,
+        common=entry.kind is BusinessKind.COMMON,
+        prefecture_without_welfare_office=entry.prefecture,
+        source=Source.IMPORTED,
+    )
+
+
+def _base(into: Path, business_id: str, version: str | None) -> tuple[BusinessSpec | None, str]:
+    """What the import merges into, and where it is: the file of this version in ``into``, else the file the
+    directory uses for the business, else the embedded business."""
+    files = business_versions(into).get(business_id, []) if into.is_dir() else []
+    same = next(((path, spec) for path, spec in files if spec.spec_version == version), None)
+    chosen = same or (in_use(files) if files else None)
+    if chosen is not None:
+        return chosen[1], chosen[0].name
+    return load_embedded().find(business_id), EMBEDDED
+
+
+def _is_sample(base: BusinessSpec | None, part: Literal["functions", "layout"]) -> bool:
+    """Whether the ``part`` of ``base`` is fitgap's sample content."""
+    if base is None or base.source is not Source.SAMPLE:
+        return False
+    return base.sample_parts is None or part in base.sample_parts
+
+
+def _groups(items: list[DataItem]) -> list[DataGroup]:
+    by_name: dict[str, list[DataItem]] = {}
+    for item in items:
+        by_name.setdefault(item.group, []).append(item)
+    return [DataGroup(name=name, items=tuple(group)) for name, group in by_name.items()]
+
+
+def _resolve_linked(items: list[DataItem], code_lists: list[CodeList], into: Path, path: Path) -> list[CodeList]:
+    """The 連携 code lists the items name but no sheet of the workbook defines, copied from the imported
+    (official) content of the owning business in the catalog; one clear error when that is not there."""
+    defined = {c.code_list_id for c in code_lists}
+    wanted = sorted({i.code_list for i in items if i.code_list and i.code_list not in defined})
+    catalog = resolve_catalog(into) if _has_catalog(into) else load_embedded()
+    found: list[CodeList] = []
+    for reference in wanted:
+        business_name = linked_business(reference)
+        if business_name is None:
+            continue  # a list of the business itself: the model names it if it is missing
+        number = reference.rpartition("_")[2]
+        entry = standard_business_named(business_name)
+        owner = catalog.find(entry.business_id) if entry else None
+        source = owner.code_list(number) if owner is not None and owner.source is Source.IMPORTED else None
+        if entry is None or owner is None or source is None:
+            held = (
+                f"{business_name} is not a business of the ID scheme"
+                if entry is None
+                else f"the catalog holds no imported code list {number} of {entry.business_id} {entry.name}"
+                + (" (only a sample)" if owner is not None and owner.source is Source.SAMPLE else "")
+            )
+            raise InputFileError(
+                f"items refer to the 連携 code list {reference}, which no 「コード一覧（連携）」 sheet defines "
+                f"and {held}",
+                where=path,
+                hint="add the 「コード一覧（連携）」 sheet to the workbook, "
+                "or import the 項目定義書 of the owning business first",
+            )
+        found.append(
+            source.model_copy(
+                update={
+                    "code_list_id": reference,
+                    "owner": owner.business_id,
+                    "note": f"{owner.business_id} {owner.name} のコード一覧 {number} から",
+                }
+            )
+        )
+    return found
+
+
+def _merge(
+    content: WorkbookContent, base: BusinessSpec | None, base_from: str, ids: set[str], into: Path, path: Path
+) -> tuple[dict[str, Any], list[KeptContent]]:
+    """The functions, layouts and code lists of the new file, and what was kept from ``base``."""
+    kept: list[KeptContent] = []
+    # A business with several IDs (就学: 017 and 018) keeps what belongs to the IDs the workbook does not hold.
+    base_functions = list(base.functions) if base else []
+    if content.has_functions:
+        base_functions = [f for f in base_functions if f.function_id[:3] not in ids]
+    functions = [*content.functions, *base_functions]
+    if content.has_layout:
+        new_groups = _groups(content.items)
+        names = {g.name for g in new_groups}
+        base_groups = [
+            g
+            for g in (base.layouts if base else ())
+            if g.name not in names and not any(i.item_id[:3] in ids for i in g.items)
+        ]
+        code_lists = content.code_lists + _resolve_linked(content.items, content.code_lists, into, path)
+        defined = {c.code_list_id for c in code_lists}
+        still_used = {i.code_list for g in base_groups for i in g.items}
+        code_lists += [c for c in (base.code_lists if base else ()) if c.code_list_id in still_used - defined]
+        layouts = [*new_groups, *base_groups]
+    else:
+        base_groups = list(base.layouts) if base else []
+        layouts, code_lists = base_groups, list(base.code_lists) if base else []
+    kept_items = sum(len(g.items) for g in base_groups)
+    if base_functions:
+        sample = _is_sample(base, "functions")
+        kept.append(KeptContent(part="functions", count=len(base_functions), source=base_from, sample=sample))
+    if kept_items:
+        kept.append(KeptContent(part="layout", count=kept_items, source=base_from, sample=_is_sample(base, "layout")))
+    return {"functions": functions, "layouts": layouts, "code_lists": code_lists}, kept
+
+
+def in_use_note(into: Path, business_id: str, written: Path) -> tuple[bool, str | None]:
+    """Whether the file just written is the one the directory uses for the business, and why."""
+    used = business_in_use(into, business_id)
+    if used is None:
+        return True, None
+    path, spec = used
+    if path == written:
+        others = [p for p in into.glob(f"{business_id}*.yaml") if p != written and not p.name.startswith(".")]
+        if others and spec.spec_version is None:
+            return (
+                True,
+                "in use: it states no version, so as the latest import it is used (give --spec-version to rank it)",
+            )
+        return True, None
+    return False, (
+        f"not in use: the catalog keeps {path.name} ({spec.spec_version or 'unversioned'}), a higher version "
+        "than this import; 'catalog diff' compares them"
+    )
 
 
 def import_workbook(
@@ -79,9 +260,8 @@ def import_workbook(
 ) -> ImportResult:
     """Read ``path`` and merge what it holds into the business's file in the catalog directory ``into``."""
     workbook = open_workbook(path)
-    layout = read_layout(workbook, path)
-    functions = read_functions(workbook, path, columns)
-    if layout is None and functions is None:
+    content = read_sheets(workbook, path, columns)
+    if not content.has_layout and not content.has_functions:
         sheets = ", ".join(f"'{s.title}'" for s in workbook.worksheets)
         raise InputFileError(
             f"no spec sheet found (sheets: {sheets}); expected a 項目定義書 header (データ項目ID, データ項目, "
@@ -90,45 +270,34 @@ def import_workbook(
             where=path,
             hint="give an official 項目定義書 / 機能要件 workbook, or name the columns with --column FIELD=HEADER",
         )
-    ids = {item.item_id[:3] for group in (layout[0] if layout else ()) for item in group.items}
-    ids |= {f.function_id[:3] for f in functions or ()}
-    business_id = _business_id(ids, path)
-    version = spec_version or _find_version(workbook)
-
-    base = existing_business(into, business_id, version)
-    metadata = (base or load_embedded().business(business_id)).summary()
-    content: dict[str, Any] = {
-        "functions": base.functions if base else (),
-        "layouts": base.layouts if base else (),
-        "code_lists": base.code_lists if base else (),
-    }
-    if layout is not None:
-        content["layouts"], content["code_lists"] = layout
-    if functions is not None:
-        content["functions"] = functions
-    # Content kept from a sample file keeps the business marked as a sample.
-    kept_sample = (
-        base is not None
-        and base.source is Source.SAMPLE
-        and ((layout is None and base.layouts) or (functions is None and base.functions))
+    ids = {item.item_id[:3] for item in content.items} | {f.function_id[:3] for f in content.functions}
+    business_id = _business_id(ids, path, into)
+    version, version_source, version_note = choose_version(
+        spec_version, version_in_cells(workbook), version_in_file_name(path.name)
     )
+    base, base_from = _base(into, business_id, version)
+    parts, kept = _merge(content, base, base_from, ids, into, path)
+    metadata = base.summary() if base is not None else scheme_business(business_id)
     note = attribution or f"出典: {path.name}（取り込みにより加工して作成）"
-    attributions = [a for a in (base.attribution if base else None, note) if a]
+    attributions = [base.attribution if base is not None and kept else None, note]
     try:
         spec = BusinessSpec.model_validate(
             {
-                **metadata.model_dump(),
-                **content,
+                **metadata.model_dump(exclude={"import_number", "sample_parts"}),
+                **parts,
                 "spec_version": version,
-                "source": Source.SAMPLE if kept_sample else Source.IMPORTED,
-                "attribution": " / ".join(dict.fromkeys(attributions)),
+                "version_source": version_source,
+                "source": Source.SAMPLE if any(k.sample for k in kept) else Source.IMPORTED,
+                "sample_parts": tuple(k.part for k in kept if k.sample) or None,
+                "attribution": " / ".join(dict.fromkeys(a for a in attributions if a)),
             }
         )
     except ValidationError as exc:
         message = exc.errors()[0]["msg"].removeprefix("Value error, ")
         raise InputFileError(message, where=path, hint="fix the workbook and import again") from None
     written = write_business(into, spec)
-    kind = "+".join(k for k, found in (("layout", layout), ("functions", functions)) if found is not None)
+    used, used_note = in_use_note(into, spec.business_id, written)
+    kind = "+".join(k for k, found in (("layout", content.has_layout), ("functions", content.has_functions)) if found)
     return ImportResult(
         file=str(path),
         kind=kind,
@@ -141,4 +310,27 @@ def import_workbook(
         items=sum(len(g.items) for g in spec.layouts),
         code_lists=len(spec.code_lists),
         written=str(written),
+        version_source=version_source,
+        version_note=version_note,
+        sheets=tuple(content.sheets),
+        kept=tuple(kept),
+        linked_code_lists=tuple(c.code_list_id for c in spec.code_lists if c.owner or linked_business(c.code_list_id)),
+        in_use=used,
+        in_use_note=used_note,
     )
+
+
+def import_file(
+    path: Path,
+    into: Path,
+    *,
+    columns: dict[str, str] | None = None,
+    spec_version: str | None = None,
+    attribution: str | None = None,
+) -> tuple[ImportResult, ...]:
+    """Import one official file: a Word specification (.docx: one result per business it names) or a workbook."""
+    if path.suffix.lower() == ".docx":
+        from spec_catalog.importers.docx import import_docx  # python-docx loads only for a Word file
+
+        return import_docx(path, into, columns=columns, spec_version=spec_version, attribution=attribution)
+    return (import_workbook(path, into, columns=columns, spec_version=spec_version, attribution=attribution),)

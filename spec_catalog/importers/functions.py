@@ -7,12 +7,11 @@ name them (``--column 機能ID=要件番号``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from spec_catalog.base import InputFileError, UsageError
-from spec_catalog.importers.workbook import cell_text, find_header, normalize_label, raise_row_problems
+from spec_catalog.importers.workbook import Header, cell_text, normalize_label, raise_row_problems
 from spec_catalog.models import FunctionRequirement
 
 FUNCTION_ALIASES: dict[str, tuple[str, ...]] = {
@@ -70,16 +69,16 @@ def _function_id(value: object) -> str:
     return text.zfill(7) if text.isdigit() and len(text) < 7 else text
 
 
-def read_functions(
-    workbook: Any, path: Path, columns: dict[str, str] | None = None
-) -> tuple[FunctionRequirement, ...] | None:
-    """The function requirements of the workbook, or None when no sheet has a function-list header."""
+def function_aliases(columns: dict[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """The header aliases of a function list, with the columns a user named (``--column``) replacing them."""
     aliases = dict(FUNCTION_ALIASES)
     for field, label in (columns or {}).items():
         aliases[field] = (label,)  # a user-named column replaces the aliases
-    header = find_header(workbook, aliases, FUNCTION_REQUIRED)
-    if header is None:
-        return None
+    return aliases
+
+
+def read_function_sheet(header: Header, path: Path) -> list[FunctionRequirement]:
+    """The function requirements below the header of one function-list sheet."""
     functions: list[FunctionRequirement] = []
     problems: list[str] = []
     sheet = header.sheet
@@ -116,4 +115,4 @@ def read_functions(
             where=path,
             hint="check the 機能ID column, or name it with --column 機能ID=HEADER",
         )
-    return tuple(functions)
+    return functions

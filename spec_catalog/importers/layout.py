@@ -1,17 +1,26 @@
-"""Reading a 項目定義書 / 基本データリスト workbook (domain.md §4) into data groups and code lists."""
+"""Reading the sheets of a 項目定義書 / 基本データリスト workbook (domain.md §4): data items and code lists.
+
+Every item sheet is read (one グループ each, usually) and every code-list sheet. The legend of the official
+workbook says how an item names its code list: a bare コードID refers to the file's own 「コード一覧（個別）」,
+and an ID that starts with a business name, ``<業務名>_<コード番号>`` (``住民基本台帳_001``), to a list another
+business owns, given in the 「コード一覧（連携）」 sheet.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from spec_catalog.base import InputFileError
-from spec_catalog.importers.workbook import Header, cell_text, find_header, normalize_label, raise_row_problems
-from spec_catalog.models import CodeList, CodeValue, DataGroup, DataItem
+from spec_catalog.importers.workbook import Header, cell_text, normalize_label, raise_row_problems
+from spec_catalog.models import CodeList, CodeValue, DataItem
 from spec_catalog.sensitivity import infer_sensitivity
+from spec_catalog.vocab import standard_business_named
 
 # field -> normalized header labels, most specific first
 LAYOUT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -44,6 +53,7 @@ CODE_ALIASES: dict[str, tuple[str, ...]] = {
     "code": ("コード値",),
     "label": ("コード値の内容", "内容"),
     "note": ("備考",),
+    "business": ("業務名",),  # a 連携 sheet may name the owning business on each list
 }
 CODE_REQUIRED = ("code_list_id", "code", "label")
 
@@ -53,11 +63,23 @@ _OPEN_CODE = {"任意"}
 
 
 def normalize_code_list_id(value: object) -> str | None:
-    """``1``, ``'1'`` and ``'001'`` all name code list ``001``; a 連携 reference (``業務名_…``) stays as given."""
-    text = cell_text(value)
+    """``1``, ``'1'`` and ``'001'`` all name code list ``001``; a 連携 reference ``住民基本台帳_1`` is
+    ``住民基本台帳_001`` (full-width digits and underscore read as half-width)."""
+    text = unicodedata.normalize("NFKC", cell_text(value)).strip()
     if not text:
         return None
-    return text.zfill(3) if text.isdigit() else text
+    if text.isdigit():
+        return text.zfill(3)
+    business, separator, number = text.rpartition("_")
+    if separator and business.strip() and number.strip().isdigit():
+        return f"{business.strip()}_{number.strip().zfill(3)}"
+    return text
+
+
+def linked_business(code_list_id: str) -> str | None:
+    """The business name of a 連携 code-list ID (``住民基本台帳`` of ``住民基本台帳_001``), else None."""
+    business, separator, number = code_list_id.rpartition("_")
+    return business if separator and business and number.isdigit() else None
 
 
 class LayoutRows:
@@ -139,12 +161,9 @@ def _item(row: LayoutRows) -> DataItem | None:
     )
 
 
-def read_layout(workbook: Any, path: Path) -> tuple[tuple[DataGroup, ...], tuple[CodeList, ...]] | None:
-    """The groups and code lists of a 項目定義書, or None when the workbook has no item-definition header."""
-    header = find_header(workbook, LAYOUT_ALIASES, LAYOUT_REQUIRED)
-    if header is None:
-        return None
-    groups: dict[str, list[DataItem]] = {}
+def read_item_sheet(header: Header, path: Path) -> list[DataItem]:
+    """The data items below the header of one item sheet; every bad row is reported, none is dropped."""
+    items: list[DataItem] = []
     problems: list[str] = []
     for row_number in range(header.row + 1, header.sheet.max_row + 1):
         try:
@@ -154,30 +173,79 @@ def read_layout(workbook: Any, path: Path) -> tuple[tuple[DataGroup, ...], tuple
             problems.append(f"sheet '{header.sheet.title}' row {row_number}: {message.removeprefix('Value error, ')}")
             continue
         if item is not None:
-            groups.setdefault(item.group, []).append(item)
+            items.append(item)
     raise_row_problems(problems, path)
-    if not groups:
+    if not items:
         raise InputFileError(
             f"sheet '{header.sheet.title}' has the item-definition header but no items below it",
             where=path,
             hint="check that the data rows carry a データ項目ID",
         )
-    code_lists = read_code_lists(workbook, path)
-    return tuple(DataGroup(name=name, items=tuple(items)) for name, items in groups.items()), code_lists
+    return items
 
 
-def read_code_lists(workbook: Any, path: Path) -> tuple[CodeList, ...]:
-    """The コード一覧（個別） sheet: a list starts at a row with a コードID; rows below add its values."""
-    header = find_header(workbook, CODE_ALIASES, CODE_REQUIRED)
-    if header is None:
-        return ()
+@dataclass
+class CodeSheet:
+    """What one code-list sheet holds: its lists and what the reader noticed on the way."""
+
+    code_lists: list[CodeList]
+    notes: list[str] = field(default_factory=list)
+
+
+def _title_business(sheet: Any, header_row: int) -> str:
+    """The 業務名 of the title block above the header (the official sheets put it under a 業務名 label)."""
+    for row in range(1, header_row):
+        for column in range(1, min(sheet.max_column or 0, 50) + 1):
+            if normalize_label(sheet.cell(row=row, column=column).value or "") != "業務名":
+                continue
+            below = cell_text(sheet.cell(row=row + 1, column=column).value)
+            right = next(
+                (
+                    text
+                    for c in range(column + 1, min(sheet.max_column or 0, 50) + 1)
+                    if (text := cell_text(sheet.cell(row=row, column=c).value))
+                ),
+                "",
+            )
+            return below or right
+    return ""
+
+
+def read_code_sheet(header: Header, path: Path) -> CodeSheet:
+    """The code lists of one sheet: a list starts at a row with a コードID; rows below add its values.
+
+    On a 「コード一覧（連携）」 sheet every list belongs to another business: its ID becomes
+    ``<業務名>_<コード番号>`` with the 業務名 of the row (a 業務名 column), or of the sheet's title block, unless
+    the コードID already has that form; ``owner`` is the 業務ID of that business."""
+    sheet = header.sheet
+    linked_sheet = "連携" in normalize_label(sheet.title)
+    title_business = _title_business(sheet, header.row) if linked_sheet else ""
+    result = CodeSheet(code_lists=[])
     lists: list[dict[str, Any]] = []
-    for row_number in range(header.row + 1, header.sheet.max_row + 1):
+    problems: list[str] = []
+    business = ""
+    for row_number in range(header.row + 1, sheet.max_row + 1):
         row = LayoutRows(header, row_number)
+        business = row.text("business") or business  # a 業務名 cell often spans the rows of its lists
         list_id = normalize_code_list_id(row.raw("code_list_id"))
         code, label = row.text("code"), row.text("label")
         if list_id:
+            if linked_business(list_id) is None and linked_sheet:
+                owner_name = business or title_business
+                if not owner_name:
+                    problems.append(
+                        f"sheet '{sheet.title}' row {row_number}: code list {list_id} names no 業務名 "
+                        "(a 連携 code list is <業務名>_<コード番号>, e.g. 住民基本台帳_001)"
+                    )
+                    continue
+                list_id = normalize_code_list_id(f"{owner_name}_{list_id}") or list_id
             lists.append({"code_list_id": list_id, "name": row.text("name"), "values": [], "open": False})
+            if (named := linked_business(list_id)) is not None:
+                entry = standard_business_named(named)
+                if entry is None:
+                    result.notes.append(f"{list_id}: {named} is not a business of the ID scheme (owner unknown)")
+                else:
+                    lists[-1]["owner"] = entry.business_id
             if row.text("note"):
                 lists[-1]["note"] = row.text("note")
         if not code or not lists:
@@ -186,11 +254,13 @@ def read_code_lists(workbook: Any, path: Path) -> tuple[CodeList, ...]:
             lists[-1]["open"] = True  # 自治体固有コード: the municipality defines the values
         else:
             lists[-1]["values"].append(CodeValue(code=code, label=label))
+    raise_row_problems(problems, path)
     try:
-        return tuple(CodeList.model_validate(data) for data in lists)
+        result.code_lists = [CodeList.model_validate(data) for data in lists]
     except ValidationError as exc:
         raise InputFileError(
-            f"sheet '{header.sheet.title}': {exc.errors()[0]['msg'].removeprefix('Value error, ')}",
+            f"sheet '{sheet.title}': {exc.errors()[0]['msg'].removeprefix('Value error, ')}",
             where=path,
             hint="fix the code list in the workbook and import again",
         ) from None
+    return result

@@ -47,10 +47,17 @@ def open_workbook(path: Path) -> Any:
         return openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types (KeyError, ParseError, …) on damaged packages
         raise InputFileError(
-            f"the workbook is corrupted and cannot be read ({type(exc).__name__})",
+            f"the workbook is corrupted and cannot be read ({_damage(exc)})",
             where=path,
             hint="open and re-save it in Excel, or download it again",
         ) from exc
+
+
+def _damage(exc: Exception) -> str:
+    """What is broken, the same whichever XML parser openpyxl uses (lxml's XMLSyntaxError, the standard
+    library's ParseError)."""
+    name = type(exc).__name__
+    return "damaged XML" if name in ("ParseError", "XMLSyntaxError") else name
 
 
 def normalize_label(value: object) -> str:
@@ -111,7 +118,7 @@ def column_labels(sheet: Any, row: int, max_column: int, two_rows: bool) -> list
 
 
 def find_header(
-    workbook: Any, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], scan_rows: int = 30
+    workbook: Any, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], scan_rows: int | None = None
 ) -> Header | None:
     """The first sheet and row whose labels match all ``required`` fields; each field maps to its columns.
 
@@ -125,20 +132,58 @@ def find_header(
     return None
 
 
+def _tokens(aliases: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    # The labels a header cell may carry alone: every alias, and each part of a two-row alias (グループ, 名称).
+    return frozenset(part for names in aliases.values() for name in names for part in (name, *name.split("_")))
+
+
+def _candidate_rows(sheet: Any, aliases: dict[str, tuple[str, ...]], last_row: int, max_column: int) -> list[int]:
+    """Rows with at least one cell that is a header label: the whole sheet is searched, cheaply, before the
+    slower reading of merged cells and two-row labels is spent on these rows alone."""
+    tokens = _tokens(aliases)
+    rows = sheet.iter_rows(min_row=1, max_row=last_row, max_col=max(max_column, 1), values_only=True)
+    return [
+        number
+        for number, values in enumerate(rows, start=1)
+        if any(value is not None and normalize_label(value) in tokens for value in values)
+    ]
+
+
+def _read_header_row(
+    sheet: Any, row: int, max_column: int, aliases: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, list[int]], int]:
+    # A header may span two rows (グループ over 名称 / 主キー). Below a one-row header the second row
+    # is data, whose "sub-labels" spoil matches: take the reading that recognizes more fields.
+    one = _match(column_labels(sheet, row, max_column, two_rows=False), aliases)
+    two = _match(column_labels(sheet, row, max_column, two_rows=True), aliases)
+    return (two, row + 1) if len(two) > len(one) else (one, row)
+
+
 def find_header_in_sheet(
-    sheet: Any, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], scan_rows: int = 30
+    sheet: Any, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], scan_rows: int | None = None
 ) -> Header | None:
-    """:func:`find_header` within one sheet."""
+    """:func:`find_header` within one sheet: every row is searched unless ``scan_rows`` limits it."""
     max_column = min(sheet.max_column or 0, 200)
-    for row in range(1, min(sheet.max_row or 0, scan_rows) + 1):
-        # A header may span two rows (グループ over 名称 / 主キー). Below a one-row header the second row
-        # is data, whose "sub-labels" spoil matches: take the reading that recognizes more fields.
-        one = _match(column_labels(sheet, row, max_column, two_rows=False), aliases)
-        two = _match(column_labels(sheet, row, max_column, two_rows=True), aliases)
-        best, last_row = (two, row + 1) if len(two) > len(one) else (one, row)
+    last_row = (sheet.max_row or 0) if scan_rows is None else min(sheet.max_row or 0, scan_rows)
+    for row in _candidate_rows(sheet, aliases, last_row, max_column):
+        best, header_row = _read_header_row(sheet, row, max_column, aliases)
         if all(field in best for field in required):
-            return Header(sheet=sheet, row=last_row, columns=best)
+            return Header(sheet=sheet, row=header_row, columns=best)
     return None
+
+
+def closest_header(
+    sheet: Any, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> tuple[int, tuple[str, ...]] | None:
+    """The row that carries the most ``required`` fields (and which), for a sheet without a full header."""
+    max_column = min(sheet.max_column or 0, 200)
+    best: tuple[int, tuple[str, ...]] | None = None
+    for row in _candidate_rows(sheet, aliases, sheet.max_row or 0, max_column):
+        columns, _ = _read_header_row(sheet, row, max_column, aliases)
+        found = tuple(field for field in required if field in columns)
+        if best is None or len(found) > len(best[1]):
+            best = (row, found)
+    return best
 
 
 def _match(labels: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, list[int]]:

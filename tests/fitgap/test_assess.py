@@ -166,7 +166,7 @@ def test_bad_inputs_become_findings_with_sheet_and_cell(cli: Cli, tmp_path: Path
     sheet.cell(row=prohibited, column=COL["current_use"], value="使用中")  # no retirement decision
     sheet.cell(row=28, column=1, value="0019999")  # unknown function
     sheet.cell(row=28, column=COL["gap_class"], value="FIT")
-    sheet.cell(row=29, column=1, value="0010001")  # duplicate
+    sheet.cell(row=29, column=1, value="0019001")  # duplicate
     sheet.cell(row=29, column=COL["gap_class"], value="FIT")
     workbook["独自機能"].cell(row=4, column=1, value="独自の宛名管理")
     workbook["独自機能"].cell(row=4, column=4, value="099")

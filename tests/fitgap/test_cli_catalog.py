@@ -12,27 +12,50 @@ from spec_catalog import FunctionClass, load_embedded
 from spec_catalog.store import write_business
 
 from conftest import CliResult
-from workbooks import function_workbook
+from workbooks import function_workbook, item, layout_workbook
 
 Cli = Callable[..., CliResult]
 
 
-def test_list_json_has_the_twenty_businesses_and_the_common_functions(cli: Cli) -> None:
+NOT_IN_THE_EMBEDDED_CATALOG = ["005", "007", "008", "009", "014", "015", "016", "038", "039"]
+
+
+def test_list_json_has_every_business_id_and_where_its_content_comes_from(cli: Cli) -> None:
     result = cli("catalog", "list", "--json")
     assert result.exit_code == 0, result.stderr
     businesses = json.loads(result.stdout)
-    assert len([b for b in businesses if not b["common"]]) == 20
-    assert len([b for b in businesses if b["common"]]) == 9
-    first = businesses[0]
-    assert (first["business_id"], first["name"], first["source"]) == ("001", "住民基本台帳", "sample")
+    assert [b["business_id"] for b in businesses] == [f"{n:03d}" for n in range(1, 40)]
+    assert len([b for b in businesses if b["kind"] == "core"]) == 20
     assert {b["business_id"] for b in businesses if b["common"]} == {f"0{n}" for n in range(29, 38)}
+    by_id = {b["business_id"]: b for b in businesses}
+    assert [b for b in by_id if not by_id[b]["in_catalog"]] == NOT_IN_THE_EMBEDDED_CATALOG
+    parts = [(by_id[b]["source"], by_id[b]["origin"], by_id[b]["part_of"]) for b in ("005", "007", "008", "009")]
+    assert parts == [(None, None, ["006"])] * 4
+    assert {by_id[b]["part_of"][0] for b in ("014", "015", "016")} == {"010"}
+    first = by_id["001"]
+    assert (first["name"], first["source"], first["origin"], first["version_source"]) == (
+        "住民基本台帳",
+        "sample",
+        "embedded",
+        "unknown",
+    )
+    assert (by_id["018"]["held_by"], by_id["018"]["in_catalog"], by_id["018"]["source"]) == ("017", True, "sample")
+    from spec_catalog.store import list_businesses
+
+    assert businesses == [row.model_dump(mode="json") for row in list_businesses(None)]  # the JSON is the model
 
 
-def test_list_table_says_sample(cli: Cli) -> None:
+def test_list_table_says_where_each_business_comes_from(cli: Cli) -> None:
     result = cli("catalog", "list")
     assert result.exit_code == 0
     assert "SAMPLE / サンプル" in result.stdout
-    assert "住民基本台帳" in result.stdout and "住登外者宛名番号管理" in result.stdout
+    lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("│")}
+    for business_id in NOT_IN_THE_EMBEDDED_CATALOG:
+        assert "未収録 (not in catalog)" in lines[business_id]
+    assert "期日前・不在者投票管理" in lines["007"] and "006 の一部" in lines["007"]
+    assert "サンプル (sample), 埋め込み (embedded)" in lines["001"]
+    assert "017 に収録 / held by 017" in lines["018"]
+    assert "版 / version: --spec-version > ブック内の記載 > ファイル名 > 不明." in " ".join(result.stdout.split())
 
 
 def test_show_json_shape(cli: Cli) -> None:
@@ -110,10 +133,83 @@ def test_import_then_use_the_directory(cli: Cli, spec_workbook: Path, tmp_path: 
     (imported,) = json.loads(result.stdout)
     assert (imported["business_id"], imported["items"], imported["source"]) == ("031", 29, "imported")
     shown = json.loads(cli("catalog", "show", "031", "--catalog", target, "--json").stdout)
-    assert shown["source"] == "imported" and shown["functions"] == []
+    embedded = load_embedded().business("031")
+    assert shown["source"] == "imported" and len(shown["functions"]) == len(embedded.functions)  # kept
     listed = json.loads(cli("catalog", "list", "--catalog", target, "--json").stdout)
-    assert {b["business_id"]: b["source"] for b in listed}["031"] == "imported"
-    assert len(listed) == 29
+    assert {b["business_id"]: (b["source"], b["origin"]) for b in listed}["031"] == ("imported", "031.yaml")
+    assert len(listed) == 39
+
+
+def test_an_id_014_workbook_imports_and_shows_in_the_list(cli: Cli, tmp_path: Path) -> None:
+    rows = [item(1, "納税義務者宛名番号", "nozeigimushaatenabango", "X", 15, "必須", business="014", group="収納")]
+    path = layout_workbook(tmp_path / "収納管理.xlsx", rows)
+    target = tmp_path / "catalog"
+    result = cli("catalog", "import", path, "--into", target)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"{path}: layout of 014 収納管理 第2.1版 — 0 functions, 1 groups, 1 items, 0 code lists → "
+        f"{target / '014_v2.1.yaml'}",
+        "  sheet '項目定義書': 1 items of group 収納 (header row 6)",
+        "  version: 第2.1版 (ブック内の記載 (cells))",
+    ]
+    listed = {b["business_id"]: b for b in json.loads(cli("catalog", "list", "--catalog", target, "--json").stdout)}
+    assert (listed["014"]["source"], listed["014"]["origin"], listed["014"]["spec_version"]) == (
+        "imported",
+        "014_v2.1.yaml",
+        "第2.1版",
+    )
+    assert (listed["014"]["version_source"], listed["014"]["items"]) == ("cells", 1)
+    table = cli("catalog", "list", "--catalog", target)
+    line = next(x for x in table.stdout.splitlines() if x.startswith("│ 014"))
+    assert (
+        "公式ファイルから取込 (official import), 014_v2.1.yaml" in line and "第2.1版 — ブック内の記載 (cells)" in line
+    )
+
+
+def test_import_says_what_each_sheet_gave(cli: Cli, spec_workbook: Path, tmp_path: Path) -> None:
+    result = cli("catalog", "import", spec_workbook, "--into", tmp_path / "cat")
+    assert result.exit_code == 0, result.stderr
+    functions = len(load_embedded().business("031").functions)
+    assert result.stdout.splitlines()[1:] == [
+        "  sheet '項目定義書（住登外者宛名番号管理）住登外者宛名基本情報': 29 items of group 住登外者宛名基本情報 (header "
+        "row 6)",
+        "  sheet 'コード一覧（個別）_住登外者宛名番号管理': code lists 001, 002, 999 (header row 4)",
+        "  sheet '凡例）列項目説明': skipped; no spec header",
+        "  sheet '凡例）データ型': skipped; no spec header",
+        "  version: - (不明 (unknown))",
+        f"  kept: {functions} functions from embedded",
+    ]
+
+
+def test_an_item_sheet_that_cannot_be_read_is_one_line_exit_2(cli: Cli, tmp_path: Path) -> None:
+    path = layout_workbook(tmp_path / "bad.xlsx", [item(1, "宛名番号", "atenabango", "X", 15, "必須")])
+    book = load_workbook(path)
+    book["項目定義書"].unmerge_cells("P5:P6")
+    book["項目定義書"]["P5"] = "出力"  # データ出力条件 renamed
+    book.save(path)
+    result = cli("catalog", "import", path, "--into", tmp_path / "cat")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"Error: {path}: sheet '項目定義書' looks like an item sheet (row 5 has データ項目ID, データ項目, "
+        "データ項目（ローマ字）, グループ, データ型) but cannot be read: no データ出力条件 column — give the column its "
+        "項目定義書 header, or delete the sheet if it is not part of the specification\n"
+    )
+
+
+def test_diff_two_versions_held_in_one_directory(cli: Cli, spec_workbook: Path, tmp_path: Path) -> None:
+    target = tmp_path / "cat"
+    assert cli("catalog", "import", spec_workbook, "--into", target, "--spec-version", "第2.0版").exit_code == 0
+    functions = function_workbook(
+        tmp_path / "f.xlsx",
+        ["機能ID", "機能名称", "機能要件", "実装区分"],
+        [["0310001", "付番", "付番する", "実装必須機能"]],
+    )
+    assert cli("catalog", "import", functions, "--into", target, "--spec-version", "第2.1版").exit_code == 0
+    result = cli("catalog", "diff", f"{target}@第2.0版", f"{target}@第2.1版", "--json")
+    assert result.exit_code == 0, result.stderr
+    counts = json.loads(result.stdout)["counts"]
+    assert counts["version_changed"] == 1 and counts["function_renamed"] == 1
+    assert counts["function_removed"] == len(load_embedded().business("031").functions) - 1
 
 
 def test_import_with_named_columns(cli: Cli, tmp_path: Path) -> None:
@@ -172,7 +268,7 @@ def test_diff_two_versions(cli: Cli, tmp_path: Path) -> None:
     assert data["counts"] == {"version_changed": 1, "function_reclassified": 1}
     change = data["changes"][1]
     assert (change["target"], change["old"], change["new"]) == (
-        "0010018",
+        "0019018",
         "標準オプション機能",
         "実装必須機能",
     )
@@ -186,5 +282,6 @@ def test_diff_of_a_missing_catalog(cli: Cli, tmp_path: Path) -> None:
     result = cli("catalog", "diff", "embedded", tmp_path / "nope")
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"Error: {tmp_path / 'nope'}: no such catalog — give 'embedded', a catalog directory or a business .yaml file"
+        f"Error: {tmp_path / 'nope'}: no such catalog — give 'embedded', a catalog directory, DIRECTORY@VERSION or "
+        "a business .yaml file"
     )

@@ -75,7 +75,7 @@ CASES = {
     "xls": (_xls, "this is an old .xls (Excel 97-2003) file, not .xlsx — save it as .xlsx in Excel"),
     "corrupted": (
         _corrupted,
-        "the workbook is corrupted and cannot be read (ParseError) — open and re-save it in "
+        "the workbook is corrupted and cannot be read (damaged XML) — open and re-save it in "
         "Excel, or download it again",
     ),
     "truncated": (

@@ -103,3 +103,31 @@ def test_sample_generate(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 0 and "[7, 13, 17, 23, 29, 31, 37]" in result.stdout
     assert (tmp_path / "r.txt").stat().st_size == 40 * 198
     assert cli("sample", "generate", "--format", "xml", "-o", tmp_path / "x").exit_code == 2
+
+
+def test_init_for_a_prefecture(cli: Cli, tmp_path: Path) -> None:
+    result = cli("init", tmp_path / "tokyo", "--municipality", "130001")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == [
+        f"Created {tmp_path / 'tokyo' / 'fitgap.yaml'} for 130001 東京都: 2 businesses in scope; folders mappings, "
+        "assessments, exports, reports, suites.",
+        "A prefecture: 生活保護 and 児童扶養手当, which it runs for its towns and villages without a 福祉事務所.",
+    ]
+    found = find_project(tmp_path / "tokyo")
+    assert found is not None
+    assert (found.settings.municipality, found.settings.name, found.settings.businesses) == (
+        "130001",
+        "東京都",
+        ("020", "021"),
+    )
+
+
+def test_init_names_the_parts_in_scope_the_catalog_does_not_hold(cli: Cli, tmp_path: Path) -> None:
+    result = cli("init", tmp_path / "mori", "--municipality", "013455")
+    assert result.exit_code == 0, result.stderr
+    assert " ".join(result.stdout.split()).endswith(
+        "Also in scope but not in the catalog: 005 選挙（共通）, 007 期日前・不在者投票管理, 008 当日投票管理, "
+        "009 在外選挙管理, 014 収納管理, 015 滞納管理, 016 地方税（共通）, 038 人口動態調査, 039 火葬等許可 — import "
+        "their workbooks with 'fitgap catalog import', then add them to businesses in fitgap.yaml. Next: cd "
+        f"{tmp_path / 'mori'} && fitgap assess template -o assessments/assessment.xlsx"
+    )

@@ -30,12 +30,12 @@ def test_suggest_prefills_confident_rows_and_flags_the_rest(cli: Cli, tmp_path: 
     result = cli("assess", "suggest", source, "--business", "001", "-o", out, "--json")
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)["rows"]
-    assert [r["candidates"][0]["function_id"] for r in rows[:2]] == ["0010007", "0010001"]
+    assert [r["candidates"][0]["function_id"] for r in rows[:2]] == ["0019007", "0019001"]
     assert [r["needs_review"] for r in rows] == [False, False, True]
     workbook = load_workbook(out)
     sheet = workbook["001 住民基本台帳"]
     by_id = {sheet.cell(row=r, column=1).value: r for r in range(4, sheet.max_row + 1)}
-    row = by_id["0010007"]
+    row = by_id["0019007"]
     assert sheet.cell(row=row, column=COL["current_use"]).value == "使用中"
     assert sheet.cell(row=row, column=COL["matched_from"]).value == "住民票写し発行 窓口での発行"
     assert sheet.cell(row=row, column=COL["confidence"]).value == rows[0]["candidates"][0]["score"]

@@ -26,7 +26,7 @@ def _assess_corrupted(tmp: Path) -> tuple[list[object], int, str]:
     path = tmp / "a.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", "<broken")
-    message = f"{path}: the workbook is corrupted and cannot be read (ParseError) — open and re-save it in Excel, or download it again"
+    message = f"{path}: the workbook is corrupted and cannot be read (damaged XML) — open and re-save it in Excel, or download it again"
     return (["assess", "score", path], 2, message)
 
 
@@ -844,6 +844,6 @@ def test_an_older_database_gets_the_new_run_columns(tmp_path: Path) -> None:
     reader.close()
     writer = connect(db)
     ensure_schema(writer)
-    assert columns_of(writer, "fitgap_runs")[-2:] == ["pid", "host"]
+    assert columns_of(writer, "fitgap_runs")[-3:] == ["pid", "host", "item_origins"]
     assert [(r.run_id, r.status.value, r.pid) for r in read_runs(writer)] == [("old", "running", None)]
     writer.close()

@@ -33,6 +33,9 @@ from pii_scan import my_numbers_in_file, my_numbers_in_text, scan_outputs
 Cli = Callable[..., CliResult]
 NUMBER = "123456789018"  # check digit valid
 MASKED = "********9018"
+PERSONAL = Sensitivity.PERSONAL
+KEY = mask(NUMBER, PERSONAL)  # 宛名番号 and 世帯番号 identify persons: masked by their items' flag
+HOUSEHOLD = "000000000000009"
 assert my_numbers_in_text(NUMBER) == [NUMBER]
 
 
@@ -257,7 +260,8 @@ def test_a_number_in_key_code_and_text_columns_is_masked_in_every_output(
     assert human.exit_code == 0, human.stderr
     preview = cli("convert", "run", sources / "residents.yaml", "--dry-run")
     assert f"unmapped code seibetsu='{MASKED}': 1 rows" in preview.stdout
-    assert preview.stdout.count(MASKED) == 3  # the unmapped code; the key and 個人番号 of the previewed row
+    # the unmapped code and the 個人番号 of the previewed row; the key (宛名番号) is masked by its item's flag
+    assert preview.stdout.count(MASKED) == 2 and NUMBER not in preview.stdout
     assert cli("convert", "runs", "--db", db).exit_code == 0
     # the quarantine and the run records
     with duckdb.connect(str(db), read_only=True) as con:
@@ -269,8 +273,8 @@ def test_a_number_in_key_code_and_text_columns_is_masked_in_every_output(
     assert quarantine == [
         (3, "seinengappi", "ERA_DATE_INVALID", era, "4＊＊＊＊＊＊"),
         (4, "seibetsu", "CODE_UNMAPPED", "the code is not in the code table", MASKED),
-        (5, "atenabango", "KEY_DUPLICATE", "001_住民.atenabango.primary_key", MASKED),
-        (6, "atenabango", "WIDTH_NOT_HALF", "001_住民.atenabango.half_width", f"番号{MASKED}"),
+        (5, "atenabango", "KEY_DUPLICATE", "001_住民.atenabango.primary_key", mask(NUMBER, PERSONAL)),
+        (6, "atenabango", "WIDTH_NOT_HALF", "001_住民.atenabango.half_width", mask(f"番号{NUMBER}", PERSONAL)),
     ]
     assert [(m, json.loads(u)) for m, u in unmapped] == [
         ("pii-households", []),
@@ -290,8 +294,8 @@ def test_a_number_in_key_code_and_text_columns_is_masked_in_every_output(
     rules = {r["rule_id"]: r for t in json.loads(validated.stdout)["tables"] for r in t["rules"]}
     failing = {rule: [(r["key"], r["values"]) for r in rules[rule]["failing_rows"]] for rule in rules}
     assert {rule: rows for rule, rows in failing.items() if rows} == {
-        "001_住民.setaibango.foreign_key": [({"atenabango": MASKED}, {"setaibango": "000000000000009"})],
-        "001_住民.sosanengappi.future_date": [({"atenabango": MASKED}, {"sosanengappi": "2999-01-01"})],
+        "001_住民.setaibango.foreign_key": [({"atenabango": KEY}, {"setaibango": mask(HOUSEHOLD, PERSONAL)})],
+        "001_住民.sosanengappi.future_date": [({"atenabango": KEY}, {"sosanengappi": "2999-01-01"})],
     }
     # GX Data Docs hold GX's own sample of failing values: masked too.
     docs = tmp_path / "gx-docs"
@@ -301,14 +305,16 @@ def test_a_number_in_key_code_and_text_columns_is_masked_in_every_output(
     shown = {}
     for kind, path in files.items():
         assert my_numbers_in_file(path) == [], kind
-        shown[kind] = path.read_text(encoding="utf-8").count(MASKED) if kind != "xlsx" else None
-    assert shown == {"junit": 1, "json-file": 2, "xlsx": None, "html": 2}
-    assert f"line 2: {{'atenabango': '{MASKED}'}} {{'setaibango': '000000000000009'}}" in files["junit"].read_text(
-        encoding="utf-8"
-    )
+        text = path.read_text(encoding="utf-8") if kind != "xlsx" else ""
+        shown[kind] = (text.count(MASKED), text.count(KEY)) if kind != "xlsx" else None
+    # (by value, by the key's flag): the failing rows' keys are shown masked as 宛名番号
+    assert shown == {"junit": (0, 1), "json-file": (0, 2), "xlsx": None, "html": (0, 2)}
+    assert f"line 2: {{'atenabango': '{KEY}'}} {{'setaibango': '{mask(HOUSEHOLD, PERSONAL)}'}}" in files[
+        "junit"
+    ].read_text(encoding="utf-8")
     sheet = load_workbook(files["xlsx"])["不合格行"]
     assert [row[6] for row in sheet.iter_rows(values_only=True) if str(row[6]).startswith("atenabango=")] == [
-        f"atenabango={MASKED}",
-        f"atenabango={MASKED}",
+        f"atenabango={KEY}",
+        f"atenabango={KEY}",
     ]
     assert scan_outputs(tmp_path) == {}

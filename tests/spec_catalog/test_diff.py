@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from spec_catalog import ChangeKind, FunctionClass, OutputCondition, diff_catalogs, load_embedded
+from pathlib import Path
+
+from spec_catalog import ChangeKind, DataType, FunctionClass, OutputCondition, diff_catalogs, load_embedded
 from spec_catalog.diff import diff_business
-from spec_catalog.models import (
-    BusinessSpec,
-    Catalog,
-    CodeList,
-    CodeValue,
-    DataGroup,
-    DataType,
-    FunctionRequirement,
-)
+from spec_catalog.models import BusinessSpec, Catalog, CodeList, CodeValue, DataGroup, FunctionRequirement
 
 
 def _second_version() -> tuple[BusinessSpec, BusinessSpec]:
@@ -22,7 +16,7 @@ def _second_version() -> tuple[BusinessSpec, BusinessSpec]:
     functions[17] = functions[17].model_copy(update={"function_class": FunctionClass.MANDATORY})  # option → mandatory
     functions[1] = functions[1].model_copy(update={"requirement": "新しい要件"})  # text changed
     removed = functions.pop(21)
-    functions.append(FunctionRequirement(function_id="0010099", name="新機能", function_class=FunctionClass.OPTIONAL))
+    functions.append(FunctionRequirement(function_id="0019099", name="新機能", function_class=FunctionClass.OPTIONAL))
     residents, households = old.layouts
     items = list(residents.items)
     items[1] = items[1].model_copy(update={"type": DataType.FULL_WIDTH})
@@ -51,7 +45,7 @@ def _second_version() -> tuple[BusinessSpec, BusinessSpec]:
             "code_lists": tuple(code_lists),
         }
     )
-    assert removed.function_id == "0010022" and gone.item_id == "00100025" and households.name == "世帯"
+    assert removed.function_id == "0019022" and gone.item_id == "00100025" and households.name == "世帯"
     return old, BusinessSpec.model_validate(new.model_dump())
 
 
@@ -60,11 +54,11 @@ def test_every_kind_of_change_is_reported() -> None:
     changes = diff_business(old, new)
     found = {(c.kind, c.target): (c.old, c.new) for c in changes}
     assert found[(ChangeKind.VERSION_CHANGED, "001")] == ("第4.0版", "第5.0版")
-    assert found[(ChangeKind.FUNCTION_RENAMED, "0010001")] == ("転入", "転入届の受付")
-    assert found[(ChangeKind.FUNCTION_RECLASSIFIED, "0010018")] == ("標準オプション機能", "実装必須機能")
-    assert found[(ChangeKind.FUNCTION_TEXT_CHANGED, "0010002")][1] == "新しい要件"
-    assert (ChangeKind.FUNCTION_REMOVED, "0010022") in found
-    assert found[(ChangeKind.FUNCTION_ADDED, "0010099")] == (None, "標準オプション機能")
+    assert found[(ChangeKind.FUNCTION_RENAMED, "0019001")] == ("転入", "転入届の受付")
+    assert found[(ChangeKind.FUNCTION_RECLASSIFIED, "0019018")] == ("標準オプション機能", "実装必須機能")
+    assert found[(ChangeKind.FUNCTION_TEXT_CHANGED, "0019002")][1] == "新しい要件"
+    assert (ChangeKind.FUNCTION_REMOVED, "0019022") in found
+    assert found[(ChangeKind.FUNCTION_ADDED, "0019099")] == (None, "標準オプション機能")
     assert (ChangeKind.GROUP_REMOVED, "世帯") in found
     assert found[(ChangeKind.ITEM_TYPE_CHANGED, "00100002")] == ("X", "Ｎ")
     assert found[(ChangeKind.ITEM_LENGTH_CHANGED, "00100005")] == ("100", "200")
@@ -99,3 +93,19 @@ def test_businesses_added_and_removed_and_filter() -> None:
         (ChangeKind.BUSINESS_ADDED, "003"),
     ]
     assert diff_catalogs(smaller, catalog, ["002"]).changes == ()
+
+
+def test_two_versions_of_one_business_held_side_by_side(tmp_path: Path) -> None:
+    from spec_catalog.diff import diff_sources
+    from spec_catalog.store import write_business
+
+    old = load_embedded().business("032").model_copy(update={"spec_version": "第2.0版"})
+    new = old.model_copy(update={"spec_version": "第2.1版", "functions": old.functions[1:]})
+    write_business(tmp_path, old)
+    write_business(tmp_path, new)
+    result = diff_sources(f"{tmp_path}@第2.0版", f"{tmp_path}@第2.1版")
+    assert [(c.kind, c.target) for c in result.changes] == [
+        (ChangeKind.VERSION_CHANGED, "032"),
+        (ChangeKind.FUNCTION_REMOVED, old.functions[0].function_id),
+    ]
+    assert (result.old, result.new) == (f"{tmp_path.name}@第2.0版", f"{tmp_path.name}@第2.1版")

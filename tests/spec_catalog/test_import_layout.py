@@ -47,6 +47,9 @@ def test_real_fixture_loads_exactly(spec_workbook: Path, tmp_path: Path) -> None
     assert by_name["氏名"].condition == "氏名未定でない場合は出力必須"
     assert all(i.condition for i in group.items if i.output_condition is OutputCondition.CONDITIONAL)
     assert by_name["個人番号"].sensitivity is Sensitivity.IDENTIFIER
+    assert by_name["宛名番号"].sensitivity is Sensitivity.PERSONAL  # an identifier of a person
+    assert by_name["名寄せ先宛名番号"].sensitivity is Sensitivity.PERSONAL
+    assert by_name["操作者ID"].sensitivity is Sensitivity.NONE  # a member of staff, not a resident
     assert by_name["生年月日"].sensitivity is Sensitivity.PERSONAL
     assert by_name["住所_市区町村コード"].sensitivity is Sensitivity.NONE
     assert by_name["業務ID"].repeat == 999
@@ -73,7 +76,12 @@ def test_built_variant_with_spacer_rows_numbers_and_decimal(tmp_path: Path) -> N
         ),
         item(5, "区分", "kubun", 9, 1, "任意", code="002"),
     ]
-    codes = [[1, "性別", 1, "男"], [None, None, 2, "女"], [2, "区分", "0", "なし"], [None, None, "1", "あり"]]
+    codes: list[list[object]] = [
+        [1, "性別", 1, "男"],
+        [None, None, 2, "女"],
+        [2, "区分", "0", "なし"],
+        [None, None, "1", "あり"],
+    ]
     path = layout_workbook(tmp_path / "layout.xlsx", rows, codes)
     result = import_workbook(path, tmp_path / "cat")
     assert result.spec_version == "第2.1版"  # read from the title row

@@ -208,3 +208,77 @@ def test_public_api_exports_every_name_it_lists() -> None:
     for name in spec_catalog.__all__:
         assert getattr(spec_catalog, name) is not None
     assert sorted(spec_catalog.__all__) == sorted(spec_catalog._MODULE_OF)
+
+
+@pytest.mark.parametrize(
+    ("romanized", "name", "expected"),
+    [
+        ("atenabango", "宛名番号", Sensitivity.PERSONAL),
+        ("nayosesakiatenabango", "名寄せ先宛名番号", Sensitivity.PERSONAL),
+        ("jutogaishaatenabango", "住登外者宛名番号", Sensitivity.PERSONAL),
+        ("setainushi_atenabango", "世帯主宛名番号", Sensitivity.PERSONAL),
+        ("setaibango", "世帯番号", Sensitivity.PERSONAL),
+        ("hihokenshabango", "被保険者番号", Sensitivity.PERSONAL),
+        ("jukyushabango", "受給者番号", Sensitivity.PERSONAL),
+        ("togo_bango", "団体内統合宛名番号", Sensitivity.PERSONAL),
+        ("kojinbango", "個人番号", Sensitivity.IDENTIFIER),
+        ("juminhyokodo", "住民票コード", Sensitivity.IDENTIFIER),
+        ("kisonenkinbango", "基礎年金番号", Sensitivity.IDENTIFIER),
+        ("shimei", "氏名", Sensitivity.PERSONAL),
+        ("seinengappi", "生年月日", Sensitivity.PERSONAL),
+        ("jusho_shikuchosonkodo", "住所_市区町村コード", Sensitivity.NONE),
+        ("jusho_yubinbango", "住所_郵便番号", Sensitivity.NONE),
+        ("sosashaid", "操作者ID", Sensitivity.NONE),
+        ("gyomuid", "業務ID", Sensitivity.NONE),
+        ("daihyoatenafuragu", "代表宛名フラグ", Sensitivity.NONE),
+    ],
+    ids=lambda value: value if isinstance(value, str) and value.isascii() else None,
+)
+def test_identifiers_of_persons_are_personal(romanized: str, name: str, expected: Sensitivity) -> None:
+    from spec_catalog.sensitivity import infer_sensitivity
+
+    assert infer_sensitivity(romanized, name) is expected
+
+
+def test_an_item_without_a_sensitivity_gets_the_inferred_one_and_an_override_is_kept() -> None:
+    assert DataItem.model_validate(item()).sensitivity is Sensitivity.PERSONAL  # 宛名番号
+    assert DataItem.model_validate(item(sensitivity="none")).sensitivity is Sensitivity.NONE
+    assert DataItem.model_validate(item(name="性別", romanized="seibetsu")).sensitivity is Sensitivity.NONE
+
+
+def test_the_id_scheme_has_001_to_039_with_parts_in_scope_with_their_parents() -> None:
+    from spec_catalog.vocab import STANDARD_BUSINESSES, BusinessKind, parts_in_scope, standard_business_named
+
+    assert [b.business_id for b in STANDARD_BUSINESSES] == [f"{n:03d}" for n in range(1, 40)]
+    kinds = {kind: [b.business_id for b in STANDARD_BUSINESSES if b.kind is kind] for kind in BusinessKind}
+    assert len(kinds[BusinessKind.CORE]) == 20
+    assert kinds[BusinessKind.COMMON] == [f"0{n}" for n in range(29, 38)]
+    assert kinds[BusinessKind.PART] == ["005", "007", "008", "009", "014", "015", "016", "018", "038", "039"]
+    assert {b.business_id: b.name for b in parts_in_scope({"006", "012"})} == {
+        "005": "選挙（共通）",
+        "007": "期日前・不在者投票管理",
+        "008": "当日投票管理",
+        "009": "在外選挙管理",
+        "014": "収納管理",
+        "015": "滞納管理",
+        "016": "地方税（共通）",
+    }
+    assert [b.business_id for b in parts_in_scope({"003"})] == ["038", "039"]
+    assert [b.business_id for b in STANDARD_BUSINESSES if b.prefecture] == ["020", "021"]
+    assert [b.business_id for b in STANDARD_BUSINESSES if b.held_by] == ["018"]
+    assert standard_business_named("住民記録") is standard_business_named("住民基本台帳")
+
+
+def test_the_embedded_businesses_agree_with_the_id_scheme() -> None:
+    from spec_catalog import load_embedded
+    from spec_catalog.vocab import BusinessKind, standard_business
+
+    for spec in load_embedded().businesses:
+        entry = standard_business(spec.business_id)
+        assert entry is not None, spec.business_id
+        assert (spec.name, spec.common, spec.prefecture_without_welfare_office) == (
+            entry.name,
+            entry.kind is BusinessKind.COMMON,
+            entry.prefecture,
+        )
+        assert spec.other_ids == tuple(i for i in ("018",) if spec.business_id == "017")

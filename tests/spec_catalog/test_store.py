@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from spec_catalog import CatalogError, FitgapError, Source, load_embedded, resolve_catalog
-from spec_catalog.store import dump_business, load_any, load_directory, write_business
+from spec_catalog import CatalogError, FitgapError, Sensitivity, Source, load_embedded, resolve_catalog
+from spec_catalog.store import business_file_name, dump_business, load_any, load_directory, write_business
 
 
 def test_written_files_read_back_equal() -> None:
@@ -19,7 +19,82 @@ def test_round_trip(tmp_path: Path) -> None:
     spec = load_embedded().business("001")
     path = write_business(tmp_path, spec)
     assert path.name == "001.yaml"
-    assert load_directory(tmp_path).business("001") == spec
+    assert load_directory(tmp_path).business("001") == spec.model_copy(update={"import_number": 1})
+    assert write_business(tmp_path, spec).name == "001.yaml"
+    assert load_directory(tmp_path).business("001").import_number == 2  # every write is the latest import
+
+
+def test_a_sensitivity_override_is_written_and_an_inferred_one_is_left_to_the_rules(tmp_path: Path) -> None:
+    spec = load_embedded().business("031")
+    group = spec.layouts[0]
+    overridden = [
+        i.model_copy(update={"sensitivity": Sensitivity.NONE}) if i.name == "宛名番号" else i for i in group.items
+    ]
+    changed = spec.model_copy(update={"layouts": (group.model_copy(update={"items": tuple(overridden)}),)})
+    text = dump_business(changed)
+    assert text.count("sensitivity:") == 1 and "sensitivity: none" in text
+    write_business(tmp_path, changed)
+    items = {i.name: i for i in load_directory(tmp_path).business("031").layouts[0].items}
+    assert items["宛名番号"].sensitivity is Sensitivity.NONE
+    assert items["名寄せ先宛名番号"].sensitivity is Sensitivity.PERSONAL
+    assert items["個人番号"].sensitivity is Sensitivity.IDENTIFIER
+
+
+def _versions(tmp_path: Path, versions: list[str | None]) -> str | None:
+    base = load_embedded().business("032")
+    for version in versions:
+        write_business(tmp_path, base.model_copy(update={"spec_version": version}))
+    return load_directory(tmp_path).business("032").spec_version
+
+
+@pytest.mark.parametrize(
+    ("imports", "used"),
+    [
+        (["第2.0版", "第2.1版"], "第2.1版"),
+        (["第2.1版", "第2.0版"], "第2.1版"),  # an older 版 imported later does not replace the newer one
+        (["第2.1版", None], None),  # no version to compare: the latest import is used
+        ([None, "第2.0版"], "第2.0版"),
+        (["第2.1版", None, "第2.0版"], "第2.1版"),
+        (["令和5年9月", "第2.0版"], "第2.0版"),  # two forms that do not compare: the latest import
+        (["令和5年9月", "令和5年3月"], "令和5年9月"),
+    ],
+    ids=["newer-later", "older-later", "unversioned-later", "versioned-later", "three", "two-forms", "months"],
+)
+def test_the_latest_import_is_used_unless_versions_say_otherwise(
+    tmp_path: Path, imports: list[str | None], used: str | None
+) -> None:
+    assert _versions(tmp_path, imports) == used
+
+
+def test_files_written_by_hand_rank_by_version(tmp_path: Path) -> None:
+    base = load_embedded().business("032")
+    for version in ("第2.1版", None, "第2.0版"):
+        spec = base.model_copy(update={"spec_version": version})
+        (tmp_path / business_file_name(spec)).write_text(dump_business(spec), encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["032.yaml", "032_v2.0.yaml", "032_v2.1.yaml"]
+    assert load_directory(tmp_path).business("032").spec_version == "第2.1版"
+
+
+def test_one_version_of_a_directory(tmp_path: Path) -> None:
+    _versions(tmp_path, ["第2.0版", None, "第2.1版"])
+    assert load_any(f"{tmp_path}@第2.0版").business("032").spec_version == "第2.0版"
+    assert load_any(f"{tmp_path}@2.1").business("032").spec_version == "第2.1版"
+    assert load_any(f"{tmp_path}@unversioned").business("032").spec_version is None
+    with pytest.raises(CatalogError) as info:
+        load_any(f"{tmp_path}@第9.0版")
+    assert info.value.one_line() == (
+        f"{tmp_path}: no business file of version 第9.0版 in the catalog directory — "
+        "the directory holds: 032 unversioned, 032 第2.0版, 032 第2.1版"
+    )
+
+
+def test_file_names_of_versions() -> None:
+    base = load_embedded().business("032")
+    names = [
+        business_file_name(base.model_copy(update={"spec_version": version}))
+        for version in (None, "第2.1版", "令和5年9月", "初版")
+    ]
+    assert names == ["032.yaml", "032_v2.1.yaml", "032_m2023-09.yaml", "032_version.yaml"]
 
 
 def test_an_imported_directory_overlays_the_embedded_catalog(tmp_path: Path) -> None:

@@ -1,0 +1,128 @@
+"""Reading every sheet of a spec workbook, and saying what each one gave.
+
+Each sheet is recognised by its header, wherever it sits in the sheet: an item sheet (項目定義書: data items,
+usually one グループ), a code-list sheet (コード一覧（個別）/（連携）), or a function list. A sheet with none of
+these (a legend, a cover, a change history) is reported as skipped. A sheet that carries part of the item
+header but not all of it cannot be read, and the import stops on it rather than drop it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from spec_catalog.base import FrozenModel, InputFileError
+from spec_catalog.importers.functions import FUNCTION_REQUIRED, function_aliases, read_function_sheet
+from spec_catalog.importers.layout import (
+    CODE_ALIASES,
+    CODE_REQUIRED,
+    LAYOUT_ALIASES,
+    LAYOUT_REQUIRED,
+    read_code_sheet,
+    read_item_sheet,
+)
+from spec_catalog.importers.workbook import closest_header, find_header_in_sheet
+from spec_catalog.models import CodeList, DataItem, FunctionRequirement
+
+# A row with this many of the item header's required labels is an item header, whole or not.
+_ITEM_LIKE = 3
+_LABELS = {
+    "item_id": "データ項目ID",
+    "name": "データ項目",
+    "romanized": "データ項目（ローマ字）",
+    "group": "グループ",
+    "type": "データ型",
+    "output_condition": "データ出力条件",
+}
+
+
+class SheetKind(StrEnum):
+    ITEMS = "items"
+    CODE_LISTS = "code_lists"
+    FUNCTIONS = "functions"
+    SKIPPED = "skipped"
+
+
+class SheetReport(FrozenModel):
+    """What the import read from one sheet."""
+
+    sheet: str
+    kind: SheetKind
+    header_row: int | None = None  # the last header row; data start below it
+    groups: tuple[str, ...] = ()
+    items: int = 0
+    code_lists: tuple[str, ...] = ()
+    functions: int = 0
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class WorkbookContent:
+    """Everything the sheets of a workbook hold, in sheet order."""
+
+    items: list[DataItem] = field(default_factory=list)
+    code_lists: list[CodeList] = field(default_factory=list)
+    functions: list[FunctionRequirement] = field(default_factory=list)
+    sheets: list[SheetReport] = field(default_factory=list)
+
+    @property
+    def has_layout(self) -> bool:
+        return bool(self.items)
+
+    @property
+    def has_functions(self) -> bool:
+        return bool(self.functions)
+
+
+def _refuse_unreadable_item_sheet(sheet: Any, path: Path) -> None:
+    closest = closest_header(sheet, LAYOUT_ALIASES, LAYOUT_REQUIRED)
+    if closest is None or len(closest[1]) < _ITEM_LIKE:
+        return
+    row, found = closest
+    missing = ", ".join(_LABELS[f] for f in LAYOUT_REQUIRED if f not in found)
+    raise InputFileError(
+        f"sheet '{sheet.title}' looks like an item sheet (row {row} has {', '.join(_LABELS[f] for f in found)}) "
+        f"but cannot be read: no {missing} column",
+        where=path,
+        hint="give the column its 項目定義書 header, or delete the sheet if it is not part of the specification",
+    )
+
+
+def read_sheets(workbook: Any, path: Path, columns: dict[str, str] | None = None) -> WorkbookContent:
+    """Read every sheet of ``workbook``; see the module's docstring."""
+    content = WorkbookContent()
+    functions_aliases = function_aliases(columns)
+    for sheet in workbook.worksheets:
+        if (header := find_header_in_sheet(sheet, LAYOUT_ALIASES, LAYOUT_REQUIRED)) is not None:
+            items = read_item_sheet(header, path)
+            content.items += items
+            report = SheetReport(
+                sheet=sheet.title,
+                kind=SheetKind.ITEMS,
+                header_row=header.row,
+                groups=tuple(dict.fromkeys(i.group for i in items)),
+                items=len(items),
+            )
+        elif (header := find_header_in_sheet(sheet, CODE_ALIASES, CODE_REQUIRED)) is not None:
+            read = read_code_sheet(header, path)
+            content.code_lists += read.code_lists
+            report = SheetReport(
+                sheet=sheet.title,
+                kind=SheetKind.CODE_LISTS,
+                header_row=header.row,
+                code_lists=tuple(c.code_list_id for c in read.code_lists),
+                notes=tuple(read.notes),
+            )
+        elif (header := find_header_in_sheet(sheet, functions_aliases, FUNCTION_REQUIRED)) is not None:
+            functions = read_function_sheet(header, path)
+            content.functions += functions
+            report = SheetReport(
+                sheet=sheet.title, kind=SheetKind.FUNCTIONS, header_row=header.row, functions=len(functions)
+            )
+        else:
+            _refuse_unreadable_item_sheet(sheet, path)
+            report = SheetReport(sheet=sheet.title, kind=SheetKind.SKIPPED, notes=("no spec header",))
+        content.sheets.append(report)
+    return content

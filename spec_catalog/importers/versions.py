@@ -1,0 +1,83 @@
+"""Where an imported file states its version: the cells of its title rows, or its file name.
+
+The official files carry their version in the file name (``項目定義書【第2.1版】.xlsx``) more often than in a
+cell; some name only the month of publication (``令和5年9月``). Precedence when several say something:
+``--spec-version`` > the cells > the file name > unknown.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from spec_catalog.importers.workbook import cell_text
+from spec_catalog.store import ERA_MONTH, compare_versions
+from spec_catalog.vocab import VersionSource
+
+_EDITION = re.compile(r"第\s*(\d+(?:\s*\.\s*\d+)*)\s*版")
+# v2.1, V2.1, Ver2.1, ver.2.1, version 2.1 — but not the v inside a word (dev2, rev3)
+_LATIN = re.compile(r"(?<![a-z0-9])(?:v|ver|version)\.?\s?(\d+(?:\.\d+)*)(?![\d.]*\d)", re.IGNORECASE)
+_LABELS = {
+    VersionSource.OPTION: "--spec-version",
+    VersionSource.CELLS: "a cell",
+    VersionSource.FILE_NAME: "the file name",
+}
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _edition(numbers: str) -> str:
+    return "第" + "".join(numbers.split()) + "版"
+
+
+def version_in_text(text: str) -> str | None:
+    """A 「第N.N版」 in a text, as 第N.N版 with half-width digits."""
+    match = _EDITION.search(_nfkc(text))
+    return _edition(match.group(1)) if match else None
+
+
+def version_in_cells(workbook: Any) -> str | None:
+    """A 「第N.N版」 in the title rows (1–6) of any sheet, if the workbook states its version."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row or 0, 6), values_only=True):
+            for value in row:
+                if found := version_in_text(cell_text(value)):
+                    return found
+    return None
+
+
+def version_in_file_name(name: str) -> str | None:
+    """The version a file name states: 【第2.1版】 or 第2.1版, then v2.1 / Ver2.1 (both read as 第2.1版), then a
+    month of publication such as 令和5年9月 (kept in that form). None when it states none."""
+    text = _nfkc(name)
+    stem = text.rsplit(".", 1)[0] if "." in text else text
+    if found := version_in_text(stem):
+        return found
+    if match := _LATIN.search(stem):
+        return _edition(match.group(1))
+    if match := ERA_MONTH.search(stem):
+        era, year, month = match.groups()
+        return f"{era}{year}年{int(month)}月"
+    return None
+
+
+def choose_version(
+    option: str | None, cells: str | None, file_name: str | None
+) -> tuple[str | None, VersionSource, str | None]:
+    """The version an import records and where it came from, by precedence (--spec-version > the cells > the
+    file name > unknown), with a note when a source of lower precedence says something else."""
+    candidates = [
+        (VersionSource.OPTION, option.strip() if option else None),
+        (VersionSource.CELLS, cells),
+        (VersionSource.FILE_NAME, file_name),
+    ]
+    stated = [(source, version) for source, version in candidates if version]
+    if not stated:
+        return None, VersionSource.UNKNOWN, None
+    (source, version), *others = stated
+    disagree = [f"{_LABELS[s]} says {v}" for s, v in others if compare_versions(v, version) != 0]
+    note = f"{version} from {_LABELS[source]} is used; " + ", ".join(disagree) if disagree else None
+    return version, source, note
