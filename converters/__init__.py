@@ -6,8 +6,9 @@ rules of :mod:`spec_catalog.rules` decide what is quarantined; a run publishes i
 itself in the database contract of :mod:`spec_catalog.database`.
 
 Public API: :func:`load_mapping`, :func:`run_conversion` (with :class:`RunResult`), :func:`export`
-(with :class:`ExportManifest`), :func:`detect` / :func:`render` for ``convert init``, and the value transforms
-other packages reuse (:func:`parse_era_date`, :func:`format_era`, :func:`to_full_width`, :func:`to_half_width`).
+(with :class:`ExportManifest`), :func:`scaffold` / :func:`write_scaffold` for ``convert init``, and the value
+transforms other packages reuse (:func:`parse_era_date`, :func:`format_era`, :func:`to_full_width`,
+:func:`to_half_width`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from converters.engine import RunResult, Unmapped, run_conversion
 from converters.export import ExportedFile, ExportManifest, export
 from converters.mapping import Mapping, load_mapping
-from converters.scaffold import Detected, detect, render
+from converters.scaffold import Detected, Scaffold, scaffold, write_scaffold
 from converters.transforms.era import format_era, parse_era_date
 from converters.transforms.width import to_full_width, to_half_width
 
@@ -25,14 +26,15 @@ __all__ = [
     "ExportedFile",
     "Mapping",
     "RunResult",
+    "Scaffold",
     "Unmapped",
-    "detect",
     "export",
     "format_era",
     "load_mapping",
     "parse_era_date",
-    "render",
     "run_conversion",
+    "scaffold",
     "to_full_width",
     "to_half_width",
+    "write_scaffold",
 ]

@@ -16,15 +16,16 @@ import re
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from converters import faults
+from converters.corrections import CorrectionsFile, CorrectionSummary, apply_corrections, load_corrections
 from converters.guard import PublishGuard, Rejection, judge
-from converters.mapping import FixedSource, Mapping, check_columns
-from converters.plan import Check, ItemPlan, SqlStep, ValueStep, plan_checks, plan_item
+from converters.mapping import FixedSource, ItemOrigin, Mapping, check_columns
+from converters.plan import PAIR, Check, ItemPlan, SqlStep, ValueStep, plan_checks, plan_item
 from converters.readers import Rejected, Staged, file_sha256, stage
 from converters.transforms.width import to_full_width
 from reports.masking import mask, mask_text
@@ -57,9 +58,12 @@ _TRANSFORM_REASONS = {
     Code.ERA_DATE_INVALID,
     Code.ERA_DATE_NOT_CALENDAR,
     Code.DATE_UNKNOWN,
+    Code.DATE_BEFORE_CALENDAR_REFORM,
     Code.TIME_INVALID,
     Code.CODE_UNMAPPED,
     Code.LGCODE_INVALID,
+    Code.LGCODE_UNKNOWN,
+    Code.LGCODE_NOT_IN_FORCE,
     Code.POSTAL_INVALID,
 }
 
@@ -82,12 +86,17 @@ class RunResult(FrozenModel):
     quarantine_by_reason: dict[str, int]
     unmapped: tuple[Unmapped, ...]
     dates_kept_as_text: int  # 不詳 and non-calendar dates moved to their 不詳表記 item
+    dates_kept_by_reason: dict[str, int]  # the same by reason (ERA_DATE_NOT_CALENDAR apart from DATE_UNKNOWN)
     timings: dict[str, float]
     preview: tuple[dict[str, str | None], ...] = ()  # --dry-run: the first rows, masked
+    # Where each item came from; the items not read from one column of the export (constant, derived, omitted)
+    # are what an auditor asks about, and a 必須 item omitted quarantines every row.
+    origins: tuple[ItemOrigin, ...] = ()
     # A rejected run: its code and why, in one line with the way out (counts and codes only, never a value).
     # The counts above are what the run would have published; the published rows and quarantine are as before.
     rejected_code: Code | None = None
     rejected_because: str | None = None
+    corrections: CorrectionSummary | None = None  # the corrections files applied (converters/corrections.py)
 
 
 class _Builder:
@@ -99,18 +108,24 @@ class _Builder:
         self.joins: list[str] = []
         self.map_checks: list[tuple[str, str, str, frozenset[str]]] = []  # (item, alias, …, tolerated)
         self.extras: dict[str, list[str]] = {}
+        self.kept_reasons: dict[str, str] = {}  # item → the reason its date went to the 不詳表記 item (SQL)
         self.counter = 0
+        self.finals: dict[str, str] = {}  # item → its made value (SQL), for the steps that read it
 
     def run(self, plan: ItemPlan) -> str:
         self.item_joins: list[str] = []  # the joins this item's own earlier steps need
         expr = plan.initial
         for step in plan.steps:
             expr = step.build(expr) if isinstance(step, SqlStep) else self._value(plan, step, expr)
-        return f"nullif({expr}, '')"
+        self.finals[plan.item.romanized] = f"nullif({expr}, '')"
+        return self.finals[plan.item.romanized]
 
     def _value(self, plan: ItemPlan, step: ValueStep, expr: str) -> str:
         if step.name == "gaiji" and not set(re.findall(r"\bs\.(c\d+)\b", expr)) & self.pua_columns:
             return expr  # no 外字 in the columns this value is made of: nothing to look up
+        if step.pair_item:  # the pair (value, the other item's made value): every join made so far is needed
+            expr = f"{expr} || {literal(PAIR)} || coalesce({self.finals[step.pair_item]}, '')"
+            self.item_joins = list(self.joins)
         where = f"regexp_matches({expr}, {literal(step.prefilter)})" if step.prefilter else f"{expr} IS NOT NULL"
         if step.ascii_passes:  # byte length = character length: plain ASCII, the expression need not run
             where = f"strlen({expr}) <> length({expr}) AND {where}"
@@ -146,6 +161,9 @@ class _Builder:
             self.extras.setdefault(step.extra_target, []).append(
                 f"CASE WHEN {alias}.reason IN ({', '.join(literal(t) for t in tolerated)}) THEN {alias}.extra END"
             )
+            self.kept_reasons[plan.item.romanized] = (
+                f"CASE WHEN {alias}.reason IN ({', '.join(literal(t) for t in tolerated)}) THEN {alias}.reason END"
+            )
         if step.prefilter:
             return f"CASE WHEN {alias}.k IS NOT NULL THEN {alias}.v ELSE {expr} END"
         return f"{alias}.v"
@@ -173,7 +191,9 @@ def _prepare(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[C
     """
     # Readers look at the raw bytes: a file with no 外字 lead bytes at all skips the column pass.
     builder = _Builder(con, _pua_columns(con, len(staged.columns)) if staged.may_have_pua else set())
-    finals = [builder.run(plan) for plan in plans]
+    # An item whose step reads another item's made value (lgcode in_force_on) is made after the others.
+    made = {i: builder.run(plans[i]) for i in sorted(range(len(plans)), key=lambda i: bool(plans[i].reads))}
+    finals = [made[i] for i in range(len(plans))]
     values = ["s._line AS _line"]
     for i, (plan, final) in enumerate(zip(plans, finals, strict=True)):
         extras = builder.extras.get(plan.item.romanized)
@@ -192,7 +212,9 @@ def _prepare(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[C
 
     joins = " ".join(builder.joins)
     # conv: the map errors are computed beside the values, the checks read the values (one statement).
-    inner = ", ".join(values + [f"{e} AS me{j}" for j, e in enumerate(map_errors)] + _kept_columns(plans))
+    inner = ", ".join(
+        values + [f"{e} AS me{j}" for j, e in enumerate(map_errors)] + _kept_columns(plans, builder.kept_reasons)
+    )
     failed = [f"me{j} IS NOT NULL" for j in range(len(map_errors))]
     failed += [f"({check.sql(column)})" for check in sql_checks]  # NULL (no verdict) is no failure
     kept = [f"kd{i}" for i in range(len(plans)) if _extra_index(plans, i) is not None]
@@ -221,13 +243,15 @@ def _extra_index(plans: list[ItemPlan], i: int) -> int | None:
     return next((k for k, p in enumerate(plans) if p.item.romanized == target), None)
 
 
-def _kept_columns(plans: list[ItemPlan]) -> list[str]:
-    """``kd{i}``: item i's date went, as text, into its 不詳表記 item (a 不詳 or non-calendar legacy date)."""
+def _kept_columns(plans: list[ItemPlan], reasons: dict[str, str]) -> list[str]:
+    """``kd{i}``: why item i's date went, as text, into its 不詳表記 item (a 不詳 or non-calendar legacy date)."""
     columns = []
     for i, plan in enumerate(plans):
         j = _extra_index(plans, i)
         if j is not None:
-            columns.append(f"(v{i} IS NULL AND {plan.initial} IS NOT NULL AND v{j} IS NOT NULL) AS kd{i}")
+            reason = reasons.get(plan.item.romanized, "NULL")
+            condition = f"v{i} IS NULL AND {plan.initial} IS NOT NULL AND v{j} IS NOT NULL"
+            columns.append(f"CASE WHEN {condition} THEN {reason} END AS kd{i}")
     return columns
 
 
@@ -294,6 +318,7 @@ class _Run:
     dry_run: bool
     unmask: bool
     guard: PublishGuard
+    corrections: tuple[CorrectionsFile, ...] = ()
 
 
 @dataclass
@@ -302,7 +327,7 @@ class _Outcome:
     loaded: int
     quarantine: list[QuarantineRow]
     unmapped: tuple[Unmapped, ...]
-    dates_kept: int
+    dates_kept: dict[str, int]  # by reason
 
     @property
     def quarantined(self) -> int:
@@ -328,11 +353,13 @@ def run_conversion(
     guard: PublishGuard | None = None,
     progress: Callable[[str], None] | None = None,
     on_read: Callable[[int, int], None] | None = None,
+    corrections: Sequence[Path] = (),
 ) -> RunResult:
     """Convert ``mapping``'s source into its target table in ``db_path`` (in memory for a dry run).
 
     ``guard`` says when the run may replace the mapping's published rows (default: the safe
-    :class:`PublishGuard`); a run it stops comes back ``rejected`` with ``rejected_because``.
+    :class:`PublishGuard`); a run it stops comes back ``rejected`` with ``rejected_because``. ``corrections``:
+    returned cleansing-request workbooks applied after the mapping's own (:mod:`converters.corrections`).
     """
     run = _Run(
         mapping=mapping,
@@ -342,6 +369,8 @@ def run_conversion(
         dry_run=dry_run,
         unmask=unmask,
         guard=guard or PublishGuard(),
+        # the mapping's corrections: files and ``corrections``, read (and their requests found) before the run
+        corrections=tuple(load_corrections(mapping, db_path, corrections)),
     )
     con = connect(None if dry_run else db_path, memory_limit=memory_limit)
     try:
@@ -384,6 +413,7 @@ def _convert(
     if not run.dry_run:
         update_run(con, run.run_id, source_sha256=staged.sha256 or file_sha256(mapping.source_path))
     check_columns(mapping, staged.columns)
+    corrected = apply_corrections(con, run.corrections, mapping, staged, run.run_id, record=not run.dry_run)
     rows_read, rejected = _apply_limit(con, staged, limit)
     say("transforming")
     plans = [
@@ -420,11 +450,14 @@ def _convert(
         reconciled=outcome.reconciled,
         quarantine_by_reason=outcome.by_reason,
         unmapped=outcome.unmapped,
-        dates_kept_as_text=outcome.dates_kept,
+        dates_kept_as_text=sum(outcome.dates_kept.values()),
+        dates_kept_by_reason=outcome.dates_kept,
         timings=timings,
         preview=preview,
+        origins=mapping.origins(),
         rejected_code=rejection.code if rejection else None,
         rejected_because=rejection.one_line() if rejection else None,
+        corrections=corrected,
     )
 
 
@@ -449,6 +482,7 @@ def _start(con: Any, run: _Run) -> None:
             tool_version=TOOL_VERSION,
         ),
     )
+    update_run(con, run.run_id, item_origins=[o.model_dump(mode="json") for o in run.mapping.origins()])
 
 
 def _apply_limit(con: Any, staged: Staged, limit: int | None) -> tuple[int, list[Rejected]]:
@@ -558,12 +592,15 @@ def _end(con: Any, run_id: str, status: RunStatus, message: str) -> None:
         update_run(con, run_id, status=status, finished=True, message=message)
 
 
-def _dates_kept(con: Any, plans: list[ItemPlan]) -> int:
-    """Rows whose date went, as text, into its 不詳表記 item (a 不詳 or non-calendar legacy date)."""
-    kept = [f"count_if(kd{i})" for i in range(len(plans)) if _extra_index(plans, i) is not None]
+def _dates_kept(con: Any, plans: list[ItemPlan]) -> dict[str, int]:
+    """Dates that went, as text, into their 不詳表記 item, counted by reason (a 不詳 or non-calendar date)."""
+    kept = [f"SELECT kd{i} AS reason FROM conv" for i in range(len(plans)) if _extra_index(plans, i) is not None]
     if not kept:
-        return 0
-    return int(sum(n or 0 for n in con.execute(f"SELECT {', '.join(kept)} FROM conv").fetchone()))
+        return {}
+    rows = con.execute(
+        f"SELECT reason, count(*) FROM ({' UNION ALL '.join(kept)}) WHERE reason IS NOT NULL GROUP BY reason"
+    ).fetchall()
+    return {reason: int(n) for reason, n in sorted(rows)}
 
 
 def _quarantine_rows(

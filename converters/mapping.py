@@ -6,15 +6,18 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from converters.transforms import options as opt
+from converters.transforms.values import code_key
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.files import Loc, check_input_file, describe_validation_error, read_yaml
 from spec_catalog.models import BusinessSpec, Catalog, DataGroup
+from spec_catalog.vocab import DataType, OutputCondition
 
 ENCODINGS = {"cp932", "utf-8", "utf-8-sig", "shift_jis", "euc_jp"}
 # Encodings with no Python codec: name them clearly rather than guess (domain.md §8).
@@ -127,7 +130,29 @@ class MappingFile(FrozenModel):
     items: dict[str, ItemMapping]
     code_tables: dict[str, CodeTable] = Field(default_factory=dict)
     gaiji: str | None = None  # CSV: PUA code point (U+E001 or the character), standard character
+    # Returned cleansing-request workbooks (convert quarantine --xlsx), applied in order on every run (a later
+    # file wins): converters/corrections.py reads them.
+    corrections: tuple[str, ...] = ()
     allow_outside_paths: bool = False  # paths may leave the mapping's folder (absolute or ../)
+
+
+class Origin(StrEnum):
+    """Where a target item's values come from (recorded with every run, so an auditor sees which items the legacy
+    data did not hold)."""
+
+    SOURCE = "source"  # one column of the legacy export
+    DERIVED = "derived"  # several columns of the export, joined
+    CONSTANT = "constant"  # a value written in the mapping (``value:``)
+    OMITTED = "omitted"  # not in the mapping: the item stays empty
+
+
+class ItemOrigin(FrozenModel):
+    item: str  # romanized name
+    name: str  # データ項目 (Japanese)
+    required: bool  # 必須
+    origin: Origin
+    columns: tuple[str, ...] = ()  # the source columns read (source, derived)
+    value: str | None = None  # the constant (a mapping's text, never a record's value)
 
 
 class Mapping:
@@ -152,6 +177,28 @@ class Mapping:
     @property
     def name(self) -> str:
         return self.file.name or self.path.stem
+
+    def origins(self) -> tuple[ItemOrigin, ...]:
+        """Where each item of the target group comes from, in the group's order."""
+        result = []
+        for item in self.group.items:
+            spec = self.file.items.get(item.romanized)
+            required = item.output_condition is OutputCondition.REQUIRED
+            columns: tuple[str, ...] = ()
+            value: str | None = None
+            if spec is None:
+                origin = Origin.OMITTED
+            elif spec.value is not None:
+                origin, value = Origin.CONSTANT, spec.value
+            else:
+                origin = Origin.DERIVED if len(spec.columns) > 1 else Origin.SOURCE
+                columns = spec.columns
+            result.append(
+                ItemOrigin(
+                    item=item.romanized, name=item.name, required=required, origin=origin, columns=columns, value=value
+                )
+            )
+        return tuple(result)
 
     def source_columns(self) -> tuple[str, ...]:
         source = self.file.source
@@ -187,16 +234,46 @@ def resolve_path(base: Path, text: str, allow_outside: bool, where: str, what: s
     return path
 
 
-def _read_code_table(path: Path, where: str, what: str = "code table", key: str = "legacy code") -> dict[str, str]:
+# The header line of a code table's CSV: the legacy code first, the standard code second (columns after them,
+# such as a count or a name, are not read).
+CODE_TABLE_HEADER = (
+    frozenset({"legacy", "legacy_code", "旧コード"}),
+    frozenset({"standard", "standard_code", "標準コード"}),
+)
+
+
+def _check_code_table_header(header: list[str] | None, path: Path, where: str) -> None:
+    """A code table's first line names its two columns: a missing header would read the first code as one, a
+    swapped one would map every code backwards."""
+    names = [code_key(cell).lower() for cell in (header or [])[:2]]
+    legacy, standard = CODE_TABLE_HEADER
+    if len(names) == 2 and names[0] in legacy and names[1] in standard:
+        return
+    swapped = len(names) == 2 and names[0] in standard and names[1] in legacy
+    raise FitgapError(
+        f"code table {path.name} line 1 is not the header legacy,standard",
+        where=where,
+        hint="the legacy code comes first: swap the two columns"
+        if swapped
+        else "write legacy,standard as the first line (it is read as the header, never as a code)",
+    )
+
+
+def _read_code_table(
+    path: Path, where: str, what: str = "code table", key: str = "legacy code", *, code_table: bool = False
+) -> dict[str, str]:
     """A CSV of ``key,standard`` lines under a header line. A key listed twice is refused: which of its two
-    values applies would depend on the line order."""
+    values applies would depend on the line order. A code table (``code_table``) must name its columns in its
+    header, and is keyed by :func:`code_key`: ``1`` and ``１`` are one code, listed twice."""
     check_input_file(path, what, where=where)
     table: dict[str, str] = {}
-    first: dict[str, int] = {}
+    first: dict[str, tuple[int, str]] = {}
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
-            next(reader, None)  # the header line
+            header = next(reader, None)
+            if code_table:
+                _check_code_table_header(header, path, where)
             for row in reader:
                 if not any(cell.strip() for cell in row):
                     continue
@@ -206,18 +283,41 @@ def _read_code_table(path: Path, where: str, what: str = "code table", key: str 
                         where=where,
                         hint=f"write each line as {key},standard code",
                     )
-                if row[0] in first:
+                legacy = code_key(row[0]) if code_table else row[0]
+                if legacy in first:
+                    line, written = first[legacy]
                     raise FitgapError(
-                        f"{what} {path.name} lists the {key} '{row[0]}' twice "
-                        f"(lines {first[row[0]]} and {reader.line_num})",
+                        f"{what} {path.name} lists the {key} '{row[0]}' twice (lines {line} and {reader.line_num})",
                         where=where,
-                        hint=f"keep one line per {key}",
+                        hint=f"keep one line per {key}"
+                        if written == row[0]
+                        else f"'{written}' and '{row[0]}' are one code (width and spaces aside): keep one line",
                     )
-                table[row[0]], first[row[0]] = row[1], reader.line_num
+                first[legacy] = (reader.line_num, row[0])
+                # An empty standard cell is a line not filled yet (the `convert init` skeleton lists every legacy
+                # code): the code stays unmapped and is quarantined, never loaded as an empty value.
+                if row[1].strip():
+                    table[legacy] = row[1]
     except UnicodeDecodeError:
         raise FitgapError(f"{what} {path} is not UTF-8", where=where, hint="save it as UTF-8 CSV") from None
     except csv.Error as exc:
         raise FitgapError(f"{what} {path} is not a readable CSV ({exc})", where=where, hint="save it as CSV") from None
+    return table
+
+
+def _keyed_values(name: str, values: dict[str, str], where: str) -> dict[str, str]:
+    """A code table written in the mapping, keyed by :func:`code_key` like one read from a file."""
+    table: dict[str, str] = {}
+    written: dict[str, str] = {}
+    for legacy, standard in values.items():
+        key = code_key(legacy)
+        if key in table:
+            raise FitgapError(
+                f"code table '{name}' lists the legacy code '{legacy}' twice (also as '{written[key]}')",
+                where=where,
+                hint=f"'{written[key]}' and '{legacy}' are one code (width and spaces aside): keep one",
+            )
+        table[key], written[key] = standard, legacy
     return table
 
 
@@ -326,11 +426,11 @@ def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = No
     for name, table in file.code_tables.items():
         where = _where(path, lines, ("code_tables", name))
         if table.values is not None:
-            tables[name] = dict(table.values)
+            tables[name] = _keyed_values(name, table.values, where)
         else:
             assert table.path is not None
             tables[name] = _read_code_table(
-                resolve_path(base, table.path, file.allow_outside_paths, where, "code table"), where
+                resolve_path(base, table.path, file.allow_outside_paths, where, "code table"), where, code_table=True
             )
     gaiji = {}
     if file.gaiji:
@@ -428,6 +528,8 @@ def _check_transforms(mapping: Mapping, lines: dict[Loc, int]) -> None:
                     if mapping.code_tables
                     else "define it under code_tables",
                 )
+            if isinstance(transform, opt.LgCode) and transform.in_force_on is not None:
+                _check_date_item(mapping, item, transform.in_force_on, where)
             # A 不詳 text sent to an item the group lacks would be dropped without a trace.
             if isinstance(transform, opt.EraDate) and transform.unknown_to and transform.unknown_to not in known:
                 raise FitgapError(
@@ -435,3 +537,21 @@ def _check_transforms(mapping: Mapping, lines: dict[Loc, int]) -> None:
                     where=where,
                     hint=_suggest(transform.unknown_to, known),
                 )
+
+
+def _check_date_item(mapping: Mapping, item: str, date_item: str, where: str) -> None:
+    """The item ``lgcode: {in_force_on: …}`` reads the row's date from: a DATE item the mapping fills (a date
+    never there would let every code pass unchecked)."""
+    dates = [i.romanized for i in mapping.group.items if i.type is DataType.DATE and i.romanized != item]
+    if date_item not in dates:
+        raise FitgapError(
+            f"lgcode option 'in_force_on' names '{date_item}', which is not a DATE item of group {mapping.group.name}",
+            where=where,
+            hint=_suggest(date_item, dates) if dates else "the group has no DATE item: drop in_force_on",
+        )
+    if date_item not in mapping.file.items:
+        raise FitgapError(
+            f"lgcode option 'in_force_on' names item '{date_item}', which the mapping does not fill",
+            where=where,
+            hint=f"map {date_item} under items, or drop in_force_on",
+        )

@@ -19,6 +19,7 @@ from converters.transforms.era import parse_era_date
 from converters.transforms.result import Converted
 from converters.transforms.values import code, gaiji, local_government_code, postal_code, time_of_day
 from converters.transforms.width import FULL_ASCII_CLASS, to_full_width, to_half_width
+from spec_catalog.base import FitgapError
 from spec_catalog.codes import Code
 from spec_catalog.database import literal as lit
 from spec_catalog.models import DataItem
@@ -41,6 +42,12 @@ class ValueStep:
     prefilter: str | None = None  # a regular expression: only matching values need the step
     ascii_passes: bool = False  # plain ASCII values never need the step (a cheap test before the expression)
     tolerated: frozenset[str] = frozenset()  # reasons that are no failure when extra_target takes the text
+    # An item whose made value the step reads too (lgcode in_force_on: the row's date): the step then gets
+    # "VALUE<PAIR>OTHER" for each distinct pair, and the engine makes that item first.
+    pair_item: str | None = None
+
+
+PAIR = "\x1f"  # between the value and the other item's value in a pair step's input (no code or date holds it)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,11 @@ class ItemPlan:
     item: DataItem
     initial: str  # SQL of the source value
     steps: list[SqlStep | ValueStep] = field(default_factory=list)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The other items whose made values a step of this item reads (they are made first)."""
+        return tuple(s.pair_item for s in self.steps if isinstance(s, ValueStep) and s.pair_item)
 
 
 def _pad(expr: str, pad: opt.PadLeft | opt.PadRight) -> str:
@@ -110,12 +122,18 @@ def _step(transform: opt.AnyTransform, mapping: Mapping, item: DataItem) -> SqlS
             return SqlStep(lambda e: f"coalesce({e}, {lit(value)})")
         case opt.Join():
             return SqlStep(lambda e: e)  # joining happens when the item reads several columns
-        case opt.EraDate(unknown_to=unknown_to):
+        case opt.EraDate(unknown_to=unknown_to, keep_non_calendar=keep_non_calendar):
             target = unknown_to or _fushou_item(mapping, item)
-            tolerated = frozenset({Code.DATE_UNKNOWN.value, Code.ERA_DATE_NOT_CALENDAR.value})
-            return ValueStep(
-                "era_date", parse_era_date, extra_target=target, tolerated=tolerated if target else frozenset()
-            )
+            if keep_non_calendar and target is None:
+                raise FitgapError(
+                    f"era_date of item '{item.romanized}' keeps non-calendar dates, but the item has no 不詳表記 item",
+                    where=str(mapping.path),
+                    hint="name one with unknown_to, or drop keep_non_calendar (such dates are then quarantined)",
+                )
+            # A 不詳 text goes to the 不詳表記 item; a non-calendar date only where the mapping asks for it.
+            kept = {Code.DATE_UNKNOWN.value} | ({Code.ERA_DATE_NOT_CALENDAR.value} if keep_non_calendar else set())
+            tolerated = frozenset(kept) if target else frozenset()
+            return ValueStep("era_date", parse_era_date, extra_target=target, tolerated=tolerated)
         case opt.Code(table=table):
             keep = mapping.file.code_tables[table].keep_unmapped
             return ValueStep(f"code:{table}", partial(code, table=mapping.code_tables[table], keep_unmapped=keep))
@@ -123,14 +141,25 @@ def _step(transform: opt.AnyTransform, mapping: Mapping, item: DataItem) -> SqlS
             return ValueStep("full_width", _keep_none(to_full_width), prefilter=NARROW_CLASS)
         case opt.HalfWidth():
             return ValueStep("half_width", _keep_none(to_half_width), prefilter=FULL_ASCII_CLASS, ascii_passes=True)
-        case opt.LgCode():
-            return ValueStep("lgcode", local_government_code)
+        case opt.LgCode(successor=successor, prefectures=prefectures, in_force_on=date_item):
+            check = partial(local_government_code, successor=successor, prefectures=prefectures)
+            if date_item is None:
+                return ValueStep("lgcode", check)
+            return ValueStep("lgcode", partial(_code_on_date, check), pair_item=date_item)
         case opt.Postal():
             return ValueStep("postal", postal_code)
         case opt.Time():
             return ValueStep("time", time_of_day)
         case _:
             assert_never(transform)
+
+
+def _code_on_date(check: Callable[..., Converted], pair: str | None) -> Converted:
+    """A 団体コード checked on the row's date: ``pair`` is the code, PAIR and the date item's value."""
+    if pair is None:
+        return Converted(None)
+    value, _, day = pair.rpartition(PAIR)
+    return check(value, on=day or None)
 
 
 def _keep_none(function: Callable[[str], str]) -> Callable[[str | None], Converted]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from converters import run_conversion
+from converters import Mapping, run_conversion
+from converters.review import QuarantineReport, review_quarantine, write_request
 from fitgap.assessment.scoring import ScoreReport
 from fitgap.project import Thresholds
 from fitgap.readiness import ReadinessReport, assess_readiness, conversion_records, readiness_document
@@ -115,3 +116,23 @@ def write_readiness_reports(
     if json_file is not None:
         _write_text(json_file, to_json(report) + "\n")
     return [p for p in (xlsx, html, json_file) if p is not None]
+
+
+def quarantine(
+    db: Path,
+    catalog: Catalog,
+    *,
+    mapping: Mapping | None = None,
+    table: str | None = None,
+    xlsx: Path | None = None,
+    force: bool = False,
+    unmask: bool = False,
+) -> QuarantineReport:
+    """The quarantine of the last published run of every mapping (or ``mapping``'s, or those filling ``table``),
+    by item, reason and value (masked); with ``xlsx``, also ``mapping``'s cleansing-request workbook written
+    there (none when it quarantined nothing; an existing file is kept unless ``force``)."""
+    report = review_quarantine(db, catalog, mapping=mapping.name if mapping else None, table=table, unmask=unmask)
+    if xlsx is None or mapping is None or not any(m.values_quarantined for m in report.mappings):
+        return report
+    written = write_request(db, mapping, xlsx, force=force, unmask=unmask)
+    return report.model_copy(update={"request": written})

@@ -82,6 +82,32 @@ LAYOUT: list[tuple[str, int]] = [
     ("操作時刻", 4),
 ]
 RECORD_LENGTH = sum(length for _, length in LAYOUT)
+# The 型 of each field in the record layout a vendor hands over with the fixed-width file (9 digits, X
+# half-width text and kana, N double-byte text) and a note on its content.
+LAYOUT_TYPES: dict[str, tuple[str, str]] = {
+    "宛名番号": ("9", ""),
+    "世帯番号": ("9", ""),
+    "住民票コード": ("9", ""),
+    "個人番号": ("9", ""),
+    "氏名": ("N", "氏と名の間は全角空白"),
+    "氏名カナ": ("X", "半角カナ"),
+    "生年月日": ("9", "和暦 GYYMMDD（元号 1明治 2大正 3昭和 4平成 5令和）"),
+    "性別": ("9", "1男 2女 3不明"),
+    "続柄": ("9", ""),
+    "住民区分": ("X", "J日本人 G外国人"),
+    "団体コード": ("9", "検査数字なし5桁"),
+    "町字コード": ("9", ""),
+    "郵便番号": ("X", "ハイフン付き"),
+    "町字": ("N", ""),
+    "番地": ("N", ""),
+    "方書": ("N", ""),
+    "住民日": ("9", "和暦 GYYMMDD"),
+    "異動事由": ("X", ""),
+    "異動日": ("9", "和暦 GYYMMDD"),
+    "操作者": ("X", ""),
+    "操作日": ("9", "西暦 YYYYMMDD"),
+    "操作時刻": ("9", "HHMM"),
+}
 
 # One deliberately bad row of each kind, at these row numbers (1-based), whatever the size.
 BAD_ROWS = {7: "era", 13: "gaiji", 17: "code", 23: "columns", 29: "encoding", 31: "split", 37: "unknown_date"}
@@ -185,6 +211,29 @@ def write_fixed(path: Path, count: int, seed: int = 20261126, start: int = 1) ->
             elif BAD_ROWS.get(n) == "encoding":
                 data = data.replace("番地".encode("cp932"), b"\x85\x40\x85\x40", 1)
             out.write(data + b"\r\n")
+    return path
+
+
+def layout_path(path: Path) -> Path:
+    """Where the record layout of the fixed-width file ``path`` is written: ``residents_layout.csv`` beside it."""
+    return path.with_name(f"{path.stem}_layout.csv")
+
+
+def write_layout(path: Path) -> Path:
+    """The record layout of :func:`write_fixed`'s records, as a vendor hands it over: a CP932 CSV with a title
+    line, then one row per field with 順序, 項目名, 開始位置, バイト数, 型 and 備考."""
+    lines = [
+        "住民記録システム 住民情報ファイル レコードレイアウト",
+        f"レコード長 {RECORD_LENGTH} バイト（CRLF を含まない）,文字コード CP932",
+        "",
+        "順序,項目名,開始位置,バイト数,型,備考",
+    ]
+    start = 1
+    for number, (name, length) in enumerate(LAYOUT, start=1):
+        kind, note = LAYOUT_TYPES[name]
+        lines.append(f"{number},{name},{start},{length},{kind},{note}")
+        start += length
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp932"))
     return path
 
 

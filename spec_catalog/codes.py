@@ -93,7 +93,6 @@ class Code(StrEnum):
     KEY_DUPLICATE = "KEY_DUPLICATE"
     KEY_IN_OTHER_MAPPING = "KEY_IN_OTHER_MAPPING"
     FOREIGN_KEY_MISSING = "FOREIGN_KEY_MISSING"
-    DATE_ORDER = "DATE_ORDER"
     BIRTH_DATE_AFTER_AS_OF = "BIRTH_DATE_AFTER_AS_OF"
     DATE_BEFORE_BIRTH = "DATE_BEFORE_BIRTH"
     CORRECTION_NOT_APPLIED = "CORRECTION_NOT_APPLIED"
@@ -199,8 +198,9 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "a 外字 (Private Use Area) character that the 外字 table does not map"),
     (Code.ERA_DATE_INVALID, _T, E, "日付として読めません", "no date in any known form",
      "a value that is no date in any known form"),
-    (Code.ERA_DATE_NOT_CALENDAR, _T, E, "暦にない日付で、不詳表記の項目がありません",
-     "a non-calendar date and no 不詳表記 item", "a non-calendar date (2月30日 …) and no 不詳表記 item to keep it in"),
+    (Code.ERA_DATE_NOT_CALENDAR, _T, E, "暦にない日付です（2月30日など）", "a non-calendar date (2月30日 …)",
+     "a non-calendar date (H13.02.29, 2月30日 …): quarantined, or kept as text in the 不詳表記 item where the mapping "
+     "sets `keep_non_calendar: true`"),
     (Code.DATE_UNKNOWN, _T, E, "不詳の日付で、不詳表記の項目がありません", "a 不詳 date and no 不詳表記 item",
      "a 不詳 text and no 不詳表記 item to keep it in"),
     (Code.DATE_BEFORE_CALENDAR_REFORM, _T, E, "改暦（明治6年1月1日）前の旧暦の日付です",
@@ -210,11 +210,13 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
     (Code.CODE_UNMAPPED, _T, E, "コード表にない旧コードです", "a legacy code the code table does not map",
      "a legacy code that the mapping's code table does not map"),
     (Code.LGCODE_INVALID, _T, E, "団体コードの形式または検査数字が誤っています",
-     "a 団体コード with a wrong shape or check digit", "a 全国地方公共団体コード with a wrong shape or check digit"),
+     "a 団体コード with a wrong shape or check digit", "a 全国地方公共団体コード with a wrong shape or check digit, or a prefecture code where the mapping "
+     "refuses them (`prefectures: false`)"),
     (Code.LGCODE_UNKNOWN, _T, E, "存在したことのない団体コードです", "a 団体コード that never existed",
      "a 全国地方公共団体コード with a right check digit that neither the national table nor its history since 1970 knows"),
     (Code.LGCODE_NOT_IN_FORCE, _T, E, "記録の日付に有効でない団体コードです", "a 団体コード not in force at the record's date",
-     "a 団体コード that existed, but not on the date of the record (the item the mapping names as its date)"),
+     "a 団体コード that existed, but not on the date of the record (`in_force_on`), or, with `successor: true`, an "
+     "abolished code split into several current codes (no one successor)"),
     (Code.POSTAL_INVALID, _T, E, "郵便番号が3桁・5桁・7桁のいずれでもありません",
      "a postal code that is not 3, 5 or 7 digits", "a postal code that is not 3, 5 or 7 digits"),
     (Code.COLUMNS_MISSING, _R, E, "{table} にレイアウトの列がありません", "{table} lacks columns of its layout",
@@ -251,8 +253,6 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "a row whose primary key another mapping has published in the same table (conversion keeps the published row)"),
     (Code.FOREIGN_KEY_MISSING, _R, E, "{item} が参照する {table} の行がありません",
      "{item} refers to no row of {table}", "a foreign key with no row in the table it refers to (validation)"),
-    (Code.DATE_ORDER, _R, W, "{item} の日付の前後が逆です", "{item}: dates in the wrong order",
-     "生年月日 after 操作年月日, 異動年月日 or 住民となった年月日"),
     (Code.BIRTH_DATE_AFTER_AS_OF, _R, E, "{item}（生年月日）が基準日より後です", "{item} (生年月日) is after the as-of date",
      "a birth date after the as-of date of the data (conversion: the run's date; validation: today)"),
     (Code.DATE_BEFORE_BIRTH, _R, E, "{item} が生年月日より前です", "{item} is before the birth date",

@@ -66,6 +66,8 @@ class RunRecord(FrozenModel):
     message: str | None = None
     pid: int | None = None  # the process that wrote the run (None in a database older than the column)
     host: str | None = None  # the host that process ran on
+    # Each target item's origin (converters.mapping.ItemOrigin as dicts): which items the legacy data did not hold.
+    item_origins: list[dict[str, Any]] | None = None
 
 
 class QuarantineRow(FrozenModel):
@@ -106,6 +108,7 @@ _RUN_COLUMNS: dict[str, str] = {
     "message": "VARCHAR",
     "pid": "BIGINT",  # added after 0.1: ensure_schema adds them to an older database
     "host": "VARCHAR",
+    "item_origins": "VARCHAR",  # JSON: where each item came from (source, derived, constant, omitted)
 }
 _QUARANTINE_COLUMNS: dict[str, str] = {
     "run_id": "VARCHAR",
@@ -283,7 +286,7 @@ def update_run(con: Any, run_id: str, **values: Any) -> None:
 
 def _record(row: tuple[Any, ...]) -> RunRecord:
     data = dict(zip(_RUN_COLUMNS, row, strict=True))
-    for name in ("timings", "unmapped"):
+    for name in ("timings", "unmapped", "item_origins"):
         data[name] = json.loads(data[name]) if data[name] else None
     record = RunRecord.model_validate(data)
     if record.status is RunStatus.RUNNING and _writer_gone(record):
@@ -409,3 +412,145 @@ def has_other_mappings(con: Any, table: str, mapping: str) -> bool:
     column = quote(MAPPING_COLUMN)
     found = con.execute(f"SELECT 1 FROM {quote(table)} WHERE {column} IS DISTINCT FROM ? LIMIT 1", [mapping])
     return found.fetchone() is not None
+
+
+# Corrections (データ補正) -----------------------------------------------------------------------------
+# A cleansing request (``convert quarantine --xlsx``) is recorded with a random secret: the workbook's hidden
+# fingerprints of the quarantined source values are keyed with it, so the workbook lets no one test guesses of a
+# value (a birth date has only some 40,000 candidates), while the next run, which reads the secret here, can tell
+# whether the source still holds the value a correction was written for. Each correction a run reads is recorded
+# with its line and item (never its value), the file it came from and who filled it.
+
+CORRECTION_REQUESTS = "fitgap_correction_requests"
+CORRECTIONS = "fitgap_corrections"
+
+
+class CorrectionStatus(StrEnum):
+    """What a run did with one filled row of a corrections file."""
+
+    APPLIED = "applied"  # the source value was replaced before the transforms and checks ran
+    NOT_APPLIED = "not-applied"  # the source no longer holds the value (CORRECTION_NOT_APPLIED) …
+    SUPERSEDED = "superseded"  # a later row (or file) corrects the same source value
+
+
+class CorrectionRequest(FrozenModel):
+    """One row of ``fitgap_correction_requests``: a cleansing-request workbook written from a run's quarantine."""
+
+    request_id: str
+    run_id: str  # the run whose quarantine the workbook lists
+    mapping: str
+    target_table: str
+    file_name: str
+    rows: int  # quarantined (line, item) pairs listed
+    created: dt.datetime | None = None
+
+
+class CorrectionRecord(FrozenModel):
+    """One row of ``fitgap_corrections``: a filled row of a corrections file, as a run used it (no value)."""
+
+    run_id: str
+    mapping: str
+    request_id: str
+    file_name: str
+    file_sha256: str
+    line: int
+    item: str | None
+    status: CorrectionStatus
+    reason: str | None = None  # CORRECTION_NOT_APPLIED for a row not applied
+    detail: str | None = None  # why, as a rule text (never the value)
+    corrected_by: str | None = None  # the 補正担当者 the workbook names, else its last author
+    recorded: dt.datetime | None = None
+
+
+_REQUEST_COLUMNS: dict[str, str] = {
+    "request_id": "VARCHAR PRIMARY KEY",
+    "run_id": "VARCHAR",
+    "mapping": "VARCHAR",
+    "target_table": "VARCHAR",
+    "file_name": "VARCHAR",
+    "rows": "BIGINT",
+    "created": "TIMESTAMP",
+    "secret": "VARCHAR",  # hex; never part of a model, so never printed
+}
+_CORRECTION_COLUMNS: dict[str, str] = {
+    "run_id": "VARCHAR",
+    "mapping": "VARCHAR",
+    "request_id": "VARCHAR",
+    "file_name": "VARCHAR",
+    "file_sha256": "VARCHAR",
+    "line": "BIGINT",
+    "item": "VARCHAR",
+    "status": "VARCHAR",
+    "reason": "VARCHAR",
+    "detail": "VARCHAR",
+    "corrected_by": "VARCHAR",
+    "recorded": "TIMESTAMP",
+}
+
+
+def ensure_correction_schema(con: Any) -> None:
+    """Create the tables of cleansing requests and applied corrections when the database has none yet."""
+    for table, columns in ((CORRECTION_REQUESTS, _REQUEST_COLUMNS), (CORRECTIONS, _CORRECTION_COLUMNS)):
+        body = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+
+
+def record_correction_request(con: Any, request: CorrectionRequest, secret: str) -> None:
+    """Record a cleansing request and the secret its fingerprints are keyed with (hex)."""
+    ensure_correction_schema(con)
+    con.execute(
+        f"INSERT INTO {CORRECTION_REQUESTS} (request_id, run_id, mapping, target_table, file_name, rows, created, "
+        "secret) VALUES (?, ?, ?, ?, ?, ?, now(), ?)",
+        [
+            request.request_id,
+            request.run_id,
+            request.mapping,
+            request.target_table,
+            request.file_name,
+            request.rows,
+            secret,
+        ],
+    )
+
+
+def correction_request(con: Any, request_id: str) -> tuple[CorrectionRequest, str] | None:
+    """A recorded cleansing request and its secret (hex), or None when the database does not know it."""
+    if CORRECTION_REQUESTS not in tables(con):
+        return None
+    names = [n for n in _REQUEST_COLUMNS if n != "secret"]
+    row = con.execute(
+        f"SELECT {', '.join(names)}, secret FROM {CORRECTION_REQUESTS} WHERE request_id = ?", [request_id]
+    ).fetchone()
+    if row is None:
+        return None
+    return CorrectionRequest.model_validate(dict(zip(names, row[:-1], strict=True))), str(row[-1])
+
+
+def record_corrections(con: Any, records: list[CorrectionRecord]) -> None:
+    """Record what a run did with the rows of its corrections files (stamped now)."""
+    if not records:
+        return
+    ensure_correction_schema(con)
+    names = [n for n in _CORRECTION_COLUMNS if n != "recorded"]
+    con.execute(
+        f"INSERT INTO {CORRECTIONS} ({', '.join(names)}, recorded) "
+        f"SELECT {', '.join(f'unnest(${n})' for n in names)}, now()",
+        {n: [getattr(r, n).value if n == "status" else getattr(r, n) for r in records] for n in names},
+    )
+
+
+def read_corrections(con: Any, *, run_id: str | None = None, mapping: str | None = None) -> list[CorrectionRecord]:
+    """The corrections runs used (of one run, or one mapping, or all), by run, line and item."""
+    if CORRECTIONS not in tables(con):
+        return []
+    conditions, parameters = [], []
+    for name, value in (("run_id", run_id), ("mapping", mapping)):
+        if value is not None:
+            conditions.append(f"{name} = ?")
+            parameters.append(value)
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = con.execute(
+        f"SELECT {', '.join(_CORRECTION_COLUMNS)} FROM {CORRECTIONS} {where} ORDER BY recorded, run_id, line, item",
+        parameters,
+    ).fetchall()
+    return [CorrectionRecord.model_validate(dict(zip(_CORRECTION_COLUMNS, r, strict=True))) for r in rows]

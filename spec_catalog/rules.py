@@ -1,7 +1,8 @@
 """The rules of the standard's data layouts, produced once from the catalog for converter and validation alike.
 
 Each item's constraints (必須 / 条件付き必須, type and width, 桁数, number and date formats, real calendar
-days, code lists, check digits) and each group's (primary and foreign keys, date order) become
+days, a birth date not after the as-of date, code lists, check digits) and each group's (primary and foreign
+keys, dates not before the birth date) become
 :class:`DataRule` objects with a stable id (``TABLE.item.kind``), a reason code from the code catalogue, a
 severity, a description in Japanese and English and one SQL predicate that is true for a failing row.
 
@@ -39,12 +40,16 @@ NUMBER_PATTERNS = {
     DataType.SIGNED_INTEGER: "^-?[0-9]+$",
     DataType.YEAR: "^[0-9]{4}$",
 }
-# Dates that must not come after another date of the same row (a warning: legacy data has such rows).
-DATE_ORDER = (
-    ("seinengappi", "sosanengappi"),
-    ("seinengappi", "idonengappi"),
-    ("seinengappi", "juminnonattanengappi"),
+# The birth date, and the dates of a row that cannot come before it: nobody moves, becomes a resident or has
+# their record written before they are born (DATE_BEFORE_BIRTH, an error).
+BIRTH_DATE = ("seinengappi", "生年月日")  # (romanized, name): either names it
+NOT_BEFORE_BIRTH = (
+    ("juminnonattanengappi", "住民となった年月日"),
+    ("idonengappi", "異動年月日"),
+    ("sosanengappi", "操作年月日"),
 )
+# The as-of date of a birth date: the day the rule runs (conversion: the run's day; validation: today).
+AS_OF = "current_date"
 _PLACEHOLDER = re.compile(r"\$\{([a-z0-9_]+)\}")
 
 
@@ -61,8 +66,9 @@ class RuleKind(StrEnum):
     PRIMARY_KEY = "primary_key"
     FOREIGN_KEY = "foreign_key"
     CHECK_DIGIT = "check_digit"
-    DATE_ORDER = "date_order"
     FUTURE_DATE = "future_date"
+    NOT_AFTER_AS_OF = "not_after_as_of"
+    NOT_BEFORE_BIRTH = "not_before_birth"
     CUSTOM = "custom"
 
 
@@ -188,7 +194,7 @@ class _ItemRules:
                 rule_id=f"{self.table}.{self.item.romanized}.{kind.value}",
                 kind=kind,
                 code=code,
-                severity="warning" if kind is RuleKind.FUTURE_DATE else "error",
+                severity="warning" if kind is RuleKind.FUTURE_DATE else "error",  # only a date in the future warns
                 scope=Scope.VALUE,
                 items=(self.item.romanized,),
                 predicate=predicate,
@@ -298,13 +304,33 @@ def _format_rules(r: _ItemRules, item: DataItem) -> None:
             "暦にある日付（または 0000-01-01 / 9999-12-31）",
             "a real calendar day (or 0000-01-01 / 9999-12-31)",
         )
-        r.add(
-            RuleKind.FUTURE_DATE,
-            Code.DATE_IN_FUTURE,
-            f"({c} IS NOT NULL AND {c} NOT IN ({sentinels}) AND try_strptime({c}, '%Y-%m-%d') > current_date)",
-            "未来の日付でないこと",
-            "not in the future",
-        )
+        if is_birth_date(item):
+            # A birth date is a day, never an open end: 9999-12-31 is after any as-of date too.
+            r.add(
+                RuleKind.NOT_AFTER_AS_OF,
+                Code.BIRTH_DATE_AFTER_AS_OF,
+                f"({c} IS NOT NULL AND try_strptime({c}, '%Y-%m-%d') > {AS_OF})",
+                "基準日（変換・検証の実行日）より後でないこと",
+                "not after the as-of date (the day of the conversion or validation)",
+            )
+        else:
+            r.add(
+                RuleKind.FUTURE_DATE,
+                Code.DATE_IN_FUTURE,
+                f"({c} IS NOT NULL AND {c} NOT IN ({sentinels}) AND try_strptime({c}, '%Y-%m-%d') > {AS_OF})",
+                "未来の日付でないこと",
+                "not in the future",
+            )
+
+
+def is_birth_date(item: DataItem) -> bool:
+    """生年月日: the item a row's other dates may not come before."""
+    return item.type is DataType.DATE and _named(item, BIRTH_DATE)
+
+
+def _named(item: DataItem, names: tuple[str, str]) -> bool:
+    """Whether the item has the romanized name or the name of ``names``."""
+    return item.romanized == names[0] or item.name == names[1]
 
 
 # Rules of a row and of the table -----------------------------------------------------------------------
@@ -421,30 +447,34 @@ def key_rules(table: str, group: DataGroup, spec: BusinessSpec) -> list[DataRule
     return rules
 
 
-def date_order_rules(table: str, group: DataGroup) -> list[DataRule]:
-    names = {i.romanized for i in group.items}
+def birth_order_rules(table: str, group: DataGroup) -> list[DataRule]:
+    """異動年月日, 住民となった年月日 and 操作年月日 not before the row's 生年月日 (open ends and empty dates aside)."""
+    birth = next((i for i in group.items if is_birth_date(i)), None)
+    if birth is None:
+        return []
     rules = []
     sentinels = ", ".join(literal(s) for s in SENTINELS)
-    for earlier, later in DATE_ORDER:
-        if earlier in names and later in names:
-            a, b = f"${{{earlier}}}", f"${{{later}}}"
-            rules.append(
-                DataRule(
-                    rule_id=f"{table}.{earlier}<={later}.date_order",
-                    kind=RuleKind.DATE_ORDER,
-                    code=Code.DATE_ORDER,
-                    severity="warning",
-                    scope=Scope.ROW,
-                    items=(earlier, later),
-                    predicate=(
-                        f"try_strptime({a}, '%Y-%m-%d') IS NOT NULL AND try_strptime({b}, '%Y-%m-%d') IS NOT NULL "
-                        f"AND {a} NOT IN ({sentinels}) AND {b} NOT IN ({sentinels}) "
-                        f"AND try_strptime({a}, '%Y-%m-%d') > try_strptime({b}, '%Y-%m-%d')"
-                    ),
-                    description_ja=f"{earlier} が {later} より後でないこと",
-                    description_en=f"{earlier} is not after {later}",
-                )
+    b = f"${{{birth.romanized}}}"
+    for item in group.items:
+        if item.type is not DataType.DATE or not any(_named(item, names) for names in NOT_BEFORE_BIRTH):
+            continue
+        c = f"${{{item.romanized}}}"
+        rules.append(
+            DataRule(
+                rule_id=f"{table}.{item.romanized}.{RuleKind.NOT_BEFORE_BIRTH.value}",
+                kind=RuleKind.NOT_BEFORE_BIRTH,
+                code=Code.DATE_BEFORE_BIRTH,
+                severity="error",
+                scope=Scope.ROW,
+                items=(item.romanized, birth.romanized),
+                predicate=(
+                    f"({c} IS NOT NULL AND {b} IS NOT NULL AND {c} NOT IN ({sentinels}) AND {b} NOT IN ({sentinels}) "
+                    f"AND try_strptime({c}, '%Y-%m-%d') < try_strptime({b}, '%Y-%m-%d'))"
+                ),
+                description_ja=f"{item.name}: {birth.name}より前でないこと",
+                description_en=f"{item.name}: not before {birth.name}",
             )
+        )
     return rules
 
 
@@ -457,5 +487,5 @@ def group_rules(spec: BusinessSpec, group: DataGroup) -> GroupRules:
     conditional, manual = conditional_rules(table, group)
     rules += conditional
     rules += key_rules(table, group, spec)
-    rules += date_order_rules(table, group)
+    rules += birth_order_rules(table, group)
     return GroupRules(table=table, rules=tuple(rules), manual_checks=tuple(manual))

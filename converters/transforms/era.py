@@ -1,21 +1,34 @@
-"""和暦 (Japanese-era dates) in the forms legacy exports use (domain.md §7), to ISO dates.
+"""和暦 (Japanese-era dates) and 西暦 dates in the forms legacy exports use (domain.md §7), to ISO dates.
 
-Forms read: packed numeric GYYMMDD (1-digit era code) and GGYYMMDD (2-digit, 中間標準レイアウト); a letter
-(M/T/S/H/R) with YYMMDD or YY.MM.DD; the era name in kanji (平成31年4月30日, 令和元年5月1日); 西暦 (1985-04-01,
-1985/4/1, 19850401, 1985年4月1日); full-width digits in all of them. 不詳 texts (令和○年頃, 年月日不詳, 推定…) and
-non-calendar days (2月30日) are never guessed: they come back with a reason and the original text, so the engine
-can keep the text in the 不詳表記 item or quarantine the value. A reason's detail names the rule, never the
-value (a birth date is personal data): the value goes, masked, where values go.
+A value is read as a whole or not at all: every form below is anchored at both ends, so nothing is ever read
+from the front of a longer text (「昭和60年2月14日ごろ」 is no 1985-02-14). What a value may be:
+
+- packed numbers: GYYMMDD (1-digit era code), GGYYMMDD (2-digit, 中間標準レイアウト), YYYYMMDD;
+- an era (name 平成, one kanji 平, letter H in any width and case) with 年月日 (the year may be 元, the numbers
+  may be kanji: 平成三十一年四月三十日), with one separator used twice (`.` `/` `-` `・` and the dashes:
+  H31.04.30, 昭60/2/14), or with six digits (S600214);
+- 西暦 with `-` `/` `.` …, with 年月日 (an optional 西暦 in front), or 8 digits;
+- full-width digits, letters and separators, and spaces anywhere, in all of them.
+
+Never guessed, each with its reason and the value's text (``extra``) so the engine can keep it in the
+不詳表記 item or quarantine the value: any uncertainty mark anywhere (:data:`UNCERTAIN_MARKS`: 頃, 前後, 推定,
+不詳, ？, ○, a range with 〜 or から …) and a date without its day or month (昭和60年2月, 3600200) are
+``DATE_UNKNOWN``; a day the calendar does not have (平成13年2月29日) is ``ERA_DATE_NOT_CALENDAR``. An era date
+before the calendar reform (明治6年1月1日) is a lunar date: ``DATE_BEFORE_CALENDAR_REFORM``, never converted.
+Anything else is ``ERA_DATE_INVALID``. A reason's detail names the rule, never the value (a birth date is
+personal data): the value goes, masked, where values go.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -24,7 +37,24 @@ from spec_catalog.codes import Code
 
 _ERAS_FILE = Path(__file__).resolve().parents[1] / "data" / "eras.yaml"
 OPEN_ENDS = {"0000-01-01", "9999-12-31"}  # the standard's 不明 start / 無期限 end
-_UNKNOWN_MARKS = ("不詳", "不明", "頃", "ころ", "推定", "○", "〇", "◯", "？", "?", "＊", "*", "××", "XX")
+
+# Any of these anywhere in a value makes the date 不詳 (matched on the value folded by NFKC, in upper case and
+# without spaces: ？ and ～ are matched as ? and ~, ｺﾞﾛ as ゴロ, xx as XX). None of them is part of a date form.
+UNCERTAIN_MARKS: tuple[str, ...] = (
+    # unknown
+    "不詳", "未詳", "不明", "未定", "?",
+    # approximate
+    "頃", "ごろ", "ころ", "ゴロ", "コロ", "前後", "位", "くらい", "ぐらい", "程", "ほど", "約", "およそ", "凡",
+    "概", "おおむね", "大体", "だいたい", "推定", "推", "見込", "仮",
+    # before, after, ranges
+    "以前", "以降", "以後", "以来", "前", "後", "迄", "まで", "から", "より", "~", "〜", "∼", "乃至", "ないし",
+    # placeholders and ditto marks
+    "○", "〇", "◯", "●", "□", "■", "△", "×", "*", "XX", "〃", "同上",
+)  # fmt: skip
+UNKNOWN_DETAIL = "不詳 (an unknown or estimated date)"
+PARTIAL_DETAIL = "不詳 (a date without its day or month)"
+REFORM_DETAIL = "a lunar-calendar date before 明治6年1月1日 (1873-01-01)"
+NOT_CALENDAR_DETAIL = "not a calendar day"
 
 
 @dataclass(frozen=True)
@@ -38,14 +68,30 @@ class Era:
     def contains(self, day: dt.date) -> bool:
         return self.start <= day and (self.last is None or day <= self.last)
 
+    def overlaps(self, first: dt.date, last: dt.date) -> bool:
+        """Whether any day from ``first`` to ``last`` belongs to the era."""
+        return first <= (self.last or dt.date.max) and last >= self.start
+
+
+@cache
+def _table(path: Path = _ERAS_FILE) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
 
 @cache
 def eras(path: Path = _ERAS_FILE) -> tuple[Era, ...]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(
         Era(name=e["name"], letter=e["letter"], code=str(e["code"]), start=e["start"], last=e["last"])
-        for e in data["eras"]
+        for e in _table(path)["eras"]
     )
+
+
+@cache
+def gregorian_from(path: Path = _ERAS_FILE) -> dt.date:
+    """The first day of the Gregorian calendar in Japan (明治6年1月1日): era dates before it are lunar."""
+    day: dt.date = _table(path)["gregorian_from"]
+    return day
 
 
 @cache
@@ -56,41 +102,172 @@ def _by(key: str) -> dict[str, Era]:
     return table
 
 
-def _normalize(text: str) -> str:
-    # Full-width digits and letters to ASCII, spaces out; 元年 is year 1.
-    folded = unicodedata.normalize("NFKC", text).strip().replace(" ", "").upper()
-    return folded.replace("元年", "1年")
+@cache
+def _prefixes() -> dict[str, Era]:
+    """How an era may be written: its name, its letter, and its first kanji when no other era shares it."""
+    firsts = [e.name[0] for e in eras()]
+    table = {e.name: e for e in eras()} | {e.letter.upper(): e for e in eras()}
+    table |= {e.name[0]: e for e in eras() if firsts.count(e.name[0]) == 1}
+    return table
+
+
+# Separators between year, month and day (after NFKC: full-width ones are already ASCII). The long vowel mark
+# ー and the dashes stand in for a hyphen in typed data; 〜 and ~ are range marks, never separators.
+_SEP = "[./\\-・ー―−‐–—]"
+_KANJI_NUMBER = "[一二三四五六七八九十壱弐参拾]{1,3}"
+_TOKEN = f"(?:[0-9]{{1,2}}|元|{_KANJI_NUMBER})"  # an era year, a month or a day in a 年月日 form
+_KANJI_DIGITS = {
+    c: n for n, chars in enumerate(("", "一壱", "二弐", "三参", "四", "五", "六", "七", "八", "九")) for c in chars
+}
+
+
+@dataclass(frozen=True)
+class _Forms:
+    era_kanji: re.Pattern[str]  # 平成31年4月30日, H31年4月30日, 平成三十一年四月三十日
+    era_separated: re.Pattern[str]  # H31.04.30, 昭60/2/14, 令和元-5-1, H.31.4.30
+    era_compact: re.Pattern[str]  # S600214, 平310430
+    era_partial: re.Pattern[str]  # 昭和60年, 昭和60年2月
+
+
+@cache
+def _forms() -> _Forms:
+    era = "|".join(re.escape(p) for p in sorted(_prefixes(), key=len, reverse=True))
+    return _Forms(
+        era_kanji=re.compile(f"({era})({_TOKEN})年({_TOKEN})月({_TOKEN})日"),
+        era_separated=re.compile(f"({era}){_SEP}?([0-9]{{1,2}}|元)({_SEP})([0-9]{{1,2}})\\3([0-9]{{1,2}})"),
+        era_compact=re.compile(f"({era})([0-9]{{2}})([0-9]{{2}})([0-9]{{2}})"),
+        era_partial=re.compile(f"({era})({_TOKEN})年(?:({_TOKEN})月)?"),
+    )
+
+
+_WESTERN_SEPARATED = re.compile(f"(?:西暦)?([0-9]{{4}})({_SEP})([0-9]{{1,2}})\\2([0-9]{{1,2}})")
+_WESTERN_KANJI = re.compile("(?:西暦)?([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")
+_WESTERN_PARTIAL = re.compile("(?:西暦)?([0-9]{4})年(?:([0-9]{1,2})月)?")
+_WESTERN_DIGITS = re.compile("西暦([0-9]{8})")
+_PACKED = re.compile("[0-9]{7,8}")
+_SPACES = re.compile(r"\s+")
+
+
+def _fold(text: str) -> str:
+    # Full-width digits, letters and separators to ASCII, ㍻ to 平成; spaces anywhere go (「昭和60年 2月14日」).
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).upper()
+
+
+def _number(token: str | None) -> int:
+    """An era year, month or day: digits, 元 (year 1) or kanji numerals (十四, 三十一, 弐拾); -1 if none."""
+    if token is None:
+        return 0
+    if token.isdigit():
+        return int(token)
+    if token == "元":
+        return 1
+    if "十" in token or "拾" in token:
+        tens, _, units = token.replace("拾", "十").partition("十")
+        if len(tens) > 1 or len(units) > 1 or not all(c in _KANJI_DIGITS for c in tens + units):
+            return -1
+        return (_KANJI_DIGITS[tens] if tens else 1) * 10 + (_KANJI_DIGITS[units] if units else 0)
+    if len(token) == 1 and token in _KANJI_DIGITS:
+        return _KANJI_DIGITS[token]
+    return -1  # positional kanji (一九) is no era year, month or day
+
+
+def _unknown(text: str, detail: str = UNKNOWN_DETAIL) -> Converted:
+    return Converted(None, Code.DATE_UNKNOWN, detail, extra=text)
 
 
 def _western(year: int, month: int, day: int, text: str) -> Converted:
+    if (year, month, day) == (0, 1, 1):
+        return Converted("0000-01-01")
+    if year < 1:
+        return rejected(Code.ERA_DATE_INVALID, "the year is 0")
+    if day == 0 and 0 <= month <= 12:  # 00 for the day (and the month): a date without them
+        return _unknown(text, PARTIAL_DETAIL)
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return rejected(Code.ERA_DATE_INVALID, "the month or the day is out of range")
     try:
         return Converted(dt.date(year, month, day).isoformat())
     except ValueError:
-        return Converted(None, Code.ERA_DATE_NOT_CALENDAR, "not a calendar day", extra=text)
+        return Converted(None, Code.ERA_DATE_NOT_CALENDAR, NOT_CALENDAR_DETAIL, extra=text)
+
+
+def _outside(era: Era) -> Converted:
+    end = era.last.isoformat() if era.last else "today"
+    return rejected(Code.ERA_DATE_INVALID, f"the date is outside {era.name} ({era.start} – {end})")
+
+
+def _era_partial(era: Era, year: int, month: int, text: str) -> Converted:
+    """昭和60年 or 昭和60年2月 (or a day of 00): 不詳, if the era had that year and month."""
+    western = era.start.year + year - 1
+    if not 0 <= month <= 12 or western > dt.date.max.year:
+        return rejected(Code.ERA_DATE_INVALID, "the month or the day is out of range")
+    if month == 0:
+        first, last = dt.date(western, 1, 1), dt.date(western, 12, 31)
+    else:
+        first = dt.date(western, month, 1)
+        last = first.replace(day=calendar.monthrange(western, month)[1])
+    return _unknown(text, PARTIAL_DETAIL) if era.overlaps(first, last) else _outside(era)
 
 
 def _era_date(era: Era | None, year: int, month: int, day: int, text: str) -> Converted:
     if era is None:
         return rejected(Code.ERA_DATE_INVALID, "the era is unknown")
+    if min(year, month, day) < 0:  # kanji numerals that are no number (十十)
+        return rejected(Code.ERA_DATE_INVALID, "not a date in any known form")
     if year < 1:
         return rejected(Code.ERA_DATE_INVALID, f"the year is before {era.name} 元年")
-    converted = _western(era.start.year + year - 1, month, day, text)
-    if converted.value is None:
-        return converted
-    day_ = dt.date.fromisoformat(converted.value)
-    if not era.contains(day_):
-        end = era.last.isoformat() if era.last else "today"
-        return rejected(Code.ERA_DATE_INVALID, f"the date is outside {era.name} ({era.start} – {end})")
+    if day == 0 and 0 <= month <= 12:  # 00 for the day (and the month): a date without them
+        return _era_partial(era, year, month, text)
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return rejected(Code.ERA_DATE_INVALID, "the month or the day is out of range")
+    western = era.start.year + year - 1
+    reform = gregorian_from()
+    # The era's numbering counts lunar years until the reform: 明治5年12月2日 is no Gregorian 1872-12-02.
+    if (western, month, day) < (reform.year, reform.month, reform.day):
+        return rejected(Code.DATE_BEFORE_CALENDAR_REFORM, REFORM_DETAIL)
+    if western > dt.date.max.year:
+        return _outside(era)
+    first = dt.date(western, month, 1)
+    if not era.overlaps(first, first.replace(day=calendar.monthrange(western, month)[1])):
+        return _outside(era)  # 令和元年2月29日: the month is not in the era at all
+    converted = _western(western, month, day, text)
+    if converted.value is not None and not era.contains(dt.date.fromisoformat(converted.value)):
+        return _outside(era)
     return converted
 
 
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_KANJI_WESTERN = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日")
-_LETTER = re.compile(r"^([A-Z])\.?(\d{1,2})[-/.](\d{1,2})[-/.](\d{1,2})$|^([A-Z])(\d{2})(\d{2})(\d{2})$")
-_KANJI = re.compile(r"^(\D{1,2}?)(\d{1,2})年(\d{1,2})月(\d{1,2})日")
-_PACKED = re.compile(r"^\d{7,8}$")
+def _packed(s: str, text: str) -> Converted:
+    if len(s) == 8 and s[:2] in _two_digit_codes():
+        return _era_date(_by("code").get(s[1]), int(s[2:4]), int(s[4:6]), int(s[6:8]), text)
+    if len(s) == 8:
+        return _western(int(s[:4]), int(s[4:6]), int(s[6:8]), text)
+    return _era_date(_by("code").get(s[0]), int(s[1:3]), int(s[3:5]), int(s[5:7]), text)
+
+
+def _read(s: str, text: str) -> Converted:
+    """The folded value ``s`` in one of the forms, read as a whole; ``text`` is the value as given."""
+    forms = _forms()
+    prefix = _prefixes().get
+    if _PACKED.fullmatch(s):
+        return _packed(s, text)
+    if m := _WESTERN_DIGITS.fullmatch(s):
+        return _western(int(m[1][:4]), int(m[1][4:6]), int(m[1][6:]), text)
+    if m := _WESTERN_SEPARATED.fullmatch(s):
+        return _western(int(m[1]), int(m[3]), int(m[4]), text)
+    if m := _WESTERN_KANJI.fullmatch(s):
+        return _western(int(m[1]), int(m[2]), int(m[3]), text)
+    if m := _WESTERN_PARTIAL.fullmatch(s):
+        return _western(int(m[1]), int(m[2] or 0), 0, text)
+    if m := forms.era_kanji.fullmatch(s):
+        return _era_date(prefix(m[1]), _number(m[2]), _number(m[3]), _number(m[4]), text)
+    if m := forms.era_separated.fullmatch(s):
+        return _era_date(prefix(m[1]), _number(m[2]), int(m[4]), int(m[5]), text)
+    if m := forms.era_compact.fullmatch(s):
+        return _era_date(prefix(m[1]), int(m[2]), int(m[3]), int(m[4]), text)
+    if m := forms.era_partial.fullmatch(s):
+        return _era_date(prefix(m[1]), _number(m[2]), _number(m[3]), 0, text)
+    if re.fullmatch("[A-Z][0-9]{1,2}([./-])[0-9]{1,2}\\1[0-9]{1,2}|[A-Z][0-9]{6}", s):
+        return rejected(Code.ERA_DATE_INVALID, "the era is unknown")
+    return rejected(Code.ERA_DATE_INVALID, "not a date in any known form")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -100,31 +277,14 @@ def parse_era_date(text: str | None) -> Converted:
         return Converted(None)
     original = text.strip()
     # Plain ASCII digits (the packed forms, by far the most common) are already in normal form.
-    s = original if original.isascii() and original.isdigit() else _normalize(original)
+    s = original if original.isascii() and original.isdigit() else _fold(original)
+    if any(mark in s or mark in original for mark in UNCERTAIN_MARKS):
+        return _unknown(original)
     if s in OPEN_ENDS:
         return Converted(s)
-    if set(s) <= {"0"}:
-        return Converted(None)  # 0000000 / 00000000: the legacy way of saying "no date"
-    if any(mark in s for mark in _UNKNOWN_MARKS):
-        return Converted(None, Code.DATE_UNKNOWN, "不詳 (an unknown or estimated date)", extra=original)
-    if m := _ISO.match(s):
-        return _western(int(m[1]), int(m[2]), int(m[3]), original)
-    if m := _KANJI_WESTERN.match(s):
-        return _western(int(m[1]), int(m[2]), int(m[3]), original)
-    if m := _LETTER.match(s):
-        letter, yy, mm, dd = (m[1], m[2], m[3], m[4]) if m[1] else (m[5], m[6], m[7], m[8])
-        return _era_date(_by("letter").get(letter), int(yy), int(mm), int(dd), original)
-    if m := _KANJI.match(s):
-        name = m[1]
-        era = _by("name").get(name) or next((e for e in eras() if e.name[0] == name), None)
-        return _era_date(era, int(m[2]), int(m[3]), int(m[4]), original)
-    if _PACKED.match(s):
-        if len(s) == 8 and s[:2] in _two_digit_codes():
-            return _era_date(_by("code").get(s[1]), int(s[2:4]), int(s[4:6]), int(s[6:8]), original)
-        if len(s) == 8:
-            return _western(int(s[:4]), int(s[4:6]), int(s[6:8]), original)
-        return _era_date(_by("code").get(s[0]), int(s[1:3]), int(s[3:5]), int(s[5:7]), original)
-    return rejected(Code.ERA_DATE_INVALID, "not a date in any known form")
+    if "0" in s and set(s) <= set("0./-"):
+        return Converted(None)  # 0000000, 00000000, 0000-00-00: the legacy way of saying "no date"
+    return _read(s, original)
 
 
 @cache
@@ -137,12 +297,26 @@ def era_of(day: dt.date) -> Era:
     return next(e for e in reversed(eras()) if e.contains(day))
 
 
+_KANJI_UNITS = "〇一二三四五六七八九"
+
+
+def _kanji_numeral(n: int) -> str:
+    tens, units = divmod(n, 10)
+    return ("" if tens == 0 else "十" if tens == 1 else _KANJI_UNITS[tens] + "十") + (
+        _KANJI_UNITS[units] if units else ""
+    )
+
+
 def format_era(day: dt.date, form: str, era: Era | None = None) -> str:
     """``day`` written in a legacy form (for the sample generator and the round-trip tests).
 
     Forms: ``packed`` GYYMMDD, ``packed2`` GGYYMMDD, ``letter`` R050401, ``dotted`` H31.04.30, ``kanji``
-    平成31年4月30日 (元年 for year 1), ``kanji_fullwidth`` the same in full-width digits.
+    平成31年4月30日 (元年 for year 1), ``kanji_fullwidth`` the same in full-width digits, ``kanji_dotted``
+    平成31.04.30, ``abbreviated`` 平31/4/30, ``kanji_numerals`` 平成三十一年四月三十日. A day before the calendar
+    reform has no era form (its era date is a lunar date).
     """
+    if day < gregorian_from():
+        raise ValueError(f"{day} is before the calendar reform: its era date is a lunar date")
     era = era or era_of(day)
     year = day.year - era.start.year + 1
     if form == "packed":
@@ -153,6 +327,13 @@ def format_era(day: dt.date, form: str, era: Era | None = None) -> str:
         return f"{era.letter}{year:02d}{day.month:02d}{day.day:02d}"
     if form == "dotted":
         return f"{era.letter}{year:02d}.{day.month:02d}.{day.day:02d}"
+    if form == "kanji_dotted":
+        return f"{era.name}{year:02d}.{day.month:02d}.{day.day:02d}"
+    if form == "abbreviated":
+        return f"{era.name[0]}{year}/{day.month}/{day.day}"
+    if form == "kanji_numerals":
+        numerals = "元" if year == 1 else _kanji_numeral(year)
+        return f"{era.name}{numerals}年{_kanji_numeral(day.month)}月{_kanji_numeral(day.day)}日"
     if form in ("kanji", "kanji_fullwidth"):
         text = f"{era.name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
         if form == "kanji_fullwidth":

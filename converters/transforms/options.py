@@ -154,16 +154,22 @@ class Join(TransformOptions):
 
 
 class EraDate(TransformOptions):
-    """和暦 and other date forms to ISO; a 不詳 text goes to ``unknown_to`` (default: the item's 不詳表記)."""
+    """和暦 and other date forms to ISO; a 不詳 text goes to ``unknown_to`` (default: the item's 不詳表記).
+
+    A non-calendar date (平成13年2月29日) is quarantined (``ERA_DATE_NOT_CALENDAR``) unless
+    ``keep_non_calendar`` is set: then its text goes to the 不詳表記 item too, counted apart from 不詳 dates.
+    """
 
     name: Literal["era_date"] = "era_date"
     unknown_to: str | None = None
+    keep_non_calendar: bool = False
     main = "unknown_to"
-    example = "era_date: {unknown_to: seinengappi_fushohyoki}"
+    example = "era_date: {unknown_to: seinengappi_fushohyoki, keep_non_calendar: true}"
 
 
 class Code(TransformOptions):
-    """Legacy codes to standard ones through a code table of the mapping."""
+    """Legacy codes to standard ones through a code table of the mapping; a value is looked up as written,
+    then with its digits and ASCII half-width, its katakana full-width and no spaces around (``１`` finds ``1``)."""
 
     name: Literal["code"] = "code"
     table: str
@@ -172,14 +178,24 @@ class Code(TransformOptions):
 
 
 class LgCode(TransformOptions):
-    """A 5-digit 団体コード to 6 digits with its check digit (a wrong check digit is rejected)."""
+    """A 全国地方公共団体コード (5 digits get their check digit) checked against the national table and its
+    history: a wrong check digit or shape is ``LGCODE_INVALID``, a code that never existed ``LGCODE_UNKNOWN``.
+
+    ``successor`` maps an abolished code to the one in force today (one split into several is refused,
+    ``LGCODE_NOT_IN_FORCE``); ``in_force_on`` names the DATE item holding the row's date, on which the code
+    must have been in force (``LGCODE_NOT_IN_FORCE``); ``prefectures: false`` refuses a prefecture's code
+    (130001 東京都, accepted by default).
+    """
 
     name: Literal["lgcode"] = "lgcode"
-    example = "lgcode"
+    successor: bool = False
+    in_force_on: str | None = None
+    prefectures: bool = True
+    example = "lgcode: {successor: true, in_force_on: idonengappi, prefectures: false}"
 
 
 class Postal(TransformOptions):
-    """A postal code to its digits (3, 5 or 7)."""
+    """A postal code to its digits (3, 5 or 7): full-width digits, and any hyphen, dash or ー between the parts."""
 
     name: Literal["postal"] = "postal"
     example = "postal"

@@ -58,6 +58,14 @@ def run(
         bool,
         typer.Option("--allow-empty", help="Publish a source with no data rows (the mapping's rows become none)."),
     ] = False,
+    corrections: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--corrections",
+            help="A filled cleansing-request workbook (convert quarantine --xlsx) to apply once, after the mapping's "
+            "corrections: files (repeatable).",
+        ),
+    ] = None,
     catalog: CatalogOption = None,
     unmask: UnmaskOption = False,
     as_json: JsonOption = False,
@@ -67,7 +75,9 @@ def run(
     A run publishes only when it reconciles, quarantines no more than the project's
     thresholds.max_quarantine_rate (else 1 %) of the rows read, loads at least as many rows as the mapping has
     published and its source has data rows; otherwise it is rejected: nothing changes and it exits 1 with the
-    reason. Exits 1 also when rows were quarantined, unless --accept-quarantine.
+    reason. Exits 1 also when rows were quarantined, unless --accept-quarantine. Filled cleansing-request
+    workbooks (the mapping's corrections:, --corrections) replace source values before the transforms; one whose
+    source line changed is not applied (CORRECTION_NOT_APPLIED, a warning).
 
     Example: fitgap convert run examples/jppost/mapping.yaml --source JIGYOSYO.CSV --db migration.duckdb
     """
@@ -83,7 +93,7 @@ def run(
     loaded = load_mapping(mapping, resolve_catalog(catalog_dir(catalog)), source)
     db = database(db)
     guard = _guard(accept_quarantine, allow_drop, allow_empty)
-    result = _run_with_progress(loaded, db, dry_run, limit, memory_limit, unmask, guard)
+    result = _run_with_progress(loaded, db, dry_run, limit, memory_limit, unmask, guard, tuple(corrections or ()))
     rejected = result.status == "rejected"
     if as_json:
         typer.echo(to_json(result))
@@ -92,6 +102,7 @@ def run(
 
         # A rejected run wrote no quarantine: print_run must not point at it.
         print_run(console, result, None if dry_run or rejected else db)
+        _print_corrections(result)
     if rejected:
         err_console.print(
             f"Run {result.run_id} rejected: {result.rejected_because}", markup=False, highlight=False, soft_wrap=True
@@ -101,6 +112,28 @@ def run(
         raise typer.Exit(1)
     if result.rows_quarantined and not accept_quarantine and not dry_run:
         raise typer.Exit(1)
+
+
+def _print_corrections(result: RunResult) -> None:
+    """What the run did with its corrections files: counts per file, and each row not applied (no value)."""
+    summary = result.corrections
+    if summary is None:
+        return
+    for f in summary.files:
+        console.print(
+            f"Corrections {f.file} (sha256 {f.sha256[:16]}…): {f.applied} applied, {f.not_applied} not applied, "
+            f"{f.superseded} superseded",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    for row in summary.not_applied_rows:
+        err_console.print(
+            f"Warning: {row.code} {row.file} line {row.line} {row.item or ''}: {row.detail}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _guard(accept_quarantine: bool, allow_drop: bool, allow_empty: bool) -> PublishGuard:
@@ -126,6 +159,7 @@ def _run_with_progress(
     memory_limit: str,
     unmask: bool,
     guard: PublishGuard,
+    corrections: tuple[Path, ...] = (),
 ) -> RunResult:
     """The run behind a rich progress bar: bytes read, records and records per second, then each phase."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -159,6 +193,7 @@ def _run_with_progress(
             guard=guard,
             progress=lambda phase: bar.update(task, description=phase),
             on_read=on_read,
+            corrections=corrections,
         )
 
 
@@ -218,30 +253,60 @@ def init(
     source: Annotated[Path, typer.Option("--source", help="The legacy export to look at.")],
     target: Annotated[str, typer.Option("--target", help="BUSINESS/GROUP, e.g. 001/住民.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Mapping file to write.")],
+    layout: Annotated[
+        Path | None,
+        typer.Option(
+            "--layout",
+            help="The record layout of a fixed-width export (.xlsx or CSV with 項目名, 開始位置 or 順序, "
+            "バイト数 or 桁数, 型).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the mapping and code tables if they exist (they may be edited).")
+    ] = False,
     catalog: CatalogOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Scaffold a mapping: detect encoding, delimiter and header, guess item matches, leave TODOs.
+    """Scaffold a mapping, its code tables and 外字 table from a look at a legacy export.
 
-    Example: fitgap convert init --source residents.csv --target 001/住民 -o residents.yaml
+    Detects the encoding (by the share of lines that decode), CSV or fixed width (fields from --layout),
+    matches columns to items by name, proposes transforms (padding, lgcode, postal, code tables) from each
+    item's type and the values seen, and writes a code-table skeleton per coded item (the distinct legacy codes
+    and their counts: fill the standard column). Existing files are replaced only with --force.
+
+    Example: fitgap convert init --source residents.txt --layout layout.xlsx --target 001/住民 -o residents.yaml
     """
-    from converters import detect, render
+    from converters import scaffold, write_scaffold
     from reports.jsonout import to_json
-    from spec_catalog import FitgapError, resolve_catalog
+    from spec_catalog import resolve_catalog
 
-    resolved = resolve_catalog(catalog_dir(catalog))
-    detected, business_id, group = detect(source, resolved, target)
-    if output.exists():
-        raise FitgapError("the mapping file exists already", where=output, hint="choose another -o or remove it")
-    output.write_text(render(detected, source, business_id, group, resolved), encoding="utf-8")
+    built = scaffold(source, resolve_catalog(catalog_dir(catalog)), target, output, layout)
+    detected = write_scaffold(built, force=force)
     if as_json:
         typer.echo(to_json(detected))
         return
-    console.print(
-        f"Detected {detected.encoding}, delimiter {detected.delimiter!r}, "
-        f"{'header row' if detected.header else 'no header row'}, {len(detected.columns)} columns."
-    )
-    console.print(f"Matched {len(detected.matches)} items by name; {len(detected.todo)} TODOs. Wrote {output}.")
+
+    def say(text: str) -> None:
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    if detected.format == "csv":
+        shape = f"CSV, delimiter {detected.delimiter!r}, {'header row' if detected.header else 'no header row'}"
+    else:
+        shape = f"fixed width, {detected.record_length} bytes a record ({detected.terminator}), fields from {layout}"
+    say(f"Detected {shape}, encoding {detected.encoding}, {len(detected.columns)} columns.")
+    say(f"Matched {len(detected.matches)} items by name; {len(detected.todo)} TODOs: {', '.join(detected.todo)}.")
+    for item, transforms in detected.transforms.items():
+        say(f"  {item}: {', '.join(transforms)}")
+    for table in detected.code_tables:
+        say(f"Code table to fill (standard column): {table.file} ({table.legacy_codes} legacy codes of {table.item})")
+    if detected.gaiji:
+        say(f"外字 table to fill: {len(detected.gaiji)} characters ({', '.join(detected.gaiji)})")
+    if detected.unused_columns:
+        say(f"Source columns no item reads: {', '.join(detected.unused_columns)}")
+    for warning in detected.warnings:
+        err_console.print(f"Warning: {warning}", markup=False, highlight=False, soft_wrap=True)
+    say(f"Wrote {', '.join(detected.files)}.")
+    say(f"Next: fill the code tables, check every guess, then: fitgap convert run {output} --dry-run")
 
 
 @app.command("runs")
@@ -280,3 +345,9 @@ def runs(db: DbOption = None, as_json: JsonOption = False) -> None:
         for r in records
     )
     print_table(console, Table(title=f"Runs in {db}", columns=columns(*keys), rows=rows))
+
+
+# ``convert quarantine`` lives in a module of its own; registered here, after the commands above (help order).
+from fitgap.cli.quarantine import quarantine  # noqa: E402
+
+app.command("quarantine")(quarantine)

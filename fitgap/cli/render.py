@@ -120,7 +120,10 @@ def print_run(console: Console, result: RunResult, db: Path | None, *, unmask: b
             markup=False,
         )
     if result.dates_kept_as_text:
-        _say(console, f"{result.dates_kept_as_text} 不詳 or non-calendar dates kept as text in their 不詳表記 item.")
+        kinds = {"DATE_UNKNOWN": "不詳", "ERA_DATE_NOT_CALENDAR": "暦にない日付"}
+        parts = "、".join(f"{kinds.get(k, k)} {n} 件" for k, n in result.dates_kept_by_reason.items() if n)
+        _say(console, f"不詳表記の項目に文字のまま移した日付: {parts}", markup=False)
+    _print_origins(console, result)
     if result.preview:
         # One row per item and one column per previewed source line: wide layouts stay readable.
         shown = result.preview[:5]
@@ -136,6 +139,36 @@ def print_run(console: Console, result: RunResult, db: Path | None, *, unmask: b
         )
     if db is not None:
         _say(console, f"Quarantined rows are in {db}, table {QUARANTINE} (values masked).", markup=False)
+
+
+_ORIGIN_LABELS = {"derived": "複数列から導出", "constant": "定数", "omitted": "マッピングなし（空）"}
+
+
+def _print_origins(console: Console, result: RunResult) -> None:
+    """The items the legacy data did not hold, one per line (recorded in the run record too)."""
+    others = [o for o in result.origins if o.origin != "source"]
+    if not others:
+        return
+    rows = tuple(
+        (
+            f"{o.name}（{o.item}）",
+            "必須" if o.required else "",
+            _ORIGIN_LABELS[o.origin],
+            " + ".join(o.columns) if o.columns else (o.value if o.value is not None else ""),
+        )
+        for o in others
+    )
+    print_table(
+        console,
+        Table(title="元データの1列から作らない項目", columns=columns("項目", "必須", "作り方", "列・値"), rows=rows),
+    )
+    missing = [o for o in others if o.required and o.origin == "omitted"]
+    if missing:
+        _say(
+            console,
+            f"[red]必須項目 {len(missing)} 件がマッピングにありません: 全行が隔離されます。[/red] 元データにない項目は"
+            "定数（value:）か複数列からの導出（from: [列1, 列2]）で作ってください（docs/conversion.md）。",
+        )
 
 
 def print_validation(console: Console, report: ValidationReport, outputs: list[Path], *, unmask: bool = False) -> None:

@@ -21,9 +21,12 @@ def generate(
 ) -> None:
     """Write a synthetic legacy resident export (和暦, half-width kana, 外字, legacy codes, a few bad rows).
 
+    With --format fixed, the record layout a vendor would hand over is written beside it (FILE_layout.csv:
+    順序, 項目名, 開始位置, バイト数, 型, 備考), for convert init --layout.
+
     Example: fitgap sample generate --rows 100000 --format fixed -o residents.txt
     """
-    from fitgap.sample import BAD_ROWS
+    from fitgap.sample import BAD_ROWS, layout_path, write_layout
     from fitgap.sample import generate as write
     from spec_catalog import UsageError
 
@@ -36,3 +39,6 @@ def generate(
     write(output, rows, "csv" if fmt == "csv" else "fixed", seed)
     bad = sorted(n for n in BAD_ROWS if n <= rows)
     console.print(f"Wrote {rows} records to {output} ({fmt}); deliberately bad records: {bad or 'none'}.")
+    if fmt == "fixed":
+        layout = write_layout(layout_path(output))
+        console.print(f"Wrote its record layout to {layout}.", markup=False, highlight=False, soft_wrap=True)

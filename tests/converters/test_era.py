@@ -1,4 +1,5 @@
-"""和暦: every form, 元年, boundary days, 不詳 and non-calendar dates, and a round trip over 1868–2100."""
+"""和暦: every form, 元年, boundary days, 不詳 and non-calendar dates, and a round trip over 1873–2100 (the days
+before the calendar reform have no Gregorian era form: tests/converters/test_date_forms.py)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def test_forms(text: str, iso: str) -> None:
         ("平成元年1月8日", "1989-01-08"),
         ("平成31年4月30日", "2019-04-30"),
         ("令和元年5月1日", "2019-05-01"),
-        ("明治元年1月25日", "1868-01-25"),
+        ("明治6年1月1日", "1873-01-01"),
     ],
 )
 def test_boundary_days_of_two_eras_are_accepted(text: str, iso: str) -> None:
@@ -96,20 +97,36 @@ def test_empty_legacy_dates_are_empty(text: str | None) -> None:
     assert parse_era_date(text).value is None and parse_era_date(text).reason is None
 
 
-FORMS = ["packed", "packed2", "letter", "dotted", "kanji", "kanji_fullwidth"]
+FORMS = [
+    "packed",
+    "packed2",
+    "letter",
+    "dotted",
+    "kanji",
+    "kanji_fullwidth",
+    "kanji_dotted",
+    "abbreviated",
+    "kanji_numerals",
+]
+REFORM = dt.date(1873, 1, 1)
 
 
 @settings(max_examples=400)
-@given(st.dates(min_value=dt.date(1868, 1, 25), max_value=dt.date(2100, 12, 31)), st.sampled_from(FORMS))
+@given(st.dates(min_value=REFORM, max_value=dt.date(2100, 12, 31)), st.sampled_from(FORMS))
 def test_round_trip_every_day_in_every_form(day: dt.date, form: str) -> None:
     assert parse_era_date(format_era(day, form)).value == day.isoformat()
 
 
 def test_round_trip_every_day_exhaustively_in_packed_form() -> None:
-    day, end = dt.date(1868, 1, 25), dt.date(2100, 12, 31)
+    day, end = REFORM, dt.date(2100, 12, 31)
     failures = []
     while day <= end:
         if parse_era_date(format_era(day, "packed")).value != day.isoformat():
             failures.append(day)
         day += dt.timedelta(days=1)
     assert failures == []
+
+
+def test_a_day_before_the_calendar_reform_has_no_era_form() -> None:
+    with pytest.raises(ValueError, match="before the calendar reform"):
+        format_era(dt.date(1872, 12, 31), "kanji")

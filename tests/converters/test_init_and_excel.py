@@ -27,8 +27,14 @@ def test_init_detects_and_guesses(cli: Cli, tmp_path: Path) -> None:
         "seibetsu": "性別",
         "seinengappi": "生年月日",
     }
+    assert detected["unused_columns"] == ["備考"]
     text = out.read_text(encoding="utf-8")
-    assert "# TODO setaibango" in text and 'atenabango: {from: "宛名番号"}' in text
+    assert "  # TODO setaibango: {from: COLUMN}  # 世帯番号 X(15) 必須\n" in text
+    assert (
+        '  atenabango: {from: "宛名番号", transforms: [{pad_left: {length: 15, char: "0"}}]}  '
+        "# 宛名番号 X(15) 必須 (guessed by name)\n"
+    ) in text
+    assert "  # seinengappi_fushohyoki: the 不詳 text of seinengappi goes here (era_date)" in text
     assert cli("convert", "init", "--source", source, "--target", "001/住民", "-o", out).exit_code == 2
 
 

@@ -102,7 +102,7 @@ class Case:
     group: str
     item: str
     values: st.SearchStrategy[str]
-    partner: str | None = None  # a second column of the row the rule reads (条件付き必須)
+    partner: str | None = None  # a second column of the row the rule reads (条件付き必須, 生年月日)
     partner_values: tuple[str, ...] = ()
 
 
@@ -132,6 +132,25 @@ CASES = [
     Case(RuleKind.FORMAT, "010", "課税対象者", "soshotokukingaku", _number(True)),
     Case(RuleKind.FORMAT, "010", "課税対象者", "kazeinendo", st.one_of(_digits(4), _digits(3), _number(False))),
     Case(RuleKind.FORMAT, "024", "被保険者", "ichibufutankinwariai", _decimal()),
+    Case(RuleKind.NOT_AFTER_AS_OF, "001", "住民", "seinengappi", _date()),
+    Case(
+        RuleKind.NOT_BEFORE_BIRTH,
+        "001",
+        "住民",
+        "idonengappi",
+        _date(),
+        partner="seinengappi",
+        partner_values=("", "1985-04-01", "2000-02-29", "0000-01-01", "9999-12-31", "2023-02-29", "H31.04.30"),
+    ),
+    Case(
+        RuleKind.NOT_BEFORE_BIRTH,
+        "010",
+        "課税対象者",
+        "sosanengappi",
+        _date(),
+        partner="seinengappi",
+        partner_values=("", "1964-07-01", "2999-01-01", "9999-12-31"),
+    ),
 ]
 IDS = [f"{c.kind.value}-{c.item}" for c in CASES]
 
@@ -270,4 +289,5 @@ def test_a_value_is_quarantined_exactly_when_validation_fails_it(case: Case) -> 
 def test_the_cases_cover_every_rule_kind_the_converter_enforces() -> None:
     enforced = {RuleKind.REQUIRED, RuleKind.LENGTH, RuleKind.HALF_WIDTH, RuleKind.FULL_WIDTH, RuleKind.FORMAT}
     enforced |= {RuleKind.CALENDAR, RuleKind.CODE_LIST, RuleKind.CHECK_DIGIT, RuleKind.CONDITIONAL}
+    enforced |= {RuleKind.NOT_AFTER_AS_OF, RuleKind.NOT_BEFORE_BIRTH}
     assert {c.kind for c in CASES} == enforced
