@@ -48,8 +48,9 @@ NOT_BEFORE_BIRTH = (
     ("idonengappi", "異動年月日"),
     ("sosanengappi", "操作年月日"),
 )
-# The as-of date of a birth date: the day the rule runs (conversion: the run's day; validation: today).
-AS_OF = "current_date"
+# The as-of date of a birth date: the day the rule runs (conversion: the run's day; validation: today), in Japan:
+# DuckDB's current_date follows the session's zone (UTC on a server), a day behind until 09:00 JST.
+AS_OF = "CAST(timezone('Asia/Tokyo', now()) AS DATE)"
 _PLACEHOLDER = re.compile(r"\$\{([a-z0-9_]+)\}")
 
 
