@@ -143,6 +143,7 @@ class Origin(StrEnum):
     SOURCE = "source"  # one column of the legacy export
     DERIVED = "derived"  # several columns of the export, joined
     CONSTANT = "constant"  # a value written in the mapping (``value:``)
+    COMPANION = "companion"  # a 不詳表記 item: the date item's 不詳 texts (``columns`` names that date item)
     OMITTED = "omitted"  # not in the mapping: the item stays empty
 
 
@@ -181,12 +182,15 @@ class Mapping:
     def origins(self) -> tuple[ItemOrigin, ...]:
         """Where each item of the target group comes from, in the group's order."""
         result = []
+        companions = self._companions()
         for item in self.group.items:
             spec = self.file.items.get(item.romanized)
             required = item.output_condition is OutputCondition.REQUIRED
             columns: tuple[str, ...] = ()
             value: str | None = None
-            if spec is None:
+            if spec is None and item.romanized in companions:
+                origin, columns = Origin.COMPANION, (companions[item.romanized],)
+            elif spec is None:
                 origin = Origin.OMITTED
             elif spec.value is not None:
                 origin, value = Origin.CONSTANT, spec.value
@@ -199,6 +203,23 @@ class Mapping:
                 )
             )
         return tuple(result)
+
+    def _companions(self) -> dict[str, str]:
+        """不詳表記 item → the date item whose 不詳 texts fill it (``era_date``'s ``unknown_to``, or by default the
+        item named ``<date item>_fushohyoki``, as the plan fills it)."""
+        names = {i.romanized for i in self.group.items}
+        found: dict[str, str] = {}
+        for item in self.group.items:
+            spec = self.file.items.get(item.romanized)
+            if spec is None or spec.value is not None:
+                continue
+            era = next((t for t in spec.transforms if isinstance(t, opt.EraDate)), None)
+            if era is None and (spec.raw or item.type is not DataType.DATE):
+                continue
+            target = era.unknown_to if era is not None and era.unknown_to else f"{item.romanized}_fushohyoki"
+            if target in names:
+                found[target] = item.romanized
+        return found
 
     def source_columns(self) -> tuple[str, ...]:
         source = self.file.source

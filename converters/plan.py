@@ -142,7 +142,8 @@ def _step(transform: opt.AnyTransform, mapping: Mapping, item: DataItem) -> SqlS
         case opt.HalfWidth():
             return ValueStep("half_width", _keep_none(to_half_width), prefilter=FULL_ASCII_CLASS, ascii_passes=True)
         case opt.LgCode(successor=successor, prefectures=prefectures, in_force_on=date_item):
-            check = partial(local_government_code, successor=successor, prefectures=prefectures)
+            allowed = prefectures if prefectures is not None else "市区町村" not in item.name
+            check = partial(local_government_code, successor=successor, prefectures=allowed)
             if date_item is None:
                 return ValueStep("lgcode", check)
             return ValueStep("lgcode", partial(_code_on_date, check), pair_item=date_item)

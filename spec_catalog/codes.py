@@ -210,8 +210,8 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
     (Code.CODE_UNMAPPED, _T, E, "コード表にない旧コードです", "a legacy code the code table does not map",
      "a legacy code that the mapping's code table does not map"),
     (Code.LGCODE_INVALID, _T, E, "団体コードの形式または検査数字が誤っています",
-     "a 団体コード with a wrong shape or check digit", "a 全国地方公共団体コード with a wrong shape or check digit, or a prefecture code where the mapping "
-     "refuses them (`prefectures: false`)"),
+     "a 団体コード with a wrong shape or check digit", "a 全国地方公共団体コード with a wrong shape or check digit, or a prefecture code in an item that "
+     "takes municipalities only (a 市区町村 item, or `prefectures: false`)"),
     (Code.LGCODE_UNKNOWN, _T, E, "存在したことのない団体コードです", "a 団体コード that never existed",
      "a 全国地方公共団体コード with a right check digit that neither the national table nor its history since 1970 knows"),
     (Code.LGCODE_NOT_IN_FORCE, _T, E, "記録の日付に有効でない団体コードです", "a 団体コード not in force at the record's date",

@@ -265,9 +265,21 @@ def _read(s: str, text: str) -> Converted:
         return _era_date(prefix(m[1]), int(m[2]), int(m[3]), int(m[4]), text)
     if m := forms.era_partial.fullmatch(s):
         return _era_date(prefix(m[1]), _number(m[2]), _number(m[3]), 0, text)
+    if _is_range(s):
+        return _unknown(text)
     if re.fullmatch("[A-Z][0-9]{1,2}([./-])[0-9]{1,2}\\1[0-9]{1,2}|[A-Z][0-9]{6}", s):
         return rejected(Code.ERA_DATE_INVALID, "the era is unknown")
     return rejected(Code.ERA_DATE_INVALID, "not a date in any known form")
+
+
+def _is_range(s: str) -> bool:
+    """Two dates joined by a dash, a slash or ・ (S60.2.14-S60.3.1): a range, so an uncertain date, never one of
+    its ends. ～ and から are uncertainty marks already."""
+    for separator in "-/・":
+        parts = s.split(separator)
+        if len(parts) == 2 and all(p and _read(p, p).value is not None for p in parts):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1 << 18)

@@ -183,14 +183,15 @@ class LgCode(TransformOptions):
 
     ``successor`` maps an abolished code to the one in force today (one split into several is refused,
     ``LGCODE_NOT_IN_FORCE``); ``in_force_on`` names the DATE item holding the row's date, on which the code
-    must have been in force (``LGCODE_NOT_IN_FORCE``); ``prefectures: false`` refuses a prefecture's code
-    (130001 東京都, accepted by default).
+    must have been in force (``LGCODE_NOT_IN_FORCE``); ``prefectures`` says whether a prefecture's code
+    (130001 東京都) is valid: by default it is, except in an item whose name says 市区町村 (a prefecture is no
+    市区町村).
     """
 
     name: Literal["lgcode"] = "lgcode"
     successor: bool = False
     in_force_on: str | None = None
-    prefectures: bool = True
+    prefectures: bool | None = None  # None: allowed unless the item is a 市区町村コード
     example = "lgcode: {successor: true, in_force_on: idonengappi, prefectures: false}"
 
 

@@ -141,7 +141,12 @@ def print_run(console: Console, result: RunResult, db: Path | None, *, unmask: b
         _say(console, f"Quarantined rows are in {db}, table {QUARANTINE} (values masked).", markup=False)
 
 
-_ORIGIN_LABELS = {"derived": "複数列から導出", "constant": "定数", "omitted": "マッピングなし（空）"}
+_ORIGIN_LABELS = {
+    "derived": "複数列から導出",
+    "constant": "定数",
+    "companion": "日付項目の不詳の文字",
+    "omitted": "マッピングなし（空）",
+}
 
 
 def _print_origins(console: Console, result: RunResult) -> None:

@@ -329,7 +329,7 @@ def import_file(
     attribution: str | None = None,
 ) -> tuple[ImportResult, ...]:
     """Import one official file: a Word specification (.docx: one result per business it names) or a workbook."""
-    if path.suffix.lower() == ".docx":
+    if path.suffix.lower() in (".docx", ".doc"):  # the Word importer names an old .doc as such
         from spec_catalog.importers.docx import import_docx  # python-docx loads only for a Word file
 
         return import_docx(path, into, columns=columns, spec_version=spec_version, attribution=attribution)

@@ -203,7 +203,7 @@ def _loaded_and_quarantined(tmp_path: Path) -> tuple[list[tuple[object, ...]], l
 
 
 def test_a_run_checks_codes_on_the_rows_date_and_maps_successors(cli: Cli, tmp_path: Path) -> None:
-    run = _run(cli, tmp_path, "{lgcode: {in_force_on: sosanengappi, successor: true}}")
+    run = _run(cli, tmp_path, "{lgcode: {in_force_on: sosanengappi, successor: true, prefectures: true}}")
     assert (run["rows_read"], run["rows_loaded"], run["rows_quarantined"], run["reconciled"]) == (7, 3, 4, True)
     assert run["quarantine_by_reason"] == {"LGCODE_NOT_IN_FORCE": 3, "LGCODE_UNKNOWN": 1}
     loaded, quarantined = _loaded_and_quarantined(tmp_path)
@@ -220,31 +220,29 @@ def test_a_run_checks_codes_on_the_rows_date_and_maps_successors(cli: Cli, tmp_p
 
 def test_without_options_an_abolished_code_loads_as_it_is(cli: Cli, tmp_path: Path) -> None:
     run = _run(cli, tmp_path, "lgcode")
-    assert (run["rows_loaded"], run["quarantine_by_reason"]) == (6, {"LGCODE_UNKNOWN": 1})
+    # 住所_市区町村コード takes municipalities: a prefecture's code (line 5) is refused unless the mapping allows it
+    assert (run["rows_loaded"], run["quarantine_by_reason"]) == (5, {"LGCODE_INVALID": 1, "LGCODE_UNKNOWN": 1})
     loaded, _ = _loaded_and_quarantined(tmp_path)
     assert [(line, lg) for line, _, lg, _ in loaded] == [
         (2, "013447"),
         (3, "013447"),
-        (5, "130001"),
         (6, "472131"),
         (7, "193411"),
         (8, "013455"),
     ]
 
 
-def test_prefectures_can_be_refused(cli: Cli, tmp_path: Path) -> None:
-    run = _run(cli, tmp_path, "{lgcode: {prefectures: false}}")
-    assert run["quarantine_by_reason"] == {"LGCODE_INVALID": 1, "LGCODE_UNKNOWN": 1}
-    _, quarantined = _loaded_and_quarantined(tmp_path)
-    assert [q[:3] for q in quarantined] == [
-        (4, "jusho_shikuchosonkodo", "LGCODE_UNKNOWN"),
-        (5, "jusho_shikuchosonkodo", "LGCODE_INVALID"),
-    ]
+def test_prefectures_can_be_allowed(cli: Cli, tmp_path: Path) -> None:
+    run = _run(cli, tmp_path, "{lgcode: {prefectures: true}}")
+    assert run["quarantine_by_reason"] == {"LGCODE_UNKNOWN": 1}
+    loaded, quarantined = _loaded_and_quarantined(tmp_path)
+    assert [q[:3] for q in quarantined] == [(4, "jusho_shikuchosonkodo", "LGCODE_UNKNOWN")]
+    assert (5, "130001") in [(line, lg) for line, _, lg, _ in loaded]
 
 
 def test_a_code_table_file_reads_full_width_codes(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "flags.csv").write_text("旧コード,標準コード,件数\n0,0,1\n1,1,6\n", encoding="utf-8")
-    run = _run(cli, tmp_path, "lgcode", table="{path: flags.csv}")
+    run = _run(cli, tmp_path, "{lgcode: {prefectures: true}}", table="{path: flags.csv}")
     assert (run["rows_loaded"], run["unmapped"]) == (6, [])
     loaded, _ = _loaded_and_quarantined(tmp_path)
     assert loaded[0][:2] == (2, "0")  # ０ found the code 0

@@ -273,7 +273,6 @@ REFUSED = [
     ("S60.2/14", "not a date in any known form"),
     ("S60一2一14", "not a date in any known form"),  # 一 typed for a dash is no kanji numeral here
     ("S60.2.14.", "not a date in any known form"),
-    ("昭和60年2月14日-昭和60年3月1日", "not a date in any known form"),
     ("60.2.14", "not a date in any known form"),
     ("85/4/1", "not a date in any known form"),
     ("S60214", "not a date in any known form"),
@@ -426,3 +425,12 @@ def test_no_value_with_a_qualifier_is_ever_a_date(day: dt.date, form: str, mark:
 def test_no_text_with_a_qualifier_is_ever_a_date(before: str, mark: str, after: str) -> None:
     result = parse_era_date(before + mark + after)
     assert result.value is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["昭和60年2月14日-昭和60年3月1日", "S60.2.14-S60.3.1", "S60.2.14/S60.3.1", "昭和60年2月14日・昭和60年3月1日"],
+)
+def test_two_dates_joined_by_a_dash_slash_or_dot_are_a_range_so_unknown(text: str) -> None:
+    converted = parse_era_date(text)
+    assert (converted.value, converted.reason, converted.extra) == (None, Code.DATE_UNKNOWN, text)

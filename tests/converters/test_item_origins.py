@@ -32,6 +32,9 @@ def test_the_run_records_where_each_item_came_from(cli: Cli, residents: Path, tm
         "origin": "constant", "columns": [], "value": "北海道",
     }  # fmt: skip
     assert origins["shimei"]["origin"] == "source" and origins["shimei"]["columns"] == ["氏名"]
+    # 不詳表記 is not in the mapping, but era_date fills it with the 生年月日 that are 不詳: not "omitted"
+    fushou = origins["seinengappi_fushohyoki"]
+    assert (fushou["origin"], fushou["columns"]) == ("companion", ["seinengappi"])
     with duckdb.connect(str(db), read_only=True) as con:
         (recorded,) = con.execute("SELECT item_origins FROM fitgap_runs").fetchone()
     by_item = {o["item"]: o["origin"] for o in json.loads(recorded)}
