@@ -97,11 +97,27 @@ def find_project(start: Path | None = None) -> Project | None:
     return None
 
 
+def _inside(root: Path, catalog: Path) -> str:
+    """The catalog folder as fitgap.yaml writes it: relative to the project, where every later command reads it
+    (given as typed, relative to the current folder, it would point elsewhere once read from the project)."""
+    target = catalog.resolve()
+    try:
+        return target.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise FitgapError(
+            f"the catalog folder {catalog} is outside the project folder {root}",
+            hint=f"import or copy it into the project (e.g. fitgap catalog import FILE --into {root / 'catalog'}) "
+            "and give that folder",
+        ) from None
+
+
 def create_project(root: Path, profile: MunicipalityProfile, catalog: str | None = None) -> Project:
     """A new project folder with its settings and sub-folders; an existing fitgap.yaml is never overwritten."""
     settings_path = root / SETTINGS
     if settings_path.exists():
         raise FitgapError("a project exists here already", where=settings_path, hint="choose another folder")
+    if catalog is not None:
+        catalog = _inside(root, Path(catalog))
     settings = ProjectSettings(
         municipality=profile.code,
         name=profile.name,

@@ -131,3 +131,29 @@ def test_init_names_the_parts_in_scope_the_catalog_does_not_hold(cli: Cli, tmp_p
         "their workbooks with 'fitgap catalog import', then add them to businesses in fitgap.yaml. Next: cd "
         f"{tmp_path / 'mori'} && fitgap assess template -o assessments/assessment.xlsx"
     )
+
+
+def test_a_catalog_given_to_init_is_written_relative_to_the_project(
+    cli: Cli, tmp_path: Path, spec_workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fitgap.cli import defaults
+
+    monkeypatch.chdir(tmp_path)
+    assert cli("catalog", "import", spec_workbook, "--into", "town/catalog").exit_code == 0
+    result = cli("init", "town", "--municipality", "013455", "--catalog", "town/catalog")
+    assert result.exit_code == 0, result.stderr
+    found = find_project(tmp_path / "town")
+    assert found is not None and found.settings.catalog == "catalog"
+    monkeypatch.chdir(tmp_path / "town")
+    defaults.project.cache_clear()
+    try:
+        assert cli("assess", "template", "-o", "assessments/a.xlsx").exit_code == 0  # the catalog is found
+    finally:
+        defaults.project.cache_clear()
+
+
+def test_a_catalog_outside_the_project_is_refused_at_init(cli: Cli, tmp_path: Path, spec_workbook: Path) -> None:
+    assert cli("catalog", "import", spec_workbook, "--into", tmp_path / "shared-catalog").exit_code == 0
+    result = cli("init", tmp_path / "town", "--municipality", "013455", "--catalog", tmp_path / "shared-catalog")
+    assert result.exit_code == 2
+    assert "is outside the project folder" in result.stderr and not (tmp_path / "town" / "fitgap.yaml").exists()
