@@ -5,7 +5,8 @@ Public API: load a catalog (:func:`resolve_catalog`, :func:`load_any`), compare 
 :mod:`spec_catalog.importers`. The shared base that the other packages build on: the frozen model and the
 errors (:mod:`spec_catalog.base`), the code catalogue (:mod:`spec_catalog.codes`), the rules of the data
 layouts that conversion and validation both enforce (:mod:`spec_catalog.rules`), and the database contract —
-table names, run and quarantine records, connecting, quoting (:mod:`spec_catalog.database`).
+table names, run and quarantine records, connecting, quoting (:mod:`spec_catalog.database`). The MJ character set
+and its 縮退マップ (文字同定: classes, lookup, 縮退) are :mod:`spec_catalog.mj`, data loaded on first use.
 Names load on first use, so ``import spec_catalog.base`` (the CLI's start-up path) stays light.
 """
 

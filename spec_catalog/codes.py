@@ -93,6 +93,7 @@ class Code(StrEnum):
     KEY_DUPLICATE = "KEY_DUPLICATE"
     KEY_IN_OTHER_MAPPING = "KEY_IN_OTHER_MAPPING"
     FOREIGN_KEY_MISSING = "FOREIGN_KEY_MISSING"
+    CHARACTER_NOT_IN_STANDARD = "CHARACTER_NOT_IN_STANDARD"
     BIRTH_DATE_AFTER_AS_OF = "BIRTH_DATE_AFTER_AS_OF"
     DATE_BEFORE_BIRTH = "DATE_BEFORE_BIRTH"
     CORRECTION_NOT_APPLIED = "CORRECTION_NOT_APPLIED"
@@ -253,6 +254,10 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "a row whose primary key another mapping has published in the same table (conversion keeps the published row)"),
     (Code.FOREIGN_KEY_MISSING, _R, E, "{item} が参照する {table} の行がありません",
      "{item} refers to no row of {table}", "a foreign key with no row in the table it refers to (validation)"),
+    (Code.CHARACTER_NOT_IN_STANDARD, _R, E, "{item} に標準の文字（MJ・JIS X 0213）にない文字があります",
+     "{item} holds a character outside the standard's set (MJ, JIS X 0213)",
+     "an Ｎ item holding a character that is neither an MJ character (with its IVS) nor in JIS X 0213, and that the "
+     "municipality's 文字同定 decisions do not allow (validation)"),
     (Code.BIRTH_DATE_AFTER_AS_OF, _R, E, "{item}（生年月日）が基準日より後です", "{item} (生年月日) is after the as-of date",
      "a birth date after the as-of date of the data (conversion: the run's date; validation: today)"),
     (Code.DATE_BEFORE_BIRTH, _R, E, "{item} が生年月日より前です", "{item} is before the birth date",

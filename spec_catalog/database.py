@@ -554,3 +554,72 @@ def read_corrections(con: Any, *, run_id: str | None = None, mapping: str | None
         parameters,
     ).fetchall()
     return [CorrectionRecord.model_validate(dict(zip(_CORRECTION_COLUMNS, r, strict=True))) for r in rows]
+
+
+# 縮退 (moji shrink) ---------------------------------------------------------------------------------------
+# Each degradation of a table's values to JIS X 0213 (never in place) is recorded: which table it read, where it
+# wrote, which 縮退マップ version, and per distinct character its target, legal basis and count (never a value).
+
+SHRINK_LOG = "fitgap_shrink_log"
+
+
+class ShrinkLogRow(FrozenModel):
+    """One row of ``fitgap_shrink_log``: a character one 縮退 run changed (``target`` and ``basis`` set) or kept
+    because the map does not degrade it (both None); a run that changed nothing has one row with ``char`` None."""
+
+    shrink_id: str
+    source_table: str
+    items: str  # comma-separated romanized item names
+    written: str  # the new table, or the file
+    map_version: str
+    char: str | None
+    code_points: str | None
+    target: str | None
+    basis_table: str | None  # the 縮退マップ's table that is the legal basis, its Japanese name
+    basis: str | None  # the basis in full (法務省告示582号別表第四 表二 第1順位)
+    mj_id: str | None
+    count: int
+    recorded: dt.datetime | None = None
+
+
+_SHRINK_COLUMNS: dict[str, str] = {
+    "shrink_id": "VARCHAR",
+    "source_table": "VARCHAR",
+    "items": "VARCHAR",
+    "written": "VARCHAR",
+    "map_version": "VARCHAR",
+    "char": "VARCHAR",
+    "code_points": "VARCHAR",
+    "target": "VARCHAR",
+    "basis_table": "VARCHAR",
+    "basis": "VARCHAR",
+    "mj_id": "VARCHAR",
+    "count": "BIGINT",
+    "recorded": "TIMESTAMP",
+}
+
+
+def record_shrink(con: Any, rows: list[ShrinkLogRow]) -> None:
+    """Record the rows of one 縮退 run (stamped now), creating ``fitgap_shrink_log`` when the database has none."""
+    body = ", ".join(f"{name} {kind}" for name, kind in _SHRINK_COLUMNS.items())
+    con.execute(f"CREATE TABLE IF NOT EXISTS {SHRINK_LOG} ({body})")
+    if not rows:
+        return
+    names = [n for n in _SHRINK_COLUMNS if n != "recorded"]
+    con.execute(
+        f"INSERT INTO {SHRINK_LOG} ({', '.join(names)}, recorded) SELECT {', '.join(f'unnest(${n})' for n in names)}, "
+        "now()",
+        {n: [getattr(r, n) for r in rows] for n in names},
+    )
+
+
+def read_shrink_log(con: Any, shrink_id: str | None = None) -> list[ShrinkLogRow]:
+    """The recorded 縮退 rows (of one run, or all), by time, run and character."""
+    if SHRINK_LOG not in tables(con):
+        return []
+    where, parameters = ("WHERE shrink_id = ?", [shrink_id]) if shrink_id else ("", [])
+    rows = con.execute(
+        f"SELECT {', '.join(_SHRINK_COLUMNS)} FROM {SHRINK_LOG} {where} ORDER BY recorded, shrink_id, char",
+        parameters,
+    ).fetchall()
+    return [ShrinkLogRow.model_validate(dict(zip(_SHRINK_COLUMNS, r, strict=True))) for r in rows]

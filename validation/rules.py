@@ -63,8 +63,7 @@ def expectation(rule: DataRule, sql: str) -> dict[str, Any]:
     kind = rule.kind
     if kind is RuleKind.REQUIRED:
         return _column(rule, "expect_column_values_to_not_be_null")
-    if kind is RuleKind.LENGTH:
-        return _column(rule, "expect_column_value_lengths_to_be_between", max_value=rule.max_length)
+    # No LENGTH here: GX's value lengths count code points, and 桁数 counts a variation sequence (葛󠄀) as one.
     if kind in (RuleKind.HALF_WIDTH, RuleKind.FULL_WIDTH, RuleKind.FORMAT):
         return _column(rule, "expect_column_values_to_match_regex", regex=rule.pattern)
     if kind is RuleKind.CODE_LIST:

@@ -6,6 +6,9 @@
 
 Only these characters are touched: no blind NFKC, which would also rewrite symbols that must stay (①, ㈱,
 Ⅰ, 髙 …). The tables are built once from Unicode's own decompositions of the half-width katakana block.
+Variation selectors (U+FE00–FE0F, U+E0100–E01EF) and CJK compatibility ideographs (U+F900–FAFF, U+2F800–2FA1F:
+﨑 U+FA11, MJ030196, which NFKC would fold to 崎) are in no table: an IVS such as 葛󠄀 (U+845B U+E0100) keeps
+its selector and 﨑 stays 﨑 (``tests/converters/test_ivs.py``).
 The engine calls these on the distinct values that need them (a DuckDB regular expression picks them):
 measured, that is several times faster than the same mapping as nested SQL replace/translate.
 

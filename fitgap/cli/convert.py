@@ -205,6 +205,13 @@ def export(
     bom: Annotated[bool, typer.Option("--bom", help="Start CSV files with a UTF-8 BOM.")] = False,
     delimiter: Annotated[str, typer.Option("--delimiter", help="CSV field delimiter.")] = ",",
     newline: Annotated[str, typer.Option("--newline", help="crlf or lf.")] = "crlf",
+    encoding: Annotated[
+        str,
+        typer.Option(
+            "--encoding",
+            help="utf-8 or cp932 (CSV; refused, writing nothing, when a value holds a character CP932 lacks).",
+        ),
+    ] = "utf-8",
     table: Annotated[list[str] | None, typer.Option("--table", help="Only this table (repeatable).")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Write into a folder that holds files already (they are replaced).")
@@ -223,6 +230,8 @@ def export(
         raise UsageError(f"--format {fmt!r} is not csv or parquet")
     if newline not in ("crlf", "lf"):
         raise UsageError(f"--newline {newline!r} is not crlf or lf")
+    if encoding not in ("utf-8", "cp932"):
+        raise UsageError(f"--encoding {encoding!r} is not utf-8 or cp932")
     if output.is_dir() and any(output.iterdir()) and not force:
         raise UsageError(
             "the output folder holds files already (an earlier export?)",
@@ -238,6 +247,7 @@ def export(
         bom=bom,
         delimiter=delimiter,
         newline="lf" if newline == "lf" else "crlf",
+        encoding="cp932" if encoding == "cp932" else "utf-8",
         tables=table,
     )
     if as_json:

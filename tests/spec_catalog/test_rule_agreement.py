@@ -32,8 +32,9 @@ from spec_catalog.models import Catalog
 from spec_catalog.rules import RuleKind
 from validation import plan_suite
 
-# Characters of every width class: ASCII, half-width kana and marks, full-width forms, kana, kanji, symbols.
-ALPHABET = "aZ09 -~!'\"\\,.ｱｶﾞﾊﾟｰﾞ｡ＡＺ０９－　アカガー漢字髙﨑①㈱〜"
+# Characters of every width class: ASCII, half-width kana and marks, full-width forms, kana, kanji, symbols,
+# and variation selectors (葛 + U+E0100 is an IVS; a selector does not count towards 桁数).
+ALPHABET = "aZ09 -~!'\"\\,.ｱｶﾞﾊﾟｰﾞ｡ＡＺ０９－　アカガー漢字髙﨑①㈱〜葛\U000e0100\ufe00"
 DIGITS = "0123456789"
 
 
@@ -109,6 +110,7 @@ class Case:
 CASES = [
     Case(RuleKind.REQUIRED, "001", "住民", "sosashaid", st.one_of(st.just(""), _text(4))),
     Case(RuleKind.LENGTH, "001", "住民", "sosashaid", _text(14)),
+    Case(RuleKind.LENGTH, "001", "住民", "jusho_todofuken", _text(8)),  # Ｎ, 桁数 4
     Case(RuleKind.HALF_WIDTH, "001", "住民", "sosashaid", _text(10)),
     Case(RuleKind.FULL_WIDTH, "001", "住民", "jusho_todofuken", _text(6)),
     Case(RuleKind.FORMAT, "001", "住民", "idonengappi", _date()),

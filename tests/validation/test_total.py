@@ -173,7 +173,7 @@ def test_a_malformed_value_fails_exactly_its_rules(
 
 # Any text DuckDB holds (control characters, every plane; no NUL, no surrogate): each value rule's SQL and the
 # GX form it is sent as give the same verdict, so GX and the SQL count can never part on a value.
-STATED_BY_GX = (RuleKind.LENGTH, RuleKind.HALF_WIDTH, RuleKind.FULL_WIDTH, RuleKind.FORMAT, RuleKind.CODE_LIST)
+STATED_BY_GX = (RuleKind.HALF_WIDTH, RuleKind.FULL_WIDTH, RuleKind.FORMAT, RuleKind.CODE_LIST)
 
 
 def _literal(text: str) -> str:
@@ -182,8 +182,6 @@ def _literal(text: str) -> str:
 
 def _gx_form(rule: DataRule) -> str:
     """What the rule's GX expectation fails, in SQL on the value ``v``."""
-    if rule.kind is RuleKind.LENGTH:
-        return f"length(v) > {rule.max_length}"
     if rule.kind is RuleKind.CODE_LIST:
         return f"v NOT IN ({', '.join(_literal(s) for s in rule.value_set or ())})"
     return f"NOT regexp_matches(v, {_literal(rule.pattern or '')})"
