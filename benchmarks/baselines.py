@@ -8,6 +8,9 @@
   ``apply`` for era dates, kana and codes, then into DuckDB.
 - ``floor_validation``: the same checks as one plain DuckDB SQL pass (the rules' own SQL conditions).
 - ``gx_pandas``: the same suite with Great Expectations on a pandas DataFrame.
+- ``floor_moji_count``: the floor of ``fitgap moji scan``: the characters of the same columns counted in one
+  DuckDB GROUP BY; ``floor_moji_length`` only sums their lengths (informative). ``moji_columns`` prints the
+  columns (the Ｎ items of 001 住民).
 
 Run as ``python benchmarks/baselines.py CASE ARGS…``.
 """
@@ -114,6 +117,44 @@ def gx_pandas(db: str) -> None:
         if r.expectation["type"] != "unexpected_rows_expectation"
     ]
     batch.validate(gx.ExpectationSuite(name="s", expectations=expectations))
+
+
+def moji_columns(db: str) -> None:
+    """Prints the columns ``fitgap moji scan`` reads by default: the Ｎ items of 001 住民 in the table (JSON)."""
+    import json
+
+    import duckdb
+
+    from spec_catalog import load_embedded
+    from spec_catalog.vocab import DataType
+
+    group = load_embedded().business("001").group("住民")
+    con = duckdb.connect(db, read_only=True)
+    present = {row[0] for row in con.execute('SELECT * FROM "001_住民" LIMIT 0').description}
+    con.close()
+    print(json.dumps([i.romanized for i in group.items if i.type is DataType.FULL_WIDTH and i.romanized in present]))  # type: ignore[union-attr]
+
+
+def floor_moji_count(db: str, *columns: str) -> None:
+    """The floor of ``moji scan``: every character of the columns counted in one DuckDB GROUP BY (code points,
+    no variation selectors kept, no items, no sample keys, no classing)."""
+    import duckdb
+
+    con = duckdb.connect(db, read_only=True)
+    parts = " UNION ALL ".join(f'SELECT unnest(string_split("{c}", \'\')) AS ch FROM "001_住民"' for c in columns)
+    rows = con.execute(f"SELECT ch, count(*) FROM ({parts}) GROUP BY ch").fetchall()
+    print(len(rows), sum(n for _, n in rows))
+    con.close()
+
+
+def floor_moji_length(db: str, *columns: str) -> None:
+    """Informative: only reading the columns, their lengths summed (no character leaves DuckDB)."""
+    import duckdb
+
+    con = duckdb.connect(db, read_only=True)
+    total = " + ".join(f'coalesce(sum(length("{c}")), 0)' for c in columns)
+    print(con.execute(f'SELECT {total} FROM "001_住民"').fetchone()[0])  # type: ignore[index]
+    con.close()
 
 
 if __name__ == "__main__":

@@ -191,4 +191,11 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
     s = results["startup"]
     lines.append(_row("fitgap --help", None, s, "", "≤ 0.5 s", _ok(s["seconds"] <= 0.5)))
     lines += ["", WHERE_THE_TIME_GOES, ""]
+    # Sections other scripts write (benchmarks/moji_scan.py) are kept as they are.
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if KEPT[0] in old and KEPT[1] in old:
+        lines += [KEPT[0] + old.split(KEPT[0], 1)[1].split(KEPT[1], 1)[0] + KEPT[1], ""]
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+KEPT = ("<!-- moji-scan:start -->", "<!-- moji-scan:end -->")  # the markers of benchmarks/moji_scan.py

@@ -211,5 +211,6 @@ def plan_item(mapping: Mapping, item: DataItem, spec: ItemMapping | None, column
 def plan_checks(mapping: Mapping) -> list[Check]:
     """The checks that quarantine a row: the error rules of the group on a row's own values, from the catalog's
     rule model (validation runs the very same predicates)."""
-    rules = group_rules(mapping.spec, mapping.group).rules
+    # Validation-only rules never quarantine: not built here (the character-set rule would load the MJ data).
+    rules = group_rules(mapping.spec, mapping.group, validation_only=False).rules
     return [Check(rule) for rule in rules if rule.quarantines]

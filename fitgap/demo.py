@@ -2,7 +2,9 @@
 
 catalog → a pre-filled sample assessment, scored → conversion of two legacy exports of the 住民 group (CP932
 CSV and byte-positioned fixed width, with 和暦, half-width kana, 外字 and legacy codes, and a handful of
-deliberately bad records) → validation with Great Expectations → the cutover readiness report.
+deliberately bad records) → 文字同定 of the 外字 (moji scan → sheet with the vendor's 外字 list → apply, the
+staff's decisions simulated) → validation with Great Expectations → the cutover readiness report, with the
+character status per business.
 Everything is synthetic; no real person's data. The same command gives the same files (but dates of the day).
 """
 
@@ -25,6 +27,8 @@ ROWS = 2000
 # Businesses whose sample assessment is well advanced (the rest are half-way): a mixed picture.
 ADVANCED = {"001", "002", "003", "004", "006", "013"}
 EXAMPLES = Path(__file__).resolve().parent / "demo_data"
+VENDOR_LIST = "gaiji-list.csv"  # the vendor's 外字 list: 外字, 住基/戸籍 code, or a reading and strokes
+STAFF = "デモ担当"  # who the simulated staff decisions are recorded as
 
 
 class DemoStep(FrozenModel):
@@ -33,11 +37,28 @@ class DemoStep(FrozenModel):
     detail: str
 
 
+class DemoCharacters(FrozenModel):
+    """The 文字同定 step: the scan of the legacy CSV, the decision workbook, the 外字 table it became, and how that
+    table compares with the hand-written one the conversion used."""
+
+    scanned: str
+    distinct: int
+    sheet_rows: int
+    identified_automatically: int
+    decided_by_staff: int  # simulated: 候補1 for each row left undecided
+    gaiji_table: str
+    decisions_file: str
+    gaiji_written: int
+    agrees: bool  # every line of the hand-written table is in the decided one, with the same character
+    only_decided: tuple[str, ...] = ()  # U+E0FF → 好: decided in the workbook, not in the hand-written table
+
+
 class DemoResult(FrozenModel):
     folder: str
     steps: tuple[DemoStep, ...]
     outputs: dict[str, str] = Field(default_factory=dict)
     open_first: str
+    characters: DemoCharacters | None = None
 
 
 def fill_assessment(path: Path, as_of: dt.date, seed: int = 13455) -> None:
@@ -122,6 +143,65 @@ def fill_assessment(path: Path, as_of: dt.date, seed: int = 13455) -> None:
     workbook.save(path)
 
 
+def fill_decisions(workbook: Path, filled: Path, decider: str, day: dt.date) -> int:
+    """Decide every row of a 文字同定 workbook left undecided as a staff member would, simulated: 候補1, with
+    判断者 and 判断日; the rows identified automatically stay as they are. Saved as ``filled``; returns the rows
+    decided."""
+    from openpyxl import load_workbook
+
+    from fitgap.moji import sheet as layout
+
+    book = load_workbook(workbook)
+    sheet = book[layout.SHEET]
+    header = [c.value for c in sheet[1]]
+    col = {name: header.index(name) + 1 for name in (layout.DECISION, layout.DECIDER, layout.DECIDED_ON)}
+    first = header.index(layout.candidate_headers(1)[0]) + 1
+    decided = 0
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row=row, column=col[layout.DECISION]).value or not sheet.cell(row=row, column=first).value:
+            continue
+        sheet.cell(row=row, column=col[layout.DECISION], value="候補1")
+        sheet.cell(row=row, column=col[layout.DECIDER], value=decider)
+        sheet.cell(row=row, column=col[layout.DECIDED_ON], value=day)
+        decided += 1
+    book.save(filled)
+    return decided
+
+
+def identify_characters(mappings: Path, folder: Path, day: dt.date) -> DemoCharacters:
+    """文字同定 of the legacy CSV's 外字: ``moji scan`` → ``moji sheet`` with the vendor's 外字 list → the
+    staff's decisions (simulated) → ``moji apply``, and the 外字 table it gives against the hand-written one.
+
+    The legacy file is scanned, not the converted tables: the conversion has already replaced each 外字 its
+    table maps (and quarantined the others), so only the legacy export still holds them."""
+    from converters.mapping import read_gaiji_table
+    from fitgap.moji import apply_sheet, identify_vendor_list, read_vendor_list, scan_file, write_sheet
+
+    folder.mkdir(parents=True, exist_ok=True)
+    vendor_list = folder / VENDOR_LIST
+    shutil.copy(EXAMPLES / VENDOR_LIST, vendor_list)
+    scan = scan_file(mappings / "residents.csv", encoding="cp932")
+    vendor = identify_vendor_list(read_vendor_list(vendor_list))
+    written = write_sheet(scan, folder / "文字同定.xlsx", vendor=vendor, vendor_list=vendor_list)
+    filled = folder / "文字同定-記入済.xlsx"
+    by_staff = fill_decisions(Path(written.file), filled, STAFF, day)
+    applied = apply_sheet(filled, folder / "gaiji.csv")
+    decided = read_gaiji_table(Path(applied.gaiji_table), applied.gaiji_table)
+    hand = read_gaiji_table(mappings / "gaiji.csv", "gaiji.csv")
+    return DemoCharacters(
+        scanned=scan.source,
+        distinct=scan.distinct,
+        sheet_rows=written.rows,
+        identified_automatically=written.prefilled,
+        decided_by_staff=by_staff,
+        gaiji_table=applied.gaiji_table,
+        decisions_file=applied.decisions_file,
+        gaiji_written=applied.written,
+        agrees=applied.ok and all(decided.get(pua) == char for pua, char in hand.items()),
+        only_decided=tuple(f"U+{ord(pua):04X} → {char}" for pua, char in sorted(decided.items()) if pua not in hand),
+    )
+
+
 def _prepare(folder: Path) -> None:
     if folder.exists() and any(folder.iterdir()):
         if not (folder / MARKER).exists():
@@ -196,6 +276,17 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
         f"{quarantined} quarantined with reasons; exported {len(exported.files)} file(s)",
     )
 
+    moji = identify_characters(mappings, folder / "moji", today)
+    extra = f"; decided beyond it (quarantined above): {', '.join(moji.only_decided)}" if moji.only_decided else ""
+    step(
+        "文字同定",
+        f"moji scan of residents.csv: {moji.distinct} distinct characters → moji sheet with the vendor's 外字 list: "
+        f"{moji.sheet_rows} to decide, {moji.identified_automatically} identified automatically → "
+        f"{moji.decided_by_staff} decided by staff (SIMULATED: 候補1, 判断者 {STAFF}) → moji apply: "
+        f"{moji.gaiji_written} 外字 in moji/gaiji.csv, "
+        f"{'agrees with' if moji.agrees else 'DIFFERS from'} the hand-written 外字 table{extra}",
+    )
+
     checked = pipeline.validate_database(db, catalog)
     pipeline.write_validation_reports(
         checked,
@@ -220,6 +311,7 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
         assessment=load_snapshot(snapshot) if snapshot is not None else scored,
         assessment_file=snapshot,
         validation=checked,
+        gaiji_table=Path(moji.gaiji_table),
     )
     pipeline.write_readiness_reports(
         readiness,
@@ -227,7 +319,13 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
         html=reports / "readiness.html",
         json_file=reports / "readiness.json",
     )
-    step("readiness", f"GO {readiness.go}, NO-GO {readiness.no_go} (thresholds in fitgap.yaml)")
+    status = "; ".join(
+        f"{b.business_id} {b.characters.status}" for b in readiness.businesses if b.characters is not None
+    )
+    step(
+        "readiness",
+        f"GO {readiness.go}, NO-GO {readiness.no_go} (thresholds in fitgap.yaml); 文字同定: {status or '—'}",
+    )
 
     outputs = {
         "readiness report": str(reports / "readiness.html"),
@@ -236,10 +334,16 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
         "Fit & Gap workbook (filled)": str(workbook),
         "validation report": str(reports / "validation.html"),
         "validation JUnit XML": str(reports / "validation-junit.xml"),
+        "文字同定シート (filled, simulated)": str(folder / "moji" / "文字同定-記入済.xlsx"),
+        "外字 table from the decisions": moji.gaiji_table,
         "converted database": str(db),
         "exports": str(folder / "exports"),
         "mappings and legacy files": str(mappings),
     }
     return DemoResult(
-        folder=str(folder), steps=tuple(steps), outputs=outputs, open_first=str(reports / "readiness.html")
+        folder=str(folder),
+        steps=tuple(steps),
+        outputs=outputs,
+        open_first=str(reports / "readiness.html"),
+        characters=moji,
     )

@@ -14,7 +14,13 @@ from converters import Mapping, run_conversion
 from converters.review import QuarantineReport, review_quarantine, write_request
 from fitgap.assessment.scoring import ScoreReport
 from fitgap.project import Thresholds
-from fitgap.readiness import ReadinessReport, assess_readiness, conversion_records, readiness_document
+from fitgap.readiness import (
+    ReadinessReport,
+    assess_readiness,
+    character_statuses,
+    conversion_records,
+    readiness_document,
+)
 from reports.excel import write_document
 from reports.html import write_html
 from reports.jsonout import to_json
@@ -37,13 +43,62 @@ def list_runs(db: Path) -> tuple[RunRecord, ...]:
 
 
 def validate_database(
-    db: Path, catalog: Catalog, *, suites: Path | None = None, docs: Path | None = None, unmask: bool = False
+    db: Path,
+    catalog: Catalog,
+    *,
+    suites: Path | None = None,
+    docs: Path | None = None,
+    unmask: bool = False,
+    allowed_characters: Path | None = None,
 ) -> ValidationReport:
     """The suites in ``suites`` (default: generated from the catalog for every converted table), run.
 
-    Every rule's SQL is made from ``catalog``, never read from a suite file (:func:`validation.read_suite`)."""
+    Every rule's SQL is made from ``catalog``, never read from a suite file (:func:`validation.read_suite`).
+    ``allowed_characters``: the municipality's decisions (see :func:`read_allowed_characters`), accepted in Ｎ
+    items beside the standard's character set."""
+    allowed = read_allowed_characters(allowed_characters) if allowed_characters is not None else frozenset()
     plans = read_suites(suites, catalog) if suites is not None else suites_for(db, catalog)
-    return validate(db, plans, catalog, docs=docs, unmask=unmask, suites=suites)
+    return validate(db, plans, catalog, docs=docs, unmask=unmask, suites=suites, allowed=allowed)
+
+
+def read_allowed_characters(path: Path) -> frozenset[str]:
+    """The characters a municipality accepts beside the standard's set: from the decision record of ``moji
+    apply`` (``gaiji-decisions.csv``) its characters decided そのまま (kept as they are), by their code points;
+    from any other UTF-8 text file every character in it (whitespace aside; a line starting with # is a comment).
+    An IVS sequence is one character."""
+    import csv
+    import io
+
+    from fitgap.moji.apply import RECORD_HEADER
+    from spec_catalog.base import FitgapError
+    from spec_catalog.files import check_input_file
+    from spec_catalog.mj import characters
+
+    hint = "give the decision record of 'fitgap moji apply' (gaiji-decisions.csv) or a UTF-8 text file of characters"
+    check_input_file(path, "allowed-characters file", hint=hint)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise FitgapError("the allowed-characters file is not UTF-8", where=path, hint=hint) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or tuple(rows[0][: len(RECORD_HEADER)]) != RECORD_HEADER:
+        lines = (line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        return frozenset(ch for line in lines for ch in characters("".join(line.split())))
+    shown, points, outcome = (RECORD_HEADER.index(n) for n in ("文字", "コードポイント", "反映"))
+    allowed: set[str] = set()
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) <= outcome or row[outcome] != "そのまま":
+            continue
+        codes = row[points].split()
+        try:
+            if not all(c[:2].upper() == "U+" for c in codes):
+                raise ValueError
+            allowed.add("".join(chr(int(c[2:], 16)) for c in codes) if codes else row[shown])
+        except ValueError:
+            raise FitgapError(
+                f"line {line}: the コードポイント column is not U+XXXX code points", where=path, hint=hint
+            ) from None
+    return frozenset(ch for ch in allowed if ch)
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -87,18 +142,33 @@ def readiness(
     assessment_file: Path | None = None,
     validation: ValidationReport | None = None,
     on_validate: Callable[[], None] | None = None,
+    gaiji_table: Path | None = None,
 ) -> ReadinessReport:
-    """GO / NO-GO per business from the assessment, the conversion records and a validation.
+    """GO / NO-GO per business from the assessment, the conversion records and a validation, with the 文字同定
+    status of each converted business (``gaiji_table``: the 外字 table decided, see ``moji apply``).
 
     Without ``validation``, the converted tables are validated now (``on_validate`` is told first). The report
     names its inputs: ``assessment_file`` is the snapshot ``assessment`` was read from."""
+    from converters.mapping import read_gaiji_table
+
     records = conversion_records(db)
     if validation is None and records:
         if on_validate is not None:
             on_validate()
         validation = validate_database(db, catalog)
+    gaiji = read_gaiji_table(gaiji_table, str(gaiji_table)) if gaiji_table is not None else None
+    characters = character_statuses(db, catalog, businesses, gaiji) if records else {}
     return assess_readiness(
-        municipality, businesses, catalog, thresholds, assessment, records, validation, assessment_file=assessment_file
+        municipality,
+        businesses,
+        catalog,
+        thresholds,
+        assessment,
+        records,
+        validation,
+        assessment_file=assessment_file,
+        characters=characters,
+        gaiji_table=gaiji_table,
     )
 
 

@@ -3,12 +3,16 @@
 A business is GO when every part that applies to it meets the project's thresholds; a part that applies but
 has no data yet (not assessed, not converted, not validated) is a NO-GO reason of its own. Conversion and
 validation do not apply to a business the catalog has no data layout for (it says so).
+
+The 文字同定 of each converted business (its characters by class against MJ) is shown beside the verdict: an
+unidentified character (a 外字 without a decision, a character not in MJ) is a warning, not a NO-GO reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -22,7 +26,8 @@ from reports.catalog import SAMPLE_NOTE
 from reports.tables import Chart, Column, Document, RowStyle, Series, Table
 from spec_catalog.base import FrozenModel
 from spec_catalog.codes import Code, info
-from spec_catalog.database import RunStatus, connect_read_only, quarantine_counts, read_runs
+from spec_catalog.database import RunStatus, connect_read_only, converted_tables, quarantine_counts, read_runs
+from spec_catalog.mj import CharClass
 from spec_catalog.models import BusinessSpec, Catalog, table_name
 from validation import ValidationReport
 
@@ -45,6 +50,83 @@ def _reason(code: Code, **values: object) -> ReadinessReason:
     return ReadinessReason(code=code, ja=entry.message("ja", **values), en=entry.message("en", **values))
 
 
+class CharacterStatus(FrozenModel):
+    """文字同定 of a business's converted tables: the distinct characters of their Ｎ items by class, and how many
+    are not identified yet (a 外字 no decision maps, a character not in MJ)."""
+
+    tables: tuple[str, ...]
+    distinct: int
+    jis_x0208: int  # ASCII and JIS X 0201 included
+    jis_x0213: int  # in JIS X 0213, not in JIS X 0208
+    mj: int  # MJ characters beyond JIS X 0213 (with a UCS, or needing an IVS)
+    gaiji_decided: int  # private use, mapped by the 外字 table given (convert again to apply it)
+    gaiji_undecided: int  # private use, mapped by no decision
+    not_in_mj: int
+    unidentified: int  # gaiji_undecided + not_in_mj
+    status: str  # 同定済, or 未同定 N 字
+
+    def status_text(self, lang: str = "ja") -> str:
+        if lang == "ja":
+            return self.status
+        return "identified" if not self.unidentified else f"{self.unidentified} unidentified"
+
+
+# The classes of moji scan, as the readiness counts them.
+_CLASS_COLUMNS: dict[CharClass, str] = {
+    CharClass.BASIC: "jis_x0208",
+    CharClass.JIS_X0208: "jis_x0208",
+    CharClass.JIS_X0213: "jis_x0213",
+    CharClass.MJ_UCS: "mj",
+    CharClass.MJ_IVS: "mj",
+    CharClass.MJ_CODE_ONLY: "mj",
+    CharClass.PUA_MAPPED: "gaiji_decided",
+    CharClass.PUA_UNMAPPED: "gaiji_undecided",
+    CharClass.NOT_IN_MJ: "not_in_mj",
+}
+
+
+def character_status(counts: Mapping[CharClass, int], tables: tuple[str, ...]) -> CharacterStatus:
+    """The status from the distinct characters per class that ``moji scan`` counted over ``tables``."""
+    fields = dict.fromkeys(_CLASS_COLUMNS.values(), 0)
+    for char_class, distinct in counts.items():
+        fields[_CLASS_COLUMNS[char_class]] += distinct
+    unidentified = fields["gaiji_undecided"] + fields["not_in_mj"]
+    return CharacterStatus(
+        tables=tables,
+        distinct=sum(counts.values()),
+        **fields,
+        unidentified=unidentified,
+        status="同定済" if not unidentified else f"未同定 {unidentified} 字",
+    )
+
+
+def character_statuses(
+    db: Path, catalog: Catalog, businesses: tuple[str, ...], gaiji: Mapping[str, str] | None = None
+) -> dict[str, CharacterStatus]:
+    """Per business with converted tables: ``moji scan`` over their Ｎ items (the database read-only; the
+    counting runs in DuckDB). ``gaiji``: the 外字 table decided, which tells a decided 外字 from an undecided one."""
+    from fitgap.moji.scan import scan_database
+
+    if not db.exists():
+        return {}
+    con = connect_read_only(db)
+    try:
+        available = set(converted_tables(con))
+    finally:
+        con.close()
+    found: dict[str, CharacterStatus] = {}
+    for business in businesses:
+        spec = catalog.business(business)
+        tables = [t for g in spec.layouts if (t := table_name(business, g.name)) in available]
+        if not tables:
+            continue
+        scan = scan_database(db, catalog, tables=tables, gaiji=gaiji)
+        if not scan.tables:
+            continue  # no Ｎ item in its tables: nothing to identify
+        found[business] = character_status({c.char_class: c.distinct for c in scan.by_class}, scan.tables)
+    return found
+
+
 class BusinessReadiness(FrozenModel):
     business_id: str
     name: str
@@ -65,6 +147,7 @@ class BusinessReadiness(FrozenModel):
     validation: Part
     validation_errors: int | None
     validation_warnings: int | None
+    characters: CharacterStatus | None = None  # 文字同定 of its converted tables (None: nothing converted)
 
 
 class AssessmentInput(FrozenModel):
@@ -90,6 +173,13 @@ class CatalogInput(FrozenModel):
     versions: dict[str, str | None]  # 業務ID -> the version of its 標準仕様書, for the businesses in scope
 
 
+class CharactersInput(FrozenModel):
+    """What the 文字同定 status was classed with: the 外字 table given, and the MJ data's attribution."""
+
+    gaiji_table: str | None
+    attribution: str
+
+
 class ReadinessInputs(FrozenModel):
     """What a readiness report was made from, by which tool, and when: every report says so."""
 
@@ -97,6 +187,7 @@ class ReadinessInputs(FrozenModel):
     conversion_runs: tuple[str, ...]  # run ids of the last run of each mapping into a table in scope
     validation: ValidationInput | None
     catalog: CatalogInput
+    characters: CharactersInput | None = None  # None: no converted table was scanned
     tool_version: str
     created: dt.datetime  # 作成日時, with its UTC offset
 
@@ -174,6 +265,7 @@ def _business(
     score: BusinessScore | None,
     records: dict[str, TableRecord],
     validation: ValidationReport | None,
+    characters: CharacterStatus | None = None,
 ) -> BusinessReadiness:
     reasons = _assessment_reasons(score, thresholds)
     tables = [table_name(spec.business_id, g.name) for g in spec.layouts]
@@ -228,6 +320,7 @@ def _business(
         validation=validation_part,
         validation_errors=errors,
         validation_warnings=warnings,
+        characters=characters,
     )
 
 
@@ -271,13 +364,26 @@ def assess_readiness(
     validation: ValidationReport | None,
     *,
     assessment_file: Path | None = None,
+    characters: Mapping[str, CharacterStatus] | None = None,
+    gaiji_table: Path | None = None,
 ) -> ReadinessReport:
     """GO / NO-GO for each business in scope, with the reasons and the inputs it was made from
-    (``assessment_file``: the snapshot ``assessment`` was read from)."""
+    (``assessment_file``: the snapshot ``assessment`` was read from; ``characters``: the 文字同定 status per
+    business, see :func:`character_statuses`, classed with the 外字 table ``gaiji_table``)."""
+    from spec_catalog.mj import ATTRIBUTION
+
     scores = {b.business_id: b for b in assessment.businesses} if assessment else {}
     specs = [catalog.business(b) for b in businesses]
-    results = [_business(spec, thresholds, scores.get(spec.business_id), records, validation) for spec in specs]
+    chars = characters or {}
+    results = [
+        _business(spec, thresholds, scores.get(spec.business_id), records, validation, chars.get(spec.business_id))
+        for spec in specs
+    ]
     go = sum(1 for r in results if r.verdict == "GO")
+    inputs = _inputs(specs, catalog, assessment, assessment_file, records, validation)
+    if chars:
+        scanned = CharactersInput(gaiji_table=str(gaiji_table) if gaiji_table else None, attribution=ATTRIBUTION)
+        inputs = inputs.model_copy(update={"characters": scanned})
     return ReadinessReport(
         municipality=municipality,
         catalog_sample=catalog.is_sample,
@@ -285,7 +391,7 @@ def assess_readiness(
         businesses=tuple(results),
         go=go,
         no_go=len(results) - go,
-        inputs=_inputs(specs, catalog, assessment, assessment_file, records, validation),
+        inputs=inputs,
     )
 
 
@@ -323,6 +429,16 @@ def input_facts(inputs: ReadinessInputs, lang: str = "ja") -> tuple[tuple[str, s
         ("カタログ" if ja else "Catalog", f"{inputs.catalog.name}{sample}: {_versions(inputs.catalog, ja)}"),
         ("ツール" if ja else "Tool", inputs.tool_version),
         ("作成日時" if ja else "Created", _time(inputs.created)),
+        *_character_facts(inputs.characters, ja),
+    )
+
+
+def _character_facts(characters: CharactersInput | None, ja: bool) -> tuple[tuple[str, str], ...]:
+    if characters is None:
+        return ()
+    return (
+        ("文字同定の外字表" if ja else "文字同定: 外字 table", characters.gaiji_table or "—"),
+        ("文字データ" if ja else "Character data", characters.attribution),
     )
 
 
@@ -352,10 +468,12 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
                 pct(b.quarantine_rate),
                 b.validation,
                 b.validation_errors,
+                b.characters.status_text(lang) if b.characters else None,
                 "; ".join(r.text(lang) for r in b.reasons),
             )
         )
-        styles.append("danger" if b.verdict == "NO-GO" else None)
+        unidentified = b.characters is not None and b.characters.unidentified > 0
+        styles.append("danger" if b.verdict == "NO-GO" else "warning" if unidentified else None)
     summary = Table(
         title=t("業務別の移行判定", "Go / no-go per business"),
         sheet=t("判定", "Verdicts"),
@@ -374,11 +492,13 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
             Column(header=t("隔離率", "Quarantine rate"), format="percent"),
             Column(header=t("検証", "Validation")),
             Column(header=t("検証エラー", "Validation errors"), format="integer", scale="alert_if_positive"),
+            Column(header=t("文字同定", "Characters")),
             Column(header=t("理由", "Reasons")),
         ),
         rows=tuple(rows),
         row_styles=tuple(styles),
     )
+    characters = _characters_table(report, lang)
     quarantine_rows = tuple(
         (b.business_id, b.name, reason, count)
         for b in report.businesses
@@ -422,9 +542,55 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
             ("NO-GO", str(report.no_go)),
             *input_facts(report.inputs, lang),
         ),
-        tables=(summary, quarantine, thresholds),
+        tables=(summary, characters, quarantine, thresholds),
         charts=(chart,),
         lang="ja" if ja else "en",
+    )
+
+
+def _characters_table(report: ReadinessReport, lang: str) -> Table:
+    """The 文字同定 status of each converted business: distinct characters by class (a warning, not a NO-GO)."""
+    ja = lang == "ja"
+
+    def t(j: str, e: str) -> str:
+        return j if ja else e
+
+    found = [(b, b.characters) for b in report.businesses if b.characters is not None]
+    return Table(
+        title=t("文字同定の状況（異なり字数）", "Characters of the converted data (distinct)"),
+        sheet=t("文字同定", "Characters"),
+        columns=(
+            Column(header=t("業務ID", "Business")),
+            Column(header=t("業務名", "Name")),
+            Column(header="JIS X 0208", format="integer"),
+            Column(header="JIS X 0213", format="integer"),
+            Column(header=t("MJ文字（JIS X 0213外）", "MJ beyond JIS X 0213"), format="integer"),
+            Column(header=t("外字（決定済）", "外字 decided"), format="integer"),
+            Column(header=t("外字（未決定）", "外字 undecided"), format="integer", scale="alert_if_positive"),
+            Column(header=t("MJにない文字", "Not in MJ"), format="integer", scale="alert_if_positive"),
+            Column(header=t("状況", "Status")),
+        ),
+        rows=tuple(
+            (
+                b.business_id,
+                b.name,
+                c.jis_x0208,
+                c.jis_x0213,
+                c.mj,
+                c.gaiji_decided,
+                c.gaiji_undecided,
+                c.not_in_mj,
+                c.status_text(lang),
+            )
+            for b, c in found
+        ),
+        row_styles=tuple("warning" if c.unidentified else None for _, c in found),
+        note=t(
+            "未同定の文字（外字表にない外字・MJにない文字）は警告です（判定は変えません）。"
+            "fitgap moji sheet / apply で決定してください。",
+            "An unidentified character (a 外字 no decision maps, a character not in MJ) is a warning, not a NO-GO "
+            "reason: decide it with fitgap moji sheet / apply.",
+        ),
     )
 
 

@@ -355,6 +355,12 @@ def classify_mj(mj: MjChar) -> CharClass:
     return CharClass.MJ_IVS if mj.ivs or mj.svs else CharClass.MJ_CODE_ONLY
 
 
+def mj_code_points() -> frozenset[str]:
+    """Every code point MJ writes a character with, alone or as the base of an IVS/SVS sequence: outside JIS
+    X 0213 and private use, what :func:`classify` puts in :attr:`CharClass.MJ_UCS` or :attr:`CharClass.MJ_IVS`."""
+    return frozenset(_table().by_base)
+
+
 # Lookup ----------------------------------------------------------------------------------------------------
 
 

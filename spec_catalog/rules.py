@@ -15,10 +15,12 @@ so a value passes conversion exactly when it passes validation (``tests/spec_cat
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
+from functools import cache, lru_cache
 from typing import Literal
 
+from spec_catalog import mj
 from spec_catalog.base import FrozenModel
 from spec_catalog.codes import Code
 from spec_catalog.database import literal, quote
@@ -64,6 +66,7 @@ class RuleKind(StrEnum):
     LENGTH = "length"
     HALF_WIDTH = "half_width"
     FULL_WIDTH = "full_width"
+    CHARSET = "charset"
     FORMAT = "format"
     CALENDAR = "calendar"
     CODE_LIST = "code_list"
@@ -85,6 +88,13 @@ class Scope(StrEnum):
 
 
 class DataRule(FrozenModel):
+    """One rule of a layout, as converter and validation both read it.
+
+    ``validation_only``: validation states and counts the rule (with its severity), the converter never
+    quarantines by it, whatever its severity and scope. The character-set rule (:attr:`RuleKind.CHARSET`) is so:
+    the 文字同定 workflow (``moji scan`` / ``sheet`` / ``apply``) decides the characters of data converted once,
+    and a conversion that refused every name with a rare character would leave it nothing to decide on."""
+
     rule_id: str
     kind: RuleKind
     code: Code
@@ -99,11 +109,17 @@ class DataRule(FrozenModel):
     max_length: int | None = None
     value_set: tuple[str, ...] | None = None
     references: str | None = None  # a table the rule reads too (foreign keys)
+    validation_only: bool = False  # never quarantines in conversion (see the class docstring)
 
     @property
     def quarantines(self) -> bool:
-        """The converter rejects a row that fails it: an error on the row's own values."""
-        return self.severity == "error" and self.scope is not Scope.TABLE and self.predicate is not None
+        """The converter rejects a row that fails it: an error on the row's own values, unless validation only."""
+        return (
+            self.severity == "error"
+            and self.scope is not Scope.TABLE
+            and self.predicate is not None
+            and not self.validation_only
+        )
 
     def sql(self, column: Callable[[str], str] = quote) -> str:
         """The predicate with each ``${item}`` replaced by ``column(item)`` (quoted column names by default)."""
@@ -183,6 +199,73 @@ def check_digit_kind(item: DataItem) -> tuple[str, str, Callable[[str], str]] | 
     return None
 
 
+# The standard's character set ---------------------------------------------------------------------------
+# What an Ｎ item may hold (CHARACTER_NOT_IN_STANDARD): the characters of JIS X 0213 (JIS X 0208 within it) and of
+# MJ (each code point MJ writes a character with, alone or as the base of an IVS), as spec_catalog.mj classes them;
+# also ASCII and JIS X 0201 (¥ ‾, half-width katakana), which the width rule fails, not this one. Simplification:
+# a variation selector passes anywhere, so an IVS sequence MJ does not have (葛 + an unassigned VS) or a selector
+# with no character before it passes here; ``moji scan`` classes such a sequence NOT_IN_MJ.
+_BASIC = ((0x20, 0x7E), (0xA5, 0xA5), (0x203E, 0x203E), (0xFF61, 0xFF9F))  # as mj.classify's BASIC, printable
+_SELECTORS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
+
+
+def _private_use(code: int) -> bool:
+    return 0xE000 <= code <= 0xF8FF or code >= 0xF0000
+
+
+def _jis_x0213() -> set[int]:
+    """The code points of JIS X 0213 as :func:`spec_catalog.mj.x0213_code` decides it: every EUC-JIS-2004 code
+    of both planes decoded (17,672 codes, 5x faster than encoding each code point up to U+3FFFF; the same set),
+    and kept when it encodes back as JIS X 0213 (a combining sequence such as か゚ is two code points: not kept)."""
+    found: set[int] = set()
+    for first in range(0xA1, 0xFF):
+        for second in range(0xA1, 0xFF):
+            for code in (bytes((first, second)), bytes((0x8F, first, second))):
+                try:
+                    ch = code.decode("euc_jis_2004")
+                except UnicodeDecodeError:
+                    continue
+                if len(ch) == 1 and mj.x0213_code(ch) is not None:
+                    found.add(ord(ch))
+    return found
+
+
+@cache
+def standard_code_points() -> frozenset[int]:
+    """The code points of the standard's character set (selectors included), built once per process from the MJ
+    table and Python's JIS X 0213 codec (about 0.5 s: only a rule of an Ｎ item asks for it)."""
+    inside = _jis_x0213()
+    inside.update(ord(ch) for ch in mj.mj_code_points() if not _private_use(ord(ch)))
+    for low, high in (*_BASIC, *_SELECTORS):
+        inside.update(range(low, high + 1))
+    return frozenset(inside)
+
+
+def _ranges(codes: Iterable[int]) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for code in sorted(codes):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return ranges
+
+
+def _class_char(code: int) -> str:
+    # ASCII escaped (it holds the class's own syntax, and the ':' SQLAlchemy would read as a parameter); anything
+    # else as itself, half the size of an escape in a class of ~9,000 ranges.
+    return f"\\x{{{code:X}}}" if code < 0x80 else chr(code)
+
+
+@lru_cache(maxsize=8)
+def outside_standard_class(allowed: frozenset[str] = frozenset()) -> str:
+    """An RE2 class of the characters outside the standard's set and ``allowed`` (the municipality's decisions:
+    each code point of an allowed character is taken in, an IVS sequence's base with its selector)."""
+    codes = standard_code_points() | {ord(c) for text in allowed for c in text}
+    parts = (_class_char(a) if a == b else f"{_class_char(a)}-{_class_char(b)}" for a, b in _ranges(codes))
+    return f"[^{''.join(parts)}]"
+
+
 # Rules of one item ---------------------------------------------------------------------------------
 
 
@@ -213,8 +296,17 @@ def _not_matching(c: str, pattern: str) -> str:
     return f"({c} IS NOT NULL AND NOT regexp_matches({c}, {literal(pattern)}))"
 
 
-def item_rules(table: str, item: DataItem, spec: BusinessSpec) -> list[DataRule]:
-    """The value rules of one item: what each of its values must be."""
+def item_rules(
+    table: str,
+    item: DataItem,
+    spec: BusinessSpec,
+    *,
+    allowed: frozenset[str] = frozenset(),
+    validation_only: bool = True,
+) -> list[DataRule]:
+    """The value rules of one item: what each of its values must be. ``allowed``: characters outside the
+    standard's set that the municipality's decisions accept (the character-set rule of an Ｎ item takes them in).
+    ``validation_only=False`` leaves out the rules conversion never applies (and the MJ data they load)."""
     r = _ItemRules(table, item)
     c, kind = r.c, item.type
     if item.output_condition is OutputCondition.REQUIRED:
@@ -251,6 +343,15 @@ def item_rules(table: str, item: DataItem, spec: BusinessSpec) -> list[DataRule]
             "全角（Ｎ）の文字だけ",
             "full-width (Ｎ) characters only",
             pattern=FULL_WIDTH_PATTERN,
+        )
+    if kind is DataType.FULL_WIDTH and validation_only:
+        r.add(
+            RuleKind.CHARSET,
+            Code.CHARACTER_NOT_IN_STANDARD,
+            f"({c} IS NOT NULL AND regexp_matches({c}, {literal(outside_standard_class(allowed))}))",
+            "標準の文字（JIS X 0213・MJ文字）か団体が認めた文字だけ",
+            "characters of the standard's set (JIS X 0213, MJ) or allowed by the municipality only",
+            validation_only=True,
         )
     _format_rules(r, item)
     if item.code_list:
@@ -486,12 +587,15 @@ def birth_order_rules(table: str, group: DataGroup) -> list[DataRule]:
     return rules
 
 
-def group_rules(spec: BusinessSpec, group: DataGroup) -> GroupRules:
-    """Every rule the catalog implies for one group, in a stable order."""
+def group_rules(
+    spec: BusinessSpec, group: DataGroup, *, allowed: frozenset[str] = frozenset(), validation_only: bool = True
+) -> GroupRules:
+    """Every rule the catalog implies for one group, in a stable order (``allowed``, ``validation_only``: see
+    :func:`item_rules`)."""
     table = table_name(spec.business_id, group.name)
     rules: list[DataRule] = []
     for item in group.items:
-        rules += item_rules(table, item, spec)
+        rules += item_rules(table, item, spec, allowed=allowed, validation_only=validation_only)
     conditional, manual = conditional_rules(table, group)
     rules += conditional
     rules += key_rules(table, group, spec)

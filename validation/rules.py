@@ -19,7 +19,16 @@ from spec_catalog.database import literal, quote
 from spec_catalog.models import BusinessSpec, DataGroup
 from spec_catalog.rules import DataRule, ManualCheck, RuleKind, RuleSeverity, group_rules
 
-__all__ = ["CUSTOM_EXPECTATIONS", "CustomArguments", "ManualCheck", "Rule", "RuleKind", "SuitePlan", "plan_suite"]
+__all__ = [
+    "CUSTOM_EXPECTATIONS",
+    "CustomArguments",
+    "ManualCheck",
+    "Rule",
+    "RuleKind",
+    "SuitePlan",
+    "allow_characters",
+    "plan_suite",
+]
 
 
 class Rule(FrozenModel):
@@ -64,6 +73,7 @@ def expectation(rule: DataRule, sql: str) -> dict[str, Any]:
     if kind is RuleKind.REQUIRED:
         return _column(rule, "expect_column_values_to_not_be_null")
     # No LENGTH here: GX's value lengths count code points, and 桁数 counts a variation sequence (葛󠄀) as one.
+    # No CHARSET either: its class of ~9,000 ranges would be written into every suite file; as SQL it is not.
     if kind in (RuleKind.HALF_WIDTH, RuleKind.FULL_WIDTH, RuleKind.FORMAT):
         return _column(rule, "expect_column_values_to_match_regex", regex=rule.pattern)
     if kind is RuleKind.CODE_LIST:
@@ -76,7 +86,8 @@ def expectation(rule: DataRule, sql: str) -> dict[str, Any]:
 
 
 def plan_suite(spec: BusinessSpec, group: DataGroup, catalog_name: str, lang: str = "ja") -> SuitePlan:
-    """Every rule the catalog implies for one group, as a suite."""
+    """Every rule the catalog implies for one group, as a suite (the municipality's allowed characters are
+    taken in by :func:`allow_characters`)."""
     model = group_rules(spec, group)
     columns = [i.romanized for i in group.items]
     rules = [
@@ -118,6 +129,23 @@ def plan_suite(spec: BusinessSpec, group: DataGroup, catalog_name: str, lang: st
         rules=tuple(rules),
         manual_checks=model.manual_checks,
     )
+
+
+def allow_characters(plan: SuitePlan, spec: BusinessSpec, group: DataGroup, allowed: frozenset[str]) -> SuitePlan:
+    """The plan with its character-set rules (:attr:`RuleKind.CHARSET`) accepting ``allowed`` too; what a suite
+    file says of each rule (enabled, severity) stays. Generated and read suites alike go through it."""
+    if not allowed or not any(r.kind is RuleKind.CHARSET for r in plan.rules):
+        return plan
+    remade = {r.rule_id: r for r in group_rules(spec, group, allowed=allowed).rules if r.kind is RuleKind.CHARSET}
+
+    def with_allowed(rule: Rule) -> Rule:
+        model = remade.get(rule.rule_id)
+        if rule.kind is not RuleKind.CHARSET or model is None:
+            return rule
+        sql = model.sql()
+        return rule.model_copy(update={"failing_sql": sql, "expectation": expectation(model, sql)})
+
+    return plan.model_copy(update={"rules": tuple(with_allowed(r) for r in plan.rules)})
 
 
 # Custom expectations: the GX column expectations a suite file may add, each with the arguments it takes besides

@@ -25,7 +25,7 @@ from spec_catalog.database import (
 from spec_catalog.database import quote as q
 from spec_catalog.models import Catalog
 from spec_catalog.vocab import Sensitivity
-from validation.rules import Rule, SuitePlan, plan_suite
+from validation.rules import Rule, SuitePlan, allow_characters, plan_suite
 
 Status = Literal["passed", "failed", "skipped", "error"]
 
@@ -113,6 +113,7 @@ class ValidationReport(FrozenModel):
     suites: str | None = None  # the suite folder, or "generated" (from the catalog)
     tool_version: str | None = None
     created: dt.datetime | None = None  # 作成日時, with its UTC offset
+    allowed_characters: int = 0  # characters the municipality's decisions accept beside the standard's set
 
 
 def suites_for(db: Path, catalog: Catalog) -> list[SuitePlan]:
@@ -307,6 +308,12 @@ def _rule_result(
     )
 
 
+def _allowing(plan: SuitePlan, catalog: Catalog, allowed: frozenset[str]) -> SuitePlan:
+    spec = catalog.find(plan.business_id)
+    group = spec.group(plan.group) if spec else None
+    return allow_characters(plan, spec, group, allowed) if spec and group else plan
+
+
 def _tool_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -324,14 +331,17 @@ def validate(
     docs: Path | None = None,
     unmask: bool = False,
     suites: Path | None = None,
+    allowed: frozenset[str] = frozenset(),
 ) -> ValidationReport:
     """Run the suites with GX; plain SQL counts the same rules and lists every failing row, meanwhile.
 
-    ``suites`` is the folder the plans were read from (None: generated from the catalog), for the report."""
+    ``suites`` is the folder the plans were read from (None: generated from the catalog), for the report;
+    ``allowed``: characters the municipality's decisions accept in Ｎ items beside the standard's set."""
     from validation.gx_adapter import Pending
 
     created = dt.datetime.now().astimezone()
     clock = time.perf_counter()
+    plans = [_allowing(plan, catalog, allowed) for plan in plans]
     con = connect_read_only(db, sealed=True)
     try:
         rows = _check_tables(con, db, plans)
@@ -387,4 +397,5 @@ def validate(
         suites=str(suites) if suites is not None else "generated",
         tool_version=_tool_version(),
         created=created.replace(microsecond=0),
+        allowed_characters=len(allowed),
     )

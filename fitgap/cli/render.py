@@ -220,6 +220,7 @@ def print_readiness(console: Console, report: ReadinessReport, outputs: list[Pat
             _pct(b.assessment_readiness),
             b.conversion,
             b.validation,
+            b.characters.status_text(lang) if b.characters else "—",
             "; ".join(r.text(lang) for r in b.reasons) or "—",
         )
         for b in report.businesses
@@ -228,10 +229,19 @@ def print_readiness(console: Console, report: ReadinessReport, outputs: list[Pat
         console,
         Table(
             title=f"Cutover readiness — {report.municipality}",
-            columns=columns("業務ID", "業務名", "判定", "準備度", "変換", "検証", "理由"),
+            columns=columns("業務ID", "業務名", "判定", "準備度", "変換", "検証", "文字同定", "理由"),
             rows=rows,
         ),
     )
+    for b in report.businesses:
+        if b.characters is not None and b.characters.unidentified:
+            c = b.characters
+            _say(
+                console,
+                f"Warning {b.business_id}: 文字同定 {c.status_text(lang)} (外字 undecided {c.gaiji_undecided}, "
+                f"not in MJ {c.not_in_mj}) — fitgap moji sheet / apply",
+                markup=False,
+            )
     _say(console, f"GO: {report.go}, NO-GO: {report.no_go}")
     for path in outputs:
         _say(console, f"Wrote {path}")

@@ -69,11 +69,22 @@ def run(
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the Excel report.")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Write the self-contained HTML report.")] = None,
     docs: Annotated[Path | None, typer.Option("--docs", help="Also build GX Data Docs into this folder.")] = None,
+    allowed_characters: Annotated[
+        Path | None,
+        typer.Option(
+            "--allowed-characters",
+            help="Characters the municipality accepts in Ｎ items beside the standard's set: the decision record "
+            "of 'fitgap moji apply' (gaiji-decisions.csv, rows kept as they are) or a UTF-8 text file of characters.",
+        ),
+    ] = None,
     catalog: CatalogOption = None,
     unmask: UnmaskOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Run the suites against the DuckDB tables; list every failing row (masked). Exit 1 when an error fails.
+
+    Ｎ items hold only characters of the standard's set (JIS X 0213, MJ) or of --allowed-characters
+    (CHARACTER_NOT_IN_STANDARD; the converter does not quarantine by it).
 
     Example: fitgap validate run --db migration.duckdb --junit validation.xml --xlsx validation.xlsx
     """
@@ -86,7 +97,9 @@ def run(
     db = database(db)
     resolved = resolve_catalog(catalog_dir(catalog))
     with console.status("validating …"):
-        report = validate_database(db, resolved, suites=suites, docs=docs, unmask=unmask)
+        report = validate_database(
+            db, resolved, suites=suites, docs=docs, unmask=unmask, allowed_characters=allowed_characters
+        )
     written = write_validation_reports(report, junit=junit, json_file=json_file, xlsx=xlsx, html=html)
     if as_json:
         typer.echo(to_json(report))

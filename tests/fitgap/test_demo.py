@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -12,6 +13,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+from converters.mapping import read_gaiji_table
 
 from pii_scan import scan_outputs
 
@@ -28,6 +31,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert done.returncode == 0, done.stderr
     assert "Open first:" in done.stdout and "readiness.html" in done.stdout
+    assert "文字同定: moji scan of residents.csv" in done.stderr and "SIMULATED" in done.stderr
     return folder
 
 
@@ -58,6 +62,50 @@ def test_the_demo_verdicts(demo: Path) -> None:
     assert (resident["verdict"], resident["conversion"], resident["validation"]) == ("GO", "done", "done")
     assert resident["rows_read"] == 4000 and resident["rows_quarantined"] == 10
     assert readiness["go"] + readiness["no_go"] == 18 and readiness["no_go"] > 0
+
+
+def test_the_demo_identifies_its_gaiji_from_the_vendor_list(demo: Path) -> None:
+    moji = demo / "moji"
+    for name in ("gaiji-list.csv", "文字同定.xlsx", "文字同定-記入済.xlsx", "gaiji.csv", "gaiji-decisions.csv"):
+        assert (moji / name).exists(), name
+    decided = read_gaiji_table(moji / "gaiji.csv", "gaiji.csv")
+    hand = read_gaiji_table(demo / "mappings" / "gaiji.csv", "gaiji.csv")
+    # J+9AD9 and 戸籍 038140 reproduce the hand-written table; U+E0FF (no code: よし, 6 strokes) is 候補1 好.
+    assert hand == {"\ue000": "髙", "\ue001": "𠮷"}
+    assert decided == {**hand, "\ue0ff": "好"}
+    with (moji / "gaiji-decisions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        record = {r["コードポイント"]: r for r in csv.DictReader(handle)}
+    as_of = json.loads((demo / "reports" / "readiness.json").read_text(encoding="utf-8"))["inputs"]["assessment"]
+    assert {p: (r["決定"], r["MJ番号"], r["反映"], r["判断者"], r["判断日"]) for p, r in record.items()} == {
+        "U+E000": ("自動同定", "MJ028902", "外字表", "自動同定", ""),
+        "U+E001": ("自動同定", "MJ032129", "外字表", "自動同定", ""),
+        "U+E0FF": ("候補1", "MJ009553", "外字表", "デモ担当", as_of["as_of"]),
+    }
+
+
+def test_the_readiness_shows_the_character_status_per_business(demo: Path) -> None:
+    readiness = json.loads((demo / "reports" / "readiness.json").read_text(encoding="utf-8"))
+    statuses = {b["business_id"]: b["characters"] for b in readiness["businesses"] if b["characters"] is not None}
+    # 001 住民: the converted 氏名, 町字, 番地, 方書 … hold 108 distinct characters; 髙 and 𠮷 (from the 外字) are MJ
+    # characters beyond JIS X 0213; the unmapped 外字 U+E0FF was quarantined, so nothing is left unidentified.
+    assert statuses == {
+        "001": {
+            "tables": ["001_住民"],
+            "distinct": 108,
+            "jis_x0208": 106,
+            "jis_x0213": 0,
+            "mj": 2,
+            "gaiji_decided": 0,
+            "gaiji_undecided": 0,
+            "not_in_mj": 0,
+            "unidentified": 0,
+            "status": "同定済",
+        }
+    }
+    assert readiness["inputs"]["characters"]["gaiji_table"] == str(demo / "moji" / "gaiji.csv")
+    assert "CC BY-SA 2.1 JP" in readiness["inputs"]["characters"]["attribution"]
+    html = (demo / "reports" / "readiness.html").read_text(encoding="utf-8")
+    assert "文字同定の状況（異なり字数）" in html and "CC BY-SA 2.1 JP" in html
 
 
 def test_the_demo_leaks_no_personal_number(demo: Path) -> None:

@@ -7,6 +7,9 @@ Both read the rules of ``spec_catalog.rules``. Two properties, for every rule ki
 2. Whole runs: random columns of values go through a real conversion (``raw: true``: no normalisation) and the
    same values, loaded as they are, through validation's SQL; the rows quarantined for the item are exactly
    the rows that fail its error rules.
+
+Rules marked ``validation_only`` (the character-set rule of Ｎ items) are validation's alone: the converter never
+quarantines by them, and the last test says so.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from spec_catalog import load_embedded
 from spec_catalog.checkdigits import complete_local_government_code, my_number_check_digit
 from spec_catalog.database import connect_read_only, quote, read_quarantine
 from spec_catalog.models import Catalog
-from spec_catalog.rules import RuleKind
+from spec_catalog.rules import RuleKind, group_rules
 from validation import plan_suite
 
 # Characters of every width class: ASCII, half-width kana and marks, full-width forms, kana, kanji, symbols,
@@ -176,11 +179,13 @@ def _mapping(case: Case, folder: Path) -> Mapping:
 
 
 def _validation_sql(case: Case) -> str:
-    """What validation fails the item's row for: its error rules (as the suite holds them), OR-ed."""
+    """What validation fails the item's row for: its error rules (as the suite holds them) that the converter
+    enforces too (not the validation-only ones), OR-ed."""
     spec = _catalog().business(case.business)
     group = spec.group(case.group)
     assert group is not None
     plan = plan_suite(spec, group, "embedded")
+    validation_only = {r.rule_id for r in group_rules(spec, group).rules if r.validation_only}
     rules = [
         r
         for r in plan.rules
@@ -189,6 +194,7 @@ def _validation_sql(case: Case) -> str:
         and r.severity == "error"
         and r.failing_sql
         and r.kind not in (RuleKind.PRIMARY_KEY, RuleKind.FOREIGN_KEY)
+        and r.rule_id not in validation_only
     ]
     assert any(r.kind is case.kind for r in rules), f"{case.item} has no {case.kind} rule"
     return " OR ".join(f"coalesce(({r.failing_sql}), false)" for r in rules)
@@ -293,3 +299,18 @@ def test_the_cases_cover_every_rule_kind_the_converter_enforces() -> None:
     enforced |= {RuleKind.CALENDAR, RuleKind.CODE_LIST, RuleKind.CHECK_DIGIT, RuleKind.CONDITIONAL}
     enforced |= {RuleKind.NOT_AFTER_AS_OF, RuleKind.NOT_BEFORE_BIRTH}
     assert {c.kind for c in CASES} == enforced
+
+
+def test_the_character_set_rule_is_validation_s_alone(tmp_path: Path) -> None:
+    case = next(c for c in CASES if c.kind is RuleKind.FULL_WIDTH)  # an Ｎ item
+    mapping = _mapping(case, tmp_path)
+    spec = _catalog().business(case.business)
+    (model,) = [r for r in group_rules(spec, mapping.group).for_item(case.item) if r.kind is RuleKind.CHARSET]
+    assert (model.severity, model.validation_only, model.quarantines) == ("error", True, False)
+    (stated,) = [r for r in plan_suite(spec, mapping.group, "embedded").rules if r.rule_id == model.rule_id]
+    assert (stated.severity, stated.failing_sql) == ("error", model.sql())
+    assert [c.rule_id for c in plan_checks(mapping) if c.item == case.item] == [
+        f"{model.rule_id.rsplit('.', 1)[0]}.{kind.value}" for kind in (RuleKind.LENGTH, RuleKind.FULL_WIDTH)
+    ]
+    validation_only = {r.kind for r in group_rules(spec, mapping.group).rules if r.validation_only}
+    assert validation_only == {RuleKind.CHARSET}

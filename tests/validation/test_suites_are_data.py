@@ -97,7 +97,7 @@ def test_sql_in_the_file_is_refused_never_run(cli: Cli, suites: Path, defects: P
     result = cli("validate", "run", "--db", defects, "--suites", suites)
     assert (result.exit_code, result.stderr) == (
         2,
-        f"Error: {path}: expectation 28 (expect_column_values_to_be_in_set): meta.failing_sql is refused (a suite "
+        f"Error: {path}: expectation 31 (expect_column_values_to_be_in_set): meta.failing_sql is refused (a suite "
         "file holds no SQL) — a rule's SQL comes from the catalog: remove it\n",
     )
 
@@ -122,7 +122,7 @@ def test_a_rule_id_the_catalog_no_longer_has_is_an_error(cli: Cli, suites: Path,
     result = cli("validate", "run", "--db", defects, "--suites", suites)
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert result.stderr.startswith(
-        f"Error: {path}: expectation 28: rule {TABLE}.seibetsu.gone is not a rule of catalog {CATALOG.name} — "
+        f"Error: {path}: expectation 31: rule {TABLE}.seibetsu.gone is not a rule of catalog {CATALOG.name} — "
     )
 
 
