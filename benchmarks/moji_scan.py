@@ -113,8 +113,9 @@ def split(db: str) -> None:
 
 
 def _variants(db: str, items: tuple[str, ...]) -> dict[str, float]:
-    """The counting statement as the tool writes it, and two variants: a scalar sample key instead of a
-    one-element list, and that plus ``string_split`` for the values without a variation selector."""
+    """The counting statement as the tool first wrote it (regex split, one-element list key), the scalar key,
+    and the statement as the tool writes it now (scalar key, ``string_split`` for the values without a variation
+    selector)."""
     import duckdb
 
     from fitgap.moji.scan import CHARACTER_SQL
@@ -122,9 +123,12 @@ def _variants(db: str, items: tuple[str, ...]) -> dict[str, float]:
     selector = r"[\x{FE00}-\x{FE0F}\x{E0100}-\x{E01EF}]"
     columns = [i.split(".", 1)[1] for i in items]
     shapes = {
-        "as the tool: regexp_extract_all, list key": ('[CAST("atenabango" AS VARCHAR)]', "regexp_extract_all({c}, ?)"),
+        "first version: regexp_extract_all, list key": (
+            '[CAST("atenabango" AS VARCHAR)]',
+            "regexp_extract_all({c}, ?)",
+        ),
         "scalar key": ('CAST("atenabango" AS VARCHAR)', "regexp_extract_all({c}, ?)"),
-        "scalar key, string_split unless a selector": (
+        "as the tool now: scalar key, string_split unless a selector": (
             'CAST("atenabango" AS VARCHAR)',
             "CASE WHEN regexp_matches({c}, ?) THEN regexp_extract_all({c}, ?) ELSE string_split({c}, '') END",
         ),
@@ -234,7 +238,8 @@ def render(results: dict[str, Any]) -> str:
         "|---|---|",
         *(f"| {part} | {seconds:.2f} |" for part, seconds in s["parts"].items()),
         "",
-        "The counting statement alone, as the tool writes it and in two variants (same data, same rows out; run "
+        "The counting statement alone, as the tool first wrote it, with a scalar key, and as it writes it now (same "
+        "data, same rows out; run "
         "alternately, the best of two runs each):",
         "",
         "| counting statement | seconds |",
@@ -248,21 +253,16 @@ def render(results: dict[str, Any]) -> str:
 
 
 MOJI_FINDINGS = """Nearly all the time is the one DuckDB statement that splits every value into characters and
-groups them by character and item, carrying a sample key beside each of the 31 M characters. Classing the
+groups them by character and item, with a masked sample key beside each of the 31 M characters. Classing the
 distinct characters in Python is negligible here, and the MJ table's cold load (the gzip TSV parsed and indexed
-on the first `classify`) is a fixed cost of about 0.3 s that commands without `moji` never pay. The statement is
-dear for two reasons, seen in the variants above and in scratch runs of its parts (one process, not alternated,
-so only the order of size): `regexp_extract_all` (RE2, there to keep a variation selector with its base
-character) took about 2.6 s to split the 31 M characters where `string_split(value, '')` takes well under a
-second, and the one-element **list** key (`[CAST(atenabango AS VARCHAR)]`) fed to `min(k, 3)` costs more than
-a scalar key (1.3–2.5× for the statement, depending on the load). Suggested change to `fitgap/moji/scan.py`
-(not made here; its owner decides): split a value with `string_split` unless it holds a variation selector
-(`CASE WHEN regexp_matches(value, '[\\x{FE00}-\\x{FE0F}\\x{E0100}-\\x{E01EF}]') THEN regexp_extract_all(…)
-ELSE string_split(value, '') END`: an IVS sequence still counts as one character; on this data the variants
-give the same characters, counts and sample keys, and in a scratch check the same splits of values with an IVS,
-a combining mark, a line break and a ZWJ sequence), and pass the key as one VARCHAR (the key columns joined
-with a separator that a key cannot hold, split again for the few samples kept). Peak RSS is already low: the
-characters never leave DuckDB."""
+on the first `classify`) is a fixed cost of about 0.3 s that commands without `moji` never pay. The first
+version of the statement was about 14× the floor: `regexp_extract_all` (RE2, there to keep a variation selector
+with its base character) splits far slower than `string_split(value, '')`, and a one-element list key fed to
+`min(k, 3)` costs more than a scalar one. The tool now splits with `string_split` unless a value holds a
+variation selector (an IVS sequence still counts as one character: a test checks both paths against
+`spec_catalog.mj.characters` on IVS, combining marks, line breaks and ZWJ sequences) and carries the key as one
+VARCHAR, split again for the few samples kept. What remains above the floor is the GROUP BY with the sample keys
+and the CLI's start-up. Peak RSS stays low: the characters never leave DuckDB."""
 
 
 def write_section(section: str, path: Path) -> None:
