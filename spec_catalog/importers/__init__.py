@@ -295,9 +295,27 @@ def import_workbook(
     except ValidationError as exc:
         message = exc.errors()[0]["msg"].removeprefix("Value error, ")
         raise InputFileError(message, where=path, hint="fix the workbook and import again") from None
+    kind = "+".join(k for k, found in (("layout", content.has_layout), ("functions", content.has_functions)) if found)
+    return write_result(
+        path, into, spec, kind, version_source, version_note, sheets=tuple(content.sheets), kept=tuple(kept)
+    )
+
+
+def write_result(
+    path: Path,
+    into: Path,
+    spec: BusinessSpec,
+    kind: str,
+    version_source: VersionSource,
+    version_note: str | None,
+    *,
+    sheets: tuple[SheetReport, ...],
+    kept: tuple[KeptContent, ...],
+) -> ImportResult:
+    """Write an imported business into the catalog directory and say what was read, kept and is in use (one
+    shape for a workbook and a Word document)."""
     written = write_business(into, spec)
     used, used_note = in_use_note(into, spec.business_id, written)
-    kind = "+".join(k for k, found in (("layout", content.has_layout), ("functions", content.has_functions)) if found)
     return ImportResult(
         file=str(path),
         kind=kind,
@@ -312,8 +330,8 @@ def import_workbook(
         written=str(written),
         version_source=version_source,
         version_note=version_note,
-        sheets=tuple(content.sheets),
-        kept=tuple(kept),
+        sheets=sheets,
+        kept=kept,
         linked_code_lists=tuple(c.code_list_id for c in spec.code_lists if c.owner or linked_business(c.code_list_id)),
         in_use=used,
         in_use_note=used_note,

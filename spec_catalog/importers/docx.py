@@ -36,13 +36,12 @@ from spec_catalog.base import FrozenModel, InputFileError
 from spec_catalog.files import check_input_file
 
 # The merge of a workbook import, shared so that a document merges exactly as a workbook does.
-from spec_catalog.importers import ImportResult, _base, _holder, _merge, in_use_note, scheme_business
+from spec_catalog.importers import ImportResult, _base, _holder, _merge, scheme_business, write_result
 from spec_catalog.importers.functions import FUNCTION_ALIASES
 from spec_catalog.importers.sheets import SheetKind, SheetReport, WorkbookContent
 from spec_catalog.importers.versions import choose_version, version_in_file_name, version_in_text
 from spec_catalog.importers.workbook import normalize_label
 from spec_catalog.models import BusinessSpec, FunctionRequirement
-from spec_catalog.store import write_business
 from spec_catalog.vocab import FunctionClass, Source, VersionSource
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -634,26 +633,15 @@ def _import_business(
     except ValidationError as exc:
         message = exc.errors()[0]["msg"].removeprefix("Value error, ")
         raise InputFileError(message, where=path, hint="fix the document and import again") from None
-    written = write_business(into, spec)
-    used, used_note = in_use_note(into, spec.business_id, written)
-    return ImportResult(
-        file=str(path),
-        kind="functions",
-        business_id=spec.business_id,
-        name=spec.name,
-        spec_version=spec.spec_version,
-        source=spec.source,
-        functions=len(spec.functions),
-        groups=len(spec.layouts),
-        items=sum(len(g.items) for g in spec.layouts),
-        code_lists=len(spec.code_lists),
-        written=str(written),
-        version_source=version_source,
-        version_note=version_note,
+    return write_result(
+        path,
+        into,
+        spec,
+        "functions",
+        version_source,
+        version_note,
         sheets=tuple(_reports(document, ids, tables=first)),
         kept=tuple(kept),
-        in_use=used,
-        in_use_note=used_note,
     )
 
 
