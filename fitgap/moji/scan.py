@@ -225,6 +225,8 @@ def _count_table(con: Any, table: str, group: DataGroup | None, items: list[str]
     ).fetchall()
     counted = " + ".join(f"count({quote(i)})" for i in items)
     tally.values += int(con.execute(f"SELECT {counted} FROM {quote(table)}").fetchone()[0])
+    # GROUP BY returns groups in any order: items are listed (and samples kept) in the order of the table.
+    rows.sort(key=lambda r: items.index(r[1]))
     for char, item, count, keys in rows:
         samples = [
             "/".join(mask(v, s, unmask=unmask) or "" for v, (_, s) in zip(k.split("\x1f"), key, strict=True))
