@@ -9,6 +9,11 @@ UTF-8 holds every value, ideographic variation sequences (葛󠄀 = U+845B U+E01
 when every value fits: CP932 has no variation selectors, so an IVS cannot be written without losing its
 selector. The export then writes nothing and names, per table and column, the characters, the number of rows
 and the first row's source line (never a value).
+
+``shrunk`` writes some values other than the database holds them: the 縮退 to JIS X 0213 of ``fitgap convert
+export --shrink``, which fitgap works out from the MJ縮退マップ (converters know no MJ data) and records in the
+database's 縮退 log. The database is only read; the manifest names the 縮退 run, and the CP932 check above looks at
+the values as they are written.
 """
 
 from __future__ import annotations
@@ -69,6 +74,19 @@ class ExportManifest(FrozenModel):
     delimiter: str
     newline: str
     files: tuple[ExportedFile, ...]
+    # Set when the values were degraded on the way out (--shrink): the run of the database's 縮退 log
+    # (spec_catalog.database.SHRINK_LOG) and the attribution the MJ data's licence asks for; None: as in the database.
+    shrink_id: str | None = None
+    attribution: str | None = None
+
+
+class ShrunkValues(FrozenModel):
+    """Values to write other than the database holds them (the 縮退 of ``--shrink``): per table and column, each
+    value that changes and what it becomes. Made by fitgap, which records it under ``shrink_id``."""
+
+    shrink_id: str
+    attribution: str
+    values: dict[str, dict[str, dict[str, str]]]  # table -> column -> value in the database -> value written
 
 
 @cache
@@ -85,22 +103,61 @@ def _is_selector(ch: str) -> bool:
     return 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF
 
 
-def _not_in_cp932(con: Any, table: str, columns: list[str]) -> list[str]:
-    """Per column of ``table`` that holds characters CP932 lacks: what they are, in how many rows, from where."""
+_CHANGES = "temp.main.export_changes"  # the values --shrink writes, for the SQL that reads them (a session table)
+
+
+def _stage_changes(con: Any, shrunk: ShrunkValues) -> None:
+    """The changed values in a temporary table of this (read-only) session."""
+    con.execute(f"CREATE TEMP TABLE {_CHANGES} (tbl VARCHAR, col VARCHAR, before VARCHAR, after VARCHAR)")
+    rows = [
+        (t, c, b, a)
+        for t, by_column in shrunk.values.items()
+        for c, pairs in by_column.items()
+        for b, a in pairs.items()
+    ]
+    if rows:
+        con.execute(
+            f"INSERT INTO {_CHANGES} SELECT unnest($t), unnest($c), unnest($b), unnest($a)",
+            {k: [r[i] for r in rows] for i, k in enumerate("tcba")},
+        )
+
+
+def _source(table: str, columns: list[str], shrunk: ShrunkValues | None) -> str:
+    """What the export reads of ``table``: the table, or with --shrink its values as they are written (a column
+    with changes takes the changed value where there is one); lineage columns included, for the order."""
+    changed = shrunk.values.get(table, {}) if shrunk is not None else {}
+    if not any(changed.get(c) for c in columns):
+        return quote(table)
+
+    def value(column: str) -> str:
+        c = quote(column)
+        if not changed.get(column):
+            return f"t.{c}"
+        return (
+            f"coalesce((SELECT x.after FROM {_CHANGES} AS x WHERE x.tbl = {literal(table)} "
+            f"AND x.col = {literal(column)} AND x.before = t.{c}), t.{c}) AS {c}"
+        )
+
+    every = ", ".join([*(value(c) for c in columns), *(f"t.{quote(c)}" for c in LINEAGE)])
+    return f"(SELECT {every} FROM {quote(table)} AS t)"
+
+
+def _not_in_cp932(con: Any, table: str, source: str, columns: list[str]) -> list[str]:
+    """Per column of ``table`` (read as ``source``) that holds characters CP932 lacks: what they are, in how many
+    rows, from where."""
     problems = []
     for column in columns:
         c = quote(column)
         # ASCII always fits: only the distinct values with another character are looked at.
         values = con.execute(
-            f"SELECT DISTINCT {c} FROM {quote(table)} "
-            f"WHERE {c} IS NOT NULL AND NOT regexp_full_match({c}, '[\\x00-\\x7f]*')"
+            f"SELECT DISTINCT {c} FROM {source} WHERE {c} IS NOT NULL AND NOT regexp_full_match({c}, '[\\x00-\\x7f]*')"
         ).fetchall()
         bad = [v for (v,) in values if not all(_in_cp932(ch) for ch in v)]
         if not bad:
             continue
         chars = sorted({ch for v in bad for ch in v if not _in_cp932(ch)})
         rows, first_file, first_line = con.execute(
-            f"SELECT count(*) OVER (), _source_file, _source_line FROM {quote(table)} WHERE {c} IN (SELECT unnest(?)) "
+            f"SELECT count(*) OVER (), _source_file, _source_line FROM {source} WHERE {c} IN (SELECT unnest(?)) "
             "ORDER BY _mapping, _source_file, _source_line LIMIT 1",
             [bad],
         ).fetchone()
@@ -126,9 +183,11 @@ def export(
     newline: Literal["crlf", "lf"] = "crlf",
     tables: list[str] | None = None,
     encoding: Literal["utf-8", "cp932"] = "utf-8",
+    shrunk: ShrunkValues | None = None,
 ) -> ExportManifest:
     """Write the converted tables to ``out``. ``encoding="cp932"`` writes CSV in CP932 (no BOM), and refuses
-    (:class:`FitgapError`, nothing written) when a value holds a character CP932 lacks — an IVS above all."""
+    (:class:`FitgapError`, nothing written) when a value holds a character CP932 lacks — an IVS above all.
+    ``shrunk``: values written changed (the 縮退 of ``--shrink``), the database untouched."""
     if encoding == "cp932" and (fmt != "csv" or bom):
         raise FitgapError("CP932 is for CSV without a BOM", where=out, hint="drop --bom, or export parquet in UTF-8")
     if encoding == "cp932" and not _in_cp932(delimiter):
@@ -144,10 +203,12 @@ def export(
             raise FitgapError(
                 f"no converted table '{unknown[0]}'", where=db, hint=f"tables: {', '.join(available) or 'none'}"
             )
+        columns = {t: [c for c in columns_of(con, t) if c not in LINEAGE] for t in chosen}
+        if shrunk is not None:
+            _stage_changes(con, shrunk)
+        sources = {t: _source(t, columns[t], shrunk) for t in chosen}
         if encoding == "cp932":
-            problems = [
-                p for t in chosen for p in _not_in_cp932(con, t, [c for c in columns_of(con, t) if c not in LINEAGE])
-            ]
+            problems = [p for t in chosen for p in _not_in_cp932(con, t, sources[t], columns[t])]
             if problems:
                 raise FitgapError(
                     "CP932 cannot hold every value, nothing was written — " + "; ".join(problems),
@@ -168,9 +229,8 @@ def export(
                 )
         files = []
         for table in chosen:
-            columns = [c for c in columns_of(con, table) if c not in LINEAGE]
             select = (
-                f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} "
+                f"SELECT {', '.join(quote(c) for c in columns[table])} FROM {sources[table]} "
                 "ORDER BY _mapping, _source_file, _source_line"
             )
             target = targets[table]
@@ -190,7 +250,7 @@ def export(
             rows = count_rows(con, table)
             files.append(
                 ExportedFile(
-                    file=target.name, table=table, rows=rows, columns=tuple(columns), sha256=file_sha256(target)
+                    file=target.name, table=table, rows=rows, columns=tuple(columns[table]), sha256=file_sha256(target)
                 )
             )
     finally:
@@ -201,6 +261,8 @@ def export(
         delimiter=delimiter,
         newline=newline,
         files=tuple(files),
+        shrink_id=shrunk.shrink_id if shrunk is not None else None,
+        attribution=shrunk.attribution if shrunk is not None else None,
     )
     (out / "manifest.json").write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return manifest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from xml.etree import ElementTree as ET
 
 from reports.catalog import SAMPLE_NOTE
@@ -183,12 +184,16 @@ def input_facts(report: ValidationReport) -> tuple[tuple[str, str], ...]:
     if versions:
         catalog += ": " + "; ".join(f"{v} ({', '.join(ids)})" for v, ids in versions.items())
     suites = report.suites
+    allowed = f"{report.allowed_characters} 字" if report.allowed_characters else "なし / none"
+    if report.allowed_characters_file is not None:
+        allowed = f"{PurePath(report.allowed_characters_file).name}（{report.allowed_characters} 字）"
     return (
         ("カタログ / Catalog", catalog),
         (
             "スイート / Suites",
             "カタログから生成 / generated from the catalog" if suites == "generated" else suites or "—",
         ),
+        ("許容する文字 / Allowed characters", allowed),
         ("ツール / Tool", report.tool_version or "—"),
         ("作成日時 / Created", report.created.isoformat(sep=" ", timespec="seconds") if report.created else "—"),
     )

@@ -114,6 +114,7 @@ class ValidationReport(FrozenModel):
     tool_version: str | None = None
     created: dt.datetime | None = None  # 作成日時, with its UTC offset
     allowed_characters: int = 0  # characters the municipality's decisions accept beside the standard's set
+    allowed_characters_file: str | None = None  # the file they were read from (None: none given)
 
 
 def suites_for(db: Path, catalog: Catalog) -> list[SuitePlan]:
@@ -332,11 +333,13 @@ def validate(
     unmask: bool = False,
     suites: Path | None = None,
     allowed: frozenset[str] = frozenset(),
+    allowed_file: Path | None = None,
 ) -> ValidationReport:
     """Run the suites with GX; plain SQL counts the same rules and lists every failing row, meanwhile.
 
     ``suites`` is the folder the plans were read from (None: generated from the catalog), for the report;
-    ``allowed``: characters the municipality's decisions accept in Ｎ items beside the standard's set."""
+    ``allowed``: characters the municipality's decisions accept in Ｎ items beside the standard's set, read from
+    ``allowed_file`` (named in the report)."""
     from validation.gx_adapter import Pending
 
     created = dt.datetime.now().astimezone()
@@ -398,4 +401,5 @@ def validate(
         tool_version=_tool_version(),
         created=created.replace(microsecond=0),
         allowed_characters=len(allowed),
+        allowed_characters_file=str(allowed_file) if allowed_file is not None else None,
     )

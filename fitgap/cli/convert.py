@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal, TypedDict
 
 import typer
 
@@ -13,7 +13,7 @@ from fitgap.cli.defaults import catalog_dir, database
 from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
 
 if TYPE_CHECKING:
-    from converters import Mapping, RunResult
+    from converters import ExportManifest, Mapping, RunResult
     from converters.guard import PublishGuard
 
 app = typer.Typer(
@@ -216,11 +216,23 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Write into a folder that holds files already (they are replaced).")
     ] = False,
+    shrink: Annotated[
+        bool,
+        typer.Option(
+            "--shrink",
+            help="Degrade (縮退) every Ｎ item to JIS X 0213 with the MJ縮退マップ in the files only (the database is "
+            "untouched); recorded in the database's 縮退 log. Exit 1 when a character has no 縮退.",
+        ),
+    ] = False,
+    catalog: CatalogOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write one file per converted group (columns by romanized item names) and a manifest with sha256s.
 
-    Example: fitgap convert export --db migration.duckdb -o out/
+    With --shrink the Ｎ items of each table's catalog group are degraded to JIS X 0213 in the files (see
+    docs/moji.md); each character changed is recorded with its legal basis in the database's 縮退 log.
+
+    Example: fitgap convert export --db migration.duckdb -o out/ --shrink --encoding cp932
     """
     from converters import export as export_tables
     from reports.jsonout import to_json
@@ -240,22 +252,86 @@ def export(
         )
     if len(delimiter) != 1 or delimiter in '"\r\n':
         raise UsageError(f"--delimiter {delimiter!r} must be one character, not a quote or a line break")
-    manifest = export_tables(
-        database(db),
-        output,
-        fmt="parquet" if fmt == "parquet" else "csv",
-        bom=bom,
-        delimiter=delimiter,
-        newline="lf" if newline == "lf" else "crlf",
-        encoding="cp932" if encoding == "cp932" else "utf-8",
-        tables=table,
-    )
+    options: _ExportOptions = {
+        "fmt": "parquet" if fmt == "parquet" else "csv",
+        "bom": bom,
+        "delimiter": delimiter,
+        "newline": "lf" if newline == "lf" else "crlf",
+        "encoding": "cp932" if encoding == "cp932" else "utf-8",
+        "tables": table,
+    }
+    if shrink:
+        _export_shrunk(database(db), output, catalog, options, as_json)
+        return
+    manifest = export_tables(database(db), output, **options)
     if as_json:
         typer.echo(to_json(manifest))
         return
+    _print_files(manifest, output)
+
+
+class _ExportOptions(TypedDict):
+    """The options ``converters.export`` and ``fitgap.moji.shrink.export_shrunk`` share."""
+
+    fmt: Literal["csv", "parquet"]
+    bom: bool
+    delimiter: str
+    newline: Literal["crlf", "lf"]
+    encoding: Literal["utf-8", "cp932"]
+    tables: list[str] | None
+
+
+def _print_files(manifest: ExportManifest, output: Path) -> None:
     for file in manifest.files:
         console.print(f"{output / file.file}: {file.rows} rows, sha256 {file.sha256[:16]}…")
     console.print(f"Manifest: {output / 'manifest.json'}")
+
+
+def _export_shrunk(db: Path, output: Path, catalog: Path | None, options: _ExportOptions, as_json: bool) -> None:
+    """``export --shrink``: the files with their Ｎ items degraded, what changed on which legal basis, the log id."""
+    from fitgap.moji.shrink import export_shrunk
+    from reports.jsonout import to_json
+    from reports.tables import Table, columns
+    from reports.terminal import print_table
+    from spec_catalog import resolve_catalog
+
+    result = export_shrunk(db, output, resolve_catalog(catalog_dir(catalog)), **options)
+    if as_json:
+        typer.echo(to_json(result))
+    else:
+        _print_files(result.manifest, output)
+        console.print(
+            f"縮退 to JIS X 0213 ({result.map_version}): {result.values_changed} values changed, "
+            f"{result.characters_changed} characters degraded, {result.characters_unmapped} kept without a 縮退; "
+            f"recorded in the database's 縮退 log as {result.shrink_id}.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        changed = [(Path(t.written).name, c) for t in result.tables for c in t.changed]
+        if changed:
+            print_table(
+                console,
+                Table(
+                    title="縮退した文字 / characters degraded",
+                    columns=columns("ファイル", "文字", "コードポイント", "MJ文字図形名", "縮退先", "根拠", "出現数"),
+                    rows=tuple(
+                        (f, c.original, c.code_points, c.mj_id or "", c.target, c.basis, c.count) for f, c in changed
+                    ),
+                ),
+            )
+        for shrunk in result.tables:
+            for char in shrunk.unmapped:
+                err_console.print(
+                    f"縮退なし（そのまま）: {Path(shrunk.written).name} {char.char} {char.code_points} "
+                    f"{char.char_class} ×{char.count}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
+        console.print(result.attribution, markup=False, highlight=False, soft_wrap=True)
+    if result.characters_unmapped:
+        raise typer.Exit(1)
 
 
 @app.command("init")

@@ -52,3 +52,12 @@ def history(option: Path | None) -> Path | None:
         return option
     found = project()
     return found.history if found else None
+
+
+def allowed_characters(option: Path | None) -> Path | None:
+    """The characters the municipality's decisions allow (validation's character-set rule): the option, else the
+    project's ``moji: {allowed: FILE}``, else none."""
+    if option is not None:
+        return option
+    found = project()
+    return found.allowed_characters if found else None

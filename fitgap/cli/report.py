@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fitgap.cli.console import console
-from fitgap.cli.defaults import catalog_dir, database, language, project
+from fitgap.cli.defaults import allowed_characters, catalog_dir, database, language, project
 from fitgap.cli.options import CatalogOption, DbOption, JsonOption, LangOption
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ def readiness(
             assessment_file=assessment,
             validation=checked,
             on_validate=status.start,
+            allowed_characters=allowed_characters(None),
         )
     finally:
         status.stop()

@@ -9,6 +9,7 @@ import typer
 
 from fitgap.cli.console import console
 from fitgap.cli.convert import warn_unmasked
+from fitgap.cli.defaults import allowed_characters as allowed_characters_default
 from fitgap.cli.defaults import catalog_dir, database
 from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
 
@@ -74,7 +75,8 @@ def run(
         typer.Option(
             "--allowed-characters",
             help="Characters the municipality accepts in Ｎ items beside the standard's set: the decision record "
-            "of 'fitgap moji apply' (gaiji-decisions.csv, rows kept as they are) or a UTF-8 text file of characters.",
+            "of 'fitgap moji apply' (gaiji-decisions.csv, rows kept as they are) or a UTF-8 text file of characters "
+            "(default: the project's moji.allowed in fitgap.yaml).",
         ),
     ] = None,
     catalog: CatalogOption = None,
@@ -98,12 +100,24 @@ def run(
     resolved = resolve_catalog(catalog_dir(catalog))
     with console.status("validating …"):
         report = validate_database(
-            db, resolved, suites=suites, docs=docs, unmask=unmask, allowed_characters=allowed_characters
+            db,
+            resolved,
+            suites=suites,
+            docs=docs,
+            unmask=unmask,
+            allowed_characters=allowed_characters_default(allowed_characters),
         )
     written = write_validation_reports(report, junit=junit, json_file=json_file, xlsx=xlsx, html=html)
     if as_json:
         typer.echo(to_json(report))
     else:
+        if report.allowed_characters_file is not None:  # perhaps from fitgap.yaml: say which decisions applied
+            console.print(
+                f"Allowed characters: {report.allowed_characters} from {report.allowed_characters_file}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         print_validation(console, report, [*written, *([docs] if docs is not None else [])])
     if not report.passed:
         raise typer.Exit(1)

@@ -5,7 +5,8 @@ Each character (a base character with its variation selector: an IVS sequence is
 :func:`spec_catalog.mj.shrink`: a character of JIS X 0213 stays, an MJ character outside it becomes the target the
 map gives, with the map's table as the legal basis (法務省告示582号別表第四, 戸籍統一文字情報 …); a character the
 map does not degrade is kept as it is and reported. A converted table is degraded into a new table (or a new
-UTF-8 / CP932 file); the original is only read. Each run is recorded in the database's 縮退 log
+UTF-8 / CP932 file), and ``convert export --shrink`` degrades the files it writes (:func:`export_shrunk`); the
+original is only read. Each run is recorded in the database's 縮退 log
 (:data:`spec_catalog.database.SHRINK_LOG`: the map version, and per distinct character its target, legal basis
 and count). Reports show characters and counts, never a value.
 """
@@ -20,12 +21,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
+from converters.export import ExportManifest, ShrunkValues, export
 from spec_catalog.base import FitgapError, FrozenModel, UsageError
 from spec_catalog.database import (
     LINEAGE,
     ShrinkLogRow,
     columns_of,
     connect,
+    connect_read_only,
     converted_tables,
     count_rows,
     create_target,
@@ -148,17 +151,25 @@ def _items(con: Any, catalog: Catalog, table: str, items: list[str] | None) -> l
                 f"--item {unknown[0]!r} is no item of table {table!r}", hint=f"items: {', '.join(columns)}"
             )
         return list(dict.fromkeys(items))
+    found = _n_items(con, catalog, table)
+    if found is None:
+        raise UsageError(
+            f"table {table!r} is of no group of the catalog (its Ｎ items are unknown)",
+            hint="name the items to degrade with --item, or give --catalog",
+        )
+    if not found:
+        raise UsageError(f"table {table!r} has no Ｎ item", hint="name the items to degrade with --item")
+    return found
+
+
+def _n_items(con: Any, catalog: Catalog, table: str) -> list[str] | None:
+    """The Ｎ (full-width) items of the table's catalog group that the table has; None: of no group."""
+    columns = columns_of(con, table)
     for spec in catalog.businesses:
         for group in spec.layouts:
             if table_name(spec.business_id, group.name) == table:
-                found = [i.romanized for i in group.items if i.type is DataType.FULL_WIDTH and i.romanized in columns]
-                if not found:
-                    raise UsageError(f"table {table!r} has no Ｎ item", hint="name the items to degrade with --item")
-                return found
-    raise UsageError(
-        f"table {table!r} is of no group of the catalog (its Ｎ items are unknown)",
-        hint="name the items to degrade with --item, or give --catalog",
-    )
+                return [i.romanized for i in group.items if i.type is DataType.FULL_WIDTH and i.romanized in columns]
+    return None
 
 
 class _Changes:
@@ -409,3 +420,103 @@ def _log_rows(result: ShrinkResult) -> list[ShrinkLogRow]:
     rows = [row(c.original, c.code_points, c.count, c) for c in result.changed]
     rows += [row(u.char, u.code_points, u.count) for u in result.unmapped]
     return rows or [row(None, None, 0)]
+
+
+# Exports -----------------------------------------------------------------------------------------------
+
+
+class ShrunkExport(FrozenModel):
+    """``convert export --shrink``: the files written with the Ｎ items degraded to JIS X 0213 (the database
+    untouched), the 縮退 of each table as one run of the 縮退 log, and the totals. Characters and counts only."""
+
+    shrink_id: str
+    manifest: ExportManifest
+    tables: tuple[ShrinkResult, ...]  # one per file (``written``), in the manifest's order
+    values_changed: int  # values (row × item) the 縮退 changed, over every file
+    characters_changed: int  # occurrences of characters degraded
+    characters_unmapped: int  # occurrences of characters kept as they are: the map has no 縮退 for them
+    map_version: str = MAP_VERSION
+    attribution: str = ATTRIBUTION
+
+
+def export_shrunk(
+    db: Path,
+    out: Path,
+    catalog: Catalog,
+    *,
+    fmt: Literal["csv", "parquet"] = "csv",
+    bom: bool = False,
+    delimiter: str = ",",
+    newline: Literal["crlf", "lf"] = "crlf",
+    tables: list[str] | None = None,
+    encoding: Literal["utf-8", "cp932"] = "utf-8",
+) -> ShrunkExport:
+    """:func:`converters.export` with every Ｎ item of each table's catalog group degraded to JIS X 0213 in the
+    files only. The 縮退 is worked out on the database's distinct values (read-only), the files are written (in
+    CP932 only when every degraded value fits), then the run is recorded in the database's 縮退 log: per table and
+    character its target, legal basis and count, ``written`` naming the file. A table of no catalog group is
+    refused: its Ｎ items are unknown, so its values could not be promised to be in JIS X 0213."""
+    shrink_id = uuid.uuid4().hex[:12]
+    con = connect_read_only(db)
+    try:
+        available = converted_tables(con)
+        chosen = [t for t in (tables or available) if t in available]  # export names the tables it lacks
+        items = {t: _n_items(con, catalog, t) for t in chosen}
+        unknown = [t for t, found in items.items() if found is None]
+        if unknown:
+            raise UsageError(
+                f"--shrink: table {', '.join(repr(t) for t in unknown)} is of no group of the catalog "
+                "(its Ｎ items are unknown)",
+                where=db,
+                hint="choose the tables to export with --table, or give --catalog",
+            )
+        changes = {t: _Changes() for t in chosen}
+        values = {t: {i: _count_values(con, t, i, changes[t]) for i in items[t] or []} for t in chosen}
+        rows = {t: count_rows(con, t) for t in chosen}
+    finally:
+        con.close()
+    manifest = export(
+        db,
+        out,
+        fmt=fmt,
+        bom=bom,
+        delimiter=delimiter,
+        newline=newline,
+        tables=tables,
+        encoding=encoding,
+        shrunk=ShrunkValues(shrink_id=shrink_id, attribution=ATTRIBUTION, values=values),
+    )
+    created = dt.datetime.now(dt.UTC)
+    results = []
+    for file in manifest.files:
+        changed, by_basis, unmapped = changes[file.table].summary()
+        results.append(
+            ShrinkResult(
+                shrink_id=shrink_id,
+                database=str(db),
+                source_table=file.table,
+                items=tuple(items[file.table] or ()),
+                kind="file",
+                written=str(out / file.file),
+                encoding=manifest.encoding,
+                rows=rows[file.table],
+                values_changed=changes[file.table].values_changed,
+                changed=changed,
+                by_basis=by_basis,
+                unmapped=unmapped,
+                created=created,
+            )
+        )
+    con = connect(db)
+    try:
+        record_shrink(con, [row for result in results for row in _log_rows(result)])
+    finally:
+        con.close()
+    return ShrunkExport(
+        shrink_id=shrink_id,
+        manifest=manifest,
+        tables=tuple(results),
+        values_changed=sum(r.values_changed for r in results),
+        characters_changed=sum(c.count for r in results for c in r.changed),
+        characters_unmapped=sum(u.count for r in results for u in r.unmapped),
+    )

@@ -270,3 +270,46 @@ def test_the_mj_data_loads_only_for_a_rule_of_an_n_item() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split()[-4:] == ["0", "0", "1", "1"]
+
+
+def test_the_report_names_the_allowed_characters_file(loaded: Path, tmp_path: Path) -> None:
+    from validation.report import input_facts
+
+    allowed = tmp_path / "gaiji-decisions.csv"
+    allowed.write_text(f"{PUA}{EMOJI}\n", encoding="utf-8")
+    report = validate_database(loaded, _catalog(), allowed_characters=allowed)
+    assert (report.allowed_characters, report.allowed_characters_file) == (2, str(allowed))
+    facts = dict(input_facts(report))
+    assert facts["許容する文字 / Allowed characters"] == "gaiji-decisions.csv（2 字）"
+    assert dict(input_facts(_validate(loaded)))["許容する文字 / Allowed characters"] == "なし / none"
+    assert dict(input_facts(_validate(loaded, frozenset({PUA}))))["許容する文字 / Allowed characters"] == "1 字"
+
+
+def test_the_project_setting_allows_its_characters_without_the_option(
+    loaded: Path, tmp_path: Path, cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fitgap.cli import defaults
+
+    root = tmp_path / "mori"
+    assert cli("init", root, "--municipality", "013455").exit_code == 0
+    settings = root / "fitgap.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "moji:\n  allowed: decisions.csv\n", encoding="utf-8")
+    (root / "decisions.csv").write_text(f"{PUA}{EMOJI}\n", encoding="utf-8")
+    db = root / "cli.duckdb"
+    shutil.copy(loaded, db)
+    monkeypatch.chdir(root)
+    defaults.project.cache_clear()
+    try:
+        out = cli("validate", "run", "--db", db, "--json")
+        shown = cli("validate", "run", "--db", db)
+        given = cli("validate", "run", "--db", db, "--json", "--allowed-characters", root / "none.txt")
+    finally:
+        defaults.project.cache_clear()
+    assert out.exit_code == 1, out.stderr  # the width rule and the empty 必須 items still fail
+    report = json.loads(out.stdout)
+    (table,) = report["tables"]
+    (rule,) = [r for r in table["rules"] if r["rule_id"] == RULE]
+    assert (rule["status"], report["allowed_characters"]) == ("passed", 2)
+    assert report["allowed_characters_file"] == str(root / "decisions.csv")
+    assert f"Allowed characters: 2 from {root / 'decisions.csv'}" in shown.stdout
+    assert (given.exit_code, "none.txt: allowed-characters file not found" in given.stderr) == (2, True)
