@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import BASELINES, FITGAP, PY, ROOT, machine, measure  # benchmarks/run.py
+from run import BASELINES, FITGAP, PY, ROOT, machine, measure, write_section  # benchmarks/run.py
 
 START = "<!-- moji-scan:start -->"  # benchmarks/report.py keeps what lies between
 END = "<!-- moji-scan:end -->"
@@ -265,17 +265,6 @@ VARCHAR, split again for the few samples kept. What remains above the floor is t
 and the CLI's start-up. Peak RSS stays low: the characters never leave DuckDB."""
 
 
-def write_section(section: str, path: Path) -> None:
-    """Replace the section between the markers in docs/performance.md, or add it at the end."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data" / "moji", help="data folder")
@@ -290,7 +279,7 @@ def main() -> None:
     db = prepare(args.data, args.rows)
     results = bench(db, args.pairs)
     (args.data / "moji-results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    write_section(render(results), ROOT / "docs" / "performance.md")
+    write_section(render(results), ROOT / "docs" / "performance.md", START, END)
     print(render(results))
 
 

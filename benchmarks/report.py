@@ -191,11 +191,15 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
     s = results["startup"]
     lines.append(_row("fitgap --help", None, s, "", "≤ 0.5 s", _ok(s["seconds"] <= 0.5)))
     lines += ["", WHERE_THE_TIME_GOES, ""]
-    # Sections other scripts write (benchmarks/moji_scan.py) are kept as they are.
+    # Sections other scripts write (benchmarks/moji_scan.py, benchmarks/reconcile.py) are kept as they are.
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if KEPT[0] in old and KEPT[1] in old:
-        lines += [KEPT[0] + old.split(KEPT[0], 1)[1].split(KEPT[1], 1)[0] + KEPT[1], ""]
+    for start, end in KEPT:
+        if start in old and end in old:
+            lines += [start + old.split(start, 1)[1].split(end, 1)[0] + end, ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-KEPT = ("<!-- moji-scan:start -->", "<!-- moji-scan:end -->")  # the markers of benchmarks/moji_scan.py
+KEPT = (  # the markers of the sections benchmarks/moji_scan.py and benchmarks/reconcile.py write
+    ("<!-- moji-scan:start -->", "<!-- moji-scan:end -->"),
+    ("<!-- reconcile:start -->", "<!-- reconcile:end -->"),
+)

@@ -226,3 +226,15 @@ def main() -> None:
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     main()
+
+
+def write_section(section: str, path: Path, start: str, end: str) -> None:
+    """Replace the section between the markers ``start`` and ``end`` in ``path`` (docs/performance.md), or add it
+    at the end: the benchmark scripts other than this harness write their own sections."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + section + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")

@@ -461,6 +461,56 @@ def _convert(
     )
 
 
+@dataclass(frozen=True)
+class Expected:
+    """What the mapping makes of every legacy row, without publishing (:func:`make_expected`)."""
+
+    plans: list[ItemPlan]
+    keys: list[str]  # the items that identify a row
+    key_index: list[int]  # their positions in ``plans`` (column ``v{i}`` of ``conv``)
+    rows_read: int
+    unreadable: frozenset[int]  # lines the reader rejected (staged blank)
+    failed: dict[int, str]  # line -> the first reason a transform or a rule rejects it
+    duplicates: frozenset[int]  # lines whose key repeats an earlier line's
+
+
+def make_expected(con: Any, mapping: Mapping, workdir: Path) -> Expected:
+    """Stage the legacy source and make every item as a conversion does (the same plans, transforms and checks),
+    but apply no corrections and publish nothing: 現新比較 compares this with the published rows.
+
+    Leaves in ``con``: the view ``stage`` (the legacy values, ``s.c{n}`` columns and ``_line``) and the temp
+    table ``conv`` (``_line``, ``v{i}`` per item of ``plans``, one row per staged row, failed rows included).
+    """
+    staged = stage(con, mapping, workdir, None)
+    check_columns(mapping, staged.columns)
+    plans = [
+        plan_item(mapping, item, mapping.file.items.get(item.romanized), staged.columns) for item in mapping.group.items
+    ]
+    checks = plan_checks(mapping)
+    map_items = _prepare(con, staged, plans, checks)
+    unreadable = frozenset(r.line for r in staged.rejected)
+    failed: dict[int, str] = {}
+    for f in _failures(con, plans, map_items, checks):
+        if f.line not in unreadable:
+            failed.setdefault(f.line, f.reason)
+    keys = list(mapping.file.key or [i.romanized for i in mapping.group.primary_key])
+    index = [next(i for i, p in enumerate(plans) if p.item.romanized == k) for k in keys]
+    con.execute("CREATE TEMP TABLE excluded (_line BIGINT)")
+    bad = sorted(unreadable | set(failed))
+    if bad:
+        con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": bad})
+    duplicates = frozenset(d.line for d in _duplicates(con, index))
+    return Expected(
+        plans=plans,
+        keys=keys,
+        key_index=index,
+        rows_read=staged.rows_read,
+        unreadable=unreadable,
+        failed=failed,
+        duplicates=duplicates,
+    )
+
+
 def _start(con: Any, run: _Run) -> None:
     """The run record, status 'running', before anything is read (a killed run stays so)."""
     ensure_schema(con)

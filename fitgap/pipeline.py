@@ -18,9 +18,11 @@ from fitgap.readiness import (
     ReadinessReport,
     assess_readiness,
     character_statuses,
+    comparison_records,
     conversion_records,
     readiness_document,
 )
+from fitgap.reconcile.models import Reconciliation
 from reports.excel import write_document
 from reports.html import write_html
 from reports.jsonout import to_json
@@ -58,7 +60,9 @@ def validate_database(
     items beside the standard's character set."""
     allowed = read_allowed_characters(allowed_characters) if allowed_characters is not None else frozenset()
     plans = read_suites(suites, catalog) if suites is not None else suites_for(db, catalog)
-    return validate(db, plans, catalog, docs=docs, unmask=unmask, suites=suites, allowed=allowed)
+    return validate(
+        db, plans, catalog, docs=docs, unmask=unmask, suites=suites, allowed=allowed, allowed_file=allowed_characters
+    )
 
 
 def read_allowed_characters(path: Path) -> frozenset[str]:
@@ -143,6 +147,7 @@ def readiness(
     validation: ValidationReport | None = None,
     on_validate: Callable[[], None] | None = None,
     gaiji_table: Path | None = None,
+    allowed_characters: Path | None = None,
 ) -> ReadinessReport:
     """GO / NO-GO per business from the assessment, the conversion records and a validation, with the 文字同定
     status of each converted business (``gaiji_table``: the 外字 table decided, see ``moji apply``).
@@ -155,7 +160,7 @@ def readiness(
     if validation is None and records:
         if on_validate is not None:
             on_validate()
-        validation = validate_database(db, catalog)
+        validation = validate_database(db, catalog, allowed_characters=allowed_characters)
     gaiji = read_gaiji_table(gaiji_table, str(gaiji_table)) if gaiji_table is not None else None
     characters = character_statuses(db, catalog, businesses, gaiji) if records else {}
     return assess_readiness(
@@ -169,6 +174,7 @@ def readiness(
         assessment_file=assessment_file,
         characters=characters,
         gaiji_table=gaiji_table,
+        comparisons=comparison_records(db),
     )
 
 
@@ -206,3 +212,34 @@ def quarantine(
         return report
     written = write_request(db, mapping, xlsx, force=force, unmask=unmask)
     return report.model_copy(update={"request": written})
+
+
+def write_reconcile_reports(
+    result: Reconciliation,
+    *,
+    junit: Path | None = None,
+    json_file: Path | None = None,
+    xlsx: Path | None = None,
+    html: Path | None = None,
+    unmask: bool = False,
+) -> list[Path]:
+    """The reconciliation of a conversion in each format asked for; returns the files written."""
+    from fitgap.reconcile.report import junit_xml as reconcile_junit
+    from fitgap.reconcile.report import reconcile_document
+
+    if junit is not None:
+        _write_text(junit, reconcile_junit(result))
+    if json_file is not None:
+        _write_text(json_file, to_json(result, unmask=unmask) + "\n")
+    if xlsx is not None:
+        write_document(reconcile_document(result), xlsx, unmask=unmask)
+    if html is not None:
+        write_html(reconcile_document(result), html, unmask=unmask)
+    return [p for p in (junit, json_file, xlsx, html) if p is not None]
+
+
+def reconcile(mapping: Mapping, db: Path, *, tolerances: dict[str, str] | None = None) -> Reconciliation:
+    """現新比較 of the mapping's published run with its legacy file (:mod:`fitgap.reconcile.run`), recorded."""
+    from fitgap.reconcile.run import reconcile_run
+
+    return reconcile_run(mapping, db, tolerances=tolerances)

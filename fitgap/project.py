@@ -28,6 +28,23 @@ class Thresholds(FrozenModel):
     min_assessment_readiness: float = Field(default=0.8, ge=0, le=1)
     max_quarantine_rate: float = Field(default=0.01, ge=0, le=1)  # quarantined ÷ read, per business
     max_validation_errors: int = 0
+    max_reconcile_differences: int = 0  # unexplained differences in the latest reconciliations, per business
+
+
+class MojiSettings(FrozenModel):
+    """文字同定: the characters the municipality's decisions allow beyond the standard's set."""
+
+    # A decisions file (moji apply's 外字 table, or a list of characters) that validation's character-set rule
+    # allows; relative to the project.
+    allowed: str | None = None
+
+
+class ReconcileSettings(FrozenModel):
+    """現新比較: tolerances of the control totals, by total kind (rows, rows_per_code, distinct_keys,
+    distinct_values, sum, min, max, unknown_dates) or by item (romanized name); "0" (exact, the default), an
+    amount ("5") or a rate ("0.1%")."""
+
+    tolerances: dict[str, str] = Field(default_factory=dict)
 
 
 class ProjectSettings(FrozenModel):
@@ -41,6 +58,8 @@ class ProjectSettings(FrozenModel):
     language: Literal["ja", "en"] = "ja"
     masking: bool = True
     thresholds: Thresholds = Thresholds()
+    moji: MojiSettings = MojiSettings()
+    reconcile: ReconcileSettings = ReconcileSettings()
     allow_outside_paths: bool = False
 
     @field_validator("masking")
@@ -85,6 +104,11 @@ class Project:
     @property
     def history(self) -> Path:
         return self.root / "assessments" / "history"
+
+    @property
+    def allowed_characters(self) -> Path | None:
+        allowed = self.settings.moji.allowed
+        return self.path(allowed, "moji.allowed") if allowed else None
 
 
 def find_project(start: Path | None = None) -> Project | None:

@@ -4,6 +4,11 @@ A business is GO when every part that applies to it meets the project's threshol
 has no data yet (not assessed, not converted, not validated) is a NO-GO reason of its own. Conversion and
 validation do not apply to a business the catalog has no data layout for (it says so).
 
+The latest 現新比較 of each business (``fitgap reconcile run`` of its published runs, ``fitgap reconcile results``
+given with its 業務ID) is shown beside it: more unexplained differences than the threshold is a NO-GO reason; a
+business not reconciled yet shows 未実施 (no NO-GO of its own), and a reconciliation of a run that is no longer
+the published one does not count.
+
 The 文字同定 of each converted business (its characters by class against MJ) is shown beside the verdict: an
 unidentified character (a 外字 without a decision, a character not in MJ) is a warning, not a NO-GO reason.
 """
@@ -12,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -26,7 +31,16 @@ from reports.catalog import SAMPLE_NOTE
 from reports.tables import Chart, Column, Document, RowStyle, Series, Table
 from spec_catalog.base import FrozenModel
 from spec_catalog.codes import Code, info
-from spec_catalog.database import RunStatus, connect_read_only, converted_tables, quarantine_counts, read_runs
+from spec_catalog.database import (
+    ReconcileKind,
+    ReconcileRecord,
+    RunStatus,
+    connect_read_only,
+    converted_tables,
+    quarantine_counts,
+    read_reconciliations,
+    read_runs,
+)
 from spec_catalog.mj import CharClass
 from spec_catalog.models import BusinessSpec, Catalog, table_name
 from validation import ValidationReport
@@ -127,6 +141,53 @@ def character_statuses(
     return found
 
 
+class ComparisonStatus(FrozenModel):
+    """現新比較 of a business: its latest reconciliations (data, of the published runs; results) summed up."""
+
+    reconciliations: tuple[str, ...]  # their ids
+    compared: int
+    explained: int
+    unexplained: int  # unexplained differences and control totals beyond tolerance
+    status: str  # 一致, 差異 N 件
+
+    def status_text(self, lang: str = "ja") -> str:
+        if lang == "ja":
+            return self.status
+        return "matched" if not self.unexplained else f"{self.unexplained} unexplained"
+
+
+def comparison_records(db: Path) -> list[ReconcileRecord]:
+    """The latest reconciliation of each subject recorded in the database (none without a database)."""
+    if not db.exists():
+        return []
+    con = connect_read_only(db)
+    try:
+        return read_reconciliations(con)
+    finally:
+        con.close()
+
+
+def comparison_status(business: str, records: Sequence[ReconcileRecord], run_ids: set[str]) -> ComparisonStatus | None:
+    """The business's status from ``records``; a data reconciliation counts only for a run still published
+    (``run_ids``: the last runs of its tables)."""
+    mine = [
+        r
+        for r in records
+        if r.business == business
+        and (r.kind is ReconcileKind.RESULTS or (r.run_id is not None and r.run_id in run_ids))
+    ]
+    if not mine:
+        return None
+    unexplained = sum(r.unexplained for r in mine)
+    return ComparisonStatus(
+        reconciliations=tuple(r.reconcile_id for r in mine),
+        compared=sum(r.compared for r in mine),
+        explained=sum(r.explained for r in mine),
+        unexplained=unexplained,
+        status="一致" if not unexplained else f"差異 {unexplained} 件",
+    )
+
+
 class BusinessReadiness(FrozenModel):
     business_id: str
     name: str
@@ -148,6 +209,7 @@ class BusinessReadiness(FrozenModel):
     validation_errors: int | None
     validation_warnings: int | None
     characters: CharacterStatus | None = None  # 文字同定 of its converted tables (None: nothing converted)
+    comparison: ComparisonStatus | None = None  # 現新比較 (None: not reconciled yet)
 
 
 class AssessmentInput(FrozenModel):
@@ -266,6 +328,7 @@ def _business(
     records: dict[str, TableRecord],
     validation: ValidationReport | None,
     characters: CharacterStatus | None = None,
+    comparisons: Sequence[ReconcileRecord] = (),
 ) -> BusinessReadiness:
     reasons = _assessment_reasons(score, thresholds)
     tables = [table_name(spec.business_id, g.name) for g in spec.layouts]
@@ -300,6 +363,9 @@ def _business(
         reasons.append(_reason(Code.READINESS_VALIDATION_ERRORS, count=errors))
     elif validation_part == "missing":
         reasons.append(_reason(Code.READINESS_NOT_VALIDATED))
+    comparison = comparison_status(spec.business_id, comparisons, {run for r in converted for run in r.run_ids})
+    if comparison is not None and comparison.unexplained > thresholds.max_reconcile_differences:
+        reasons.append(_reason(Code.READINESS_RECONCILE_DIFFERENCES, count=comparison.unexplained))
     return BusinessReadiness(
         business_id=spec.business_id,
         name=spec.name,
@@ -321,6 +387,7 @@ def _business(
         validation_errors=errors,
         validation_warnings=warnings,
         characters=characters,
+        comparison=comparison,
     )
 
 
@@ -366,6 +433,7 @@ def assess_readiness(
     assessment_file: Path | None = None,
     characters: Mapping[str, CharacterStatus] | None = None,
     gaiji_table: Path | None = None,
+    comparisons: Sequence[ReconcileRecord] = (),
 ) -> ReadinessReport:
     """GO / NO-GO for each business in scope, with the reasons and the inputs it was made from
     (``assessment_file``: the snapshot ``assessment`` was read from; ``characters``: the 文字同定 status per
@@ -376,7 +444,15 @@ def assess_readiness(
     specs = [catalog.business(b) for b in businesses]
     chars = characters or {}
     results = [
-        _business(spec, thresholds, scores.get(spec.business_id), records, validation, chars.get(spec.business_id))
+        _business(
+            spec,
+            thresholds,
+            scores.get(spec.business_id),
+            records,
+            validation,
+            chars.get(spec.business_id),
+            comparisons,
+        )
         for spec in specs
     ]
     go = sum(1 for r in results if r.verdict == "GO")
@@ -469,6 +545,9 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
                 b.validation,
                 b.validation_errors,
                 b.characters.status_text(lang) if b.characters else None,
+                b.comparison.status_text(lang)
+                if b.comparison
+                else (t("未実施", "not yet") if b.conversion == "done" else None),
                 "; ".join(r.text(lang) for r in b.reasons),
             )
         )
@@ -493,12 +572,46 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
             Column(header=t("検証", "Validation")),
             Column(header=t("検証エラー", "Validation errors"), format="integer", scale="alert_if_positive"),
             Column(header=t("文字同定", "Characters")),
+            Column(header=t("現新比較", "Reconciliation")),
             Column(header=t("理由", "Reasons")),
         ),
         rows=tuple(rows),
         row_styles=tuple(styles),
     )
     characters = _characters_table(report, lang)
+    compared = [(b, b.comparison) for b in report.businesses if b.comparison is not None]
+    comparisons = Table(
+        title=t("現新比較（最新の比較）", "Reconciliation (latest)"),
+        sheet=t("現新比較", "Reconciliation"),
+        columns=(
+            Column(header=t("業務ID", "Business")),
+            Column(header=t("業務名", "Name")),
+            Column(header=t("比較した行", "Rows compared"), format="integer"),
+            Column(header=t("説明のある差異", "Explained"), format="integer"),
+            Column(header=t("説明のない差異", "Unexplained"), format="integer", scale="alert_if_positive"),
+            Column(header=t("状況", "Status")),
+            Column(header=t("現新比較ID", "Reconciliations")),
+        ),
+        rows=tuple(
+            (
+                b.business_id,
+                b.name,
+                c.compared,
+                c.explained,
+                c.unexplained,
+                c.status_text(lang),
+                ", ".join(c.reconciliations),
+            )
+            for b, c in compared
+        ),
+        row_styles=tuple("danger" if c.unexplained else None for _, c in compared),
+        note=t(
+            "fitgap reconcile run（変換データと旧データ）と fitgap reconcile results --business（新旧システムの結果）の"
+            "最新の記録です。変換し直した業務は比較し直すまで数えません。",
+            "The latest fitgap reconcile run (converted vs legacy data) and fitgap reconcile results --business "
+            "(new vs legacy results); a business converted again counts once it is reconciled again.",
+        ),
+    )
     quarantine_rows = tuple(
         (b.business_id, b.name, reason, count)
         for b in report.businesses
@@ -542,7 +655,7 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
             ("NO-GO", str(report.no_go)),
             *input_facts(report.inputs, lang),
         ),
-        tables=(summary, characters, quarantine, thresholds),
+        tables=(summary, characters, comparisons, quarantine, thresholds),
         charts=(chart,),
         lang="ja" if ja else "en",
     )

@@ -31,6 +31,7 @@ class Area(StrEnum):
     RULE = "rule"  # a rule of the standard's data layout (conversion and validation alike)
     RUN = "run"  # the conversion records a validation checks
     READINESS = "readiness"  # a reason a business is NO-GO
+    RECONCILE = "reconcile"  # 現新比較: converted data against the legacy data, new results against old
 
 
 class Code(StrEnum):
@@ -117,6 +118,19 @@ class Code(StrEnum):
     READINESS_QUARANTINE_HIGH = "READINESS_QUARANTINE_HIGH"
     READINESS_NOT_VALIDATED = "READINESS_NOT_VALIDATED"
     READINESS_VALIDATION_ERRORS = "READINESS_VALIDATION_ERRORS"
+    READINESS_RECONCILE_DIFFERENCES = "READINESS_RECONCILE_DIFFERENCES"
+    # 現新比較 (reconciliation)
+    RECONCILE_VALUE_DIFFERS = "RECONCILE_VALUE_DIFFERS"
+    RECONCILE_ROW_MISSING = "RECONCILE_ROW_MISSING"
+    RECONCILE_ROW_EXTRA = "RECONCILE_ROW_EXTRA"
+    RECONCILE_KEY_DUPLICATED = "RECONCILE_KEY_DUPLICATED"
+    RECONCILE_EXPLAINED = "RECONCILE_EXPLAINED"
+    RECONCILE_TOTAL_DIFFERS = "RECONCILE_TOTAL_DIFFERS"
+    RESULT_VALUE_DIFFERS = "RESULT_VALUE_DIFFERS"
+    RESULT_ROW_MISSING = "RESULT_ROW_MISSING"
+    RESULT_ROW_EXTRA = "RESULT_ROW_EXTRA"
+    RESULT_KEY_DUPLICATED = "RESULT_KEY_DUPLICATED"
+    RESULT_DIFFERENCE_EXPLAINED = "RESULT_DIFFERENCE_EXPLAINED"
 
 
 class CodeInfo(FrozenModel):
@@ -132,8 +146,9 @@ class CodeInfo(FrozenModel):
         return (self.ja if lang == "ja" else self.en).format(**values)
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note (info)
 _A, _S, _T, _R, _U, _D = Area.ASSESSMENT, Area.SOURCE, Area.TRANSFORM, Area.RULE, Area.RUN, Area.READINESS
+_C = Area.RECONCILE
 
 # (code, area, severity, Japanese template, English template, description)
 _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
@@ -303,6 +318,38 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "converted tables without a validation"),
     (Code.READINESS_VALIDATION_ERRORS, _D, E, "検証エラー {count} 件", "{count} validation error(s)",
      "more validation errors than the threshold"),
+    (Code.READINESS_RECONCILE_DIFFERENCES, _D, E, "現新比較の説明のない差異 {count} 件",
+     "{count} unexplained reconciliation difference(s)",
+     "more unexplained differences in the latest reconciliations (fitgap reconcile) than the threshold"),
+    (Code.RECONCILE_VALUE_DIFFERS, _C, E, "{item} の値が旧データから作られる値と一致しません",
+     "{item} differs from the value the legacy data makes",
+     "a target value differs from the value the mapping makes of the legacy value, and nothing recorded explains it"),
+    (Code.RECONCILE_ROW_MISSING, _C, E, "旧データの行が新データにありません", "a legacy row is not in the new data",
+     "a legacy row that converts cleanly has no row with its key in the target, and the run did not quarantine it"),
+    (Code.RECONCILE_ROW_EXTRA, _C, E, "旧データにない行が新データにあります", "a new row no legacy row makes",
+     "a target row whose key no cleanly converting legacy row has (and no correction explains)"),
+    (Code.RECONCILE_KEY_DUPLICATED, _C, E, "新データでキーが重複しています", "a key appears twice in the new data",
+     "two or more target rows with one key (each is listed; none is compared)"),
+    (Code.RECONCILE_EXPLAINED, _C, N, "{item} の差異は{explanation}で説明されます",
+     "the difference in {item} is explained by {explanation}",
+     "a difference a recorded rule explains: a correction, a 縮退 (MJ縮退マップ), the run's quarantine"),
+    (Code.RECONCILE_TOTAL_DIFFERS, _C, E, "管理合計「{total}」が許容差を超えて異なります",
+     "control total {total} differs beyond its tolerance",
+     "a control total (rows per code value, distinct keys, sums, min/max dates, 不詳 counts) of the legacy and the "
+     "new data differ by more than the tolerance in fitgap.yaml"),
+    (Code.RESULT_VALUE_DIFFERS, _C, E, "{column} の結果が現行システムと一致しません",
+     "{column} differs from the legacy system's result",
+     "a result of the new system differs from the legacy system's beyond the column's tolerance, and no declared "
+     "spec change explains it"),
+    (Code.RESULT_ROW_MISSING, _C, E, "現行システムの結果にある対象が新システムの結果にありません",
+     "a key of the legacy results is not in the new results", "a key of the old result file missing from the new one"),
+    (Code.RESULT_ROW_EXTRA, _C, E, "新システムの結果に現行システムにない対象があります",
+     "a key of the new results is not in the legacy results", "a key of the new result file missing from the old one"),
+    (Code.RESULT_KEY_DUPLICATED, _C, E, "結果ファイルでキーが重複しています", "a key appears twice in a result file",
+     "a key on two or more rows of one result file (its rows are not compared)"),
+    (Code.RESULT_DIFFERENCE_EXPLAINED, _C, N, "{column} の差異は仕様変更「{rule}」で説明されます",
+     "the difference in {column} is explained by the spec change {rule}",
+     "a difference a declared spec change (classification rule) explains"),
 )  # fmt: skip
 
 CATALOGUE: dict[Code, CodeInfo] = {

@@ -382,6 +382,18 @@ def quarantine_counts(con: Any) -> dict[str, dict[str, int]]:
     return counts
 
 
+def quarantine_lines(con: Any, run_id: str) -> dict[int, str]:
+    """The source lines one run quarantined, each with its reasons (codes joined by ', ')."""
+    if QUARANTINE not in tables(con):
+        return {}
+    rows = con.execute(
+        f"SELECT line, string_agg(DISTINCT reason, ', ' ORDER BY reason) FROM {QUARANTINE} WHERE run_id = ? "
+        "GROUP BY line",
+        [run_id],
+    ).fetchall()
+    return {int(line): str(reasons) for line, reasons in rows}
+
+
 def read_quarantine(con: Any, mapping: str | None = None) -> list[QuarantineRow]:
     """Quarantined rows (of one mapping, or all), by mapping, line and item."""
     if QUARANTINE not in tables(con):
@@ -623,3 +635,94 @@ def read_shrink_log(con: Any, shrink_id: str | None = None) -> list[ShrinkLogRow
         parameters,
     ).fetchall()
     return [ShrinkLogRow.model_validate(dict(zip(_SHRINK_COLUMNS, r, strict=True))) for r in rows]
+
+
+# Each reconciliation (fitgap reconcile run / results) is recorded with its counts, so readiness can tell a
+# business whose latest reconciliation found unexplained differences. Differences themselves (masked) are kept
+# per reconciliation in ``fitgap_reconcile_differences``: nothing is sampled.
+
+RECONCILIATIONS = "fitgap_reconciliations"
+RECONCILE_DIFFERENCES = "fitgap_reconcile_differences"
+
+
+class ReconcileKind(StrEnum):
+    DATA = "data"  # reconcile run: a published conversion against its legacy source
+    RESULTS = "results"  # reconcile results: the new system's results against the legacy system's
+
+
+class ReconcileRecord(FrozenModel):
+    """One row of ``fitgap_reconciliations``."""
+
+    reconcile_id: str
+    kind: ReconcileKind
+    business: str | None  # 業務ID, when known (data: the mapping's; results: --business)
+    subject: str  # data: the target table; results: the new result file's name
+    mapping: str | None = None
+    run_id: str | None = None
+    compared: int  # rows compared on both sides
+    agreed: int
+    explained: int
+    unexplained: int
+    totals_failed: int = 0
+    recorded: dt.datetime | None = None
+
+
+_RECONCILE_COLUMNS: dict[str, str] = {
+    "reconcile_id": "VARCHAR",
+    "kind": "VARCHAR",
+    "business": "VARCHAR",
+    "subject": "VARCHAR",
+    "mapping": "VARCHAR",
+    "run_id": "VARCHAR",
+    "compared": "BIGINT",
+    "agreed": "BIGINT",
+    "explained": "BIGINT",
+    "unexplained": "BIGINT",
+    "totals_failed": "BIGINT",
+    "recorded": "TIMESTAMP",
+}
+_DIFFERENCE_COLUMNS: dict[str, str] = {
+    "reconcile_id": "VARCHAR",
+    "code": "VARCHAR",
+    "line": "BIGINT",
+    "key": "VARCHAR",
+    "item": "VARCHAR",
+    "legacy": "VARCHAR",
+    "expected": "VARCHAR",
+    "actual": "VARCHAR",
+    "explanation": "VARCHAR",
+    "detail": "VARCHAR",
+}
+
+
+def record_reconciliation(con: Any, record: ReconcileRecord, differences: list[dict[str, Any]] | None = None) -> None:
+    """Record one reconciliation (stamped now) and its differences (dicts with the keys of
+    ``_DIFFERENCE_COLUMNS`` but ``reconcile_id``; values already masked), creating the tables when needed."""
+    for table, columns in ((RECONCILIATIONS, _RECONCILE_COLUMNS), (RECONCILE_DIFFERENCES, _DIFFERENCE_COLUMNS)):
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{n} {k}' for n, k in columns.items())})")
+    names = [n for n in _RECONCILE_COLUMNS if n != "recorded"]
+    con.execute(
+        f"INSERT INTO {RECONCILIATIONS} ({', '.join(names)}, recorded) VALUES ({', '.join('?' for _ in names)}, now())",
+        [getattr(record, n) for n in names],
+    )
+    if differences:
+        names = [n for n in _DIFFERENCE_COLUMNS if n != "reconcile_id"]
+        con.execute(
+            f"INSERT INTO {RECONCILE_DIFFERENCES} (reconcile_id, {', '.join(names)}) "
+            f"SELECT $id, {', '.join(f'unnest(${n})' for n in names)}",
+            {"id": record.reconcile_id, **{n: [d.get(n) for d in differences] for n in names}},
+        )
+
+
+def read_reconciliations(con: Any, *, latest_only: bool = True) -> list[ReconcileRecord]:
+    """The recorded reconciliations, oldest first; ``latest_only``: the latest per (kind, subject, mapping)."""
+    if RECONCILIATIONS not in tables(con):
+        return []
+    rows = con.execute(
+        f"SELECT {', '.join(_RECONCILE_COLUMNS)} FROM {RECONCILIATIONS} ORDER BY recorded, reconcile_id"
+    ).fetchall()
+    records = [ReconcileRecord.model_validate(dict(zip(_RECONCILE_COLUMNS, r, strict=True))) for r in rows]
+    if not latest_only:
+        return records
+    latest = {(r.kind, r.subject, r.mapping): r for r in records}  # two mappings may write one table
+    return list(latest.values())

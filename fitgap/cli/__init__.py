@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 
 from fitgap import __version__
-from fitgap.cli import assess, catalog, convert, demo, moji, project, report, sample, validate
+from fitgap.cli import assess, catalog, convert, demo, moji, project, reconcile, report, sample, validate
 from fitgap.cli.console import err_console
 from spec_catalog.base import FitgapError
 
@@ -42,6 +42,7 @@ app.add_typer(sample.app, name="sample")
 app.add_typer(validate.app, name="validate")
 app.add_typer(report.app, name="report")
 app.add_typer(moji.app, name="moji")
+app.add_typer(reconcile.app, name="reconcile")
 
 _state = {"debug": False}
 

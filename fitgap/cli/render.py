@@ -11,6 +11,7 @@ from rich.console import Console
 from converters import RunResult
 from fitgap.assessment.scoring import ScoreReport
 from fitgap.readiness import ReadinessReport
+from fitgap.reconcile.models import Explanation, Reconciliation
 from reports.masking import mask_text
 from reports.tables import Table, columns
 from reports.terminal import print_table
@@ -221,6 +222,11 @@ def print_readiness(console: Console, report: ReadinessReport, outputs: list[Pat
             b.conversion,
             b.validation,
             b.characters.status_text(lang) if b.characters else "—",
+            b.comparison.status_text(lang)
+            if b.comparison
+            else ("未実施" if lang == "ja" else "not yet")
+            if b.conversion == "done"
+            else "—",
             "; ".join(r.text(lang) for r in b.reasons) or "—",
         )
         for b in report.businesses
@@ -229,7 +235,7 @@ def print_readiness(console: Console, report: ReadinessReport, outputs: list[Pat
         console,
         Table(
             title=f"Cutover readiness — {report.municipality}",
-            columns=columns("業務ID", "業務名", "判定", "準備度", "変換", "検証", "文字同定", "理由"),
+            columns=columns("業務ID", "業務名", "判定", "準備度", "変換", "検証", "文字同定", "現新比較", "理由"),
             rows=rows,
         ),
     )
@@ -243,5 +249,45 @@ def print_readiness(console: Console, report: ReadinessReport, outputs: list[Pat
                 markup=False,
             )
     _say(console, f"GO: {report.go}, NO-GO: {report.no_go}")
+    for path in outputs:
+        _say(console, f"Wrote {path}")
+
+
+def print_reconciliation(console: Console, result: Reconciliation, outputs: list[Path]) -> None:
+    """The items with differences, the unexplained differences (the first 20, masked), the verdict."""
+    from fitgap.reconcile.report import KINDS
+
+    _say(
+        console,
+        f"現新比較 {result.mapping}（実行 {result.run_id}）: 旧データ {result.source_rows:,} 行、新データ "
+        f"{result.target_rows:,} 行、突き合わせ {result.compared_rows:,} 行、全項目一致 {result.agreed_rows:,} 行",
+        markup=False,
+    )
+    rows = tuple(
+        (i.item, i.name, i.compared, i.explained, i.unexplained) for i in result.items if i.explained or i.unexplained
+    )
+    if rows:
+        print_table(
+            console,
+            Table(title="差異のある項目", columns=columns("項目", "項目名", "比較", "説明あり", "説明なし"), rows=rows),
+        )
+    unexplained = [d for d in result.differences if d.explanation is None]
+    for d in unexplained[:20]:
+        where = f"行 {d.line}" if d.line is not None else "新データのみ"
+        values = f" {d.item}: {d.legacy} → 期待 {d.expected} / 新 {d.actual}" if d.item else ""
+        _say(console, f"  {d.code.value} {KINDS.get(d.code.value, '')} {where} キー {d.key}{values}", markup=False)
+    if len(unexplained) > 20:
+        _say(console, f"  … ほか {len(unexplained) - 20:,} 件（--xlsx / --json-file に全件）", markup=False)
+    for t in result.totals:
+        if not t.within:
+            _say(
+                console,
+                f"  RECONCILE_TOTAL_DIFFERS {t.total}: {t.source} → {t.target}（許容差 {t.tolerance or '0'}）",
+                markup=False,
+            )
+    for explanation, count in result.explained_by.items():
+        _say(console, f"  説明あり（{Explanation(explanation).label_ja}）: {count:,} 件", markup=False)
+    verdict = "[green]一致[/green]" if result.ok else f"[red]不一致[/red]: 説明のない差異 {result.unexplained:,} 件"
+    _say(console, f"{verdict}（{result.timings.get('total', '')} 秒）")
     for path in outputs:
         _say(console, f"Wrote {path}")

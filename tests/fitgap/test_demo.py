@@ -173,3 +173,14 @@ def test_the_readiness_page_in_headless_chromium(demo: Path) -> None:
     assert "移行準備状況レポート" in dom and "<svg" in dom
     rows = re.findall(r"<tr[^>]*>\s*<td[^>]*>(\d{3})</td>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>(GO|NO-GO)</td>", dom)
     assert len(rows) == 18 and dict(rows)["001"] == "GO"
+
+
+def test_the_validation_allows_what_the_decisions_keep(demo: Path) -> None:
+    validation = json.loads((demo / "reports" / "validation.json").read_text(encoding="utf-8"))
+    # Every demo decision went into the 外字 table: none kept as it is, so nothing beyond the standard's set.
+    assert (validation["allowed_characters_file"], validation["allowed_characters"]) == (
+        str(demo / "moji" / "gaiji-decisions.csv"),
+        0,
+    )
+    charset = [r for t in validation["tables"] for r in t["rules"] if r["rule_id"].endswith(".charset")]
+    assert charset and {r["status"] for r in charset} == {"passed"}

@@ -120,8 +120,8 @@ def test_an_unidentified_character_is_a_warning_not_a_reason(db: Path) -> None:
 
     document = readiness_document(report)
     summary, table = document.tables[0], document.tables[1]
-    assert [c.header for c in summary.columns][-2:] == ["文字同定", "理由"]
-    assert [row[-2] for row in summary.rows] == ["未同定 3 字", None]
+    assert [c.header for c in summary.columns][-3:] == ["文字同定", "現新比較", "理由"]
+    assert [row[-3:-1] for row in summary.rows] == [("未同定 3 字", "未実施"), (None, None)]
     assert table.title == "文字同定の状況（異なり字数）"
     assert table.rows == (("001", resident.name, 1, 1, 2, 1, 1, 2, "未同定 3 字"),)
     assert table.row_styles == ("warning",)

@@ -1,0 +1,533 @@
+"""``fitgap reconcile run``: a published conversion against its legacy source, value by value, by key.
+
+The legacy file of the mapping's latest published run is read again and every item made as the conversion makes
+it (the mapping's own transforms: 和暦 → ISO, half → full width, 外字, code tables …; :func:`converters.engine.
+make_expected`), but without the corrections the run applied. Each row is then compared, by key and in DuckDB,
+with the target row: the published rows of the mapping, or another table (``--target``: e.g. the new system's
+data loaded back). Values compare in their canonical form, so a 和暦 legacy date and its ISO target are equal.
+
+Every difference is classified. Explained: a correction the run applied to that line and item, a 縮退 (the target
+holds the value degraded by the MJ縮退マップ), the run's quarantine record (a legacy row not loaded). Everything
+else is unexplained: a changed value (``RECONCILE_VALUE_DIFFERS``), a legacy row without a target row
+(``RECONCILE_ROW_MISSING``), a target row no legacy row makes (``RECONCILE_ROW_EXTRA``), a key on two target
+rows (``RECONCILE_KEY_DUPLICATED``). Nothing is sampled: each is listed (masked) and recorded in the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from converters.engine import Expected, make_expected
+from converters.mapping import Mapping as ConversionMapping
+from converters.plan import ValueStep
+from converters.readers import file_sha256
+from fitgap.moji.shrink import shrink_text
+from fitgap.reconcile.models import Difference, Explanation, ItemSummary, Reconciliation, TotalCheck
+from reports.masking import mask
+from spec_catalog.base import FitgapError
+from spec_catalog.codes import Code
+from spec_catalog.database import (
+    CorrectionStatus,
+    ReconcileKind,
+    ReconcileRecord,
+    RunRecord,
+    RunStatus,
+    connect,
+    literal,
+    quarantine_lines,
+    quote,
+    read_corrections,
+    read_runs,
+    record_reconciliation,
+    tables,
+)
+from spec_catalog.models import table_name
+from spec_catalog.vocab import DataType, Sensitivity
+
+_NUMBERS = (DataType.INTEGER, DataType.SIGNED_INTEGER, DataType.DECIMAL)
+_TEXT_TYPES = ("VARCHAR",)
+
+
+def published_run(con: Any, mapping: ConversionMapping, run_id: str | None) -> RunRecord:
+    """The run to reconcile: ``run_id``, else the mapping's latest succeeded run (what its rows come from)."""
+    runs = [r for r in read_runs(con) if r.mapping == mapping.name]
+    if run_id is not None:
+        found = next((r for r in runs if r.run_id == run_id), None)
+        if found is None:
+            raise FitgapError(
+                f"no run {run_id} of mapping {mapping.name} in the database",
+                hint="list the runs with 'fitgap convert runs'",
+            )
+        if found.status is not RunStatus.SUCCEEDED:
+            raise FitgapError(f"run {run_id} did not publish (status {found.status})", hint="give a succeeded run")
+        return found
+    succeeded = [r for r in runs if r.status is RunStatus.SUCCEEDED]
+    if not succeeded:
+        raise FitgapError(
+            f"mapping {mapping.name} has no published run in this database",
+            hint=f"convert first: fitgap convert run {mapping.path}",
+        )
+    return succeeded[-1]
+
+
+def _check_inputs(run: RunRecord, mapping: ConversionMapping) -> None:
+    """The legacy file and the mapping must be the ones the run used: otherwise every difference is noise."""
+    if run.mapping_sha256 and run.mapping_sha256 != mapping.digest:
+        raise FitgapError(
+            f"the mapping {mapping.path.name} changed since run {run.run_id}",
+            where=mapping.path,
+            hint="convert again with this mapping, then reconcile (or restore the mapping the run used)",
+        )
+    if run.source_sha256 and file_sha256(mapping.source_path) != run.source_sha256:
+        raise FitgapError(
+            f"the legacy file changed since run {run.run_id} (its sha256 differs)",
+            where=mapping.source_path,
+            hint="reconcile with the file the run read, or convert this file first",
+        )
+
+
+def _canonical(expr: str, kind: DataType, typed: bool) -> str:
+    """A value in the form both sides compare in: a DATE or a number from a typed target column compares with the
+    converter's text; text stays text (an empty text is no value)."""
+    text = f"nullif(CAST({expr} AS VARCHAR), '')"
+    if not typed:
+        return text
+    if kind is DataType.DATE:
+        return f"coalesce(CAST(TRY_CAST({expr} AS DATE) AS VARCHAR), {text})"
+    if kind in _NUMBERS:
+        return f"coalesce(CAST(TRY_CAST({expr} AS DECIMAL(38, 6)) AS VARCHAR), {text})"
+    return text
+
+
+def _target_relation(con: Any, mapping: ConversionMapping, table: str, target: str | None) -> tuple[str, str]:
+    """The SQL of the target rows (with ``_tid``, the row's id in its table) and a description."""
+    if target is None:
+        if table not in tables(con):
+            raise FitgapError(f"the database has no table {table}", hint="convert first")
+        published = f"(SELECT rowid AS _tid, * FROM {quote(table)} WHERE _mapping = {literal(mapping.name)})"
+        return published, f"{table}（公開済みの行）"
+    if target not in tables(con):
+        raise FitgapError(
+            f"the database has no table {target!r} to compare",
+            hint="load the new system's data into the database first (e.g. CREATE TABLE … AS FROM read_csv(…))",
+        )
+    return f"(SELECT rowid AS _tid, * FROM {quote(target)})", target
+
+
+def reconcile_run(
+    mapping: ConversionMapping,
+    db: Path,
+    *,
+    run_id: str | None = None,
+    target: str | None = None,
+    tolerances: Mapping[str, str] | None = None,
+    unmask: bool = False,
+    memory_limit: str | None = None,
+    record: bool = True,
+    say: Callable[[str], None] | None = None,
+) -> Reconciliation:
+    """Reconcile the mapping's published run (or ``run_id``) in ``db`` with its legacy source; ``target``: compare
+    another table of the database instead of the published rows. ``tolerances``: of the control totals."""
+    progress = say or (lambda _: None)
+    if not db.is_file():
+        raise FitgapError(f"no database {db}", hint="give --db, or convert first")
+    clock = time.perf_counter()
+    con = connect(db, memory_limit=memory_limit)
+    try:
+        run = published_run(con, mapping, run_id)
+        _check_inputs(run, mapping)
+        table = table_name(mapping.spec.business_id, mapping.group.name)
+        relation, described = _target_relation(con, mapping, table, target)
+        with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir:
+            progress("reading")
+            expected = make_expected(con, mapping, Path(workdir))
+            timings = {"read_transform": round(time.perf_counter() - clock, 3)}
+            progress("comparing")
+            result = _Comparison(con, mapping, run, expected, relation, unmask).compare(
+                target=described, table=table, tolerances=tolerances or {}
+            )
+        timings["total"] = round(time.perf_counter() - clock, 3)
+        timings["compare"] = round(timings["total"] - timings["read_transform"], 3)
+        result = result.model_copy(update={"timings": timings})
+        if record:
+            _record(con, mapping, result)
+        return result
+    finally:
+        con.close()
+
+
+def _record(con: Any, mapping: ConversionMapping, result: Reconciliation) -> None:
+    record_reconciliation(
+        con,
+        ReconcileRecord(
+            reconcile_id=result.reconcile_id,
+            kind=ReconcileKind.DATA,
+            business=mapping.spec.business_id,
+            subject=result.table if result.target.startswith(result.table) else result.target,
+            mapping=result.mapping,
+            run_id=result.run_id,
+            compared=result.compared_rows,
+            agreed=result.agreed_rows,
+            explained=sum(result.explained_by.values()),
+            unexplained=result.unexplained,
+            totals_failed=sum(1 for t in result.totals if not t.within),
+        ),
+        [d.model_dump(mode="json") for d in result.differences],
+    )
+
+
+class _Comparison:
+    """The comparison of ``conv`` (what the mapping makes) with the target rows, in the connection's temp tables."""
+
+    def __init__(
+        self,
+        con: Any,
+        mapping: ConversionMapping,
+        run: RunRecord,
+        expected: Expected,
+        relation: str,
+        unmask: bool,
+    ) -> None:
+        self.con, self.mapping, self.run, self.expected = con, mapping, run, expected
+        self.relation, self.unmask = relation, unmask
+        self.plans = expected.plans
+        self.items = {p.item.romanized: p.item for p in self.plans}
+        levels = [self.items[k].sensitivity for k in expected.keys]
+        self.key_level = max(levels, key=list(Sensitivity).index, default=Sensitivity.NONE)
+
+    # The two sides ------------------------------------------------------------------------------------------
+
+    def _target_columns(self) -> dict[str, str]:
+        """The target's columns (name → DuckDB type) of the relation."""
+        rows = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall()
+        return {r[0]: str(r[1]) for r in rows if r[0] != "_tid"}
+
+    def _build_sides(self) -> list[int]:
+        """``exp`` (one row per legacy key) and ``tgt`` (one row per target key); returns the compared items."""
+        columns = self._target_columns()
+        missing = [k for k in self.expected.keys if k not in columns]
+        if missing:
+            raise FitgapError(
+                f"the target has no key column {', '.join(missing)}",
+                hint=f"its columns: {', '.join(list(columns)[:20])}",
+            )
+        compared = [i for i, p in enumerate(self.plans) if p.item.romanized in columns]
+        self.typed = {i: columns[self.plans[i].item.romanized] not in _TEXT_TYPES for i in compared}
+        keys = self.expected.key_index
+        key_sql = ", ".join(f"c.v{i} AS k{n}" for n, i in enumerate(keys))
+        values = ", ".join(f"c.v{i}" for i in compared)
+        skipped = sorted(self.expected.unreadable | self.expected.duplicates)
+        self.con.execute("CREATE TEMP TABLE skipped (_line BIGINT)")
+        if skipped:
+            self.con.execute("INSERT INTO skipped SELECT unnest($l)", {"l": skipped})
+        # A row a check rejects may share its key with a clean row: the clean row is the one compared (only the
+        # keys are ranked; the rows are never copied).
+        partition = ", ".join(f"v{i}" for i in keys) or "NULL"
+        self.con.execute(
+            f"INSERT INTO skipped SELECT _line FROM (SELECT _line, row_number() OVER (PARTITION BY {partition} "
+            "ORDER BY (_line IN (SELECT _line FROM excluded)), _line) AS n FROM conv "
+            "WHERE _line NOT IN (SELECT _line FROM skipped)) WHERE n > 1"
+        )
+        self.con.execute(
+            f"CREATE TEMP VIEW exp AS SELECT c._line, {key_sql}, {values} FROM conv c "
+            "WHERE c._line NOT IN (SELECT _line FROM skipped)"
+        )
+        lineage = [c for c in ("_source_line", "_run_id") if c in columns]
+        target_keys = ", ".join(f"CAST({quote(k)} AS VARCHAR) AS k{n}" for n, k in enumerate(self.expected.keys))
+        target_values = ", ".join(
+            f"{_canonical(quote(self.plans[i].item.romanized), self.plans[i].item.type, self.typed[i])} AS t{i}"
+            for i in compared
+        )
+        extra = "".join(f", {quote(c)}" for c in lineage)
+        # A view: the target's rows are read where they are (``_tid`` is the table's rowid), never copied.
+        self.con.execute(
+            f"CREATE TEMP VIEW tgt AS SELECT _tid, {target_keys}, {target_values}{extra} FROM {self.relation}"
+        )
+        self.lineage = lineage
+        return compared
+
+    # The comparison -----------------------------------------------------------------------------------------
+
+    def compare(self, *, target: str, table: str, tolerances: Mapping[str, str]) -> Reconciliation:
+        compared = self._build_sides()
+        n_keys = len(self.expected.keys)
+        on = " AND ".join(f"e.k{n} IS NOT DISTINCT FROM t.k{n}" for n in range(n_keys))
+        # A key on two target rows: each is listed, none is compared.
+        self.con.execute(
+            f"CREATE TEMP TABLE dup AS SELECT _tid FROM (SELECT _tid, count(*) OVER (PARTITION BY "
+            f"{', '.join(f'k{n}' for n in range(n_keys))}) AS c FROM tgt) WHERE c > 1"
+        )
+        diff_list = ", ".join(
+            f"CASE WHEN {_canonical(f'e.v{i}', self.plans[i].item.type, self.typed[i])} IS DISTINCT FROM t.t{i} "
+            f"THEN {i} END"
+            for i in compared
+        )
+        diffs = f"list_filter([{diff_list}], lambda x: x IS NOT NULL)" if compared else "[]::INTEGER[]"
+        self.con.execute(
+            "CREATE TEMP TABLE outcome AS SELECT _line, _tid, d FROM (SELECT e._line, t._tid, "
+            f"CASE WHEN e._line IS NOT NULL AND t._tid IS NOT NULL THEN {diffs} END AS d FROM exp e FULL OUTER JOIN "
+            f"(SELECT * FROM tgt WHERE _tid NOT IN (SELECT _tid FROM dup)) t ON {on}) "
+            "WHERE _line IS NULL OR _tid IS NULL OR len(d) > 0"
+        )
+        counts = self.con.execute(
+            "SELECT (SELECT count(*) FROM exp), (SELECT count(*) FROM tgt), "
+            "(SELECT count(*) FROM outcome WHERE _tid IS NULL), (SELECT count(*) FROM outcome WHERE len(d) > 0)"
+        ).fetchone()
+        exp_rows, tgt_rows, only_source, differing = (int(c) for c in counts)
+        compared_rows = exp_rows - only_source
+        differences = self._classify()
+        summaries = self._item_summaries(compared, compared_rows, differences)
+        totals = self._totals(tolerances)
+        by_code: dict[str, int] = defaultdict(int)
+        explained_by: dict[str, int] = defaultdict(int)
+        for d in differences:
+            if d.explanation is None:
+                by_code[d.code.value] += 1
+            else:
+                explained_by[d.explanation.value] += 1
+        failing_totals = sum(1 for t in totals if not t.within)
+        if failing_totals:
+            by_code[Code.RECONCILE_TOTAL_DIFFERS.value] = failing_totals
+        # Unexplained first; then by legacy line (rows only in the target last) and item.
+        differences.sort(key=lambda d: (d.explanation is not None, d.line is None, d.line or 0, d.item or ""))
+        return Reconciliation(
+            reconcile_id=dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f") + "-" + self.mapping.digest[:8],
+            mapping=self.mapping.name,
+            run_id=self.run.run_id,
+            table=table,
+            target=target,
+            source_file=self.mapping.source_path.name,
+            source_rows=self.expected.rows_read,
+            target_rows=tgt_rows,
+            compared_rows=compared_rows,
+            agreed_rows=compared_rows - differing,
+            items=summaries,
+            by_code=dict(sorted(by_code.items())),
+            explained_by=dict(sorted(explained_by.items())),
+            differences=tuple(differences),
+            totals=totals,
+        )
+
+    # Classification -----------------------------------------------------------------------------------------
+
+    def _classify(self) -> list[Difference]:
+        corrections = {
+            (c.line, c.item)
+            for c in read_corrections(self.con, run_id=self.run.run_id)
+            if c.status is CorrectionStatus.APPLIED
+        }
+        corrected_lines = {line for line, _ in corrections}
+        quarantined = quarantine_lines(self.con, self.run.run_id)
+        found: list[Difference] = []
+        key_columns = ", ".join(f"k{n}" for n in range(len(self.expected.keys)))
+        # Values that differ: the legacy text, what the mapping makes and what the target holds, per item.
+        rows = self.con.execute(
+            "SELECT o._line, o._tid, unnest(o.d) AS i FROM outcome o WHERE len(o.d) > 0 ORDER BY o._line, i"
+        ).fetchall()
+        if rows:
+            found += self._value_differences(rows, corrections)
+        # Legacy rows without a target row, target rows without a legacy row, repeated target keys.
+        lineage_line = "t._source_line" if "_source_line" in self.lineage else "NULL"
+        extra_rows = self.con.execute(
+            f"SELECT t._tid, {lineage_line}, {key_columns} FROM outcome o JOIN tgt t ON o._tid = t._tid "
+            "WHERE o._line IS NULL AND t._tid NOT IN (SELECT _tid FROM dup) ORDER BY t._tid"
+        ).fetchall()
+        for tid, line, *key in extra_rows:
+            explained = line is not None and line in corrected_lines
+            found.append(
+                Difference(
+                    code=Code.RECONCILE_ROW_EXTRA,
+                    line=None,
+                    key=self._key(key),
+                    explanation=Explanation.CORRECTION if explained else None,
+                    detail=f"補正された行 {line}" if explained else f"新データの {tid} 行目",
+                )
+            )
+        dup_rows = self.con.execute(
+            f"SELECT t._tid, {key_columns} FROM tgt t WHERE t._tid IN (SELECT _tid FROM dup) ORDER BY t._tid"
+        ).fetchall()
+        dup_keys = {tuple(key) for _, *key in dup_rows}
+        for tid, *key in dup_rows:
+            found.append(
+                Difference(code=Code.RECONCILE_KEY_DUPLICATED, key=self._key(key), detail=f"新データの {tid} 行目")
+            )
+        missing = self.con.execute(
+            f"SELECT e._line, {', '.join(f'e.k{n}' for n in range(len(self.expected.keys)))} FROM outcome o "
+            "JOIN exp e ON o._line = e._line WHERE o._tid IS NULL ORDER BY e._line"
+        ).fetchall()
+        for line, *key in missing:
+            if tuple(key) in dup_keys:
+                continue  # its key is on two target rows: listed there
+            found.append(self._missing(line, self._key(key), quarantined, corrected_lines))
+        skipped = self.con.execute("SELECT _line FROM skipped ORDER BY _line").fetchall()
+        for (line,) in skipped:
+            found.append(self._missing(line, "", quarantined, corrected_lines))
+        return found
+
+    def _missing(self, line: int, key: str, quarantined: dict[int, str], corrected: set[int]) -> Difference:
+        """A legacy row not in the target: its quarantine record (or a correction of its key) explains it."""
+        explanation: Explanation | None
+        detail: str | None
+        if line in quarantined:
+            explanation, detail = Explanation.QUARANTINE, quarantined[line]
+        elif line in corrected:
+            explanation, detail = Explanation.CORRECTION, "キーが補正された行"
+        else:
+            explanation, detail = None, self.expected.failed.get(line)
+        return Difference(code=Code.RECONCILE_ROW_MISSING, line=line, key=key, explanation=explanation, detail=detail)
+
+    def _value_differences(
+        self, rows: list[tuple[int, int, int]], corrections: set[tuple[int, str | None]]
+    ) -> list[Difference]:
+        wanted = sorted({i for _, _, i in rows})
+        legacy = ", ".join(f"{self.plans[i].initial} AS l{i}" for i in wanted)
+        self.con.execute("CREATE TEMP TABLE differing AS SELECT DISTINCT _line, _tid FROM outcome WHERE len(d) > 0")
+        keys = ", ".join(f"e.k{n}" for n in range(len(self.expected.keys)))
+        values = {
+            (r[0], r[1]): r[2:]
+            for r in self.con.execute(
+                f"SELECT o._line, o._tid, {', '.join(f'e.v{i}' for i in wanted)}, "
+                f"{', '.join(f't.t{i}' for i in wanted)}, {keys} "
+                "FROM differing o JOIN exp e ON o._line = e._line JOIN tgt t ON o._tid = t._tid"
+            ).fetchall()
+        }
+        sources = {
+            r[0]: r[1:]
+            for r in self.con.execute(
+                f"SELECT s._line, {legacy} FROM stage s WHERE s._line IN (SELECT _line FROM differing)"
+            ).fetchall()
+        }
+        position = {i: n for n, i in enumerate(wanted)}
+        width = len(wanted)
+        found = []
+        for line, tid, i in rows:
+            row = values[(line, tid)]
+            expected, actual, key = row[position[i]], row[width + position[i]], row[2 * width :]
+            item = self.plans[i].item
+            explanation, detail = self._explain(line, item.romanized, item.type, expected, actual, corrections)
+            level = item.sensitivity
+            found.append(
+                Difference(
+                    code=Code.RECONCILE_VALUE_DIFFERS,
+                    line=line,
+                    key=self._key(list(key)),
+                    item=item.romanized,
+                    legacy=mask(_text(sources.get(line, (None,) * width)[position[i]]), level, unmask=self.unmask),
+                    expected=mask(_text(expected), level, unmask=self.unmask),
+                    actual=mask(_text(actual), level, unmask=self.unmask),
+                    explanation=explanation,
+                    detail=detail,
+                )
+            )
+        return found
+
+    def _explain(
+        self,
+        line: int,
+        item: str,
+        kind: DataType,
+        expected: Any,
+        actual: Any,
+        corrections: set[tuple[int, str | None]],
+    ) -> tuple[Explanation | None, str | None]:
+        if (line, item) in corrections:
+            return Explanation.CORRECTION, "実行時に適用されたデータ補正"
+        if kind is DataType.FULL_WIDTH and isinstance(expected, str) and isinstance(actual, str):
+            shrunk = shrink_text(expected)
+            if shrunk.changed and shrunk.text == actual:
+                return Explanation.SHRINK, "; ".join(sorted({c.basis for c in shrunk.changed}))
+        return None, None
+
+    def _key(self, values: list[Any]) -> str:
+        return mask("|".join("" if v is None else str(v) for v in values), self.key_level, unmask=self.unmask) or ""
+
+    # Summaries ----------------------------------------------------------------------------------------------
+
+    def _item_summaries(
+        self, compared: list[int], compared_rows: int, differences: list[Difference]
+    ) -> tuple[ItemSummary, ...]:
+        explained: dict[str, int] = defaultdict(int)
+        unexplained: dict[str, int] = defaultdict(int)
+        rules = self._mapping_rules(compared)
+        for d in differences:
+            if d.item is None:
+                continue
+            (unexplained if d.explanation is None else explained)[d.item] += 1
+        return tuple(
+            ItemSummary(
+                item=(name := self.plans[i].item.romanized),
+                name=self.plans[i].item.name,
+                compared=compared_rows,
+                agreed=compared_rows - explained[name] - unexplained[name],
+                explained=explained[name],
+                unexplained=unexplained[name],
+                rule=rules[i][0] if i in rules else None,
+                rule_values=rules[i][1] if i in rules else 0,
+            )
+            for i in compared
+        )
+
+    def _mapping_rules(self, compared: list[int]) -> dict[int, tuple[str, int]]:
+        """Items whose values a recorded rule of the mapping makes other than the legacy text: a constant (every
+        row) or a code table (the rows whose code it changed), with how many values — agreed, and why."""
+        found: dict[int, tuple[str, int]] = {}
+        counted: list[tuple[int, str]] = []
+        for i in compared:
+            plan = self.plans[i]
+            spec = self.mapping.file.items.get(plan.item.romanized)
+            if spec is not None and spec.value is not None:
+                counted.append((i, "定数（マッピング）"))
+                continue
+            tables = [
+                s.name.split(":", 1)[1] for s in plan.steps if isinstance(s, ValueStep) and s.name.startswith("code:")
+            ]
+            if tables:
+                counted.append((i, f"コード表 {', '.join(tables)}"))
+        if not counted:
+            return found
+        # One pass over the legacy rows: how many values the constant or the code table made.
+        figures = ", ".join(
+            f"count(e.v{i})"
+            if label.startswith("定数")
+            else f"count(*) FILTER (WHERE trim({self.plans[i].initial}) IS DISTINCT FROM e.v{i} AND e.v{i} IS NOT NULL)"
+            for i, label in counted
+        )
+        row = self.con.execute(
+            f"SELECT {figures} FROM exp e JOIN stage s ON s._line = e._line "
+            "WHERE e._line NOT IN (SELECT _line FROM outcome WHERE _tid IS NULL)"  # the rows compared
+        ).fetchone()
+        return {i: (label, int(n)) for (i, label), n in zip(counted, row, strict=True)}
+
+    def _totals(self, tolerances: Mapping[str, str]) -> tuple[TotalCheck, ...]:
+        from fitgap.reconcile.totals import compare_totals, compute_totals, plan_totals
+
+        names = {self.plans[i].item.romanized: (f"v{i}", f"t{i}") for i in range(len(self.plans)) if i in self.typed}
+        specs = plan_totals(self.mapping.group, self.expected.keys, list(names), spec=self.mapping.spec)
+        # The legacy side: the rows the conversion loads (its quarantine accounts for the others).
+        source = ", ".join(f"{v} AS {quote(n)}" for n, (v, _) in names.items())
+        target = ", ".join(f"{t} AS {quote(n)}" for n, (_, t) in names.items())
+        source_totals = compute_totals(
+            self.con, f"(SELECT {source} FROM exp WHERE _line NOT IN (SELECT _line FROM excluded))", specs
+        )
+        target_totals = compute_totals(self.con, f"(SELECT {target} FROM tgt)", specs)
+        checks = compare_totals(specs, source_totals, target_totals, tolerances)
+        # A min or max of a personal item (the oldest birth date) is one person's value: masked like any other.
+        return tuple(
+            c.model_copy(update={"source": self._mask(c.item, c.source), "target": self._mask(c.item, c.target)})
+            if c.kind in ("min", "max") and c.item
+            else c
+            for c in checks
+        )
+
+    def _mask(self, item: str, value: str | None) -> str | None:
+        return mask(value, self.items[item].sensitivity, unmask=self.unmask)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
