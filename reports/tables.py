@@ -6,6 +6,7 @@ shows the same content in its own medium.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from spec_catalog.base import FrozenModel
@@ -34,11 +35,13 @@ class Table(FrozenModel):
     rows: tuple[tuple[Cell, ...], ...]
     note: str | None = None  # shown above the table, e.g. that a catalog is a sample
     row_styles: tuple[RowStyle | None, ...] = ()  # one per row, or empty
+    filterable: bool = False  # HTML: a filter box above the table (long lists: failing rows, differences)
 
 
 class Series(FrozenModel):
     name: str
     values: tuple[float, ...]
+    colour: str | None = None  # RRGGBB, from reports.palette (one fixed colour per meaning, in every report)
 
 
 class Chart(FrozenModel):
@@ -50,6 +53,31 @@ class Chart(FrozenModel):
     stacked: bool = False
     sheet: str | None = None
     y_title: str | None = None
+    kind: Literal["bar", "line"] = "bar"  # line: a trend over time (categories are dates)
+    threshold: float | None = None  # drawn as a horizontal line (e.g. the readiness a GO needs)
+    threshold_label: str | None = None
+    # One colour per category (e.g. GO green / NO-GO red per business), for a chart with one series.
+    category_colours: tuple[str | None, ...] = ()
+
+
+class Kpi(FrozenModel):
+    """A key figure of the one-page summary."""
+
+    label: str
+    value: Cell
+    format: Format = "text"
+    status: Literal["good", "bad", "neutral"] = "neutral"  # coloured so in every renderer
+
+
+class Summary(FrozenModel):
+    """The one-page summary (A4 一枚) a report opens with: verdict, key figures, the top items, next actions."""
+
+    title: str
+    verdict: str | None = None  # e.g. "GO 6 / NO-GO 12"
+    verdict_status: Literal["good", "bad", "neutral"] = "neutral"
+    kpis: tuple[Kpi, ...] = ()
+    top: Table | None = None  # at most about ten rows: it must fit the page
+    actions: tuple[str, ...] = ()  # 次の対応
 
 
 class Document(FrozenModel):
@@ -61,6 +89,9 @@ class Document(FrozenModel):
     facts: tuple[tuple[str, str], ...] = ()  # key figures shown first: (label, value)
     charts: tuple[Chart, ...] = ()
     lang: Literal["ja", "en"] = "ja"
+    municipality: str | None = None  # 団体名, in every page's header (print)
+    created: dt.datetime | None = None  # 作成日時, in every page's footer (None: when written)
+    summary: Summary | None = None  # shown first: the first sheet, the first printed page
 
 
 def columns(*headers: str) -> tuple[Column, ...]:
