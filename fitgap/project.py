@@ -7,16 +7,20 @@ the nearest parent. Paths in the settings are relative to the project and may no
 
 from __future__ import annotations
 
+import difflib
+import re
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
 
 from fitgap.profile import MunicipalityProfile
+from fitgap.reconcile.totals import TOTAL_KINDS
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.files import load_yaml_model
 
 SETTINGS = "fitgap.yaml"
+
 FOLDERS = ("mappings", "assessments", "exports", "reports", "suites")
 
 
@@ -45,6 +49,23 @@ class ReconcileSettings(FrozenModel):
     amount ("5") or a rate ("0.1%")."""
 
     tolerances: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("tolerances")
+    @classmethod
+    def _known_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        # A key is a total kind or an item's romanized name (lower case, digits, underscores); a key close to a
+        # kind is a typo of it, which would silently leave that kind exact.
+        for key in value:
+            if key in TOTAL_KINDS:
+                continue
+            close = difflib.get_close_matches(key, TOTAL_KINDS, n=1, cutoff=0.8)
+            if close or not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+                hint = f" — did you mean {close[0]}?" if close else ""
+                raise ValueError(
+                    f"tolerance key {key!r} is neither a total kind ({', '.join(TOTAL_KINDS)}) nor an item's "
+                    f"romanized name{hint}"
+                )
+        return value
 
 
 class ProjectSettings(FrozenModel):
@@ -130,7 +151,7 @@ def _inside(root: Path, catalog: Path) -> str:
     except ValueError:
         raise FitgapError(
             f"the catalog folder {catalog} is outside the project folder {root}",
-            hint=f"import or copy it into the project (e.g. fitgap catalog import FILE --into {root / 'catalog'}) "
+            hint=f"import or copy it into the project (e.g. fitgap catalog import FILE -o {root / 'catalog'}) "
             "and give that folder",
         ) from None
 

@@ -715,7 +715,8 @@ def record_reconciliation(con: Any, record: ReconcileRecord, differences: list[d
 
 
 def read_reconciliations(con: Any, *, latest_only: bool = True) -> list[ReconcileRecord]:
-    """The recorded reconciliations, oldest first; ``latest_only``: the latest per (kind, subject, mapping)."""
+    """The recorded reconciliations, oldest first; ``latest_only``: the latest per kind, business, subject, mapping
+    and run."""
     if RECONCILIATIONS not in tables(con):
         return []
     rows = con.execute(
@@ -724,5 +725,7 @@ def read_reconciliations(con: Any, *, latest_only: bool = True) -> list[Reconcil
     records = [ReconcileRecord.model_validate(dict(zip(_RECONCILE_COLUMNS, r, strict=True))) for r in rows]
     if not latest_only:
         return records
-    latest = {(r.kind, r.subject, r.mapping): r for r in records}  # two mappings may write one table
+    # Two mappings may write one table, and readiness counts a data reconciliation only for the run published
+    # now: the latest per run (an older run's record never hides the current run's), per business for results.
+    latest = {(r.kind, r.business, r.subject, r.mapping, r.run_id): r for r in records}
     return list(latest.values())

@@ -170,20 +170,20 @@ def _target(decision: str, code: str | None, candidate_ids: list[str | None]) ->
         n = int(decision[2:])
         candidate = candidate_ids[n - 1] if 1 <= n <= len(candidate_ids) else None
         if not candidate:
-            return None, f"{decision} is chosen but the row has no {decision}"
+            return None, f"{decision} が選ばれていますが、この行に{decision}がありません"
         chosen = resolve(candidate)
         if chosen is None:
-            return None, f"{decision} ({candidate}) is no MJ character"
+            return None, f"{decision}（{candidate}）はMJ文字ではありません"
         if code:
             given = resolve(code)
             if given is None or given.mj_id != chosen.mj_id:
-                return None, f"{decision} is {chosen.mj_id} but 決定MJ says {code}: keep one"
+                return None, f"{decision} は {chosen.mj_id} ですが、決定MJ は {code} です（どちらか一方にしてください）"
         return chosen, ""
     if not code:
-        return None, f"決定 {decision} needs 決定MJ (an MJ番号, J+XXXX, 戸籍統一文字番号 or U+XXXX)"
+        return None, f"決定「{decision}」には決定MJ（MJ番号、J+XXXX、戸籍統一文字番号または U+XXXX）が必要です"
     chosen = resolve(code)
     if chosen is None:
-        return None, f"決定MJ {code} is no MJ character (write MJ030196, J+FA11, 030196 or U+FA11)"
+        return None, f"決定MJ {code} はMJ文字ではありません（MJ030196、J+FA11、030196、U+FA11 のように書いてください）"
     return chosen, ""
 
 
@@ -193,8 +193,11 @@ def _decide(row: int, values: dict[str, object], candidate_ids: list[str | None]
     decision = _text(values.get(layout.DECISION))
     code = _code(values.get(layout.DECIDED_MJ))
     decider, day = _text(values.get(layout.DECIDER)), _day(values.get(layout.DECIDED_ON))
-    if decision == layout.AUTOMATIC and decider is None:
-        decider = layout.AUTOMATIC  # pre-filled by fitgap and left as it was
+    if decision == layout.AUTOMATIC:
+        # Pre-filled by fitgap (resolved from the vendor's code) and left as it was: the record still says who and
+        # when — fitgap's identification, accepted on the day the workbook was applied.
+        decider = decider or f"{layout.AUTOMATIC}（fitgap）"
+        day = day or dt.date.today().isoformat()
 
     def made(
         outcome: Outcome, *, reason: str | None = None, mj: MjChar | None = None, text: str | None = None
@@ -214,27 +217,31 @@ def _decide(row: int, values: dict[str, object], candidate_ids: list[str | None]
         )
 
     if not char:
-        return made("矛盾", reason="the row has no character (its コードポイント cell is empty or changed)")
+        return made("矛盾", reason="この行に文字がありません（コードポイントの欄が空か、変更されています）")
     if decision is None or decision == layout.INVESTIGATE:
-        return made("未決定", reason="not decided yet" if decision is None else "要調査: not decided yet")
+        return made("未決定", reason="未決定です" if decision is None else "要調査: 未決定です")
     if decision not in layout.CHOICES:
-        return made("矛盾", reason=f"決定 {decision} is not one of {', '.join(layout.CHOICES)}")
+        return made("矛盾", reason=f"決定「{decision}」は選択肢（{'、'.join(layout.CHOICES)}）にありません")
     if decision != layout.AUTOMATIC and (decider is None or day is None):
-        return made("未決定", reason="判断者 and 判断日 are needed for every decision that is not 自動同定")
+        return made("未決定", reason="自動同定以外の決定には判断者と判断日が必要です")
     private = pua_char(char) is not None
     if decision == layout.KEEP:
         if private:
-            return made("矛盾", reason="a 外字 (private use) cannot stay as it is: the converter would quarantine it")
+            return made("矛盾", reason="外字（私用領域の文字）はそのままにできません（変換で移行エラーになります）")
         named = resolve(code) if code else None
         if code and (named is None or named.text != char):
-            return made("矛盾", reason=f"そのまま is chosen but 決定MJ says {code}: keep one")
+            return made(
+                "矛盾", reason=f"そのままが選ばれていますが、決定MJ は {code} です（どちらか一方にしてください）"
+            )
         return made("そのまま", mj=named, text=char)
     chosen, why = _target(decision, code, candidate_ids)
     if chosen is None:
         return made("矛盾", reason=why)
     text = chosen.text
     if text is None:
-        return made("矛盾", reason=f"{chosen.mj_id} has no UCS code point: no file can carry it (choose another)")
+        return made(
+            "矛盾", reason=f"{chosen.mj_id} にはUCSの符号位置がなく、ファイルに書けません（別の文字を選んでください）"
+        )
     outcome: Outcome = "外字表" if private else ("そのまま" if text == char else "縮退・訂正")
     return made(outcome, mj=chosen, text=text)
 

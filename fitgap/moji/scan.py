@@ -10,8 +10,9 @@ masked sample keys.
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -244,17 +245,23 @@ def scan_database(
     gaiji: Mapping[str, str] | None = None,
     gaiji_table: Path | None = None,
     unmask: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ScanResult:
     """Count and class every character of the Ｎ items (or ``items``) of the converted tables (or ``tables``).
 
     The database is opened read-only. ``gaiji`` (a 外字 table) tells mapped private-use characters from
-    unmapped ones. Sample keys are masked by the key item's sensitivity unless ``unmask``."""
+    unmapped ones. Sample keys are masked by the key item's sensitivity unless ``unmask``. ``progress`` is
+    told (tables counted, tables) before the first and after each table."""
     con = connect_read_only(db)
     try:
         plan, skipped = _plan(con, catalog, tables, items)
         tally = _Tally()
-        for table, group, wanted in plan:
+        for done, (table, group, wanted) in enumerate(plan):
+            if progress is not None:
+                progress(done, len(plan))
             _count_table(con, table, group, wanted, tally, unmask)
+        if progress is not None:
+            progress(len(plan), len(plan))
     finally:
         con.close()
     return tally.result(
@@ -284,6 +291,17 @@ def _decoded_lines(path: Path, encoding: str, bad: list[int]) -> Iterator[tuple[
             yield number, text.removeprefix("\ufeff") if number == 1 else text
 
 
+# A field of a header names a column: short, no run of digits (a date, a number, a code of a record has one).
+_DATA_LIKE = re.compile(r"\d{3,}|[-/.:]\d")
+
+
+def _is_header(row: list[str]) -> bool:
+    """Whether a file's first row names its fields: every field present, short and without the digits a record
+    holds. A file without one (a headerless CSV, a fixed-width file read as one field) is all data: its first
+    record must never become an item name, which is printed."""
+    return bool(row) and all(f.strip() and len(f) <= 30 and not _DATA_LIKE.search(f) for f in row)
+
+
 def scan_file(
     path: Path,
     *,
@@ -291,7 +309,8 @@ def scan_file(
     gaiji: Mapping[str, str] | None = None,
     gaiji_table: Path | None = None,
 ) -> ScanResult:
-    """Count and class every character of every field of a legacy CSV export (a header line names the fields).
+    """Count and class every character of every field of a legacy CSV export (a header line, when the first line is
+    one, names the fields; else they are 列1, 列2 …).
 
     A line that does not decode in ``encoding`` is not scanned; the result counts and lists them. Sample keys are
     line numbers (a legacy file's lines are not personal)."""
@@ -313,7 +332,7 @@ def scan_file(
     try:
         reader = csv.reader(texts())
         for index, row in enumerate(reader):
-            if index == 0:
+            if index == 0 and _is_header(row):
                 header = row
                 continue
             line = last[0]

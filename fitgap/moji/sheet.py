@@ -14,12 +14,13 @@ from typing import Any
 
 from fitgap.moji.identify import CANDIDATES, CandidateInfo, Identification, identify
 from fitgap.moji.scan import CharCount, ScanResult
-from reports.excel import FONT_NAME, HEADER_FILL, display_width, put
+from reports.excel import FONT_NAME, HEADER_FILL, display_width, local_time, print_setup, put
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.mj import ATTRIBUTION
 
 SHEET = "文字一覧"
 GUIDE = "説明"
+TITLE = "文字同定シート"
 GLYPH_FONT = "IPAmj明朝"  # the font that draws every MJ character (a name only: the workbook embeds no font)
 AUTOMATIC = "自動同定"
 CHOOSE_MJ = "MJ番号を指定"
@@ -134,11 +135,11 @@ def _candidate_text(candidate: CandidateInfo) -> str:
     return "・".join(p for p in parts if p)
 
 
-def _guide(sheet: Any, scan: ScanResult, vendor_list: Path | None) -> None:
+def _guide(sheet: Any, scan: ScanResult, vendor_list: Path | None, created: dt.datetime) -> None:
     from openpyxl.styles import Alignment, Font
 
     facts = (
-        ("作成日時", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
+        ("作成日時", local_time(created).strftime("%Y-%m-%d %H:%M")),
         ("対象", f"{scan.source}（{'データベース' if scan.kind == 'database' else 'レガシーファイル'}）"),
         ("外字表", scan.gaiji_table or "なし"),
         ("外字一覧（ベンダー）", str(vendor_list) if vendor_list else "なし"),
@@ -230,15 +231,6 @@ def _decisions(sheet: Any, rows: tuple[DecisionRow, ...]) -> None:
         sheet[f"{day}{r}"].number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "C2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{last}"
-    sheet.print_title_rows = "1:1"
-
-
-def _print_setup(sheet: Any) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def write_sheet(
@@ -249,9 +241,10 @@ def write_sheet(
     vendor: Mapping[str, Identification] | None = None,
     vendor_list: Path | None = None,
     force: bool = False,
+    municipality: str | None = None,
 ) -> SheetWritten:
     """Write the decision workbook for ``scan`` to ``path``; a workbook that exists (it may be filled in) is
-    kept unless ``force``."""
+    kept unless ``force``. ``municipality`` (団体名) goes in every printed page's header."""
     from openpyxl import Workbook
 
     if path.exists() and not force:
@@ -262,12 +255,13 @@ def write_sheet(
     workbook = Workbook()
     guide = workbook.active
     guide.title = GUIDE
-    _guide(guide, scan, vendor_list)
+    created = dt.datetime.now(dt.UTC)
+    _guide(guide, scan, vendor_list, created)
     decisions = workbook.create_sheet(SHEET)
     _decisions(decisions, rows)
-    for sheet in (guide, decisions):
-        _print_setup(sheet)
-    workbook.properties.title = "文字同定シート"
+    for sheet in (guide, decisions):  # the decisions' header row (the guide's title) on every printed page
+        print_setup(sheet, title=TITLE, municipality=municipality, created=created, header_row=1)
+    workbook.properties.title = TITLE
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(path)

@@ -345,7 +345,7 @@ def shrink_table(
     by default ``TABLE_縮退``) or a new CSV file (``out_file``, UTF-8 or CP932); the original is only read. The run
     is recorded in the database's 縮退 log; a file also gets its JSON record beside it (``FILE.縮退.json``)."""
     if out_table is not None and out_file is not None:
-        raise UsageError("give either --out-table or --out (one place to write the degraded values)")
+        raise UsageError("give either --out-table or -o/--output (one place to write the degraded values)")
     if out_file is None and out_table is None:
         out_table = table + SUFFIX
     if encoding not in ENCODINGS:

@@ -73,8 +73,9 @@ class Reconciliation(FrozenModel):
     reconcile_id: str
     mapping: str
     run_id: str
-    table: str  # the target table compared
-    target: str  # what was compared as the new data: the published rows, or another table
+    table: str  # the mapping's target table
+    target: str  # what was compared as the new data: the published rows, or another table (described)
+    subject: str  # what readiness keeps the latest reconciliation of: the table, or the other table compared
     source_file: str
     source_rows: int  # legacy rows read
     target_rows: int

@@ -41,7 +41,9 @@ from spec_catalog.database import (
     record_reconciliation,
 )
 from spec_catalog.sensitivity import infer_sensitivity
-from spec_catalog.vocab import Sensitivity
+from spec_catalog.vocab import STANDARD_BUSINESSES, Sensitivity
+
+BUSINESS_IDS = frozenset(b.business_id for b in STANDARD_BUSINESSES)
 
 NON_NUMERIC = "非数値"
 # Size bands of |new − old| for the unexplained differences: each band holds what is above the one before.
@@ -310,12 +312,31 @@ class ResultsComparison(FrozenModel):
 _BARE_PERSONAL = ("住所", "氏", "名", "jusho", "uji", "na")
 
 
+# Words that make a result column personal wherever they stand in its header (漢字氏名, 住所１, 世帯主名 …): a result
+# file's headers are free text, which the catalog's item classifier does not know.
+_PERSONAL_WORDS = re.compile(
+    r"氏名|名前|なまえ|ﾅﾏｴ|住所|所在地|番地|方書|生年月日|誕生日|宛名|送付先|世帯主|電話|連絡先|ﾌﾘｶﾞﾅ|フリガナ|カナ|かな|ｶﾅ"
+)
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f\uff66-\uff9f]")
+
+
 def header_sensitivity(header: str) -> Sensitivity:
     """How personal a result column is, from its header (氏名, 住所, 生年月日, 個人番号, 宛名番号 …)."""
     name = header.strip()
     if name.lower() in _BARE_PERSONAL:
         return Sensitivity.PERSONAL
-    return infer_sensitivity(name.lower(), name)
+    found = infer_sensitivity(name.lower(), name)
+    if found is Sensitivity.NONE and _PERSONAL_WORDS.search(name):
+        return Sensitivity.PERSONAL
+    return found
+
+
+def value_sensitivity(value: str | None, column: Sensitivity) -> Sensitivity:
+    """Masking by value as well as by column: a Japanese text in a column no header marks (a name, an address in a
+    column called 備考 or 対象) is masked as personal; amounts and codes stay visible."""
+    if column is Sensitivity.NONE and value and _JAPANESE.search(value):
+        return Sensitivity.PERSONAL
+    return column
 
 
 def key_sensitivity(header: str) -> Sensitivity:
@@ -559,8 +580,8 @@ class _Comparison:
                     column=column,
                     old_line=old_line,
                     new_line=new_line,
-                    old=mask(old, sensitivity, unmask=self.unmask),
-                    new=mask(new, sensitivity, unmask=self.unmask),
+                    old=mask(old, value_sensitivity(old, sensitivity), unmask=self.unmask),
+                    new=mask(new, value_sensitivity(new, sensitivity), unmask=self.unmask),
                     difference=None if outcome.delta is None else _plain(outcome.delta),
                     band=size_band(outcome.delta),
                     rule=rule,
@@ -682,15 +703,22 @@ def record_results(db: Path, result: ResultsComparison, business: str | None = N
     there is no such database (nothing is created for it)."""
     if not db.exists():
         return False
+    if business is not None and business not in BUSINESS_IDS:
+        raise FitgapError(
+            f"--business {business!r} is no 業務ID of the standard",
+            hint="give the 3-digit 業務ID the results belong to, e.g. 002 (fitgap catalog list)",
+        )
+    # --unmask shows values; it never stores them: an unmasked comparison is recorded without its values.
+    kept = result.masked
     differences = [
         {
             "code": d.code.value,
             "line": d.old_line,
-            "key": d.key,
+            "key": d.key if kept else "",
             "item": d.column,
-            "legacy": d.old,
+            "legacy": d.old if kept else None,
             "expected": None,
-            "actual": d.new,
+            "actual": d.new if kept else None,
             "explanation": SPEC_CHANGE if d.rule else None,
             "detail": d.rule or d.band or d.detail or (f"新の {d.new_line} 行目" if d.new_line is not None else None),
         }

@@ -44,6 +44,7 @@ from spec_catalog.database import (
     quote,
     read_corrections,
     read_runs,
+    read_shrink_log,
     record_reconciliation,
     tables,
 )
@@ -102,6 +103,8 @@ def _canonical(expr: str, kind: DataType, typed: bool) -> str:
         return f"coalesce(CAST(TRY_CAST({expr} AS DATE) AS VARCHAR), {text})"
     if kind in _NUMBERS:
         return f"coalesce(CAST(TRY_CAST({expr} AS DECIMAL(38, 6)) AS VARCHAR), {text})"
+    if kind is DataType.TIME:  # the converter writes HH:MM (or HH:MM:SS); a TIME column reads 13:34:00
+        return f"coalesce(CAST(TRY_CAST({expr} AS TIME) AS VARCHAR), {text})"
     return text
 
 
@@ -149,27 +152,26 @@ def reconcile_run(
             expected = make_expected(con, mapping, Path(workdir))
             timings = {"read_transform": round(time.perf_counter() - clock, 3)}
             progress("comparing")
-            result = _Comparison(con, mapping, run, expected, relation, unmask).compare(
-                target=described, table=table, tolerances=tolerances or {}
-            )
+            comparison = _Comparison(con, mapping, run, expected, relation, unmask, target)
+            result = comparison.compare(target=described, table=table, tolerances=tolerances or {})
         timings["total"] = round(time.perf_counter() - clock, 3)
         timings["compare"] = round(timings["total"] - timings["read_transform"], 3)
         result = result.model_copy(update={"timings": timings})
         if record:
-            _record(con, mapping, result)
+            _record(con, mapping, result, comparison.masked if unmask else None)
         return result
     finally:
         con.close()
 
 
-def _record(con: Any, mapping: ConversionMapping, result: Reconciliation) -> None:
+def _record(con: Any, mapping: ConversionMapping, result: Reconciliation, recorded: list[Difference] | None) -> None:
     record_reconciliation(
         con,
         ReconcileRecord(
             reconcile_id=result.reconcile_id,
             kind=ReconcileKind.DATA,
             business=mapping.spec.business_id,
-            subject=result.table if result.target.startswith(result.table) else result.target,
+            subject=result.subject,
             mapping=result.mapping,
             run_id=result.run_id,
             compared=result.compared_rows,
@@ -178,7 +180,8 @@ def _record(con: Any, mapping: ConversionMapping, result: Reconciliation) -> Non
             unexplained=result.unexplained,
             totals_failed=sum(1 for t in result.totals if not t.within),
         ),
-        [d.model_dump(mode="json") for d in result.differences],
+        # Recorded masked whatever the display: --unmask shows values, it never stores them.
+        [d.model_dump(mode="json") for d in (recorded if recorded is not None else result.differences)],
     )
 
 
@@ -193,9 +196,11 @@ class _Comparison:
         expected: Expected,
         relation: str,
         unmask: bool,
+        target: str | None,
     ) -> None:
         self.con, self.mapping, self.run, self.expected = con, mapping, run, expected
-        self.relation, self.unmask = relation, unmask
+        self.relation, self.unmask, self.target_table = relation, unmask, target
+        self.masked: list[Difference] = []  # the differences masked, as they are recorded (see _difference)
         self.plans = expected.plans
         self.items = {p.item.romanized: p.item for p in self.plans}
         levels = [self.items[k].sensitivity for k in expected.keys]
@@ -302,6 +307,7 @@ class _Comparison:
             run_id=self.run.run_id,
             table=table,
             target=target,
+            subject=self.target_table or table,
             source_file=self.mapping.source_path.name,
             source_rows=self.expected.rows_read,
             target_rows=tgt_rows,
@@ -317,12 +323,13 @@ class _Comparison:
     # Classification -----------------------------------------------------------------------------------------
 
     def _classify(self) -> list[Difference]:
-        corrections = {
-            (c.line, c.item)
-            for c in read_corrections(self.con, run_id=self.run.run_id)
-            if c.status is CorrectionStatus.APPLIED
-        }
-        corrected_lines = {line for line, _ in corrections}
+        applied = [
+            c for c in read_corrections(self.con, run_id=self.run.run_id) if c.status is CorrectionStatus.APPLIED
+        ]
+        corrections = {(c.line, c.item) for c in applied}
+        # Only a correction of a key item moves a row to another key (a row only in the source and one only in
+        # the target, of the same line); a correction of any other item explains that item's value alone.
+        key_corrected = {c.line for c in applied if c.item in self.expected.keys}
         quarantined = quarantine_lines(self.con, self.run.run_id)
         found: list[Difference] = []
         key_columns = ", ".join(f"k{n}" for n in range(len(self.expected.keys)))
@@ -335,28 +342,25 @@ class _Comparison:
         # Legacy rows without a target row, target rows without a legacy row, repeated target keys.
         lineage_line = "t._source_line" if "_source_line" in self.lineage else "NULL"
         extra_rows = self.con.execute(
-            f"SELECT t._tid, {lineage_line}, {key_columns} FROM outcome o JOIN tgt t ON o._tid = t._tid "
+            f"SELECT {lineage_line}, {key_columns} FROM outcome o JOIN tgt t ON o._tid = t._tid "
             "WHERE o._line IS NULL AND t._tid NOT IN (SELECT _tid FROM dup) ORDER BY t._tid"
         ).fetchall()
-        for tid, line, *key in extra_rows:
-            explained = line is not None and line in corrected_lines
+        for line, *key in extra_rows:
+            explained = line is not None and line in key_corrected
             found.append(
-                Difference(
-                    code=Code.RECONCILE_ROW_EXTRA,
-                    line=None,
-                    key=self._key(key),
+                self._difference(
+                    Code.RECONCILE_ROW_EXTRA,
+                    key=key,
                     explanation=Explanation.CORRECTION if explained else None,
-                    detail=f"補正された行 {line}" if explained else f"新データの {tid} 行目",
+                    detail=f"元データ {line} 行目のキーの補正" if explained else _lineage(line),
                 )
             )
         dup_rows = self.con.execute(
-            f"SELECT t._tid, {key_columns} FROM tgt t WHERE t._tid IN (SELECT _tid FROM dup) ORDER BY t._tid"
+            f"SELECT {lineage_line}, {key_columns} FROM tgt t WHERE t._tid IN (SELECT _tid FROM dup) ORDER BY t._tid"
         ).fetchall()
         dup_keys = {tuple(key) for _, *key in dup_rows}
-        for tid, *key in dup_rows:
-            found.append(
-                Difference(code=Code.RECONCILE_KEY_DUPLICATED, key=self._key(key), detail=f"新データの {tid} 行目")
-            )
+        for line, *key in dup_rows:
+            found.append(self._difference(Code.RECONCILE_KEY_DUPLICATED, key=key, detail=_lineage(line)))
         missing = self.con.execute(
             f"SELECT e._line, {', '.join(f'e.k{n}' for n in range(len(self.expected.keys)))} FROM outcome o "
             "JOIN exp e ON o._line = e._line WHERE o._tid IS NULL ORDER BY e._line"
@@ -364,13 +368,15 @@ class _Comparison:
         for line, *key in missing:
             if tuple(key) in dup_keys:
                 continue  # its key is on two target rows: listed there
-            found.append(self._missing(line, self._key(key), quarantined, corrected_lines))
+            found.append(self._missing(line, key, quarantined, key_corrected))
         skipped = self.con.execute("SELECT _line FROM skipped ORDER BY _line").fetchall()
         for (line,) in skipped:
-            found.append(self._missing(line, "", quarantined, corrected_lines))
+            found.append(self._missing(line, None, quarantined, key_corrected))
         return found
 
-    def _missing(self, line: int, key: str, quarantined: dict[int, str], corrected: set[int]) -> Difference:
+    def _missing(
+        self, line: int, key: list[Any] | None, quarantined: dict[int, str], corrected: set[int]
+    ) -> Difference:
         """A legacy row not in the target: its quarantine record (or a correction of its key) explains it."""
         explanation: Explanation | None
         detail: str | None
@@ -380,7 +386,7 @@ class _Comparison:
             explanation, detail = Explanation.CORRECTION, "キーが補正された行"
         else:
             explanation, detail = None, self.expected.failed.get(line)
-        return Difference(code=Code.RECONCILE_ROW_MISSING, line=line, key=key, explanation=explanation, detail=detail)
+        return self._difference(Code.RECONCILE_ROW_MISSING, line=line, key=key, explanation=explanation, detail=detail)
 
     def _value_differences(
         self, rows: list[tuple[int, int, int]], corrections: set[tuple[int, str | None]]
@@ -403,6 +409,7 @@ class _Comparison:
                 f"SELECT s._line, {legacy} FROM stage s WHERE s._line IN (SELECT _line FROM differing)"
             ).fetchall()
         }
+        shrinks = self._recorded_shrinks()
         position = {i: n for n, i in enumerate(wanted)}
         width = len(wanted)
         found = []
@@ -410,22 +417,27 @@ class _Comparison:
             row = values[(line, tid)]
             expected, actual, key = row[position[i]], row[width + position[i]], row[2 * width :]
             item = self.plans[i].item
-            explanation, detail = self._explain(line, item.romanized, item.type, expected, actual, corrections)
-            level = item.sensitivity
+            explanation, detail = self._explain(line, item.romanized, item.type, expected, actual, corrections, shrinks)
             found.append(
-                Difference(
-                    code=Code.RECONCILE_VALUE_DIFFERS,
+                self._difference(
+                    Code.RECONCILE_VALUE_DIFFERS,
                     line=line,
-                    key=self._key(list(key)),
+                    key=list(key),
                     item=item.romanized,
-                    legacy=mask(_text(sources.get(line, (None,) * width)[position[i]]), level, unmask=self.unmask),
-                    expected=mask(_text(expected), level, unmask=self.unmask),
-                    actual=mask(_text(actual), level, unmask=self.unmask),
+                    values=(_text(sources.get(line, (None,) * width)[position[i]]), _text(expected), _text(actual)),
                     explanation=explanation,
                     detail=detail,
                 )
             )
         return found
+
+    def _recorded_shrinks(self) -> dict[str, str] | None:
+        """The 縮退 recorded for the compared table (``moji shrink`` wrote it: its log names it), character →
+        what it became; None when the target is no recorded 縮退 (a 縮退 found there explains nothing)."""
+        if self.target_table is None:
+            return None
+        logged = [r for r in read_shrink_log(self.con) if r.written == self.target_table and r.char and r.target]
+        return {r.char: r.target for r in logged if r.char and r.target} if logged else None
 
     def _explain(
         self,
@@ -435,17 +447,51 @@ class _Comparison:
         expected: Any,
         actual: Any,
         corrections: set[tuple[int, str | None]],
+        shrinks: dict[str, str] | None,
     ) -> tuple[Explanation | None, str | None]:
         if (line, item) in corrections:
             return Explanation.CORRECTION, "実行時に適用されたデータ補正"
-        if kind is DataType.FULL_WIDTH and isinstance(expected, str) and isinstance(actual, str):
+        if shrinks and kind is DataType.FULL_WIDTH and isinstance(expected, str) and isinstance(actual, str):
             shrunk = shrink_text(expected)
-            if shrunk.changed and shrunk.text == actual:
+            recorded = all(shrinks.get(c.original) == c.target for c in shrunk.changed)
+            if shrunk.changed and recorded and shrunk.text == actual:
                 return Explanation.SHRINK, "; ".join(sorted({c.basis for c in shrunk.changed}))
         return None, None
 
-    def _key(self, values: list[Any]) -> str:
-        return mask("|".join("" if v is None else str(v) for v in values), self.key_level, unmask=self.unmask) or ""
+    def _difference(
+        self,
+        code: Code,
+        *,
+        key: list[Any] | None,
+        line: int | None = None,
+        item: str | None = None,
+        values: tuple[str | None, str | None, str | None] = (None, None, None),
+        explanation: Explanation | None = None,
+        detail: str | None = None,
+    ) -> Difference:
+        """The difference as shown (masked unless --unmask) and, kept in ``masked``, as recorded (always masked)."""
+        level = self.items[item].sensitivity if item else Sensitivity.NONE
+
+        def made(unmask: bool) -> Difference:
+            legacy, expected, actual = (mask(v, level, unmask=unmask) for v in values)
+            return Difference(
+                code=code,
+                line=line,
+                key=self._key(key, unmask) if key is not None else "",
+                item=item,
+                legacy=legacy,
+                expected=expected,
+                actual=actual,
+                explanation=explanation,
+                detail=detail,
+            )
+
+        masked = made(False)
+        self.masked.append(masked)
+        return made(True) if self.unmask else masked
+
+    def _key(self, values: list[Any], unmask: bool) -> str:
+        return mask("|".join("" if v is None else str(v) for v in values), self.key_level, unmask=unmask) or ""
 
     # Summaries ----------------------------------------------------------------------------------------------
 
@@ -527,6 +573,11 @@ class _Comparison:
 
     def _mask(self, item: str, value: str | None) -> str | None:
         return mask(value, self.items[item].sensitivity, unmask=self.unmask)
+
+
+def _lineage(line: int | None) -> str | None:
+    """Where a target row came from, when its table says (the published rows' lineage)."""
+    return f"元データ {line} 行目から変換された行" if line is not None else None
 
 
 def _text(value: Any) -> str | None:

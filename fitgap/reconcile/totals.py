@@ -33,7 +33,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from fitgap.reconcile.models import TotalCheck
 from spec_catalog.base import FitgapError, FrozenModel
@@ -42,6 +42,7 @@ from spec_catalog.models import BusinessSpec, DataGroup, DataItem
 from spec_catalog.vocab import DataType
 
 TotalKind = Literal["rows", "rows_per_code", "distinct_keys", "distinct_values", "sum", "min", "max", "unknown_dates"]
+TOTAL_KINDS: tuple[str, ...] = get_args(TotalKind)  # what fitgap.yaml's reconcile.tolerances may name
 MAX_CODES = 50  # a longer code list gets its 「その他」 and distinct-value totals only (see the module docstring)
 OTHER = "その他"
 AMOUNT_TYPES = (DataType.INTEGER, DataType.SIGNED_INTEGER, DataType.DECIMAL)

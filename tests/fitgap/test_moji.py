@@ -283,7 +283,9 @@ def test_apply_round_trip_into_a_conversion(cli: Cli, residents: Path, tmp_path:
         f"\ue001,U+E001,外字（私用領域・外字表なし）,MJ番号を指定,MJ032129,𠮷,U+20BB7,外字表,戸籍係 佐藤,2026-04-01,,"
         f"文字同定.xlsx,{digest}"
     )
-    assert record[3].split(",")[3:10] == ["自動同定", "MJ030196", "﨑", "U+FA11", "外字表", "自動同定", ""]
+    # Who and when, for a 自動同定 too: fitgap's identification, accepted on the day the workbook was applied.
+    today = dt.date.today().isoformat()
+    assert record[3].split(",")[3:10] == ["自動同定", "MJ030196", "﨑", "U+FA11", "外字表", "自動同定（fitgap）", today]
     # The conversion reads the new table: the 外字 it quarantined before (line 14) now loads as 﨑.
     shutil.copy(out, residents / "gaiji.csv")
     run = cli(
@@ -317,10 +319,11 @@ def test_apply_lists_undecided_contradictory_and_corrections(cli: Cli, db: Path,
     result = cli("moji", "apply", sheet, "--out", out)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "文字一覧!行2 U+20BB7: 決定MJ MJ999999 is no MJ character (write MJ030196, J+FA11, 030196 or U+FA11)",
-        "文字一覧!行4 U+E000: 要調査: not decided yet",
-        "文字一覧!行5 U+E0FF: 候補3 is chosen but the row has no 候補3",
-        "文字一覧!行7 U+1F600: 判断者 and 判断日 are needed for every decision that is not 自動同定",
+        "文字一覧!行2 U+20BB7: 決定MJ MJ999999 はMJ文字ではありません（MJ030196、J+FA11、030196、U+FA11 のように"
+        "書いてください）",
+        "文字一覧!行4 U+E000: 要調査: 未決定です",
+        "文字一覧!行5 U+E0FF: 候補3 が選ばれていますが、この行に候補3がありません",
+        "文字一覧!行7 U+1F600: 自動同定以外の決定には判断者と判断日が必要です",
     ]
     assert "縮退・訂正 (not in the 外字 table): U+845B U+E0100 → MJ022335 U+845B U+E0102" in result.stdout
     assert out.read_bytes().decode() == "pua,standard\r\n"  # a correction of a non-外字 is never written
@@ -356,3 +359,19 @@ def test_unknown_table_and_item_are_named(cli: Cli, db: Path) -> None:
     item = cli("moji", "scan", "--db", db, "--item", "shimei_kana")
     assert item.exit_code == 2
     assert item.stderr.startswith("Error: --item 'shimei_kana' is in none of the scanned tables — ")
+
+
+def test_a_file_without_a_header_never_names_an_item_by_its_first_record(tmp_path: Path) -> None:
+    """A fixed-width file or a headerless CSV: its first record is data (a name, a birth date, a 個人番号), never an
+    item name, which the scan prints."""
+    from fitgap.moji.scan import scan_file
+
+    source = tmp_path / "legacy.csv"
+    source.write_bytes("0000000001,伊藤　一郎,3190422,6131860913\r\n0000000002,山田　花子,3200101,\r\n".encode("cp932"))
+    result = scan_file(source, encoding="cp932")
+    names = {i for c in result.characters for i in c.items}
+    assert names == {"列1", "列2", "列3", "列4"} and result.items == ()
+    assert "伊藤" not in result.model_dump_json()
+    named = tmp_path / "named.csv"
+    named.write_bytes("宛名番号,氏名\r\n0000000001,伊藤　一郎\r\n".encode("cp932"))
+    assert {i for c in scan_file(named, encoding="cp932").characters for i in c.items} == {"宛名番号", "氏名"}

@@ -64,6 +64,17 @@ def test_masking_cannot_be_switched_off_in_the_settings(cli: Cli, project: Path)
     )
 
 
+def test_a_misspelt_tolerance_kind_is_refused_with_the_right_one(cli: Cli, project: Path) -> None:
+    settings = project / "fitgap.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + "reconcile:\n  tolerances: {rows_per_cod: '1', zeigaku: '0.1%'}\n",
+        encoding="utf-8",
+    )
+    result = cli("convert", "runs")
+    assert result.exit_code == 2
+    assert "tolerance key 'rows_per_cod'" in result.stderr and "did you mean rows_per_code?" in result.stderr
+
+
 def test_settings_paths_may_not_leave_the_project(cli: Cli, project: Path) -> None:
     settings = project / "fitgap.yaml"
     settings.write_text(

@@ -572,7 +572,7 @@ def test_excel_and_html_list_every_difference(cli: Cli, tmp_path: Path) -> None:
     xlsx, html = tmp_path / "r.xlsx", tmp_path / "r.html"
     assert cli("reconcile", "results", old, new, "--key", "宛名番号", "--xlsx", xlsx, "--html", html).exit_code == 1
     book = load_workbook(xlsx)
-    assert book.sheetnames == ["列別集計", "差異一覧"]
+    assert book.sheetnames == ["列別集計", "差異一覧", "_chart_data"]  # the chart's data: a hidden sheet
     listed = list(book["差異一覧"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[3], r[4], r[8], r[9]) for r in listed] == [
         ("RESULT_VALUE_DIFFERS", "税額", line, "7", "≤10") for line in (2, 3, 4, 5)
@@ -648,6 +648,44 @@ def test_the_comparison_is_recorded_when_the_database_exists(cli: Cli, tmp_path:
         ("RESULT_ROW_MISSING", 2, "0＊＊＊＊＊＊＊＊＊", None, None, None, None, None),
         ("RESULT_VALUE_DIFFERS", 3, "0＊＊＊＊＊＊＊＊＊", "税額", "85000", "86000", None, "≤1,000"),
     ]
+
+
+def test_two_businesses_keep_their_own_records_and_an_unknown_business_is_refused(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "m.duckdb"
+    connect(db).close()
+    for business, folder in (("010", "tax"), ("002", "nenkin")):
+        (tmp_path / folder).mkdir()
+        old = _csv(tmp_path / folder / "old.csv", PEOPLE)
+        new = _csv(tmp_path / folder / "new.csv", _changed(1, "税額", "86000") if business == "010" else PEOPLE)
+        cli("reconcile", "results", old, new, "--key", "宛名番号", "--db", db, "--business", business)
+    con = connect(db)
+    try:
+        records = {r.business: r.unexplained for r in read_reconciliations(con)}
+    finally:
+        con.close()
+    assert records == {"010": 1, "002": 0}  # one new.csv of each business: neither hides the other
+    refused = cli("reconcile", "results", old, new, "--key", "宛名番号", "--db", db, "--business", "999")
+    assert refused.exit_code == 2 and "no 業務ID of the standard" in refused.stderr
+
+
+def test_names_are_masked_whatever_the_header_and_unmasked_values_are_never_recorded(
+    cli: Cli, tmp_path: Path
+) -> None:
+    header = ("宛名番号", "漢字氏名", "備考", "税額")
+    old = _csv(tmp_path / "old.csv", [("0000000101", "山田太郎", "山田花子方", "100")], header=header)
+    new = _csv(tmp_path / "new.csv", [("0000000101", "山田太朗", "佐藤次郎方", "100")], header=header)
+    db = tmp_path / "m.duckdb"
+    connect(db).close()
+    shown = cli("reconcile", "results", old, new, "--key", "宛名番号", "--json")
+    assert not any(n in shown.stdout for n in ("太郎", "太朗", "花子", "次郎"))
+    unmasked = cli("reconcile", "results", old, new, "--key", "宛名番号", "--db", db, "--unmask", "--json")
+    assert "太朗" in unmasked.stdout
+    con = connect(db)
+    try:
+        stored = con.execute(f"SELECT key, legacy, actual FROM {RECONCILE_DIFFERENCES}").fetchall()
+    finally:
+        con.close()
+    assert stored == [("", None, None), ("", None, None)]
 
 
 def test_read_options_reach_the_reader(tmp_path: Path) -> None:

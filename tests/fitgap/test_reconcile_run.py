@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from converters.engine import run_conversion
 from converters.guard import PublishGuard
 from converters.mapping import load_mapping
-from fitgap.moji.shrink import shrink_text
+from fitgap.moji.shrink import shrink_table, shrink_text
 from fitgap.reconcile.run import reconcile_run
 from spec_catalog import load_embedded
 from spec_catalog.database import (
@@ -139,8 +139,7 @@ def test_every_kind_of_injected_difference_is_found(converted: tuple[Path, Path]
     assert "行数" in failing and "性別 = 1 の行数" in failing and "性別 = 2 の行数" in failing
 
 
-def test_a_run_correction_and_a_shrink_explain_their_differences(converted: tuple[Path, Path]) -> None:
-    mapping, db = converted
+def _record_correction(db: Path, line: int, item: str) -> None:
     with duckdb.connect(str(db)) as con:
         run_id = con.execute("SELECT run_id FROM fitgap_runs").fetchone()[0]
         ensure_correction_schema(con)
@@ -153,27 +152,73 @@ def test_a_run_correction_and_a_shrink_explain_their_differences(converted: tupl
                     request_id="r1",
                     file_name="補正.xlsx",
                     file_sha256="0" * 64,
-                    line=9,
-                    item="jusho_katagaki",
+                    line=line,
+                    item=item,
                     status=CorrectionStatus.APPLIED,
                 )
             ],
         )
-    # The new system keeps JIS X 0213 only: its 氏名 are the 縮退 of ours; line 9's 方書 was corrected in the run.
-    with duckdb.connect(str(db)) as con:
-        names = con.execute(f"SELECT DISTINCT shimei FROM {TABLE}").fetchall()
-        shrunk = {n: shrink_text(n).text for (n,) in names if n}
-        con.execute(f"CREATE TABLE new_system AS SELECT * FROM {TABLE}")
-        for name, new in shrunk.items():
-            con.execute("UPDATE new_system SET shimei = ? WHERE shimei = ?", [new, name])
-        con.execute("UPDATE new_system SET jusho_katagaki = '補正後の方書' WHERE _source_line = 9")
-    assert any(n != s for n, s in shrunk.items())  # some name really was degraded
+
+
+def test_a_run_correction_and_a_recorded_shrink_explain_their_differences(converted: tuple[Path, Path]) -> None:
+    mapping, db = converted
+    _record_correction(db, 9, "jusho_katagaki")
+    # The new system keeps JIS X 0213 only: its table is made by moji shrink (the 縮退 recorded in its log);
+    # line 9's 方書 was corrected in the run.
+    shrunk = shrink_table(db, "001_住民", load_embedded(), out_table="new_system")
+    assert shrunk.values_changed > 0  # some name really was degraded
+    _sql(db, "UPDATE new_system SET jusho_katagaki = '補正後の方書' WHERE _source_line = 9")
     result = _reconcile(mapping, db, target="new_system")
     assert result.ok, [d for d in result.differences if d.explanation is None]
     explained = [(d.line, d.item, d.explanation) for d in result.differences if d.item]
     assert (9, "jusho_katagaki", "correction") in explained
     shrinks = [d for d in result.differences if d.explanation == "shrink"]
-    assert shrinks and all(d.item == "shimei" and "JIS包摂規準" in (d.detail or "") for d in shrinks)
+    assert len(shrinks) == shrunk.values_changed
+    assert all(d.item in ("shimei", "jusho_choaza") and "JIS包摂規準" in (d.detail or "") for d in shrinks)
+    assert result.subject == "new_system"
+
+
+def test_an_unrecorded_shrink_and_a_correction_of_another_item_explain_nothing(converted: tuple[Path, Path]) -> None:
+    mapping, db = converted
+    # 縮退 made by hand in the published rows: not recorded, so not explained.
+    with duckdb.connect(str(db)) as con:
+        names = [n for (n,) in con.execute(f"SELECT DISTINCT shimei FROM {TABLE}").fetchall() if n]
+        degraded = {n: shrink_text(n).text for n in names if shrink_text(n).text != n}
+        for name, new in degraded.items():
+            con.execute(f"UPDATE {TABLE} SET shimei = ? WHERE shimei = ?", [new, name])
+    assert degraded
+    # Line 9's 方書 was corrected; its row is deleted and a row with another key put under its line: a correction
+    # of 方書 explains neither.
+    _record_correction(db, 9, "jusho_katagaki")
+    _sql(
+        db,
+        f"INSERT INTO {TABLE} SELECT * REPLACE ('888888888888888' AS atenabango) FROM {TABLE} WHERE _source_line = 9",
+        f"DELETE FROM {TABLE} WHERE _source_line = 9 AND atenabango <> '888888888888888'",
+    )
+    result = _reconcile(mapping, db)
+    unexplained = {(d.code, d.item) for d in result.differences if d.explanation is None}
+    assert ("RECONCILE_VALUE_DIFFERS", "shimei") in unexplained
+    assert {("RECONCILE_ROW_MISSING", None), ("RECONCILE_ROW_EXTRA", None)} <= unexplained
+    extra = next(d for d in result.differences if d.code == "RECONCILE_ROW_EXTRA")
+    assert extra.detail == "元データ 9 行目から変換された行"
+
+
+def test_a_typed_time_column_is_no_difference(converted: tuple[Path, Path]) -> None:
+    mapping, db = converted
+    _sql(db, f"CREATE TABLE new_system AS SELECT * REPLACE (CAST(sosajikoku AS TIME) AS sosajikoku) FROM {TABLE}")
+    result = _reconcile(mapping, db, target="new_system")
+    assert result.ok, result.by_code
+
+
+def test_unmasked_values_are_shown_never_recorded(converted: tuple[Path, Path]) -> None:
+    mapping, db = converted
+    _sql(db, f"UPDATE {TABLE} SET shimei = '別人　花子' WHERE _source_line = 3")
+    result = _reconcile(mapping, db, unmask=True)
+    shown = next(d for d in result.differences if d.item == "shimei")
+    assert shown.actual == "別人　花子"
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = con.execute("SELECT key, actual FROM fitgap_reconcile_differences WHERE item = 'shimei'").fetchall()
+    assert stored == [(stored[0][0], "別＊＊＊＊")] and "＊" in stored[0][0]
 
 
 def test_changed_inputs_are_refused(cli: Cli, converted: tuple[Path, Path], residents: Path) -> None:
