@@ -20,7 +20,7 @@ from reports.masking import mask
 from spec_catalog.base import FitgapError, FrozenModel, UsageError
 from spec_catalog.database import columns_of, connect_read_only, converted_tables, quote
 from spec_catalog.files import check_input_file
-from spec_catalog.mj import CharClass, characters, classify, code_points
+from spec_catalog.mj import ATTRIBUTION, CharClass, characters, classify, code_points
 from spec_catalog.models import Catalog, DataGroup, table_name
 from spec_catalog.vocab import DataType, Sensitivity
 
@@ -76,6 +76,7 @@ class ScanResult(FrozenModel):
     undecodable_listed: tuple[int, ...] = ()  # the first of them, by line number
     by_class: tuple[ClassCount, ...]
     characters: tuple[CharCount, ...]
+    attribution: str = ATTRIBUTION  # the classes come from the MJ data (CC BY-SA): every output that uses it says so
 
     def outside_x0208(self) -> tuple[CharCount, ...]:
         """The characters outside JIS X 0208 (and ASCII / JIS X 0201)."""

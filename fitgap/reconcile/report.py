@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 from fitgap.reconcile.models import Difference, Reconciliation
 from reports.tables import Cell, Column, Document, RowStyle, Table
 from spec_catalog.codes import info
+from spec_catalog.mj import ATTRIBUTION
 
 EXCEL_ROWS = 1_000_000  # an Excel sheet holds 1,048,576 rows; beyond this the cap is stated, never silent
 
@@ -117,6 +118,7 @@ def reconcile_document(result: Reconciliation) -> Document:
             *((f"説明のない差異: {KINDS.get(c, c)}", f"{n:,}") for c, n in result.by_code.items()),
             *((f"説明のある差異: {_label(e)}", f"{n:,}") for e, n in result.explained_by.items()),
             ("現新比較ID", result.reconcile_id),
+            *((("文字データ（縮退の根拠）", ATTRIBUTION),) if "shrink" in result.explained_by else ()),
             ("秒", str(result.timings.get("total", ""))),
         ),
         tables=(_items(result), _differences(result), _totals(result)),
