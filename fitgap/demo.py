@@ -207,7 +207,7 @@ def _prepare(folder: Path) -> None:
     if folder.exists() and any(folder.iterdir()):
         if not (folder / MARKER).exists():
             raise FitgapError(
-                "the folder exists and is not an earlier demo", where=folder, hint="give --out a new or empty folder"
+                "the folder exists and is not an earlier demo", where=folder, hint="give -o a new or empty folder"
             )
         shutil.rmtree(folder)  # an earlier demo: start again from nothing
 
@@ -240,9 +240,9 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
     project = create_project(folder, profile)
     (folder / MARKER).write_text("made by fitgap demo; it may be deleted and made again\n", encoding="utf-8")
     step(
-        "catalog",
-        f"{len(catalog.businesses)} businesses in the SAMPLE catalog; {profile.label}: "
-        f"{len(profile.businesses)} in scope (生活保護 and 児童扶養手当 are Hokkaido's)",
+        "カタログ",
+        f"サンプルのカタログに {len(catalog.businesses)} 業務、{profile.label} の対象は "
+        f"{len(profile.businesses)} 業務（生活保護と児童扶養手当は北海道が行う）",
     )
 
     today = dt.date.today()
@@ -254,9 +254,9 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
     write_report(scored, filled, reports / "assessment.xlsx", reports / "assessment.html")
     total = scored.total
     step(
-        "assessment",
-        f"{total.functions} functions scored: fit rate {total.fit_rate:.1%}, readiness "
-        f"{total.readiness:.1%}, {total.forced_gaps_unresolved} forced gaps unresolved",
+        "Fit & Gap",
+        f"{total.functions} 機能を採点: 適合率 {total.fit_rate:.1%}、対応完了率 {total.readiness:.1%}、"
+        f"未対応の要廃止機能 {total.forced_gaps_unresolved} 件",
     )
 
     mappings = folder / "mappings"
@@ -272,20 +272,19 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
     read = sum(r.rows_read for r in runs)
     quarantined = sum(r.rows_quarantined for r in runs)
     step(
-        "conversion",
-        f"{read} legacy records (CP932 CSV and fixed width) → {read - quarantined} loaded, "
-        f"{quarantined} quarantined with reasons; exported {len(exported.files)} file(s)",
+        "データ変換",
+        f"旧データ {read} 件（CP932 の CSV と固定長）→ 登録 {read - quarantined} 件、移行エラー {quarantined} 件"
+        f"（理由つき）、{len(exported.files)} ファイルを出力",
     )
 
     moji = identify_characters(mappings, folder / "moji", today)
-    extra = f"; decided beyond it (quarantined above): {', '.join(moji.only_decided)}" if moji.only_decided else ""
+    extra = f"。外字表のほかに決定（上で移行エラー）: {'、'.join(moji.only_decided)}" if moji.only_decided else ""
     step(
         "文字同定",
-        f"moji scan of residents.csv: {moji.distinct} distinct characters → moji sheet with the vendor's 外字 list: "
-        f"{moji.sheet_rows} to decide, {moji.identified_automatically} identified automatically → "
-        f"{moji.decided_by_staff} decided by staff (SIMULATED: 候補1, 判断者 {STAFF}) → moji apply: "
-        f"{moji.gaiji_written} 外字 in moji/gaiji.csv, "
-        f"{'agrees with' if moji.agrees else 'DIFFERS from'} the hand-written 外字 table{extra}",
+        f"residents.csv の moji scan: 異なり {moji.distinct} 字 → ベンダーの外字一覧を添えた moji sheet: "
+        f"決定する文字 {moji.sheet_rows}、自動同定 {moji.identified_automatically} → 職員の決定 "
+        f"{moji.decided_by_staff}（模擬: 候補1、判断者 {STAFF}）→ moji apply: moji/gaiji.csv に外字 "
+        f"{moji.gaiji_written} 字、手書きの外字表と{'一致' if moji.agrees else '不一致'}{extra}",
     )
 
     # The staff's decisions are the characters validation allows beside the standard's set (those kept as they are)
@@ -298,9 +297,9 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
         html=reports / "validation.html",
     )
     step(
-        "validation",
-        f"{checked.rules_run} rules with Great Expectations: {checked.errors_failed} errors, "
-        f"{checked.warnings_failed} warnings",
+        "データ検証",
+        f"Great Expectations で {checked.rules_run} ルール: エラー {checked.errors_failed} 件、"
+        f"警告 {checked.warnings_failed} 件",
     )
 
     # 現新比較: each published run against its legacy file, value by value; readiness reads the records.
@@ -317,10 +316,10 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
         )
     step(
         "現新比較",
-        f"{len(compared)} runs against their legacy files: {sum(r.compared_rows for r in compared)} rows compared "
-        f"value by value, {sum(r.unexplained for r in compared)} unexplained differences, "
-        f"{sum(sum(r.explained_by.values()) for r in compared)} explained (rows the runs quarantined), "
-        f"{sum(len(r.totals) for r in compared)} control totals",
+        f"{len(compared)} 回の変換を旧データと比較: {sum(r.compared_rows for r in compared)} 行を値ごとに突合、"
+        f"説明のない差異 {sum(r.unexplained for r in compared)} 件、説明のある差異 "
+        f"{sum(sum(r.explained_by.values()) for r in compared)} 件（移行エラーの行）、管理合計 "
+        f"{sum(len(r.totals) for r in compared)} 項目",
     )
 
     snapshot = latest_snapshot(project.history)  # the one kept by the scoring above: the report names it
@@ -345,23 +344,23 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
         f"{b.business_id} {b.characters.status}" for b in readiness.businesses if b.characters is not None
     )
     step(
-        "readiness",
-        f"GO {readiness.go}, NO-GO {readiness.no_go} (thresholds in fitgap.yaml); 文字同定: {status or '—'}",
+        "移行判定",
+        f"GO {readiness.go}、NO-GO {readiness.no_go}（基準は fitgap.yaml）; 文字同定: {status or '—'}",
     )
 
     outputs = {
-        "readiness report": str(reports / "readiness.html"),
-        "readiness workbook": str(reports / "readiness.xlsx"),
-        "Fit & Gap report": str(reports / "assessment.html"),
-        "Fit & Gap workbook (filled)": str(workbook),
-        "validation report": str(reports / "validation.html"),
-        "validation JUnit XML": str(reports / "validation-junit.xml"),
-        "現新比較 reports": str(reports / "reconcile-*.html"),
-        "文字同定シート (filled, simulated)": str(folder / "moji" / "文字同定-記入済.xlsx"),
-        "外字 table from the decisions": moji.gaiji_table,
-        "converted database": str(db),
-        "exports": str(folder / "exports"),
-        "mappings and legacy files": str(mappings),
+        "移行準備状況レポート": str(reports / "readiness.html"),
+        "移行準備状況（Excel）": str(reports / "readiness.xlsx"),
+        "Fit & Gap 評価レポート": str(reports / "assessment.html"),
+        "Fit & Gap 調査票（記入済）": str(workbook),
+        "データ検証レポート": str(reports / "validation.html"),
+        "データ検証 JUnit XML": str(reports / "validation-junit.xml"),
+        "現新比較レポート": str(reports / "reconcile-*.html"),
+        "文字同定シート（記入済、模擬）": str(folder / "moji" / "文字同定-記入済.xlsx"),
+        "決定からできた外字表": moji.gaiji_table,
+        "変換データベース": str(db),
+        "出力ファイル": str(folder / "exports"),
+        "マッピングと旧データ": str(mappings),
     }
     return DemoResult(
         folder=str(folder),

@@ -52,16 +52,26 @@ def validate_database(
     docs: Path | None = None,
     unmask: bool = False,
     allowed_characters: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ValidationReport:
     """The suites in ``suites`` (default: generated from the catalog for every converted table), run.
 
     Every rule's SQL is made from ``catalog``, never read from a suite file (:func:`validation.read_suite`).
     ``allowed_characters``: the municipality's decisions (see :func:`read_allowed_characters`), accepted in Ｎ
-    items beside the standard's character set."""
+    items beside the standard's character set. ``progress``: told (phase, tables done, tables), see
+    :func:`validation.validate`."""
     allowed = read_allowed_characters(allowed_characters) if allowed_characters is not None else frozenset()
     plans = read_suites(suites, catalog) if suites is not None else suites_for(db, catalog)
     return validate(
-        db, plans, catalog, docs=docs, unmask=unmask, suites=suites, allowed=allowed, allowed_file=allowed_characters
+        db,
+        plans,
+        catalog,
+        docs=docs,
+        unmask=unmask,
+        suites=suites,
+        allowed=allowed,
+        allowed_file=allowed_characters,
+        progress=progress,
     )
 
 
@@ -117,14 +127,15 @@ def write_validation_reports(
     json_file: Path | None = None,
     xlsx: Path | None = None,
     html: Path | None = None,
+    lang: str = "ja",
 ) -> list[Path]:
-    """The validation report in each format asked for; returns the files written."""
+    """The validation report in each format asked for (people's reports in ``lang``); returns the files written."""
     if junit is not None:
         _write_text(junit, junit_xml(report))
     if json_file is not None:
         _write_text(json_file, to_json(report) + "\n")
     if xlsx is not None or html is not None:
-        _write_document(validation_document(report), xlsx, html)
+        _write_document(validation_document(report, lang), xlsx, html)
     return [p for p in (junit, json_file, xlsx, html) if p is not None]
 
 
@@ -148,19 +159,24 @@ def readiness(
     on_validate: Callable[[], None] | None = None,
     gaiji_table: Path | None = None,
     allowed_characters: Path | None = None,
+    suites: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ReadinessReport:
     """GO / NO-GO per business from the assessment, the conversion records and a validation, with the 文字同定
     status of each converted business (``gaiji_table``: the 外字 table decided, see ``moji apply``).
 
-    Without ``validation``, the converted tables are validated now (``on_validate`` is told first). The report
-    names its inputs: ``assessment_file`` is the snapshot ``assessment`` was read from."""
+    Without ``validation``, the converted tables are validated now (``on_validate`` is told first; ``suites``
+    and ``progress`` as for :func:`validate_database`). The report names its inputs: ``assessment_file`` is the
+    snapshot ``assessment`` was read from."""
     from converters.mapping import read_gaiji_table
 
     records = conversion_records(db)
     if validation is None and records:
         if on_validate is not None:
             on_validate()
-        validation = validate_database(db, catalog, allowed_characters=allowed_characters)
+        validation = validate_database(
+            db, catalog, suites=suites, allowed_characters=allowed_characters, progress=progress
+        )
     gaiji = read_gaiji_table(gaiji_table, str(gaiji_table)) if gaiji_table is not None else None
     characters = character_statuses(db, catalog, businesses, gaiji) if records else {}
     return assess_readiness(

@@ -25,10 +25,12 @@ from pydantic import Field
 
 from fitgap import __version__
 from fitgap.assessment.history import load_snapshot, recorded_order, scored_at
+from fitgap.assessment.report import Lang, next_action
 from fitgap.assessment.scoring import BusinessScore, ScoreReport
 from fitgap.project import Thresholds
-from reports.catalog import SAMPLE_NOTE
-from reports.tables import Chart, Column, Document, RowStyle, Series, Table
+from reports.catalog import SAMPLE_NOTES
+from reports.palette import VERDICT_COLOURS
+from reports.tables import Cell, Chart, Column, Document, Kpi, RowStyle, Series, Summary, Table
 from spec_catalog.base import FrozenModel
 from spec_catalog.codes import Code, info
 from spec_catalog.database import (
@@ -262,6 +264,8 @@ class ReadinessReport(FrozenModel):
     go: int
     no_go: int
     inputs: ReadinessInputs
+    # 対応完了率 of the assessment over the businesses in scope that it assessed (None: none assessed)
+    assessment_readiness: float | None = None
 
 
 class TableRecord(FrozenModel):
@@ -456,6 +460,9 @@ def assess_readiness(
         for spec in specs
     ]
     go = sum(1 for r in results if r.verdict == "GO")
+    assessed = [scores[s.business_id] for s in specs if s.business_id in scores]
+    work_items = sum(s.work_items for s in assessed)
+    readiness = sum(s.work_done for s in assessed) / work_items if work_items else 1.0 if assessed else None
     inputs = _inputs(specs, catalog, assessment, assessment_file, records, validation)
     if chars:
         scanned = CharactersInput(gaiji_table=str(gaiji_table) if gaiji_table else None, attribution=ATTRIBUTION)
@@ -468,6 +475,7 @@ def assess_readiness(
         go=go,
         no_go=len(results) - go,
         inputs=inputs,
+        assessment_readiness=round(readiness, 4) if readiness is not None else None,
     )
 
 
@@ -518,14 +526,207 @@ def _character_facts(characters: CharactersInput | None, ja: bool) -> tuple[tupl
     )
 
 
+# The conversion and validation parts as a person reads them (the JSON keeps done / missing / n/a).
+PART_LABELS: dict[str, tuple[str, str]] = {
+    "done": ("済", "done"),
+    "missing": ("未実施", "not yet"),
+    "n/a": ("対象外", "n/a"),  # no data layout in the catalog; for validation: nothing converted
+}
+# The thresholds by their names in the project settings: (Japanese, English) and whether the value is a rate.
+THRESHOLD_LABELS: dict[str, tuple[str, str, bool]] = {
+    "max_forced_gaps_unresolved": ("未対応の要廃止機能（上限）", "Unresolved forced gaps (at most)", False),
+    "max_mandatory_undecided": ("未判定の実装必須機能（上限）", "Undecided 実装必須機能 (at most)", False),
+    "min_assessment_readiness": ("対応完了率（下限）", "Assessment readiness (at least)", True),
+    "max_quarantine_rate": ("移行エラー率（上限）", "Quarantine rate (at most)", True),
+    "max_validation_errors": ("検証エラー（上限）", "Validation errors (at most)", False),
+    "max_reconcile_differences": ("現新比較の説明のない差異（上限）", "Unexplained differences (at most)", False),
+}
+# 次の対応 for each NO-GO reason, in the order of the work (assess, convert, validate, reconcile): {count} is
+# the total over the businesses it holds back, {threshold} the project's.
+_ACTIONS: dict[Code, tuple[str, str]] = {
+    Code.READINESS_NOT_ASSESSED: (
+        "Fit & Gap 調査票を記入して採点する",
+        "fill in and score the Fit & Gap assessment",
+    ),
+    Code.READINESS_FORCED_GAPS: (
+        "要廃止の実装不可機能 {count} 件の廃止を完了する",
+        "retire {count} prohibited function(s) still in use",
+    ),
+    Code.READINESS_MANDATORY_UNDECIDED: (
+        "未判定の実装必須機能 {count} 件を判定する",
+        "decide {count} undecided 実装必須機能",
+    ),
+    Code.READINESS_ASSESSMENT_LOW: (
+        "対応完了率を {threshold} 以上にする",
+        "raise the assessment readiness to {threshold} or more",
+    ),
+    Code.READINESS_NOT_CONVERTED: ("データを変換する", "convert the data"),
+    Code.READINESS_CONVERSION_FAILED: (
+        "失敗した変換・件数の合わない変換を調べて変換し直す",
+        "look into the failed or unreconciled conversion runs and convert again",
+    ),
+    Code.READINESS_QUARANTINE_HIGH: (
+        "移行エラー行を直して移行エラー率を {threshold} 以下にする",
+        "fix the quarantined rows to bring the quarantine rate to {threshold} or less",
+    ),
+    Code.READINESS_NOT_VALIDATED: (
+        "変換データを検証する",
+        "validate the converted data",
+    ),
+    Code.READINESS_VALIDATION_ERRORS: ("検証エラー {count} 件を直す", "fix {count} validation error(s)"),
+    Code.READINESS_RECONCILE_DIFFERENCES: (
+        "現新比較の説明のない差異 {count} 件を説明するか直す",
+        "explain or fix {count} unexplained difference(s) of the reconciliation",
+    ),
+}
+# The reasons about a rate: the threshold's setting, and how the reason text shows the rate.
+_RATES: dict[Code, tuple[str, str]] = {
+    Code.READINESS_ASSESSMENT_LOW: ("min_assessment_readiness", "{:.0%}"),
+    Code.READINESS_QUARANTINE_HIGH: ("max_quarantine_rate", "{:.2%}"),
+}
+TOP_ROWS = 10  # the summary's table must fit its page
+
+
+def part_text(part: Part, lang: str = "ja") -> str:
+    """済 / 未実施 / 対象外 (done / not yet / n/a)."""
+    return PART_LABELS[part][0 if lang == "ja" else 1]
+
+
+def _figure(code: Code, b: BusinessReadiness) -> float | None:
+    """The figure of a business behind a reason: a count, or its rate today (None: the reason has none)."""
+    figures: dict[Code, float | None] = {
+        Code.READINESS_FORCED_GAPS: b.forced_gaps_unresolved,
+        Code.READINESS_MANDATORY_UNDECIDED: b.mandatory_undecided,
+        Code.READINESS_ASSESSMENT_LOW: b.assessment_readiness,
+        Code.READINESS_QUARANTINE_HIGH: b.quarantine_rate,
+        Code.READINESS_VALIDATION_ERRORS: b.validation_errors,
+        Code.READINESS_RECONCILE_DIFFERENCES: b.comparison.unexplained if b.comparison is not None else None,
+    }
+    return figures.get(code)
+
+
+def next_actions(report: ReadinessReport, lang: str = "ja") -> tuple[str, ...]:
+    """次の対応: one line per NO-GO reason, in the order of the work, naming the businesses it holds back (the
+    business and its figure today when there is one, else their 業務ID with their figures)."""
+    language: Lang = "ja" if lang == "ja" else "en"
+    unit = " 件" if language == "ja" else ""
+    lines = []
+    for code, (ja, en) in _ACTIONS.items():
+        having = [b for b in report.businesses if any(r.code is code for r in b.reasons)]
+        if not having:
+            continue
+        template = ja if language == "ja" else en
+        figures = [_figure(code, b) or 0 for b in having]
+        details: list[str | None]
+        if code in _RATES:
+            setting, shown = _RATES[code]
+            sentence = template.format(threshold=shown.format(getattr(report.thresholds, setting)))
+            details = [shown.format(f) for f in figures]
+        elif "{count}" in template:
+            sentence = template.format(count=int(sum(figures)))
+            details = [f"{int(f)}{unit}" for f in figures]
+        else:
+            sentence, details = template, [None for _ in having]
+        found = [(b.business_id, b.name, d) for b, d in zip(having, details, strict=True)]
+        lines.append(next_action(sentence, found, language, now=code in _RATES))
+    return tuple(lines)
+
+
+def _kpis(report: ReadinessReport, lang: str) -> tuple[Kpi, ...]:
+    """業務数, GO, NO-GO and the figures behind the reasons over the businesses in scope: bad when a business is
+    NO-GO for it."""
+    ja = lang == "ja"
+    businesses = report.businesses
+
+    def status(value: Cell, *codes: Code) -> Literal["good", "bad", "neutral"]:
+        """Bad when a business is NO-GO for one of ``codes``; neutral when there is no figure yet."""
+        if any(r.code in codes for b in businesses for r in b.reasons):
+            return "bad"
+        return "neutral" if value is None else "good"
+
+    read = sum(b.rows_read for b in businesses)
+    quarantine = round(sum(b.rows_quarantined for b in businesses) / read, 6) if read else None
+    checked = [b.validation_errors for b in businesses if b.validation_errors is not None]
+    errors = sum(checked) if checked else None
+    compared = [b.comparison.unexplained for b in businesses if b.comparison is not None]
+    unexplained = sum(compared) if compared else None
+    return (
+        Kpi(label="業務数" if ja else "Businesses", value=len(businesses), format="integer"),
+        Kpi(label="GO", value=report.go, format="integer", status="good" if report.go else "neutral"),
+        Kpi(label="NO-GO", value=report.no_go, format="integer", status="bad" if report.no_go else "good"),
+        Kpi(
+            label="対応完了率" if ja else "Assessment readiness",
+            value=report.assessment_readiness,
+            format="percent",
+            status=status(report.assessment_readiness, Code.READINESS_NOT_ASSESSED, Code.READINESS_ASSESSMENT_LOW),
+        ),
+        Kpi(
+            label="移行エラー率" if ja else "Quarantine rate",
+            value=quarantine,
+            format="percent",
+            status=status(quarantine, Code.READINESS_QUARANTINE_HIGH),
+        ),
+        Kpi(
+            label="検証エラー" if ja else "Validation errors",
+            value=errors,
+            format="integer",
+            status=status(errors, Code.READINESS_VALIDATION_ERRORS),
+        ),
+        Kpi(
+            label="現新比較の説明のない差異" if ja else "Unexplained differences",
+            value=unexplained,
+            format="integer",
+            status=status(unexplained, Code.READINESS_RECONCILE_DIFFERENCES),
+        ),
+    )
+
+
+def _top(report: ReadinessReport, lang: str) -> Table:
+    """The NO-GO businesses with their main reason (the first, in the order of the work)."""
+    ja = lang == "ja"
+    no_go = [b for b in report.businesses if b.verdict == "NO-GO"]
+    shown = no_go[:TOP_ROWS]
+    more = len(no_go) - len(shown)
+    return Table(
+        title=f"NO-GO の業務（主な理由、上位 {TOP_ROWS} 業務）"
+        if ja
+        else f"NO-GO businesses (main reason, first {TOP_ROWS})",
+        columns=(
+            Column(header="業務ID" if ja else "Business"),
+            Column(header="業務名" if ja else "Name"),
+            Column(header="主な理由" if ja else "Main reason"),
+            Column(header="理由の数" if ja else "Reasons", format="integer"),
+        ),
+        rows=tuple((b.business_id, b.name, b.reasons[0].text(lang), len(b.reasons)) for b in shown),
+        row_styles=tuple("danger" for _ in shown),
+        note=(
+            f"ほか {more} 業務は「業務別の移行判定」にあります。"
+            if ja
+            else f"{more} more in the verdicts per business."
+        )
+        if more > 0
+        else None,
+    )
+
+
+def readiness_summary(report: ReadinessReport, lang: str = "ja") -> Summary:
+    """The one-page summary (A4 一枚): GO / NO-GO, key figures, the NO-GO businesses, next actions."""
+    ja = lang == "ja"
+    return Summary(
+        title="移行準備状況の要約" if ja else "Cutover readiness at a glance",
+        verdict=f"GO {report.go} / NO-GO {report.no_go}",
+        verdict_status="good" if not report.no_go else "bad",
+        kpis=_kpis(report, lang),
+        top=_top(report, lang),
+        actions=next_actions(report, lang),
+    )
+
+
 def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
     ja = lang == "ja"
 
     def t(j: str, e: str) -> str:
         return j if ja else e
-
-    def pct(value: float | None) -> float | None:
-        return value
 
     rows = []
     styles: list[RowStyle | None] = []
@@ -537,12 +738,12 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
                 b.verdict,
                 b.forced_gaps_unresolved,
                 b.mandatory_undecided,
-                pct(b.assessment_readiness),
-                b.conversion,
+                b.assessment_readiness,
+                part_text(b.conversion, lang),
                 b.rows_read,
                 b.rows_quarantined,
-                pct(b.quarantine_rate),
-                b.validation,
+                b.quarantine_rate,
+                part_text(b.validation, lang),
                 b.validation_errors,
                 b.characters.status_text(lang) if b.characters else None,
                 b.comparison.status_text(lang)
@@ -561,14 +762,16 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
             Column(header=t("業務名", "Name")),
             Column(header=t("判定", "Verdict")),
             Column(
-                header=t("未解消の強制ギャップ", "Unresolved forced gaps"), format="integer", scale="alert_if_positive"
+                header=t("未対応の要廃止機能", "Unresolved forced gaps"), format="integer", scale="alert_if_positive"
             ),
-            Column(header=t("未判定の実装必須", "Mandatory undecided"), format="integer", scale="alert_if_positive"),
-            Column(header=t("準備度", "Assessment readiness"), format="percent", scale="higher_is_better"),
+            Column(
+                header=t("未判定の実装必須機能", "Mandatory undecided"), format="integer", scale="alert_if_positive"
+            ),
+            Column(header=t("対応完了率", "Assessment readiness"), format="percent", scale="higher_is_better"),
             Column(header=t("変換", "Conversion")),
             Column(header=t("読込行", "Rows read"), format="integer"),
-            Column(header=t("隔離行", "Rows quarantined"), format="integer"),
-            Column(header=t("隔離率", "Quarantine rate"), format="percent"),
+            Column(header=t("移行エラー行", "Rows quarantined"), format="integer"),
+            Column(header=t("移行エラー率", "Quarantine rate"), format="percent"),
             Column(header=t("検証", "Validation")),
             Column(header=t("検証エラー", "Validation errors"), format="integer", scale="alert_if_positive"),
             Column(header=t("文字同定", "Characters")),
@@ -618,8 +821,8 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
         for reason, count in b.quarantine_by_reason.items()
     )
     quarantine = Table(
-        title=t("隔離の理由", "Quarantine by reason"),
-        sheet=t("隔離", "Quarantine"),
+        title=t("移行エラーの理由", "Quarantine by reason"),
+        sheet=t("移行エラー", "Quarantine"),
         columns=(
             Column(header=t("業務ID", "Business")),
             Column(header=t("業務名", "Name")),
@@ -628,27 +831,43 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
         ),
         rows=quarantine_rows,
     )
+    index = 0 if ja else 1
     thresholds = Table(
         title=t("判定基準", "Thresholds"),
         sheet=t("基準", "Thresholds"),
-        columns=(Column(header=t("基準", "Threshold")), Column(header=t("値", "Value"))),
-        rows=tuple((k, str(v)) for k, v in report.thresholds.model_dump().items()),
+        columns=(
+            Column(header=t("基準", "Threshold")),
+            Column(header=t("設定名", "Setting")),
+            Column(header=t("値", "Value")),
+        ),
+        rows=tuple(
+            (
+                THRESHOLD_LABELS[k][index] if k in THRESHOLD_LABELS else k,
+                k,
+                f"{v * 100:g}%" if k in THRESHOLD_LABELS and THRESHOLD_LABELS[k][2] else str(v),
+            )
+            for k, v in report.thresholds.model_dump().items()
+        ),
     )
     chart = Chart(
-        title=t("業務別の準備度（Fit & Gap）", "Assessment readiness per business"),
+        title=t("業務別の対応完了率（Fit & Gap）", "Assessment readiness per business"),
         categories=tuple(b.business_id for b in report.businesses),
         series=(
             Series(
-                name=t("準備度 %", "Readiness %"),
+                name=t("対応完了率（%）", "Readiness (%)"),
                 values=tuple(round((b.assessment_readiness or 0) * 100, 1) for b in report.businesses),
             ),
         ),
+        category_colours=tuple(VERDICT_COLOURS[b.verdict] for b in report.businesses),
+        # in the chart's unit: the values are percentages
+        threshold=round(report.thresholds.min_assessment_readiness * 100, 1),
+        threshold_label=t("GO に必要な対応完了率", "Readiness a GO needs"),
         sheet=summary.sheet,
         y_title="%",
     )
     return Document(
         title=t("移行準備状況レポート", "Cutover readiness report"),
-        note=SAMPLE_NOTE if report.catalog_sample else None,
+        note=SAMPLE_NOTES[lang if lang == "en" else "ja"] if report.catalog_sample else None,
         facts=(
             (t("団体", "Municipality"), report.municipality),
             ("GO", str(report.go)),
@@ -658,6 +877,9 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
         tables=(summary, characters, comparisons, quarantine, thresholds),
         charts=(chart,),
         lang="ja" if ja else "en",
+        municipality=report.municipality,
+        created=report.inputs.created,
+        summary=readiness_summary(report, lang),
     )
 
 
@@ -700,9 +922,9 @@ def _characters_table(report: ReadinessReport, lang: str) -> Table:
         row_styles=tuple("warning" if c.unidentified else None for _, c in found),
         note=t(
             "未同定の文字（外字表にない外字・MJにない文字）は警告です（判定は変えません）。"
-            "fitgap moji sheet / apply で決定してください。",
+            "fitgap moji sheet と fitgap moji apply で決定してください。",
             "An unidentified character (a 外字 no decision maps, a character not in MJ) is a warning, not a NO-GO "
-            "reason: decide it with fitgap moji sheet / apply.",
+            "reason: decide it with fitgap moji sheet and fitgap moji apply.",
         ),
     )
 

@@ -11,10 +11,13 @@ from spec_catalog.diff import CatalogDiff
 from spec_catalog.models import BusinessSpec, Catalog, DataItem, FunctionRequirement
 from spec_catalog.vocab import Source
 
-SAMPLE_NOTE = (
-    "SAMPLE / サンプル: this catalog includes fitgap's sample content (function lists, some layouts), "
-    "not the official specification; import the official files with 'fitgap catalog import'."
-)
+SAMPLE_NOTES = {
+    "ja": "サンプル: このカタログには fitgap のサンプル内容（機能一覧、一部のデータレイアウト）が含まれ、"
+    "公式の標準仕様書ではありません。公式のファイルは fitgap catalog import で取り込んでください。",
+    "en": "SAMPLE: this catalog includes fitgap's sample content (function lists, some layouts), not the official "
+    "specification; import the official files with 'fitgap catalog import'.",
+}
+SAMPLE_NOTE = SAMPLE_NOTES["ja"]  # Japanese first: what a report shows unless it is asked for in English
 
 
 def sample_note(businesses: Iterable[BusinessSpec]) -> str | None:

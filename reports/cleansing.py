@@ -1,5 +1,5 @@
-"""The cleansing-request workbook (データ補正依頼): a run's quarantined values, one sheet per item, with a column
-for staff to write the corrected value. The returned workbook is read back by :mod:`converters.corrections`,
+"""The cleansing-request workbook (データ補正依頼): a run's quarantined values (移行エラー), one sheet per item, with
+a column for staff to write the corrected value. The returned workbook is read back by :mod:`converters.corrections`,
 which finds its columns by the headers defined here.
 
 Values and keys arrive masked (:mod:`converters.review` masks them by the item's flag); every cell is written
@@ -10,10 +10,12 @@ the secret kept in the database).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from reports.excel import FONT_NAME, HEADER_FILL, sheet_title, write_cell
+from reports.clock import local_time
+from reports.excel import FONT_NAME, HEADER_FILL, print_setup, sheet_title, write_cell
 from spec_catalog.base import FitgapError, FrozenModel
 
 TITLE = "データ補正依頼"
@@ -35,9 +37,9 @@ _LOCKED_FILL = "EDEDED"  # a value that cannot be corrected here
 _WIDTHS = {LINE: 8, KEY: 20, ITEM: 18, REASON: 48, VALUE: 24, CORRECTED: 28, NOTE: 40}
 
 GUIDE = (
-    "各シートは、変換で隔離された値を項目ごとに並べたものです。「補正後の値」に正しい値を入力してください。",
+    "各シートは、変換で移行エラーとなった値を項目ごとに並べたものです。「補正後の値」に正しい値を入力してください。",
     "入力した値は元データのその行・その項目の値として扱われ、次回の変換で通常どおり変換・チェックされます"
-    "（補正後の値が誤っていれば、理由とともに再び隔離されます）。",
+    "（補正後の値が誤っていれば、理由とともに再び移行エラーになります）。",
     f"空欄の行は補正しません。値を空にするときは「{EMPTY_VALUE}」と入力してください。",
     "値とキーは個人情報保護のためマスクしています。元のシステムで行番号（またはキー）から確認してください。",
     "「補正後の値」と補正担当者以外は変更しないでください。非表示の列（項目ID・理由コード・照合値）は"
@@ -86,8 +88,11 @@ class CleansingRequest(FrozenModel):
     sheets: tuple[RequestSheet, ...]
 
 
-def write_cleansing_request(request: CleansingRequest, path: Path, *, unmask: bool = False) -> Path:
-    """Write the workbook (the caller has decided that ``path`` may be written)."""
+def write_cleansing_request(
+    request: CleansingRequest, path: Path, *, unmask: bool = False, municipality: str | None = None
+) -> Path:
+    """Write the workbook (the caller has decided that ``path`` may be written); ``municipality`` (団体名) goes
+    in every printed page's header."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -95,8 +100,13 @@ def write_cleansing_request(request: CleansingRequest, path: Path, *, unmask: bo
     guide.title = GUIDE_SHEET
     used = {GUIDE_SHEET}
     _write_guide(guide, request, unmask)
+    sheets = [guide]
     for sheet in request.sheets:
-        _write_sheet(workbook.create_sheet(sheet_title(sheet.title, used)), sheet, unmask)
+        sheets.append(workbook.create_sheet(sheet_title(sheet.title, used)))
+        _write_sheet(sheets[-1], sheet, unmask)
+    created = _created(request)
+    for sheet in sheets:  # the header row of an item sheet, the title of the guide, on every printed page
+        print_setup(sheet, title=TITLE, municipality=municipality, created=created, header_row=1, unmask=unmask)
     workbook.properties.title = TITLE
     workbook.properties.creator = "fitgap"
     try:
@@ -109,6 +119,13 @@ def write_cleansing_request(request: CleansingRequest, path: Path, *, unmask: bo
     return path
 
 
+def _created(request: CleansingRequest) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(request.created)
+    except ValueError:
+        return None  # not ISO: the print header says when the workbook was written
+
+
 def _write_guide(sheet: Any, request: CleansingRequest, unmask: bool) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -119,8 +136,8 @@ def _write_guide(sheet: Any, request: CleansingRequest, unmask: bool) -> None:
         ("変換記録（run）", request.run_id),
         ("対象テーブル", request.target_table),
         ("元データ", request.source_file),
-        ("作成日時", request.created),
-        ("隔離された値", request.rows),
+        ("作成日時", local_time(created) if (created := _created(request)) else request.created),
+        ("移行エラーの値", request.rows),
         (CORRECTED_BY, None),
     )
     row = 3
@@ -128,6 +145,8 @@ def _write_guide(sheet: Any, request: CleansingRequest, unmask: bool) -> None:
         write_cell(sheet, row, 1, label, unmask=unmask).font = Font(name=FONT_NAME, size=10, bold=True)
         cell = write_cell(sheet, row, 2, value, unmask=unmask)
         cell.font = Font(name=FONT_NAME, size=10)
+        if isinstance(value, dt.datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
         if label == CORRECTED_BY:
             cell.fill = PatternFill("solid", fgColor=_INPUT_FILL)
         row += 1

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from reports.tables import Cell, Chart, Document, Table
+from reports.tables import Cell, Chart, Document, Summary, Table
 from spec_catalog.checkdigits import is_valid_my_number
 from spec_catalog.models import BusinessSpec
 from spec_catalog.vocab import Sensitivity
@@ -109,6 +109,21 @@ def _masked_chart(chart: Chart) -> Chart:
             "categories": tuple(mask_text(c) or "" for c in chart.categories),
             "series": tuple(s.model_copy(update={"name": mask_text(s.name)}) for s in chart.series),
             "y_title": mask_text(chart.y_title),
+            "threshold_label": mask_text(chart.threshold_label),
+        }
+    )
+
+
+def _masked_summary(summary: Summary) -> Summary:
+    return summary.model_copy(
+        update={
+            "title": mask_text(summary.title),
+            "verdict": mask_text(summary.verdict),
+            "kpis": tuple(
+                k.model_copy(update={"label": mask_text(k.label), "value": mask_cell(k.value)}) for k in summary.kpis
+            ),
+            "top": masked_table(summary.top) if summary.top else None,
+            "actions": tuple(mask_text(a) or "" for a in summary.actions),
         }
     )
 
@@ -121,9 +136,11 @@ def masked_document(document: Document, *, unmask: bool = False) -> Document:
         update={
             "title": mask_text(document.title),
             "note": mask_text(document.note),
-            "facts": tuple((mask_text(k) or "", mask_text(v) or "") for k, v in document.facts),
+            "facts": tuple((mask_text(k) or "", mask_cell(v)) for k, v in document.facts),
             "tables": tuple(masked_table(t) for t in document.tables),
             "charts": tuple(_masked_chart(c) for c in document.charts),
+            "municipality": mask_text(document.municipality),
+            "summary": _masked_summary(document.summary) if document.summary else None,
         }
     )
 

@@ -36,6 +36,7 @@ class Table(FrozenModel):
     note: str | None = None  # shown above the table, e.g. that a catalog is a sample
     row_styles: tuple[RowStyle | None, ...] = ()  # one per row, or empty
     filterable: bool = False  # HTML: a filter box above the table (long lists: failing rows, differences)
+    page_break_before: bool = False  # print: the table starts a new page (e.g. one business per page)
 
 
 class Series(FrozenModel):
@@ -45,7 +46,8 @@ class Series(FrozenModel):
 
 
 class Chart(FrozenModel):
-    """A bar chart. In Excel it is placed on the sheet of the table named by ``sheet``."""
+    """A bar chart (or, with ``kind="line"``, a trend). In Excel it is placed on the sheet of the table named by
+    ``sheet``, its data on a hidden sheet."""
 
     title: str
     categories: tuple[str, ...]
@@ -86,7 +88,8 @@ class Document(FrozenModel):
     title: str
     tables: tuple[Table, ...]
     note: str | None = None
-    facts: tuple[tuple[str, str], ...] = ()  # key figures shown first: (label, value)
+    # Key figures shown first: (label, value); a number stays a number (Excel writes it with a number format).
+    facts: tuple[tuple[str, Cell], ...] = ()
     charts: tuple[Chart, ...] = ()
     lang: Literal["ja", "en"] = "ja"
     municipality: str | None = None  # 団体名, in every page's header (print)

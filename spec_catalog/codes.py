@@ -9,6 +9,7 @@ this catalogue (``python -m spec_catalog.codes``) and a test fails when they dif
 from __future__ import annotations
 
 import re
+import string
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -154,14 +155,14 @@ _C = Area.RECONCILE
 _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
     (Code.ASSESS_VALUE_NOT_IN_LIST, _A, E, "{label}の値が選択肢にありません", "{label} is not one of its choices",
      "現行利用, 判定, 状況, 対応 or 方式 outside its list"),
-    (Code.ASSESS_INVALID_DATE, _A, E, "期限が日付ではありません", "期限 is not a date", "期限 is not a date"),
+    (Code.ASSESS_INVALID_DATE, _A, E, "期限が日付として読めません", "期限 is not a date", "期限 is not a date"),
     (Code.ASSESS_UNKNOWN_FUNCTION_ID, _A, E, "機能ID {function_id} はカタログにありません",
      "機能ID {function_id} is not in the catalog", "a 機能ID the catalog does not have for that business"),
     (Code.ASSESS_DUPLICATE_FUNCTION_ID, _A, E, "機能ID {function_id} が重複しています",
      "機能ID {function_id} appears twice", "a 機能ID twice on a sheet"),
-    (Code.ASSESS_MISSING_FUNCTION_ID, _A, E, "機能IDがありません", "a filled row has no 機能ID",
+    (Code.ASSESS_MISSING_FUNCTION_ID, _A, E, "機能IDが未入力です", "a filled row has no 機能ID",
      "a filled row without 機能ID"),
-    (Code.ASSESS_PROHIBITED_IN_USE_UNDECIDED, _A, E, "使用中の実装不可機能は廃止（GAP_PROHIBITED）の判定が必要です",
+    (Code.ASSESS_PROHIBITED_IN_USE_UNDECIDED, _A, E, "現行で使用中の実装不可機能には判定「実装不可機能の廃止」が必要です",
      "a 実装不可機能 in use needs GAP_PROHIBITED", "a 実装不可機能 in use without the decision GAP_PROHIBITED"),
     (Code.ASSESS_DECISION_NOT_ALLOWED, _A, E, "この実装区分では選べない判定です",
      "a decision this function's class cannot take", "a decision the function's class cannot take"),
@@ -169,19 +170,19 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "a sheet or a 関連業務ID that is no business of the catalog"),
     (Code.ASSESS_DUPLICATE_BUSINESS, _A, E, "同じ業務のシートが2枚あります", "a second sheet for one business",
      "two sheets for one business"),
-    (Code.ASSESS_MISSING_VALUE, _A, E, "独自機能の名称がありません", "a 独自機能 row has no 名称",
+    (Code.ASSESS_MISSING_VALUE, _A, E, "独自機能の名称が未入力です", "a 独自機能 row has no 名称",
      "a 独自機能 row without 名称"),
     (Code.ASSESS_MANDATORY_UNDECIDED, _A, W, "実装必須機能が未判定です", "a 実装必須機能 is undecided",
      "a 実装必須機能 without 判定"),
-    (Code.ASSESS_CURRENT_USE_MISSING, _A, W, "判定はあるが現行利用がありません", "判定 given, 現行利用 not",
+    (Code.ASSESS_CURRENT_USE_MISSING, _A, W, "判定は入力済みですが、現行利用が未入力です", "判定 given, 現行利用 not",
      "判定 given, 現行利用 not"),
-    (Code.ASSESS_ACTION_WITHOUT_OWNER, _A, W, "対応が必要な判定に担当がありません", "an action without an owner",
+    (Code.ASSESS_ACTION_WITHOUT_OWNER, _A, W, "対応が必要な判定に担当が未入力です", "an action without an owner",
      "a decision that needs work has no 担当"),
-    (Code.ASSESS_ACTION_WITHOUT_DUE, _A, W, "対応が必要な判定に期限がありません", "an action without a due date",
+    (Code.ASSESS_ACTION_WITHOUT_DUE, _A, W, "対応が必要な判定に期限が未入力です", "an action without a due date",
      "a decision that needs work has no 期限"),
-    (Code.ASSESS_ACTION_OVERDUE, _A, W, "期限を過ぎて完了していません", "overdue and not 完了",
+    (Code.ASSESS_ACTION_OVERDUE, _A, W, "期限を過ぎていますが、完了していません", "overdue and not 完了",
      "期限 passed (as of `--as-of`) and 状況 is not 完了"),
-    (Code.ASSESS_CUSTOM_UNDECIDED, _A, W, "独自機能の対応が未定です", "a 独自機能 without 対応",
+    (Code.ASSESS_CUSTOM_UNDECIDED, _A, W, "独自機能の対応が未決定です", "a 独自機能 without 対応",
      "a 独自機能 without 対応"),
     (Code.ASSESS_CLASS_CHANGED, _A, W, "実装区分がカタログと異なります（カタログの区分を使用）",
      "実装区分 differs from the catalog (the catalog's is used)",
@@ -190,11 +191,11 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "a catalog function is not on the sheet"),
     (Code.ASSESS_LINK_INCOMPLETE, _A, W, "業務連携に提供元または提供先がありません",
      "a 業務連携 row needs 提供元 and 提供先", "a 業務連携 row without 提供元 or 提供先"),
-    (Code.ASSESS_CATALOG_MISMATCH, _A, W, "別のカタログで作成されたワークブックです",
+    (Code.ASSESS_CATALOG_MISMATCH, _A, W, "別のカタログから作成された調査票です",
      "the workbook was made from another catalog", "the workbook was made from another catalog"),
-    (Code.ENCODING_INVALID, _S, E, "文字コードとして読めないバイトがあります",
+    (Code.ENCODING_INVALID, _S, E, "指定の文字コードとして読めないバイトがあります",
      "bytes that do not decode in the source encoding", "bytes that do not decode in the source encoding (byte offset given)"),
-    (Code.NUL_BYTE, _S, E, "レコード中にNULバイトがあります", "a NUL byte inside a record", "a NUL byte inside a record"),
+    (Code.NUL_BYTE, _S, E, "レコードの途中にヌル文字（0x00）があります", "a NUL byte inside a record", "a NUL byte inside a record"),
     (Code.COLUMN_COUNT, _S, E, "列の数が合いません", "too many or too few columns",
      "a CSV row with too many or too few columns"),
     (Code.CSV_MALFORMED, _S, E, "CSVとして読めない行です", "a CSV row the parser cannot read",
@@ -217,7 +218,7 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
     (Code.ERA_DATE_NOT_CALENDAR, _T, E, "暦にない日付です（2月30日など）", "a non-calendar date (2月30日 …)",
      "a non-calendar date (H13.02.29, 2月30日 …): quarantined, or kept as text in the 不詳表記 item where the mapping "
      "sets `keep_non_calendar: true`"),
-    (Code.DATE_UNKNOWN, _T, E, "不詳の日付で、不詳表記の項目がありません", "a 不詳 date and no 不詳表記 item",
+    (Code.DATE_UNKNOWN, _T, E, "不詳の日付ですが、不詳表記を入れる項目がありません", "a 不詳 date and no 不詳表記 item",
      "a 不詳 text and no 不詳表記 item to keep it in"),
     (Code.DATE_BEFORE_CALENDAR_REFORM, _T, E, "改暦（明治6年1月1日）前の旧暦の日付です",
      "a lunar-calendar date before the calendar reform (明治6年1月1日)",
@@ -235,7 +236,7 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "abolished code split into several current codes (no one successor)"),
     (Code.POSTAL_INVALID, _T, E, "郵便番号が3桁・5桁・7桁のいずれでもありません",
      "a postal code that is not 3, 5 or 7 digits", "a postal code that is not 3, 5 or 7 digits"),
-    (Code.COLUMNS_MISSING, _R, E, "{table} にレイアウトの列がありません", "{table} lacks columns of its layout",
+    (Code.COLUMNS_MISSING, _R, E, "{table} にレイアウトの列が不足しています", "{table} lacks columns of its layout",
      "the table lacks columns of the layout (validation)"),
     (Code.REQUIRED_MISSING, _R, E, "{item}（必須）が空です", "{item} (必須) is empty", "a 必須 item is empty"),
     (Code.CONDITIONAL_MISSING, _R, E, "{item}（条件付き必須）の条件を満たしていません",
@@ -243,10 +244,10 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "a 条件付き必須 item is empty where its condition requires it"),
     (Code.LENGTH_EXCEEDED, _R, E, "{item} が{length}文字を超えています", "{item} is longer than {length} characters",
      "longer than the item's 桁数, counted in characters"),
-    (Code.WIDTH_NOT_HALF, _R, E, "{item}（X 半角）に半角にできない文字があります",
+    (Code.WIDTH_NOT_HALF, _R, E, "{item}（半角 X）に半角にできない文字があります",
      "{item} (X, half-width) keeps a character with no half-width form",
      "an X (half-width) item keeps a character with no half-width form"),
-    (Code.WIDTH_NOT_FULL, _R, E, "{item}（Ｎ 全角）に全角にできない文字があります",
+    (Code.WIDTH_NOT_FULL, _R, E, "{item}（全角 Ｎ）に全角にできない文字があります",
      "{item} (Ｎ, full-width) keeps a character with no full-width form",
      "an Ｎ (full-width) item keeps a character with no full-width form"),
     (Code.NUMBER_INVALID, _R, E, "{item} が型 {type} の数値ではありません", "{item} is not a number of type {type}",
@@ -277,42 +278,42 @@ _ENTRIES: tuple[tuple[Code, Area, Severity, str, str, str], ...] = (
      "a birth date after the as-of date of the data (conversion: the run's date; validation: today)"),
     (Code.DATE_BEFORE_BIRTH, _R, E, "{item} が生年月日より前です", "{item} is before the birth date",
      "異動年月日, 住民となった年月日 or 操作年月日 before the row's 生年月日"),
-    (Code.CORRECTION_NOT_APPLIED, _T, W, "訂正が適用されませんでした（元の値が一致しません）",
+    (Code.CORRECTION_NOT_APPLIED, _T, W, "補正が適用されませんでした（元データの値が補正依頼の作成時と異なります）",
      "a correction was not applied (the source no longer holds the value it corrects)",
      "a row of a corrections file whose source line no longer holds the value it was written for"),
     (Code.RUN_MISSING, _U, E, "テーブルの行に変換記録がありません", "rows in the table have no run record",
      "rows in a table that no conversion run recorded"),
-    (Code.RUN_FAILED, _U, E, "最後の変換が{status}です。修正して再変換してください",
+    (Code.RUN_FAILED, _U, E, "最後の変換が正常に終了していません（状態 {status}）。修正して再変換してください",
      "the last run is {status}: fix it and convert again", "the mapping's last run failed, was interrupted or never ended"),
-    (Code.RUN_NOT_RECONCILED, _U, E, "最後の変換は件数が合いません（読込 ≠ 登録 + 隔離）",
+    (Code.RUN_NOT_RECONCILED, _U, E, "最後の変換の件数が合いません（読込 ≠ 登録 + 移行エラー）",
      "the last run does not reconcile (read ≠ loaded + quarantined)", "the mapping's last run did not reconcile and was rejected"),
     (Code.TABLE_STALE, _U, E, "テーブルが最後に成功した変換の行と一致しません",
      "the table does not hold the rows of the last successful run", "the table holds rows of another run than the last successful one"),
-    (Code.RUN_QUARANTINE_OVER_THRESHOLD, _U, E, "{read} 行中 {quarantined} 行（{rate}）を隔離、基準 {threshold} を超えたため公開しませんでした",
+    (Code.RUN_QUARANTINE_OVER_THRESHOLD, _U, E, "{read} 行中 {quarantined} 行（{rate}）が移行エラーとなり、基準 {threshold} を超えたため公開しませんでした",
      "quarantined {quarantined} of {read} rows ({rate}, threshold {threshold}), by reason {reasons}: nothing was published",
      "a run quarantined more rows than the threshold allows and was rejected (`--accept-quarantine` publishes it)"),
     (Code.RUN_DROPS_ROWS, _U, E, "公開済みの {published} 行に対し {loaded} 行しか登録できず、{dropped} 行が消えるため公開しませんでした",
      "the run would load {loaded} rows where the mapping has {published} published: {dropped} rows would go, nothing was published",
      "a run would load fewer rows than its mapping has published and was rejected (`--allow-drop` publishes it)"),
-    (Code.RUN_EMPTY_SOURCE, _U, E, "ソースにデータ行がないため公開しませんでした（公開済み {published} 行）",
+    (Code.RUN_EMPTY_SOURCE, _U, E, "元データにデータ行がないため公開しませんでした（公開済み {published} 行）",
      "the source has no data rows ({published} rows published by the mapping): nothing was published",
      "a source with no data rows was rejected (`--allow-empty` publishes it, emptying the mapping's rows)"),
     (Code.RULE_ERROR, _U, E, "ルールを実行できませんでした", "the rule could not run", "Great Expectations raised an error on a rule"),
-    (Code.GX_COUNT_MISMATCH, _U, E, "GXとSQLの不合格行数が異なります（GX {gx}、SQL {sql}）",
+    (Code.GX_COUNT_MISMATCH, _U, E, "GXとSQLでチェックエラー行数が異なります（GX {gx}、SQL {sql}）",
      "GX counted {gx} failing rows, plain SQL {sql}", "GX and plain SQL disagree on a rule's count (adapter check)"),
     (Code.READINESS_NOT_ASSESSED, _D, E, "Fit & Gap 未評価", "Fit & Gap not assessed",
      "the business has no scored assessment"),
-    (Code.READINESS_FORCED_GAPS, _D, E, "未解消の強制ギャップ {count} 件", "{count} unresolved forced gap(s)",
+    (Code.READINESS_FORCED_GAPS, _D, E, "未対応の要廃止機能 {count} 件", "{count} unresolved forced gap(s)",
      "more unresolved forced gaps than the threshold"),
     (Code.READINESS_MANDATORY_UNDECIDED, _D, E, "未判定の実装必須機能 {count} 件", "{count} 実装必須機能 undecided",
      "more undecided 実装必須機能 than the threshold"),
-    (Code.READINESS_ASSESSMENT_LOW, _D, E, "評価の進捗 {value} が基準 {threshold} 未満",
+    (Code.READINESS_ASSESSMENT_LOW, _D, E, "対応完了率 {value} が基準 {threshold} 未満",
      "assessment readiness {value} < {threshold}", "assessment readiness below the threshold"),
     (Code.READINESS_NOT_CONVERTED, _D, E, "データ未変換", "no data converted yet",
      "the business has data layouts and none was converted"),
     (Code.READINESS_CONVERSION_FAILED, _D, E, "変換の失敗または件数不一致", "a conversion run failed or does not reconcile",
      "a mapping's last run did not succeed or reconcile"),
-    (Code.READINESS_QUARANTINE_HIGH, _D, E, "隔離率 {value} が基準 {threshold} 超", "quarantine {value} > {threshold}",
+    (Code.READINESS_QUARANTINE_HIGH, _D, E, "移行エラー率 {value} が基準 {threshold} 超", "quarantine {value} > {threshold}",
      "quarantined rows above the threshold rate"),
     (Code.READINESS_NOT_VALIDATED, _D, E, "変換データ未検証", "converted data not validated",
      "converted tables without a validation"),
@@ -361,6 +362,18 @@ CATALOGUE: dict[Code, CodeInfo] = {
 def info(code: Code | str) -> CodeInfo:
     """The catalogue entry of a code."""
     return CATALOGUE[Code(code)]
+
+
+def message_of(code: Code | str, lang: str = "ja", **values: object) -> str:
+    """The catalogue's message of ``code`` in ``lang`` with the placeholders ``values`` fill and ``…`` for those
+    not known (a finding may not carry them all); a text that is no code is returned as it is."""
+    try:
+        entry = CATALOGUE[Code(code)]
+    except ValueError:
+        return str(code)
+    template = entry.en if lang == "en" else entry.ja
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return entry.message(lang, **{name: values.get(name, "…") for name in names})
 
 
 def severity_of(code: Code | str) -> Severity:

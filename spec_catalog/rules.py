@@ -322,7 +322,7 @@ def item_rules(
             Code.LENGTH_EXCEEDED,
             f"(CASE WHEN strlen({c}) > {n} AND length({c}) > {n} THEN length({counted}) > {n} ELSE false END)",
             f"{item.length}文字以内",
-            f"at most {item.length} characters",
+            f"at most {item.length} character{'' if item.length == 1 else 's'}",
             max_length=item.length,
         )
     if kind is DataType.HALF_WIDTH:

@@ -131,7 +131,7 @@ def _check_directory(directory: Path) -> None:
         raise CatalogError(
             "no business files (*.yaml) in the catalog directory",
             where=directory,
-            hint="create it with 'fitgap catalog import FILE.xlsx --into DIR'",
+            hint="create it with 'fitgap catalog import FILE.xlsx -o DIR'",
         )
 
 

@@ -71,6 +71,13 @@ def residents(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _japanese_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests expect the default language (Japanese) whatever the machine's LANG (an en_US CI runner would
+    otherwise get English outputs: fitgap.cli.defaults.language reads LANG)."""
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def masking_scan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """After the whole suite: no file any test wrote under pytest's temp, whatever its kind (workbook cells,

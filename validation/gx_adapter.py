@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,27 +86,61 @@ class Pending:
 
     GX keeps DuckDB connections (and logging and warning state) alive in the process that ran it; a child
     process that exits frees all of it. It opens the database read-only, so the caller may read it meanwhile.
+    ``runs``: each table's run as the Data Docs name it (the conversion runs whose rows the table holds).
     """
 
-    def __init__(self, db: Path, suites: list[tuple[str, list[dict[str, Any]]]], docs: Path | None) -> None:
+    def __init__(
+        self,
+        db: Path,
+        suites: list[tuple[str, list[dict[str, Any]]]],
+        docs: Path | None,
+        runs: dict[str, str] | None = None,
+    ) -> None:
         import json
         import subprocess
         import sys
+        import tempfile
 
         self.db = db
+        # GX's warnings go to a file, not a pipe: a full pipe nobody reads would stop the child mid-run.
+        self.errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 - closed by result()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "validation.gx_adapter"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+            stderr=self.errors,
+            encoding="utf-8",
         )
-        self.request = json.dumps({"db": str(db), "docs": str(docs) if docs else None, "suites": suites})
+        self.request = json.dumps(
+            {"db": str(db), "docs": str(docs) if docs else None, "suites": suites, "runs": runs or {}}
+        )
 
-    def result(self) -> dict[str, list[Outcome]]:
+    def result(self, on_table: Callable[[str], None] | None = None) -> dict[str, list[Outcome]]:
+        """The outcomes per table; ``on_table`` is told each table as GX finishes it."""
         import json
 
-        out, err = self.process.communicate(self.request)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        outcomes: dict[str, list[dict[str, Any]]] = {}
+        try:
+            try:
+                self.process.stdin.write(self.request)
+                self.process.stdin.close()
+            except BrokenPipeError:  # the child stopped early: its error is told below
+                pass
+            # One JSON object a line: {"done": TABLE} as each table is validated, then {"outcomes": …}.
+            for line in self.process.stdout:
+                message = json.loads(line)
+                if "done" in message:
+                    if on_table is not None:
+                        on_table(message["done"])
+                else:
+                    outcomes = message["outcomes"]
+            self.process.wait()
+            self.errors.seek(0)
+            err = self.errors.read()
+        finally:
+            self.process.stdout.close()
+            self.errors.close()
         if self.process.returncode != 0:
             from spec_catalog.base import FitgapError
 
@@ -115,31 +150,46 @@ class Pending:
                 where=self.db,
                 hint="run again with --debug; if GX was upgraded, see validation/gx_adapter.py",
             )
-        return {table: [Outcome(**o) for o in outcomes] for table, outcomes in json.loads(out).items()}
+        return {table: [Outcome(**o) for o in found] for table, found in outcomes.items()}
 
 
 def run_suites(
-    db: Path, suites: list[tuple[str, list[dict[str, Any]]]], docs: Path | None = None
+    db: Path,
+    suites: list[tuple[str, list[dict[str, Any]]]],
+    docs: Path | None = None,
+    runs: dict[str, str] | None = None,
 ) -> dict[str, list[Outcome]]:
     """Validate each (table, expectations) pair in a child process and wait for it."""
-    return Pending(db, suites, docs).result()
+    return Pending(db, suites, docs, runs).result()
 
 
 def _run_here(
-    db: Path, suites: list[tuple[str, list[dict[str, Any]]]], docs: Path | None = None
+    db: Path,
+    suites: list[tuple[str, list[dict[str, Any]]]],
+    docs: Path | None = None,
+    runs: dict[str, str] | None = None,
+    on_table: Callable[[str], None] | None = None,
 ) -> dict[str, list[Outcome]]:
-    """Validate each (table, expectations) pair here; the database is opened read-only."""
+    """Validate each (table, expectations) pair here; the database is opened read-only.
+
+    GX's objects are named after what they check, as the Data Docs show them: the data source after the
+    database file, the asset, batch, suite, validation and checkpoint after the table (``001_住民``), and the
+    run after ``runs`` (the conversion runs whose rows the table holds), else the time of this validation."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # GX 1.24 sends nothing; make sure of it
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import datetime as dt
+
     import great_expectations as gx
     from great_expectations.checkpoint.actions import UpdateDataDocsAction
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.expectations.registry import get_expectation_impl
 
     _patch()
+    started = dt.datetime.now(dt.UTC)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_sql(name="fitgap", connection_string=connection_string(db))
+    source = context.data_sources.add_sql(name=db.name, connection_string=connection_string(db))
     if docs is not None:
         context.add_data_docs_site(
             site_name="fitgap",
@@ -149,19 +199,16 @@ def _run_here(
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
+    fallback = f"validate-{started:%Y%m%dT%H%M%SZ}"
 
-    def run(name: str, table: str, expectations: list[dict[str, Any]], detailed: bool) -> list[Outcome]:
-        asset = source.add_table_asset(name=name, table_name=quote(table))
-        batch_definition = asset.add_batch_definition_whole_table(name)
+    def run(table: str, name: str, batch: Any, expectations: list[dict[str, Any]], detailed: bool) -> list[Outcome]:
         suite = context.suites.add(
             gx.ExpectationSuite(
                 name=name,
                 expectations=[get_expectation_impl(e["type"])(**e["kwargs"], meta=e["meta"]) for e in expectations],
             )
         )
-        validation = context.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
-        )
+        validation = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
         actions: list[Any] = [UpdateDataDocsAction(name="docs")] if docs is not None else []
         result_format: dict[str, Any] = (
             {"result_format": "SUMMARY", "partial_unexpected_count": 20}
@@ -171,23 +218,27 @@ def _run_here(
         checkpoint = context.checkpoints.add(
             gx.Checkpoint(name=name, validation_definitions=[validation], actions=actions, result_format=result_format)
         )
-        (result,) = checkpoint.run().run_results.values()
+        run_id = RunIdentifier(run_name=(runs or {}).get(table) or fallback, run_time=started)
+        (result,) = checkpoint.run(run_id=run_id).run_results.values()
         return [_outcome(r, detailed) for r in result.results]
 
     results: dict[str, list[Outcome]] = {}
     try:
-        for index, (table, expectations) in enumerate(suites):
+        for table, expectations in suites:
+            batch = source.add_table_asset(name=table, table_name=quote(table)).add_batch_definition_whole_table(table)
             # Clean data is the usual case before a cutover: a first pass asks GX only pass or fail, which
             # spares it a query per expectation for the sample of failing values; only the expectations that
             # failed run again for their counts and samples. Data Docs want the detail of every one.
             detailed = docs is not None
-            outcomes = run(f"t{index}", table, expectations, detailed)
+            outcomes = run(table, table, batch, expectations, detailed)
             failed = {o.rule_id for o in outcomes if not o.success and o.error is None}
             if failed and not detailed:
                 again = [e for e in expectations if str(e["meta"].get("rule_id")) in failed]
-                details = {o.rule_id: o for o in run(f"t{index}d", table, again, True)}
+                details = {o.rule_id: o for o in run(table, f"{table} (detail)", batch, again, True)}
                 outcomes = [details.get(o.rule_id, o) for o in outcomes]
             results[table] = outcomes
+            if on_table is not None:
+                on_table(table)
         if docs is not None:
             _mask_docs(docs)
     finally:
@@ -246,7 +297,8 @@ def _outcome(r: Any, detailed: bool) -> Outcome:
 
 
 def main() -> None:
-    """``python -m validation.gx_adapter``: a JSON request on stdin, the outcomes as JSON on stdout."""
+    """``python -m validation.gx_adapter``: a JSON request on stdin; on stdout one JSON object a line,
+    ``{"done": TABLE}`` as each table is validated, then ``{"outcomes": …}``."""
     import json
     import sys
     from dataclasses import asdict
@@ -256,12 +308,21 @@ def main() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations  # noqa: F401
 
+    def say(message: dict[str, Any]) -> None:
+        # ASCII only: the parent reads UTF-8 whatever this process's locale makes of its stdout
+        sys.stdout.write(json.dumps(message, default=str) + "\n")
+        sys.stdout.flush()
+
     request = json.load(sys.stdin)
     docs = Path(request["docs"]) if request["docs"] else None
-    outcomes = _run_here(Path(request["db"]), [(t, e) for t, e in request["suites"]], docs)
-    json.dump(
-        {t: [asdict(o) for o in found] for t, found in outcomes.items()}, sys.stdout, ensure_ascii=False, default=str
+    outcomes = _run_here(
+        Path(request["db"]),
+        [(t, e) for t, e in request["suites"]],
+        docs,
+        request.get("runs") or {},
+        on_table=lambda table: say({"done": table}),
     )
+    say({"outcomes": {t: [asdict(o) for o in found] for t, found in outcomes.items()}})
 
 
 if __name__ == "__main__":

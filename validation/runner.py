@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ from spec_catalog.vocab import Sensitivity
 from validation.rules import Rule, SuitePlan, allow_characters, plan_suite
 
 Status = Literal["passed", "failed", "skipped", "error"]
+Phase = Literal["sql", "gx"]  # what validate's progress reports: the SQL counts, then GX
 
 
 class FailingRow(FrozenModel):
@@ -41,13 +43,18 @@ class RuleResult(FrozenModel):
     rule_id: str
     severity: str
     kind: str
-    description: str
+    description: str  # in Japanese (the suite's own text for a custom expectation)
     status: Status
     unexpected_count: int | None
     element_count: int | None
     failing_rows: tuple[FailingRow, ...] = ()
     note: str | None = None
     code: Code | None = None  # the reason code of the failing rows (or RULE_ERROR / GX_COUNT_MISMATCH)
+    description_en: str | None = None  # in English, for a report in English (None: as ``description``)
+
+    def text(self, lang: str = "ja") -> str:
+        """The description in ``lang``."""
+        return self.description_en if lang == "en" and self.description_en else self.description
 
     @property
     def counts_as_error(self) -> bool:
@@ -188,7 +195,7 @@ def _run_check(mapping: str, runs: list[RunRecord], in_table: set[str]) -> RunCh
             message=info(Code.TABLE_STALE).ja,
         )
     return RunCheck(
-        mapping=mapping, run_id=last.run_id, status="passed", code=None, message="件数一致: 読込 = 登録 + 隔離"
+        mapping=mapping, run_id=last.run_id, status="passed", code=None, message="件数一致: 読込 = 登録 + 移行エラー"
     )
 
 
@@ -253,8 +260,19 @@ def _skipped(con: Any, plans: list[SuitePlan]) -> dict[str, str]:
             if not rule.enabled:
                 skipped[rule.rule_id] = "スイートで無効 / switched off in the suite"
             elif rule.references and rule.references not in present:
-                skipped[rule.rule_id] = f"{rule.references} がデータベースにありません / not in the database"
+                table = rule.references
+                skipped[rule.rule_id] = f"{table} がデータベースにありません / {table} is not in the database"
     return skipped
+
+
+def _gx_runs(run_checks: dict[str, tuple[RunCheck, ...]]) -> dict[str, str]:
+    """Each table's run as GX's Data Docs name it: the conversion runs whose rows it holds (``+`` between two;
+    none when a check failed: the adapter then names the run by the time of the validation)."""
+    found = {
+        table: sorted({c.run_id for c in checks if c.run_id and c.status == "passed"})
+        for table, checks in run_checks.items()
+    }
+    return {table: "+".join(ids) for table, ids in found.items() if ids}
 
 
 def _gx_suites(plans: list[SuitePlan], skipped: dict[str, str]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -271,16 +289,31 @@ def _gx_suites(plans: list[SuitePlan], skipped: dict[str, str]) -> list[tuple[st
     ]
 
 
+def _english(plan: SuitePlan, catalog: Catalog) -> dict[str, str]:
+    """The English descriptions of the plan's catalog rules (the plan holds the Japanese ones)."""
+    spec = catalog.find(plan.business_id)
+    group = spec.group(plan.group) if spec else None
+    if spec is None or group is None:
+        return {}
+    return {r.rule_id: r.description for r in plan_suite(spec, group, catalog.name, "en").rules}
+
+
 def _rule_result(
-    rule: Rule, outcome: Any, skipped: dict[str, str], sql_count: int | None, failing: tuple[FailingRow, ...]
+    rule: Rule,
+    outcome: Any,
+    skipped: dict[str, str],
+    sql_count: int | None,
+    failing: tuple[FailingRow, ...],
+    english: str | None = None,
 ) -> RuleResult:
-    """GX's outcome for one rule, checked against the plain SQL count."""
+    """GX's outcome for one rule, checked against the plain SQL count; ``english``: its description in English."""
     if outcome is None:
         return RuleResult(
             rule_id=rule.rule_id,
             severity=rule.severity,
             kind=rule.kind.value,
             description=rule.description,
+            description_en=english,
             status="skipped",
             unexpected_count=None,
             element_count=None,
@@ -300,6 +333,7 @@ def _rule_result(
         severity=rule.severity,
         kind=rule.kind.value,
         description=rule.description,
+        description_en=english,
         status=status,
         unexpected_count=outcome.unexpected_count,
         element_count=outcome.element_count,
@@ -334,42 +368,62 @@ def validate(
     suites: Path | None = None,
     allowed: frozenset[str] = frozenset(),
     allowed_file: Path | None = None,
+    progress: Callable[[Phase, int, int], None] | None = None,
 ) -> ValidationReport:
     """Run the suites with GX; plain SQL counts the same rules and lists every failing row, meanwhile.
 
     ``suites`` is the folder the plans were read from (None: generated from the catalog), for the report;
     ``allowed``: characters the municipality's decisions accept in Ｎ items beside the standard's set, read from
-    ``allowed_file`` (named in the report)."""
+    ``allowed_file`` (named in the report). ``progress`` is told (phase, tables done, tables) as each table is
+    counted with SQL (``"sql"``), then validated by GX (``"gx"``)."""
     from validation.gx_adapter import Pending
 
     created = dt.datetime.now().astimezone()
     clock = time.perf_counter()
+    tell = progress or (lambda _phase, _done, _total: None)
     plans = [_allowing(plan, catalog, allowed) for plan in plans]
     con = connect_read_only(db, sealed=True)
     try:
         rows = _check_tables(con, db, plans)
         skipped = _skipped(con, plans)
+        run_checks = {plan.table: _run_checks(con, plan.table) for plan in plans}
         # GX runs in a child process, read-only, while this one counts the same rules with plain SQL: the two
         # cores of a small machine both work, and the parity check costs no extra time.
-        pending = Pending(db, _gx_suites(plans, skipped), docs)
-        run_checks = {plan.table: _run_checks(con, plan.table) for plan in plans}
+        pending = Pending(db, _gx_suites(plans, skipped), docs, _gx_runs(run_checks))
         counts: dict[str, int] = {}
         failing: dict[str, tuple[FailingRow, ...]] = {}
-        for plan in plans:
+        tell("sql", 0, len(plans))
+        for done, plan in enumerate(plans, start=1):
             levels = _sensitivity(catalog, plan)
             active = plan.model_copy(update={"rules": tuple(r for r in plan.rules if r.rule_id not in skipped)})
             counts.update(_sql_counts(con, active))
             for rule in active.rules:
                 if counts.get(rule.rule_id):
                     failing[rule.rule_id] = _failing_rows(con, plan, rule, levels, unmask)
+            tell("sql", done, len(plans))
     finally:
         con.close()
-    outcomes = pending.result()
+    validated: list[str] = []
+    tell("gx", 0, len(plans))
+
+    def on_table(table: str) -> None:
+        validated.append(table)
+        tell("gx", len(validated), len(plans))
+
+    outcomes = pending.result(on_table)
     results = []
     for plan in plans:
         by_id = {o.rule_id: o for o in outcomes.get(plan.table, [])}
+        english = _english(plan, catalog)
         rule_results = tuple(
-            _rule_result(r, by_id.get(r.rule_id), skipped, counts.get(r.rule_id), failing.get(r.rule_id, ()))
+            _rule_result(
+                r,
+                by_id.get(r.rule_id),
+                skipped,
+                counts.get(r.rule_id),
+                failing.get(r.rule_id, ()),
+                english.get(r.rule_id),
+            )
             for r in plan.rules
         )
         results.append(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from fitgap.assessment.scoring import GapItem, ScoreReport, TrendPoint
+from fitgap.assessment.scoring import TOTAL, GapItem, ScoreReport, TrendPoint
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.files import check_input_file
 
@@ -114,8 +114,9 @@ def open_gaps(report: ScoreReport) -> dict[str, int]:
 
 
 def trend(reports: Sequence[ScoreReport]) -> tuple[TrendPoint, ...]:
-    """Open gaps and readiness per business for each 基準日 (of a day's snapshots, the last scored wins:
-    ``reports`` come in the order they were scored)."""
+    """Open gaps and readiness per business for each 基準日, then those of the whole assessment (business
+    ``TOTAL``: every open gap, its total readiness). Of a day's snapshots, the last scored wins: ``reports`` come in
+    the order they were scored."""
     latest = {r.as_of: r for r in sorted(reports, key=lambda r: r.as_of)}  # a stable sort keeps that order
     points = []
     for as_of, report in sorted(latest.items()):
@@ -124,6 +125,10 @@ def trend(reports: Sequence[ScoreReport]) -> tuple[TrendPoint, ...]:
             TrendPoint(as_of=as_of, business_id=b, open_gaps=n, readiness=readiness[b])
             for b, n in open_gaps(report).items()
         ]
+        everything = sum(1 for gap in report.gaps if gap.status != "完了")  # 独自機能 of no business too
+        points.append(
+            TrendPoint(as_of=as_of, business_id=TOTAL, open_gaps=everything, readiness=report.total.readiness)
+        )
     return tuple(points)
 
 

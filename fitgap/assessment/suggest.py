@@ -1,4 +1,5 @@
-"""Mapping an existing function list onto the catalog's 機能IDs by Japanese text similarity.
+"""Mapping an existing function list onto the catalog's 機能IDs by Japanese text similarity, for one business or
+several at once; the confident matches pre-fill a new workbook or the empty cells of the project's.
 
 No model and no download: texts are normalised (width, kana, a small table of vendor wording), cut into
 character 1- to 3-grams, weighted by TF-IDF over the business's functions and compared by cosine.
@@ -13,10 +14,11 @@ import unicodedata
 from collections import Counter
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from converters import to_full_width, to_half_width
 from fitgap.assessment.sheets import FUNCTION_COLUMNS, business_sheet_name
-from spec_catalog.base import FitgapError, FrozenModel, InputFileError
+from spec_catalog.base import FitgapError, FrozenModel, InputFileError, UsageError
 from spec_catalog.models import BusinessSpec, Catalog
 
 _SYNONYMS = Path(__file__).parent / "data" / "synonyms.tsv"
@@ -62,30 +64,40 @@ def _twice(grams: Counter[str]) -> Counter[str]:
 
 
 class Candidate(FrozenModel):
+    business_id: str
     function_id: str
     name: str
     score: float
 
 
 class SuggestionRow(FrozenModel):
-    line: int  # row number in the source list
+    line: int  # row number in the source list (the sheet's row of an .xlsx list)
     text: str
     candidates: tuple[Candidate, ...]  # best first, at most three
     needs_review: bool  # the best score is below the threshold: a person decides
 
 
 class SuggestResult(FrozenModel):
-    business_id: str
+    businesses: tuple[str, ...]
     threshold: float
     rows: tuple[SuggestionRow, ...]
 
+    def confident(self) -> dict[str, list[SuggestionRow]]:
+        """機能ID -> the source rows matched to it with confidence, in the list's order."""
+        matched: dict[str, list[SuggestionRow]] = {}
+        for row in self.rows:
+            if not row.needs_review and row.candidates:
+                matched.setdefault(row.candidates[0].function_id, []).append(row)
+        return matched
+
 
 class Matcher:
-    """TF-IDF vectors of a business's functions (name counted twice: it carries the meaning)."""
+    """TF-IDF vectors of the functions of one or more businesses (name counted twice: it carries the meaning).
+    With several businesses, the weights are those of all their functions together, so scores compare."""
 
-    def __init__(self, spec: BusinessSpec) -> None:
-        self.functions = spec.functions
-        documents = [_twice(ngrams(normalize(f.name))) + ngrams(normalize(f.requirement)) for f in spec.functions]
+    def __init__(self, *specs: BusinessSpec) -> None:
+        self.functions = [(spec.business_id, f) for spec in specs for f in spec.functions]
+        documents = [_twice(ngrams(normalize(f.name))) + ngrams(normalize(f.requirement)) for _, f in self.functions]
         frequency: Counter[str] = Counter(g for d in documents for g in d)
         total = len(documents)
         self.idf = {g: math.log((1 + total) / (1 + df)) + 1 for g, df in frequency.items()}
@@ -99,21 +111,24 @@ class Matcher:
     def rank(self, text: str, top: int = 3) -> list[Candidate]:
         query = self._weigh(ngrams(normalize(text)))
         scored = [
-            (sum(w * vector.get(g, 0.0) for g, w in query.items()), function)
-            for vector, function in zip(self.vectors, self.functions, strict=True)
+            (sum(w * vector.get(g, 0.0) for g, w in query.items()), business_id, function)
+            for vector, (business_id, function) in zip(self.vectors, self.functions, strict=True)
         ]
-        scored.sort(key=lambda s: (-s[0], s[1].function_id))
-        return [Candidate(function_id=f.function_id, name=f.name, score=round(s, 4)) for s, f in scored[:top]]
+        scored.sort(key=lambda s: (-s[0], s[2].function_id))
+        return [
+            Candidate(business_id=b, function_id=f.function_id, name=f.name, score=round(s, 4))
+            for s, b, f in scored[:top]
+        ]
 
 
-def suggest_all(texts: list[tuple[int, str]], spec: BusinessSpec, threshold: float) -> SuggestResult:
-    matcher = Matcher(spec)
+def suggest_all(texts: list[tuple[int, str]], specs: list[BusinessSpec], threshold: float) -> SuggestResult:
+    matcher = Matcher(*specs)
     rows = []
     for line, text in texts:
         candidates = matcher.rank(text)
         best = candidates[0].score if candidates else 0.0
         rows.append(SuggestionRow(line=line, text=text, candidates=tuple(candidates), needs_review=best < threshold))
-    return SuggestResult(business_id=spec.business_id, threshold=threshold, rows=tuple(rows))
+    return SuggestResult(businesses=tuple(s.business_id for s in specs), threshold=threshold, rows=tuple(rows))
 
 
 def _pick(headers: list[str], column: str | None, path: Path) -> tuple[int, int | None]:
@@ -121,7 +136,7 @@ def _pick(headers: list[str], column: str | None, path: Path) -> tuple[int, int 
     if column is not None:
         if column.strip().lower() not in lowered:
             raise InputFileError(
-                f"no column '{column}' (columns: {', '.join(headers)})",
+                f"no column '{column}' (columns: {', '.join(h for h in headers if h)})",
                 where=path,
                 hint="name the column that holds the function names with --column",
             )
@@ -132,14 +147,28 @@ def _pick(headers: list[str], column: str | None, path: Path) -> tuple[int, int 
     return text, detail
 
 
-def _rows_from(table: list[list[str]], column: str | None, path: Path) -> list[tuple[int, str]]:
-    if not table:
+def _rows_from(
+    table: list[tuple[int, list[str]]], column: str | None, path: Path, header_row: int | None
+) -> list[tuple[int, str]]:
+    """(row number, text) under the header: row ``header_row``, else the first row that is not empty."""
+    filled = [i for i, (_, cells) in enumerate(table) if any(cells)]
+    if not filled:
         raise InputFileError(
             "the list is empty", where=path, hint="give a list with a header row and one function per row"
         )
-    text, detail = _pick(table[0], column, path)
+    if header_row is None:
+        at = filled[0]
+    else:
+        at = next((i for i, (number, _) in enumerate(table) if number == header_row), -1)
+        if at < 0 or not any(table[at][1]):
+            raise InputFileError(
+                f"row {header_row} of the list is empty or missing (the first filled row is {table[filled[0]][0]})",
+                where=path,
+                hint="give the row of the column headers with --header-row",
+            )
+    text, detail = _pick(table[at][1], column, path)
     rows = []
-    for number, row in enumerate(table[1:], start=2):
+    for number, row in table[at + 1 :]:
         parts = [row[i].strip() for i in (text, detail) if i is not None and i < len(row) and row[i].strip()]
         if parts:
             rows.append((number, " ".join(parts)))
@@ -148,16 +177,32 @@ def _rows_from(table: list[list[str]], column: str | None, path: Path) -> list[t
     return rows
 
 
-def read_source_list(path: Path, column: str | None = None) -> list[tuple[int, str]]:
-    """(row number, text) for each row of a CSV (UTF-8 or CP932) or the first sheet of an .xlsx file."""
+def read_source_list(
+    path: Path, column: str | None = None, *, sheet: str | None = None, header_row: int | None = None
+) -> list[tuple[int, str]]:
+    """(row number, text) for each row of a CSV (UTF-8 or CP932) or of a sheet of an .xlsx file (``sheet``, else
+    the first); the header is row ``header_row`` (1-based, as the sheet or file numbers it), else the first
+    row that is not empty."""
     if not path.exists():
         raise FitgapError("file not found", where=path, hint="check the path")
     if path.suffix.lower() == ".xlsx":
         from spec_catalog.importers.workbook import cell_text, open_workbook
 
-        sheet = open_workbook(path).worksheets[0]
-        table = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        return _rows_from([r for r in table if any(r)], column, path)
+        workbook = open_workbook(path)
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise InputFileError(
+                f"no sheet '{sheet}' (sheets: {', '.join(workbook.sheetnames)})",
+                where=path,
+                hint="name the sheet that holds the list with --sheet",
+            )
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        table = [
+            (number, [cell_text(v) for v in row])
+            for number, row in enumerate(worksheet.iter_rows(values_only=True), start=1)
+        ]
+        return _rows_from(table, column, path, header_row)
+    if sheet is not None:
+        raise UsageError("--sheet is for an .xlsx list", where=path, hint="leave --sheet out for a CSV file")
     if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
         raise InputFileError(f"cannot read a '{path.suffix}' list", where=path, hint="give a .csv or .xlsx file")
     raw = path.read_bytes()
@@ -170,50 +215,151 @@ def read_source_list(path: Path, column: str | None = None) -> list[tuple[int, s
     else:
         raise InputFileError("neither UTF-8 nor CP932 text", where=path, hint="save the list as UTF-8 CSV")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    return _rows_from(list(csv.reader(text.splitlines(), delimiter=delimiter)), column, path)
+    records = csv.reader(text.splitlines(), delimiter=delimiter)
+    return _rows_from(list(enumerate(records, start=1)), column, path, header_row)
 
 
-def write_suggestions(path: Path, catalog: Catalog, spec: BusinessSpec, result: SuggestResult, lang: str) -> Path:
-    """The assessment template of the business, pre-filled with the confident matches, and a sheet listing
-    every source row with its three best candidates."""
-    from openpyxl import load_workbook
+def _review_sheet(workbook: Any, result: SuggestResult) -> str:
+    """A sheet listing every source row with its three best candidates (要確認 below the threshold); named
+    照合結果, or 照合結果 (2) … when the workbook has one already."""
     from openpyxl.styles import Font, PatternFill
 
-    from fitgap.assessment.template import HEADER_ROW, write_template
-    from reports.excel import FONT_NAME, ROW_FILLS, write_cell
+    from fitgap.assessment.template import TITLE
+    from reports.excel import FONT_NAME, ROW_FILLS, print_setup, sheet_title, write_cell
 
-    write_template(path, catalog, [spec], None, "en" if lang == "en" else "ja")
-    workbook = load_workbook(path)
-    sheet = workbook[business_sheet_name(spec.business_id, spec.name)]
-    column = {field: i for i, (field, _, _) in enumerate(FUNCTION_COLUMNS, start=1)}
-    row_of = {sheet.cell(row=r, column=1).value: r for r in range(HEADER_ROW + 1, sheet.max_row + 1)}
-    matched: dict[str, list[SuggestionRow]] = {}
-    for row in result.rows:
-        if not row.needs_review and row.candidates:
-            matched.setdefault(row.candidates[0].function_id, []).append(row)
-    for function_id, rows in matched.items():
-        r = row_of[function_id]
-        write_cell(sheet, r, column["current_use"], "使用中")
-        write_cell(sheet, r, column["matched_from"], " / ".join(x.text for x in rows))  # the vendor's text
-        write_cell(sheet, r, column["confidence"], max(x.candidates[0].score for x in rows))
-    review = workbook.create_sheet("照合結果", 1)
-    review.append(["行", "照合元", "候補1", "信頼度1", "候補2", "信頼度2", "候補3", "信頼度3", "要確認"])
+    review = workbook.create_sheet(sheet_title("照合結果", set(workbook.sheetnames)), 1)
+    headers = ["行", "照合元", "候補1", "信頼度1", "候補2", "信頼度2", "候補3", "信頼度3", "要確認"]
+    for index, header in enumerate(headers, start=1):
+        write_cell(review, 1, index, header).font = Font(name=FONT_NAME, bold=True)
     warn = PatternFill("solid", fgColor=ROW_FILLS["warning"])
-    for row in result.rows:
+    for line, row in enumerate(result.rows, start=2):
         cells: list[object] = [row.line, row.text]
         for candidate in row.candidates:
             cells += [f"{candidate.function_id} {candidate.name}", candidate.score]
         cells += [None] * (8 - len(cells)) + ["要確認" if row.needs_review else ""]
-        line = review.max_row + 1
         for index, value in enumerate(cells, start=1):
-            write_cell(review, line, index, value)  # the vendor's text is written as text, never a formula
-        if row.needs_review:
-            for cell in review[review.max_row]:
+            cell = write_cell(review, line, index, value)  # the vendor's text is written as text, never a formula
+            if row.needs_review:
                 cell.fill = warn
-    for cell in review[1]:
-        cell.font = Font(name=FONT_NAME, bold=True)
     for letter, width in zip("ABCDEFGHI", (6, 40, 28, 8, 28, 8, 28, 8, 8), strict=True):
         review.column_dimensions[letter].width = width
     review.freeze_panes = "A2"
+    print_setup(review, title=TITLE["ja"], municipality=None, created=None, header_row=1)  # its labels are Japanese
+    return str(review.title)
+
+
+def write_suggestions(
+    path: Path, catalog: Catalog, specs: list[BusinessSpec], result: SuggestResult, lang: str
+) -> Path:
+    """The assessment template of the businesses, pre-filled with the confident matches, and a sheet listing
+    every source row with its three best candidates."""
+    from openpyxl import load_workbook
+
+    from fitgap.assessment.template import HEADER_ROW, write_template
+    from reports.excel import write_cell
+
+    write_template(path, catalog, specs, None, "en" if lang == "en" else "ja")
+    workbook = load_workbook(path)
+    column = {field: i for i, (field, _, _) in enumerate(FUNCTION_COLUMNS, start=1)}
+    places: dict[str, tuple[Any, int]] = {}
+    for spec in specs:
+        sheet = workbook[business_sheet_name(spec.business_id, spec.name)]
+        for r in range(HEADER_ROW + 1, sheet.max_row + 1):
+            places.setdefault(str(sheet.cell(row=r, column=1).value), (sheet, r))
+    for function_id, rows in result.confident().items():
+        sheet, r = places[function_id]
+        write_cell(sheet, r, column["current_use"], "使用中")
+        write_cell(sheet, r, column["matched_from"], " / ".join(x.text for x in rows))  # the vendor's text
+        write_cell(sheet, r, column["confidence"], max(x.candidates[0].score for x in rows))
+    _review_sheet(workbook, result)
     workbook.save(path)
     return path
+
+
+class FilledCell(FrozenModel):
+    sheet: str
+    function_id: str
+    column: str
+    value: str
+
+
+class IntoResult(FrozenModel):
+    """What ``--into`` did to the project workbook: only empty cells of rows without a 判定 were filled."""
+
+    workbook: str
+    output: str
+    filled: tuple[FilledCell, ...]
+    decided: tuple[str, ...]  # 機能IDs matched whose 判定 is filled: left as they are
+    not_in_workbook: tuple[str, ...]  # 機能IDs matched that the workbook has no row for
+    review_sheet: str
+    suggestions: SuggestResult
+
+
+def fill_into(
+    path: Path, catalog: Catalog, result: SuggestResult, output: Path | None, *, force: bool = False
+) -> IntoResult:
+    """Fill the confident matches into the project workbook ``path``: for a function whose 判定 is empty,
+    現行利用 (使用中), 照合元 and 信頼度 where those cells are empty; a filled cell is never replaced. Written to
+    ``output``, or into ``path`` itself only with ``force``."""
+    from fitgap.assessment.distribution import cell_value, load_workbook_file, save_workbook, sheet_areas
+    from reports.excel import put
+
+    target = output if output is not None else path
+    if target.resolve() == path.resolve() and not force:
+        raise UsageError(
+            "the suggestions would be written into the project workbook",
+            where=path,
+            hint="give -o FILE for the filled workbook, or add --force to write into this one (only empty cells "
+            "are filled)",
+        )
+    if target.resolve() != path.resolve() and target.exists() and not force:
+        raise UsageError(
+            "the file exists already (it may be filled in)", where=target, hint="add --force to replace it"
+        )
+    workbook, _ = load_workbook_file(path)
+    places: dict[str, tuple[Any, int]] = {}
+    for area in sheet_areas(workbook, catalog):
+        if area.kind == "functions":
+            for row in area.rows():
+                if function_id := area.key(row):
+                    places.setdefault(function_id, (area, row))
+    if not places:
+        raise InputFileError(
+            "not an assessment workbook: no sheet has the columns 機能ID, 現行利用 and 判定",
+            where=path,
+            hint="make one with 'fitgap assess template BUSINESS -o FILE.xlsx'",
+        )
+    filled: list[FilledCell] = []
+    decided: list[str] = []
+    missing: list[str] = []
+    for function_id, rows in result.confident().items():
+        if function_id not in places:
+            missing.append(function_id)
+            continue
+        area, row = places[function_id]
+        if cell_value(area.raw(row, "gap_class")):
+            decided.append(function_id)
+            continue
+        proposed: tuple[tuple[str, object], ...] = (
+            ("current_use", "使用中"),
+            ("matched_from", " / ".join(x.text for x in rows)),
+            ("confidence", max(x.candidates[0].score for x in rows)),
+        )
+        for name, value in proposed:
+            if name not in area.columns or cell_value(area.raw(row, name)):
+                continue  # a person's answer stays
+            put(area.sheet.cell(row=row, column=area.columns[name]), value)
+            filled.append(
+                FilledCell(sheet=area.title, function_id=function_id, column=area.header(name), value=cell_value(value))
+            )
+    review = _review_sheet(workbook, result)
+    save_workbook(workbook, target)
+    return IntoResult(
+        workbook=str(path),
+        output=str(target),
+        filled=tuple(filled),
+        decided=tuple(decided),
+        not_in_workbook=tuple(missing),
+        review_sheet=review,
+        suggestions=result,
+    )

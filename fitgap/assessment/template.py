@@ -1,4 +1,8 @@
-"""``fitgap assess template``: the workbook that staff fill in, one sheet per business."""
+"""``fitgap assess template``: the workbook that staff fill in, one sheet per business.
+
+The 判定 drop-down of a Japanese workbook lists the Japanese labels (:data:`~fitgap.assessment.vocab.GAP_LABELS`),
+the English one the codes; the reader takes both back (:func:`~fitgap.assessment.vocab.parse_choice`).
+"""
 
 from __future__ import annotations
 
@@ -18,16 +22,32 @@ from fitgap.assessment.sheets import (
     STANDARD_LINK_SHEET,
     business_sheet_name,
 )
-from fitgap.assessment.vocab import GAP_LABELS, CurrentLinkMethod, CurrentUse, Fate, GapClass, Status
+from fitgap.assessment.vocab import (
+    GAP_LABELS,
+    GAP_MEANINGS,
+    CurrentLinkMethod,
+    CurrentUse,
+    Fate,
+    GapClass,
+    Status,
+)
 from fitgap.profile import MunicipalityProfile
-from reports.catalog import SAMPLE_NOTE
-from reports.excel import FONT_NAME, HEADER_FILL, ROW_FILLS, write_cell
+from reports.catalog import SAMPLE_NOTES
+from reports.excel import FONT_NAME, HEADER_FILL, ROW_FILLS, print_setup, write_cell
 from spec_catalog.base import FitgapError, FrozenModel, UsageError
 from spec_catalog.models import BusinessSpec, Catalog
 from spec_catalog.vocab import FunctionClass
 
 Lang = Literal["ja", "en"]
 HEADER_ROW = 3  # title on row 1, the sample label (or nothing) on row 2
+TITLE = {"ja": "Fit & Gap 調査票", "en": "Fit & Gap assessment workbook"}
+LIST_SHEET = "_lists"  # hidden: drop-down lists too long to be written in the validation itself
+_LITERAL_LIST_LIMIT = 255  # characters: Excel refuses a longer literal list ("a,b,c") in a data validation
+
+
+def gap_choices(lang: Lang) -> list[str]:
+    """What the 判定 drop-down lists: the Japanese labels in a Japanese workbook, the codes in an English one."""
+    return [GAP_LABELS[g][0] if lang == "ja" else g.value for g in GapClass]
 
 
 def _instructions(lang: Lang, catalog: Catalog, profile: MunicipalityProfile | None) -> list[tuple[str, str]]:
@@ -36,7 +56,7 @@ def _instructions(lang: Lang, catalog: Catalog, profile: MunicipalityProfile | N
     if lang == "en":
         source = "SAMPLE (not the official function lists)" if catalog.is_sample else "imported from official files"
         lines = [
-            ("Fit & Gap assessment workbook", ""),
+            (TITLE["en"], ""),
             ("Municipality", who),
             ("Catalog", f"{catalog.name} — {source}"),
             ("", ""),
@@ -63,7 +83,7 @@ def _instructions(lang: Lang, catalog: Catalog, profile: MunicipalityProfile | N
         lines += [("", ""), ("Fit rate", "(FIT + FIT_WITH_CONFIG) ÷ decided functions other than OUT_OF_SCOPE")]
         return lines
     lines = [
-        ("Fit & Gap 調査票", ""),
+        (TITLE["ja"], ""),
         ("団体", who),
         ("カタログ", f"{catalog.name} — {source}"),
         ("", ""),
@@ -72,15 +92,19 @@ def _instructions(lang: Lang, catalog: Catalog, profile: MunicipalityProfile | N
         ("2", "現在の業務のやり方を「現行の運用」に書いてください。"),
         ("3", "「判定」を一覧から選んでください（下の表を参照）。"),
         ("4", "対応が必要な判定には、対応方針・担当・期限・状況を記入してください。"),
-        ("5", "赤い行は実装不可機能です。現在使っている場合は GAP_PROHIBITED（廃止）を選んでください。"),
+        (
+            "5",
+            f"赤い行は実装不可機能です。現在使っている場合は「{GAP_LABELS[GapClass.GAP_PROHIBITED][0]}」を選んでください。",
+        ),
         ("6", f"標準のどの機能にも当たらない現行の機能は「{CUSTOM_SHEET}」シートに書いてください。"),
         ("7", f"現在のシステム間の連携は「{LINK_SHEET}」シートに書いてください。"),
         ("8", "採点: fitgap assess score FILE.xlsx -o REPORT.xlsx"),
         ("", ""),
         ("判定", "意味"),
     ]
-    lines += [(g.value, GAP_LABELS[g][0]) for g in GapClass]
-    lines += [("", ""), ("適合率", "（FIT + FIT_WITH_CONFIG）÷ 判定済みの機能（OUT_OF_SCOPE を除く）")]
+    lines += [(GAP_LABELS[g][0], GAP_MEANINGS[g][0]) for g in GapClass]  # the labels of the drop-down
+    fit, config, out = (GAP_LABELS[g][0] for g in (GapClass.FIT, GapClass.FIT_WITH_CONFIG, GapClass.OUT_OF_SCOPE))
+    lines += [("", ""), ("適合率", f"（{fit} + {config}）÷ 判定済みの機能（{out}を除く）")]
     return lines
 
 
@@ -96,12 +120,32 @@ def _header(sheet: Any, columns: tuple[tuple[str, str, int], ...], row: int) -> 
     sheet.freeze_panes = sheet.cell(row=row + 1, column=3)
 
 
+def _list_range(workbook: Any, values: list[str]) -> str:
+    """The values in a new column of the hidden list sheet, as an absolute range for a drop-down."""
+    from openpyxl.utils import get_column_letter
+
+    if LIST_SHEET in workbook.sheetnames:
+        lists = workbook[LIST_SHEET]
+        column = lists.max_column + 1
+    else:
+        lists = workbook.create_sheet(LIST_SHEET)
+        lists.sheet_state = "hidden"
+        column = 1
+    for row, value in enumerate(values, start=1):
+        write_cell(lists, row, column, value)
+    letter = get_column_letter(column)
+    return f"'{LIST_SHEET}'!${letter}$1:${letter}${len(values)}"
+
+
 def _choices(sheet: Any, values: list[str], column: int, first: int, last: int, prompt: str) -> None:
+    """A drop-down of ``values``: written in the validation, or on the hidden list sheet when too long."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     letter = get_column_letter(column)
-    validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+    literal = ",".join(values)
+    source = '"' + literal + '"' if len(literal) <= _LITERAL_LIST_LIMIT else _list_range(sheet.parent, values)
+    validation = DataValidation(type="list", formula1=source, allow_blank=True)
     validation.error = f"{prompt}: {' / '.join(values)}"
     validation.errorTitle = "fitgap"
     validation.showErrorMessage = True
@@ -127,7 +171,7 @@ def _position(columns: tuple[tuple[str, str, int], ...], field: str) -> int:
     return next(i for i, (name, _, _) in enumerate(columns, start=1) if name == field)
 
 
-def _business_sheet(workbook: Any, spec: BusinessSpec, note: str | None) -> Any:
+def _business_sheet(workbook: Any, spec: BusinessSpec, note: str | None, lang: Lang) -> Any:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = workbook.create_sheet(business_sheet_name(spec.business_id, spec.name))
@@ -151,7 +195,7 @@ def _business_sheet(workbook: Any, spec: BusinessSpec, note: str | None) -> Any:
             sheet.cell(row=r, column=3).font = prohibited_font
     first, last = HEADER_ROW + 1, max(HEADER_ROW + len(spec.functions), HEADER_ROW + 1)
     _choices(sheet, [u.value for u in CurrentUse], _position(FUNCTION_COLUMNS, "current_use"), first, last, "現行利用")
-    _choices(sheet, [g.value for g in GapClass], _position(FUNCTION_COLUMNS, "gap_class"), first, last, "判定")
+    _choices(sheet, gap_choices(lang), _position(FUNCTION_COLUMNS, "gap_class"), first, last, "判定")
     _choices(sheet, [s.value for s in Status], _position(FUNCTION_COLUMNS, "status"), first, last, "状況")
     _date_column(sheet, _position(FUNCTION_COLUMNS, "due"), first, last)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{sheet.cell(row=last, column=len(FUNCTION_COLUMNS)).coordinate}"
@@ -222,7 +266,7 @@ def write_template(
     guide.column_dimensions["B"].width = 100
     sample = any(b.source.value == "sample" for b in businesses)
     for spec in businesses:
-        _business_sheet(workbook, spec, SAMPLE_NOTE if sample else None)
+        _business_sheet(workbook, spec, SAMPLE_NOTES["en" if lang == "en" else "ja"] if sample else None, lang)
 
     custom = workbook.create_sheet(CUSTOM_SHEET)
     write_cell(custom, 1, 1, "標準仕様書のどの機能にも当たらない現行の機能（独自機能）").font = Font(
@@ -274,6 +318,18 @@ def write_template(
         ],
     )
     meta.sheet_state = "hidden"
+    created = dt.datetime.now(dt.UTC)
+    for sheet in workbook.worksheets:
+        if sheet.sheet_state == "visible":
+            header_row = 1 if sheet in (guide, reference) else HEADER_ROW
+            print_setup(
+                sheet,
+                title=TITLE[lang],
+                municipality=profile.label if profile else None,
+                created=created,
+                header_row=header_row,
+                lang=lang,
+            )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(path)

@@ -9,7 +9,7 @@ import typer
 
 from fitgap.cli.console import console, err_console
 from fitgap.cli.defaults import catalog_dir
-from fitgap.cli.options import CatalogOption, JsonOption
+from fitgap.cli.options import CatalogOption, HtmlOption, JsonFileOption, JsonOption, XlsxOption, output_option
 
 if TYPE_CHECKING:
     from reports.tables import Table
@@ -171,7 +171,12 @@ def import_(
         list[Path],
         typer.Argument(help="Official .xlsx workbooks (項目定義書 or function lists) or .docx specifications."),
     ],
-    into: Annotated[Path, typer.Option("--into", help="Catalog directory to write into.")] = Path("catalog"),
+    output: Annotated[
+        Path | None,
+        output_option(
+            "Catalog directory to write into (made if missing).", "--into", show_default="the project's, else catalog"
+        ),
+    ] = None,
     column: Annotated[
         list[str] | None,
         typer.Option("--column", help="Name a function-list column: FIELD=HEADER, e.g. 機能ID=要件番号."),
@@ -189,12 +194,13 @@ def import_(
     （連携）). The version comes from --spec-version, else the cells, else the file name (【第2.1版】, v2.1,
     令和5年9月). A layout keeps the business's functions, and functions keep its layout.
 
-    Example: fitgap catalog import 項目定義書【第2.1版】.xlsx --into catalog
+    Example: fitgap catalog import 項目定義書【第2.1版】.xlsx -o catalog
     """
     from reports.jsonout import to_json
     from spec_catalog.importers import import_file
     from spec_catalog.importers.functions import parse_column_options
 
+    into = output if output is not None else catalog_dir(None) or Path("catalog")
     columns = parse_column_options(column or [])
     results = [
         r
@@ -253,7 +259,7 @@ def import_details(result: ImportResult) -> list[str]:
 
 @app.command("export")
 def export(
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write: .xlsx or .json.")],
+    output: Annotated[Path, output_option("File to write: .xlsx or .json.")],
     businesses: Annotated[list[str] | None, typer.Argument(help="業務IDs to export (all when omitted).")] = None,
     catalog: CatalogOption = None,
     as_json: JsonOption = False,
@@ -284,18 +290,22 @@ def diff(
         str, typer.Argument(help="'embedded', a catalog directory, DIRECTORY@VERSION, or a business .yaml file.")
     ],
     business: Annotated[list[str] | None, typer.Option("--business", help="Compare only these 業務IDs.")] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the diff as an Excel workbook.")] = None,
+    xlsx: XlsxOption = None,
+    html: HtmlOption = None,
+    json_file: JsonFileOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Compare two catalogs or two versions of a business (functions, items, code lists).
 
     Two versions held side by side in one catalog directory: catalog@第2.0版 catalog@第2.1版 (catalog@unversioned
-    names the files without a version), or the two business files.
+    names the files without a version), or the two business files. --xlsx, --html and --json-file also write
+    the diff as a report.
 
     Example: fitgap catalog diff catalog@第2.0版 catalog@第2.1版 --business 031
     """
     from reports.catalog import diff_document, diff_table
     from reports.excel import write_document
+    from reports.html import write_html
     from reports.jsonout import to_json
     from reports.terminal import print_table
     from spec_catalog.diff import diff_sources
@@ -303,6 +313,11 @@ def diff(
     result = diff_sources(old, new, business)
     if xlsx is not None:
         write_document(diff_document(result), xlsx)
+    if html is not None:
+        write_html(diff_document(result), html)
+    if json_file is not None:
+        json_file.parent.mkdir(parents=True, exist_ok=True)
+        json_file.write_text(to_json(result) + "\n", encoding="utf-8")
     if as_json:
         typer.echo(to_json(result))
         return

@@ -10,7 +10,7 @@ import typer
 
 from fitgap.cli.console import console, err_console
 from fitgap.cli.defaults import catalog_dir, database
-from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
+from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption, output_option
 
 if TYPE_CHECKING:
     from converters import ExportManifest, Mapping, RunResult
@@ -93,15 +93,18 @@ def run(
     loaded = load_mapping(mapping, resolve_catalog(catalog_dir(catalog)), source)
     db = database(db)
     guard = _guard(accept_quarantine, allow_drop, allow_empty)
-    result = _run_with_progress(loaded, db, dry_run, limit, memory_limit, unmask, guard, tuple(corrections or ()))
+    result = _run_with_progress(
+        loaded, db, dry_run, limit, memory_limit, unmask, guard, tuple(corrections or ()), quiet=as_json
+    )
     rejected = result.status == "rejected"
     if as_json:
         typer.echo(to_json(result))
     else:
+        from fitgap.cli.defaults import language
         from fitgap.cli.render import print_run
 
         # A rejected run wrote no quarantine: print_run must not point at it.
-        print_run(console, result, None if dry_run or rejected else db)
+        print_run(console, result, None if dry_run or rejected else db, lang=language(None))
         _print_corrections(result)
     if rejected:
         err_console.print(
@@ -151,6 +154,10 @@ def _guard(accept_quarantine: bool, allow_drop: bool, allow_empty: bool) -> Publ
     )
 
 
+# The engine's phases as the progress line names them.
+_PHASES = {"reading": "読み込み", "transforming": "変換・チェック", "publishing": "登録"}
+
+
 def _run_with_progress(
     loaded: Mapping,
     db: Path,
@@ -160,28 +167,28 @@ def _run_with_progress(
     unmask: bool,
     guard: PublishGuard,
     corrections: tuple[Path, ...] = (),
+    quiet: bool = False,
 ) -> RunResult:
-    """The run behind a rich progress bar: bytes read, records and records per second, then each phase."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+    """The run with its progress on stderr: reading (bytes, rows read, rows a second), then transforming and
+    publishing (the rows read), each with its elapsed time."""
+    from fitgap.cli.progress import phases
     from fitgap.pipeline import convert
 
     total = loaded.source_path.stat().st_size if loaded.source_path.exists() else 0
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[rows]:,} rows"),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-    )
-    # Only on a terminal: in logs and pipes the bar would be noise.
-    with Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
-        task = bar.add_task("reading", total=total or None, rows=0, rate="")
+    read = [0]
+    with phases(quiet=quiet) as steps:
+
+        def on_phase(phase: str) -> None:
+            label = _PHASES.get(phase, phase)
+            if phase == "reading":
+                steps.start(label, total=total or None, count="0 行")
+            else:
+                steps.start(label, count=f"{read[0]:,} 行")
 
         def on_read(done: int, rows: int) -> None:
-            elapsed = bar.tasks[0].elapsed or 0.0
-            rate = f"{rows / elapsed:,.0f} rows/s" if elapsed > 0 else ""
-            bar.update(task, completed=done, rows=rows, rate=rate)
+            read[0] = rows
+            rate = f" ({rows / steps.elapsed:,.0f} 行/秒)" if steps.elapsed > 0 else ""
+            steps.update(completed=done, count=f"{rows:,} 行{rate}")
 
         return convert(
             loaded,
@@ -191,7 +198,7 @@ def _run_with_progress(
             memory_limit=memory_limit,
             unmask=unmask,
             guard=guard,
-            progress=lambda phase: bar.update(task, description=phase),
+            progress=on_phase,
             on_read=on_read,
             corrections=corrections,
         )
@@ -199,7 +206,7 @@ def _run_with_progress(
 
 @app.command("export")
 def export(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the files and manifest.json into.")],
+    output: Annotated[Path, output_option("Folder to write the files and manifest.json into.")],
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
     bom: Annotated[bool, typer.Option("--bom", help="Start CSV files with a UTF-8 BOM.")] = False,
@@ -338,7 +345,7 @@ def _export_shrunk(db: Path, output: Path, catalog: Path | None, options: _Expor
 def init(
     source: Annotated[Path, typer.Option("--source", help="The legacy export to look at.")],
     target: Annotated[str, typer.Option("--target", help="BUSINESS/GROUP, e.g. 001/住民.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Mapping file to write.")],
+    output: Annotated[Path, output_option("Mapping file to write.")],
     layout: Annotated[
         Path | None,
         typer.Option(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,10 +35,14 @@ def database(option: Path | None) -> Path:
 
 
 def language(option: str | None) -> str:
+    """--lang, else the project's ``language:``, else English when the environment's LANG is English (en_US…),
+    else Japanese."""
     if option is not None:
         return option
     found = project()
-    return found.settings.language if found else "ja"
+    if found is not None:
+        return found.settings.language
+    return "en" if os.environ.get("LANG", "").lower().startswith("en") else "ja"
 
 
 def municipality(option: str | None) -> str | None:

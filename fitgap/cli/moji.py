@@ -10,7 +10,7 @@ import typer
 
 from fitgap.cli.console import console, err_console
 from fitgap.cli.defaults import catalog_dir, database
-from fitgap.cli.options import CatalogOption, DbOption, JsonOption
+from fitgap.cli.options import CatalogOption, DbOption, JsonOption, output_option
 
 if TYPE_CHECKING:
     from fitgap.moji import ScanResult
@@ -50,8 +50,11 @@ def _scan(
     encoding: str,
     gaiji_file: Path | None,
     catalog: Path | None,
+    quiet: bool,
 ) -> tuple[ScanResult, dict[str, str]]:
+    """The characters scanned, with the scan's progress on stderr (tables counted; unless ``quiet``)."""
     from converters.mapping import read_gaiji_table
+    from fitgap.cli.progress import by_table, phases
     from fitgap.moji import scan_database, scan_file
     from spec_catalog import UsageError, resolve_catalog
 
@@ -59,9 +62,21 @@ def _scan(
     if source is not None:
         if db is not None or table or item:
             raise UsageError("--source scans a legacy file: --db, --table and --item are for converted tables")
-        return scan_file(source, encoding=encoding, gaiji=gaiji, gaiji_table=gaiji_file), gaiji
+        with phases(quiet=quiet) as steps:
+            steps.start("文字の集計（旧ファイル）")
+            return scan_file(source, encoding=encoding, gaiji=gaiji, gaiji_table=gaiji_file), gaiji
     resolved = resolve_catalog(catalog_dir(catalog))
-    result = scan_database(database(db), resolved, tables=table, items=item, gaiji=gaiji, gaiji_table=gaiji_file)
+    with phases(quiet=quiet) as steps:
+        tell = by_table(steps, {"scan": "文字の集計"})
+        result = scan_database(
+            database(db),
+            resolved,
+            tables=table,
+            items=item,
+            gaiji=gaiji,
+            gaiji_table=gaiji_file,
+            progress=lambda done, total: tell("scan", done, total),
+        )
     return result, gaiji
 
 
@@ -128,7 +143,7 @@ def scan(
     """
     from reports.jsonout import to_json
 
-    result, _ = _scan(db, table, item, source, encoding, gaiji, catalog)
+    result, _ = _scan(db, table, item, source, encoding, gaiji, catalog, as_json)
     if as_json:
         typer.echo(to_json(result))
         return
@@ -137,7 +152,7 @@ def scan(
 
 @app.command("sheet")
 def sheet(
-    out: Annotated[Path, typer.Option("--out", "-o", help="The decision workbook to write (.xlsx).")],
+    output: Annotated[Path, output_option("The decision workbook to write (.xlsx).", "--out")],
     db: DbOption = None,
     table: TableOption = None,
     item: ItemOption = None,
@@ -163,19 +178,19 @@ def sheet(
     UCS+IVS, reading, strokes, why) and a 決定 drop-down. What resolves automatically (a vendor code, the 外字
     table, the MJ character itself) is pre-filled as 自動同定. An existing workbook is replaced only with --force.
 
-    Example: fitgap moji sheet --db migration.duckdb --gaiji-list vendor-gaiji.csv --out 文字同定.xlsx
+    Example: fitgap moji sheet --db migration.duckdb --gaiji-list vendor-gaiji.csv -o 文字同定.xlsx
     """
     from fitgap.moji import identify_vendor_list, read_vendor_list, write_sheet
     from reports.jsonout import to_json
     from spec_catalog import UsageError
 
-    if out.exists() and not force:
+    if output.exists() and not force:
         raise UsageError(
-            "the workbook exists already (it may be filled in)", where=out, hint="add --force to replace it"
+            "the workbook exists already (it may be filled in)", where=output, hint="add --force to replace it"
         )
     vendor = identify_vendor_list(read_vendor_list(gaiji_list)) if gaiji_list is not None else None
-    result, table_in_use = _scan(db, table, item, source, encoding, gaiji, catalog)
-    written = write_sheet(result, out, gaiji=table_in_use, vendor=vendor, vendor_list=gaiji_list, force=force)
+    result, table_in_use = _scan(db, table, item, source, encoding, gaiji, catalog, as_json)
+    written = write_sheet(result, output, gaiji=table_in_use, vendor=vendor, vendor_list=gaiji_list, force=force)
     if as_json:
         typer.echo(to_json(written))
         return
@@ -191,7 +206,7 @@ def sheet(
 @app.command("apply")
 def apply(
     workbook: Annotated[Path, typer.Argument(help="The decision workbook, filled in (.xlsx).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The 外字 table to write (CSV, for the mapping's gaiji:).")],
+    output: Annotated[Path, output_option("The 外字 table to write (CSV, for the mapping's gaiji:).", "--out")],
     force: Annotated[
         bool, typer.Option("--force", help="Replace the 外字 table and the decision record if they exist.")
     ] = False,
@@ -202,12 +217,12 @@ def apply(
     the workbook's name and sha256). A non-外字 character decided to another one (縮退 / correction) is listed,
     not written. Each undecided or contradictory row is one line; then the exit code is 1.
 
-    Example: fitgap moji apply 文字同定.xlsx --out gaiji.csv
+    Example: fitgap moji apply 文字同定.xlsx -o gaiji.csv
     """
     from fitgap.moji import apply_sheet
     from reports.jsonout import to_json
 
-    result = apply_sheet(workbook, out, force=force)
+    result = apply_sheet(workbook, output, force=force)
     if as_json:
         typer.echo(to_json(result))
     else:
@@ -241,15 +256,15 @@ def shrink(
         str | None,
         typer.Option("--out-table", help="The new table to write (never the table read)."),
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write a new CSV file instead of a table.")] = None,
-    encoding: Annotated[str, typer.Option("--encoding", help="Encoding of --out: utf-8 or cp932.")] = "utf-8",
+    output: Annotated[Path | None, output_option("Write a new CSV file instead of a table.", "--out")] = None,
+    encoding: Annotated[str, typer.Option("--encoding", help="Encoding of -o/--output: utf-8 or cp932.")] = "utf-8",
     force: Annotated[bool, typer.Option("--force", help="Replace the new table or file if it exists.")] = False,
     catalog: CatalogOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Degrade (縮退) the values of a converted table to JIS X 0213 with the MJ縮退マップ Ver.1.2.0, for downstream
     systems: every Ｎ item (or --item) into a new table (--out-table, by default TABLE_縮退) or a new CSV file
-    (--out, UTF-8 or CP932), never in place. Each changed character is listed with its target and legal basis and
+    (-o/--output, UTF-8 or CP932), never in place. Each changed character is listed with its target and legal basis and
     recorded in the database's 縮退 log (a file also gets FILE.縮退.json beside it). A character the map does not
     degrade is kept as it is and listed; then the exit code is 1. Shows characters and counts, never a value.
 
@@ -267,7 +282,7 @@ def shrink(
         resolve_catalog(catalog_dir(catalog)),
         items=item,
         out_table=out_table,
-        out_file=out,
+        out_file=output,
         encoding=encoding,
         force=force,
     )

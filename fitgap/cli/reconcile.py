@@ -11,13 +11,25 @@ from fitgap.cli import reconcile_results
 from fitgap.cli.console import console
 from fitgap.cli.convert import warn_unmasked
 from fitgap.cli.defaults import catalog_dir, database, project
-from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
+from fitgap.cli.options import (
+    CatalogOption,
+    DbOption,
+    JsonOption,
+    JunitOption,
+    ReportFiles,
+    UnmaskOption,
+    report_files,
+    report_option,
+)
 
 app = typer.Typer(
     help="現新比較: prove the converted data says what the legacy data said, and the new results match the old.",
     no_args_is_help=True,
 )
 app.command("results")(reconcile_results.results)
+
+# reconcile_run's phases as the progress line names them.
+_PHASES = {"reading": "旧データの読み込み・変換", "comparing": "比較"}
 
 
 @app.command("run")
@@ -38,10 +50,10 @@ def run(
     memory_limit: Annotated[
         str, typer.Option("--memory-limit", help="DuckDB memory limit (it spills to disk beyond).")
     ] = "1GB",
-    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML (for CI).")] = None,
-    json_file: Annotated[Path | None, typer.Option("--json-file", help="Write the full JSON report.")] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the Excel report.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write the self-contained HTML report.")] = None,
+    junit: JunitOption = None,
+    json_file: Annotated[Path | None, report_option("json_file", in_project="reconcile-MAPPING")] = None,
+    xlsx: Annotated[Path | None, report_option("xlsx", in_project="reconcile-MAPPING")] = None,
+    html: Annotated[Path | None, report_option("html", in_project="reconcile-MAPPING")] = None,
     catalog: CatalogOption = None,
     unmask: UnmaskOption = False,
     as_json: JsonOption = False,
@@ -53,11 +65,15 @@ def run(
     tables), then compared with the target row of the same key. A difference a correction, a 縮退 or the run's
     quarantine explains is listed as explained; every other one is listed as unexplained (masked). Control
     totals (rows, rows per code, distinct keys, sums, min/max dates, 不詳) are compared with the tolerances of
-    fitgap.yaml (reconcile: tolerances:). Each reconciliation is recorded for the readiness report.
+    fitgap.yaml (reconcile: tolerances:). Each reconciliation is recorded for the readiness report. In a project
+    the reports go to its output folder (reconcile-MAPPING.xlsx, .html, .json; MAPPING: the mapping's name) unless
+    --xlsx/--html/--json-file/--junit name others.
 
     Example: fitgap reconcile run mappings/residents.yaml --db migration.duckdb --xlsx reconcile.xlsx
     """
     from converters import load_mapping
+    from fitgap.cli.defaults import language
+    from fitgap.cli.progress import phases
     from fitgap.cli.render import print_reconciliation
     from fitgap.pipeline import write_reconcile_reports
     from fitgap.reconcile.run import reconcile_run
@@ -68,7 +84,7 @@ def run(
     loaded = load_mapping(mapping, resolve_catalog(catalog_dir(catalog)))
     found = project()
     tolerances = found.settings.reconcile.tolerances if found else {}
-    with console.status("現新比較 …") as status:
+    with phases(quiet=as_json) as steps:
         result = reconcile_run(
             loaded,
             database(db),
@@ -77,12 +93,17 @@ def run(
             tolerances=tolerances,
             unmask=unmask,
             memory_limit=memory_limit,
-            say=lambda phase: status.update(f"現新比較: {phase} …"),
+            say=lambda phase: steps.start(_PHASES.get(phase, phase)),
         )
-    written = write_reconcile_reports(result, junit=junit, json_file=json_file, xlsx=xlsx, html=html, unmask=unmask)
+    files = report_files(
+        f"reconcile-{loaded.name}", ReportFiles(xlsx, html, json_file, junit), ("xlsx", "html", "json_file")
+    )
+    written = write_reconcile_reports(
+        result, junit=files.junit, json_file=files.json_file, xlsx=files.xlsx, html=files.html, unmask=unmask
+    )
     if as_json:
         typer.echo(to_json(result, unmask=unmask))
     else:
-        print_reconciliation(console, result, written)
+        print_reconciliation(console, result, written, language(None))
     if not result.ok:
         raise typer.Exit(1)

@@ -10,7 +10,7 @@ import typer
 from fitgap.cli.console import console, err_console
 from fitgap.cli.convert import warn_unmasked
 from fitgap.cli.defaults import database
-from fitgap.cli.options import DbOption, JsonOption, UnmaskOption
+from fitgap.cli.options import DbOption, JsonOption, ReportFiles, UnmaskOption, report_files, report_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -64,11 +64,13 @@ def results(
         str | None, typer.Option("--business", help="業務ID the results belong to (recorded for readiness).")
     ] = None,
     db: DbOption = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the Excel report.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write the self-contained HTML report.")] = None,
-    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML (for CI).")] = None,
-    json_file: Annotated[Path | None, typer.Option("--json-file", help="Write the full JSON report.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace report files that exist.")] = False,
+    xlsx: Annotated[Path | None, report_option("xlsx", in_project="reconcile-results-NEW")] = None,
+    html: Annotated[Path | None, report_option("html", in_project="reconcile-results-NEW")] = None,
+    junit: Annotated[Path | None, report_option("junit")] = None,
+    json_file: Annotated[Path | None, report_option("json_file", in_project="reconcile-results-NEW")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace report files that exist (those named by the options).")
+    ] = False,
     unmask: UnmaskOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -77,21 +79,28 @@ def results(
     Values are compared by what they say (1,000 = １０００, 令和6年4月1日 = 2024-04-01, ｶﾅ = カナ). A difference
     within the column's tolerance agrees; one a declared spec change matches is explained; every other is
     listed (masked) and summarised per column by size. Exit 1 when a difference is unexplained. The comparison
-    is recorded in the database when it exists (readiness reads the latest per new file).
+    is recorded in the database when it exists (readiness reads the latest per new file). In a project the
+    reports go to its output folder (reconcile-results-NEW.xlsx, .html, .json; NEW: the new file's name without
+    its suffix), replaced on each run, unless --xlsx/--html/--json-file/--junit name others.
 
     Example: fitgap reconcile results old/tax.csv new/tax.csv --key 宛名番号 --tolerance 税額=1 --xlsx diff.xlsx
     """
+    from fitgap.cli.progress import phases
     from fitgap.reconcile.results import load_rules, parse_tolerance_option, reconcile_results, record_results
     from fitgap.reconcile.results_files import ReadOptions
     from fitgap.reconcile.results_report import refuse_existing, write_results_reports
     from reports.jsonout import to_json
 
     warn_unmasked(unmask)
-    refuse_existing([xlsx, html, junit, json_file], force)
+    refuse_existing([xlsx, html, junit, json_file], force)  # a project's own reports are replaced: not these
+    files = report_files(
+        f"reconcile-results-{new.stem}", ReportFiles(xlsx, html, json_file, junit), ("xlsx", "html", "json_file")
+    )
     old_row, new_row = _header_rows(header_row)
     tolerances = dict(parse_tolerance_option(option) for option in tolerance or ())
     loaded = load_rules(rules) if rules is not None else None
-    with err_console.status("comparing …"):
+    with phases(quiet=as_json) as steps:
+        steps.start("結果ファイルの読み込み・比較")
         result = reconcile_results(
             old,
             new,
@@ -104,7 +113,9 @@ def results(
             new_read=ReadOptions(encoding=encoding, sheet=sheet, header_row=new_row),
             unmask=unmask,
         )
-    written = write_results_reports(result, xlsx=xlsx, html=html, junit=junit, json_file=json_file, unmask=unmask)
+    written = write_results_reports(
+        result, xlsx=files.xlsx, html=files.html, junit=files.junit, json_file=files.json_file, unmask=unmask
+    )
     path = database(db)
     recorded = record_results(path, result, business)
     if as_json:

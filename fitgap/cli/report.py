@@ -9,7 +9,7 @@ import typer
 
 from fitgap.cli.console import console
 from fitgap.cli.defaults import allowed_characters, catalog_dir, database, language, project
-from fitgap.cli.options import CatalogOption, DbOption, JsonOption, LangOption
+from fitgap.cli.options import CatalogOption, DbOption, JsonOption, LangOption, ReportFiles, report_files, report_option
 
 if TYPE_CHECKING:
     from validation import ValidationReport
@@ -29,9 +29,9 @@ def readiness(
         Path | None,
         typer.Option("--validation", help="A validation report (JSON); default: validate the database now."),
     ] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the Excel report.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write the self-contained HTML report.")] = None,
-    json_file: Annotated[Path | None, typer.Option("--json-file", help="Write the JSON report.")] = None,
+    xlsx: Annotated[Path | None, report_option("xlsx", in_project="readiness")] = None,
+    html: Annotated[Path | None, report_option("html", in_project="readiness")] = None,
+    json_file: Annotated[Path | None, report_option("json_file", in_project="readiness")] = None,
     db: DbOption = None,
     catalog: CatalogOption = None,
     lang: LangOption = None,
@@ -40,12 +40,15 @@ def readiness(
     """Combine the Fit & Gap status, the conversion records and the validation into a go / no-go per business.
 
     Exits 1 when a business is NO-GO. In a project, thresholds come from fitgap.yaml, the assessment is the
-    snapshot of the latest scoring (by the time recorded in it), and the reports go to its output folder unless
-    --xlsx/--html/--json-file say otherwise. Every report names its inputs, the tool version and 作成日時.
+    snapshot of the latest scoring (by the time recorded in it), the validation uses its suites/ folder when it
+    holds suite files, and the reports go to its output folder (readiness.xlsx, .html, .json) unless
+    --xlsx/--html/--json-file name others. Every report names its inputs, the tool version and 作成日時.
 
     Example: fitgap report readiness --assessment history/2026-11-26_assessment_20261126T101500.json --html r.html
     """
     from fitgap.assessment.history import load_snapshot
+    from fitgap.cli.progress import VALIDATION, by_table, phases
+    from fitgap.cli.validate import project_suites
     from fitgap.pipeline import readiness as readiness_of
     from fitgap.pipeline import write_readiness_reports
     from fitgap.profile import build_profile
@@ -67,8 +70,7 @@ def readiness(
     if assessment is None and found is not None:
         assessment = latest_snapshot(found.history)
     checked = _read_validation(validation) if validation is not None else None
-    status = console.status("validating the converted tables …")
-    try:
+    with phases(quiet=as_json) as steps:
         report = readiness_of(
             database(db),
             resolved,
@@ -78,15 +80,15 @@ def readiness(
             assessment=load_snapshot(assessment) if assessment is not None else None,
             assessment_file=assessment,
             validation=checked,
-            on_validate=status.start,
             allowed_characters=allowed_characters(None),
+            suites=project_suites(None),
+            progress=by_table(steps, VALIDATION),
         )
-    finally:
-        status.stop()
-    if found is not None and xlsx is None and html is None and json_file is None:
-        xlsx, html, json_file = (found.output / f"readiness.{ext}" for ext in ("xlsx", "html", "json"))
+    files = report_files("readiness", ReportFiles(xlsx, html, json_file), ("xlsx", "html", "json_file"))
     lang_code = language(lang)
-    written = write_readiness_reports(report, lang=lang_code, xlsx=xlsx, html=html, json_file=json_file)
+    written = write_readiness_reports(
+        report, lang=lang_code, xlsx=files.xlsx, html=files.html, json_file=files.json_file
+    )
     if as_json:
         typer.echo(to_json(report))
     else:

@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 
 from fitgap.cli.console import console
+from fitgap.cli.options import output_option
 
 app = typer.Typer(help="Synthetic legacy exports (no real person's data).", no_args_is_help=True)
 
 
 @app.command("generate")
 def generate(
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    output: Annotated[Path, output_option("File to write.")],
     rows: Annotated[int, typer.Option("--rows", min=1, help="Number of records.")] = 1000,
     fmt: Annotated[str, typer.Option("--format", help="csv (CP932, header, CRLF) or fixed (byte-positioned).")] = "csv",
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same bytes.")] = 20261126,

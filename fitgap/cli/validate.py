@@ -10,8 +10,17 @@ import typer
 from fitgap.cli.console import console
 from fitgap.cli.convert import warn_unmasked
 from fitgap.cli.defaults import allowed_characters as allowed_characters_default
-from fitgap.cli.defaults import catalog_dir, database
-from fitgap.cli.options import CatalogOption, DbOption, JsonOption, UnmaskOption
+from fitgap.cli.defaults import catalog_dir, database, project
+from fitgap.cli.options import (
+    CatalogOption,
+    DbOption,
+    JsonOption,
+    ReportFiles,
+    UnmaskOption,
+    output_option,
+    report_files,
+    report_option,
+)
 
 app = typer.Typer(help="Validate converted tables against the standard with Great Expectations.", no_args_is_help=True)
 
@@ -19,7 +28,10 @@ app = typer.Typer(help="Validate converted tables against the standard with Grea
 @app.command("suite")
 def suite(
     target: Annotated[str, typer.Argument(help="BUSINESS or BUSINESS/GROUP, e.g. 001 or 001/住民.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the suite files (one per group).")],
+    output: Annotated[
+        Path | None,
+        output_option("Folder for the suite files (one per group).", show_default="the project's suites/"),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace suite files that exist (they may hold your edits).")
     ] = False,
@@ -29,7 +41,8 @@ def suite(
     """Write one GX expectation suite per group, generated from the catalog (review and keep them in git).
 
     A suite file holds no SQL: each rule's SQL is made from the catalog when the suite runs. An existing suite
-    file is never replaced without --force.
+    file is never replaced without --force. In a project they go to its suites/ folder, which 'validate run'
+    then reads.
 
     Example: fitgap validate suite 001/住民 -o suites/
     """
@@ -37,6 +50,11 @@ def suite(
     from spec_catalog import UsageError, resolve_catalog
     from validation import plan_suite, write_suites
 
+    if output is None:
+        found = project()
+        if found is None:
+            raise UsageError("no folder for the suite files", hint="give -o DIR, or run inside a project (fitgap init)")
+        output = found.root / "suites"
     resolved = resolve_catalog(catalog_dir(catalog))
     business, _, group_name = target.partition("/")
     spec = resolved.business(business)
@@ -61,14 +79,16 @@ def run(
     db: DbOption = None,
     suites: Annotated[
         Path | None,
-        typer.Option("--suites", help="Suite folder (default: generated from the catalog); read against --catalog."),
+        typer.Option(
+            "--suites",
+            help="Suite folder (made by 'validate suite'); read against --catalog.",
+            show_default="the project's suites/ when it holds suite files, else generated from the catalog",
+        ),
     ] = None,
-    junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML (for CI).")] = None,
-    json_file: Annotated[
-        Path | None, typer.Option("--json-file", "--json-out", help="Write the full JSON report.")
-    ] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the Excel report.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write the self-contained HTML report.")] = None,
+    junit: Annotated[Path | None, report_option("junit", in_project="validation")] = None,
+    json_file: Annotated[Path | None, report_option("json_file", "--json-out", in_project="validation")] = None,
+    xlsx: Annotated[Path | None, report_option("xlsx", in_project="validation")] = None,
+    html: Annotated[Path | None, report_option("html", in_project="validation")] = None,
     docs: Annotated[Path | None, typer.Option("--docs", help="Also build GX Data Docs into this folder.")] = None,
     allowed_characters: Annotated[
         Path | None,
@@ -86,10 +106,15 @@ def run(
     """Run the suites against the DuckDB tables; list every failing row (masked). Exit 1 when an error fails.
 
     Ｎ items hold only characters of the standard's set (JIS X 0213, MJ) or of --allowed-characters
-    (CHARACTER_NOT_IN_STANDARD; the converter does not quarantine by it).
+    (CHARACTER_NOT_IN_STANDARD; the converter does not quarantine by it). In a project the suites are those of
+    its suites/ folder when it holds any (else generated from the catalog), and the reports go to its output
+    folder (validation.xlsx, .html, .json, validation-junit.xml) unless --xlsx/--html/--json-file/--junit name
+    others. GX Data Docs (--docs) name each suite after its table and each run after the conversion run.
 
     Example: fitgap validate run --db migration.duckdb --junit validation.xml --xlsx validation.xlsx
     """
+    from fitgap.cli.defaults import language
+    from fitgap.cli.progress import VALIDATION, by_table, phases
     from fitgap.cli.render import print_validation
     from fitgap.pipeline import validate_database, write_validation_reports
     from reports.jsonout import to_json
@@ -98,26 +123,40 @@ def run(
     warn_unmasked(unmask)
     db = database(db)
     resolved = resolve_catalog(catalog_dir(catalog))
-    with console.status("validating …"):
+    with phases(quiet=as_json) as steps:
         report = validate_database(
             db,
             resolved,
-            suites=suites,
+            suites=project_suites(suites),
             docs=docs,
             unmask=unmask,
             allowed_characters=allowed_characters_default(allowed_characters),
+            progress=by_table(steps, VALIDATION),
         )
-    written = write_validation_reports(report, junit=junit, json_file=json_file, xlsx=xlsx, html=html)
+    files = report_files("validation", ReportFiles(xlsx, html, json_file, junit))
+    written = write_validation_reports(
+        report, junit=files.junit, json_file=files.json_file, xlsx=files.xlsx, html=files.html, lang=language(None)
+    )
     if as_json:
         typer.echo(to_json(report))
     else:
         if report.allowed_characters_file is not None:  # perhaps from fitgap.yaml: say which decisions applied
             console.print(
-                f"Allowed characters: {report.allowed_characters} from {report.allowed_characters_file}",
+                f"許容する文字: {report.allowed_characters} 字（{report.allowed_characters_file}）",
                 markup=False,
                 highlight=False,
                 soft_wrap=True,
             )
-        print_validation(console, report, [*written, *([docs] if docs is not None else [])])
+        print_validation(console, report, [*written, *([docs] if docs is not None else [])], lang=language(None))
     if not report.passed:
         raise typer.Exit(1)
+
+
+def project_suites(option: Path | None) -> Path | None:
+    """The suite folder: the option, else the project's suites/ when it holds suite files, else none (the suites
+    are generated from the catalog)."""
+    if option is not None:
+        return option
+    found = project()
+    folder = found.root / "suites" if found is not None else None
+    return folder if folder is not None and any(folder.glob("*.json")) else None

@@ -14,7 +14,8 @@ from typing import Any
 
 from fitgap.moji.identify import CANDIDATES, CandidateInfo, Identification, identify
 from fitgap.moji.scan import CharCount, ScanResult
-from reports.excel import FONT_NAME, HEADER_FILL, display_width, local_time, print_setup, put
+from reports.clock import local_time
+from reports.excel import FONT_NAME, HEADER_FILL, display_width, print_setup, put
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.mj import ATTRIBUTION
 

@@ -23,7 +23,8 @@ class Explanation(StrEnum):
 
     @property
     def label_ja(self) -> str:
-        return {"correction": "データ補正", "shrink": "縮退（MJ縮退マップ）", "quarantine": "隔離の記録"}[self.value]
+        labels = {"correction": "データ補正", "shrink": "縮退（MJ縮退マップ）", "quarantine": "移行エラーの記録"}
+        return labels[self.value]
 
 
 class Difference(FrozenModel):

@@ -103,7 +103,7 @@ def test_review_groups_by_item_reason_and_value(converted: tuple[Path, Path]) ->
         ("seinengappi", "生年月日", "ERA_DATE_INVALID", "日付として読めません", "4＊＊＊＊＊＊", 1, (8,)),
         ("zokugara", "続柄", "CODE_UNMAPPED", "コード表にない旧コードです", "99", 1, (18,)),
         (None, None, "COLUMN_COUNT", "列の数が合いません", None, 1, (24,)),
-        (None, None, "ENCODING_INVALID", "文字コードとして読めないバイトがあります", "85 40", 1, (30,)),
+        (None, None, "ENCODING_INVALID", "指定の文字コードとして読めないバイトがあります", "85 40", 1, (30,)),
     ]
     assert review.by_reason == {
         "CODE_UNMAPPED": 1,

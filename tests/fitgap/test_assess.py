@@ -100,7 +100,7 @@ def test_template_has_sheets_lists_and_marks(cli: Cli, tmp_path: Path) -> None:
     prohibited = next(r for r in range(4, 27) if sheet.cell(row=r, column=3).value == "実装不可機能")
     assert sheet.cell(row=prohibited, column=1).fill.fgColor.rgb.endswith("F8CBAD")
     assert sheet["A4"].font.name == "Meiryo"
-    assert "SAMPLE" in str(sheet["A2"].value)
+    assert "SAMPLE" in str(sheet["A2"].value)  # an English template: its note is English
 
 
 def test_score_counts_equal_counts_from_the_fill(cli: Cli, filled: tuple, tmp_path: Path) -> None:
@@ -139,15 +139,15 @@ def test_report_files_show_summary_gaps_and_chart(cli: Cli, filled: tuple, tmp_p
         == 0
     )
     workbook = load_workbook(tmp_path / "r.xlsx")
-    assert workbook.sheetnames[:3] == ["概要", "ギャップ一覧", "担当別"]
-    summary = workbook["概要"]
+    assert workbook.sheetnames[:4] == ["概要", "業務別", "ギャップ一覧", "担当別"]
+    summary = workbook["業務別"]
     assert summary._charts and summary.conditional_formatting
-    assert str(summary["A1"].value).startswith("SAMPLE")
+    assert str(summary["A1"].value).startswith("サンプル")
     gaps = workbook["ギャップ一覧"]
     kinds = [gaps.cell(row=r, column=1).value for r in range(1, gaps.max_row + 1)]
-    assert "強制ギャップ（実装不可機能を使用中）" in kinds
+    assert "廃止が必要な実装不可機能（現行で使用中）" in kinds
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "<svg" in html and "ギャップ一覧" in html and "SAMPLE" in html
+    assert "<svg" in html and "ギャップ一覧" in html and "サンプル: " in html
     assert (
         "<script" not in html and "<link" not in html and "http" not in html.replace("http://www.w3.org/2000/svg", "")
     )
@@ -239,6 +239,7 @@ def test_history_trend_and_compare(cli: Cli, tmp_path: Path) -> None:
         "assess", "score", path, "--history", history, "--as-of", "2026-11-01", "--json", "-o", tmp_path / "r.xlsx"
     )
     report = json.loads(result.stdout)
+    report["trend"] = [p for p in report["trend"] if p["business_id"] == "001"]  # without the TOTAL points
     assert [p["as_of"] for p in report["trend"]] == ["2026-10-01", "2026-11-01"]
     assert report["trend"][1]["open_gaps"] < report["trend"][0]["open_gaps"]
     assert "推移" in load_workbook(tmp_path / "r.xlsx").sheetnames

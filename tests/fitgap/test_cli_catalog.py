@@ -48,7 +48,7 @@ def test_list_json_has_every_business_id_and_where_its_content_comes_from(cli: C
 def test_list_table_says_where_each_business_comes_from(cli: Cli) -> None:
     result = cli("catalog", "list")
     assert result.exit_code == 0
-    assert "SAMPLE / サンプル" in result.stdout
+    assert "サンプル: このカタログには fitgap のサンプル内容" in result.stdout
     lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("│")}
     for business_id in NOT_IN_THE_EMBEDDED_CATALOG:
         assert "未収録 (not in catalog)" in lines[business_id]
@@ -241,7 +241,7 @@ def test_export_excel_and_json(cli: Cli, tmp_path: Path) -> None:
     workbook = load_workbook(xlsx)
     assert workbook.sheetnames == ["業務一覧", "機能要件", "データ項目", "コード一覧", "業務連携"]
     items = workbook["データ項目"]
-    assert str(items["A1"].value).startswith("SAMPLE / サンプル")
+    assert str(items["A1"].value).startswith("サンプル: ")
     assert "デジタル庁" in str(items["A2"].value)  # the attribution of the real 031 layout
     assert items["A3"].value == "業務ID"
     assert items.freeze_panes == "A4"

@@ -80,3 +80,15 @@ def test_help_does_not_import_heavy_libraries() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stderr.strip() == "[]"
+
+
+def test_the_language_follows_lang_when_nothing_else_says(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from fitgap.cli import defaults
+
+    monkeypatch.chdir(tmp_path)  # no project here
+    defaults.project.cache_clear()
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert (defaults.language(None), defaults.language("ja")) == ("en", "ja")
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    assert defaults.language(None) == "ja"
+    defaults.project.cache_clear()

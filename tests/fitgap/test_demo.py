@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import re
@@ -30,8 +31,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "Open first:" in done.stdout and "readiness.html" in done.stdout
-    assert "文字同定: moji scan of residents.csv" in done.stderr and "SIMULATED" in done.stderr
+    assert "まず開く:" in done.stdout and "readiness.html" in done.stdout
+    assert "文字同定: residents.csv の moji scan" in done.stderr and "模擬" in done.stderr
     return folder
 
 
@@ -77,8 +78,9 @@ def test_the_demo_identifies_its_gaiji_from_the_vendor_list(demo: Path) -> None:
         record = {r["コードポイント"]: r for r in csv.DictReader(handle)}
     as_of = json.loads((demo / "reports" / "readiness.json").read_text(encoding="utf-8"))["inputs"]["assessment"]
     assert {p: (r["決定"], r["MJ番号"], r["反映"], r["判断者"], r["判断日"]) for p, r in record.items()} == {
-        "U+E000": ("自動同定", "MJ028902", "外字表", "自動同定", ""),
-        "U+E001": ("自動同定", "MJ032129", "外字表", "自動同定", ""),
+        # fitgap identified these; the record says so, and the day the decisions were applied.
+        "U+E000": ("自動同定", "MJ028902", "外字表", "自動同定（fitgap）", dt.date.today().isoformat()),
+        "U+E001": ("自動同定", "MJ032129", "外字表", "自動同定（fitgap）", dt.date.today().isoformat()),
         "U+E0FF": ("候補1", "MJ009553", "外字表", "デモ担当", as_of["as_of"]),
     }
 
@@ -203,3 +205,43 @@ def test_the_validation_allows_what_the_decisions_keep(demo: Path) -> None:
     )
     charset = [r for t in validation["tables"] for r in t["rules"] if r["rule_id"].endswith(".charset")]
     assert charset and {r["status"] for r in charset} == {"passed"}
+
+
+def test_the_readiness_summary_prints_on_one_a4_landscape_page(demo: Path) -> None:
+    """The demo's own readiness report: its one-page summary printed to PDF by headless Chromium is one A4
+    landscape page, and the whole report prints on A4 landscape."""
+    from fitgap.readiness import ReadinessReport, readiness_document
+    from reports.html import render_html
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have chromium: .ci/run installs Debian's chromium")
+        pytest.skip("chromium is not installed here")
+    report = ReadinessReport.model_validate_json((demo / "reports" / "readiness.json").read_text(encoding="utf-8"))
+    document = readiness_document(report)
+
+    def printed(html: str) -> bytes:
+        with tempfile.TemporaryDirectory() as folder:  # outside the test folders the masking scan reads
+            page, pdf = Path(folder) / "r.html", Path(folder) / "r.pdf"
+            page.write_text(html, encoding="utf-8")
+            done = subprocess.run(
+                [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", f"--user-data-dir={Path(folder) / 'profile'}",
+                 f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri()],
+                capture_output=True, text=True, timeout=120, check=False,
+            )  # fmt: skip
+            assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
+            return pdf.read_bytes()
+
+    def pages(pdf: bytes) -> int:
+        return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+    def boxes(pdf: bytes) -> set[tuple[int, int]]:
+        found = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+        return {(round(float(w)), round(float(h))) for w, h in found}
+
+    summary = printed(render_html(document, summary_only=True))
+    assert pages(summary) == 1 and boxes(summary) == {(842, 595)}  # A4 landscape, in points
+    whole = printed(render_html(document))
+    assert pages(whole) > 1 and boxes(whole) == {(842, 595)}

@@ -189,7 +189,7 @@ def test_reports_state_their_inputs(cli: Cli, residents: Path, tmp_path: Path) -
         assert shown in html, shown
     from openpyxl import load_workbook
 
-    first = load_workbook(out / "r.xlsx").worksheets[0]
+    first = load_workbook(out / "r.xlsx")["判定"]  # the facts' sheet: the first table's, after the summary
     labels = {c.value for row in first.iter_rows(max_col=1) for c in row}
     assert {"評価スナップショット", "変換の実行ID", "検証", "カタログ", "ツール", "作成日時"} <= labels
 

@@ -131,8 +131,15 @@ def test_an_unidentified_character_is_a_warning_not_a_reason(db: Path) -> None:
 
     out = io.StringIO()
     print_readiness(Console(file=out, width=200, color_system=None), report, [])
-    assert "Warning 001: 文字同定 未同定 3 字 (外字 undecided 1, not in MJ 2) — fitgap moji sheet / apply" in (
-        out.getvalue()
+    assert (
+        "注意 001: 文字同定 未同定 3 字（判断待ちの外字 1、MJにない文字 2）— fitgap moji sheet / fitgap moji apply で"
+        "同定してください" in out.getvalue()
+    )
+    out = io.StringIO()
+    print_readiness(Console(file=out, width=200, color_system=None), report, [], "en")
+    assert (
+        "Warning 001: characters 3 unidentified (外字 undecided 1, not in MJ 2) — fitgap moji sheet / fitgap moji apply"
+        in out.getvalue()
     )
 
 

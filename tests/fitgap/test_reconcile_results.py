@@ -668,9 +668,7 @@ def test_two_businesses_keep_their_own_records_and_an_unknown_business_is_refuse
     assert refused.exit_code == 2 and "no 業務ID of the standard" in refused.stderr
 
 
-def test_names_are_masked_whatever_the_header_and_unmasked_values_are_never_recorded(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_names_are_masked_whatever_the_header_and_unmasked_values_are_never_recorded(cli: Cli, tmp_path: Path) -> None:
     header = ("宛名番号", "漢字氏名", "備考", "税額")
     old = _csv(tmp_path / "old.csv", [("0000000101", "山田太郎", "山田花子方", "100")], header=header)
     new = _csv(tmp_path / "new.csv", [("0000000101", "山田太朗", "佐藤次郎方", "100")], header=header)

@@ -148,8 +148,9 @@ def _document() -> Document:
 
 def test_excel_reports_mask_every_cell_by_value(tmp_path: Path) -> None:
     path = write_document(_document(), tmp_path / "r.xlsx")
-    sheet = load_workbook(path)["s"]
-    cells = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    book = load_workbook(path)
+    assert book.sheetnames == ["s", "_chart_data"]  # the chart's data sit on a hidden sheet
+    cells = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
     assert [v for v in cells if "9018" in str(v)] == [
         f"note {MASKED}",
         f"table note {MASKED}",
@@ -259,7 +260,7 @@ def test_a_number_in_key_code_and_text_columns_is_masked_in_every_output(
     human = cli("convert", "run", sources / "households.yaml", "--db", db)
     assert human.exit_code == 0, human.stderr
     preview = cli("convert", "run", sources / "residents.yaml", "--dry-run")
-    assert f"unmapped code seibetsu='{MASKED}': 1 rows" in preview.stdout
+    assert f"コード表にない旧コード seibetsu='{MASKED}': 1 行" in preview.stdout
     # the unmapped code and the 個人番号 of the previewed row; the key (宛名番号) is masked by its item's flag
     assert preview.stdout.count(MASKED) == 2 and NUMBER not in preview.stdout
     assert cli("convert", "runs", "--db", db).exit_code == 0
@@ -299,7 +300,7 @@ def test_a_number_in_key_code_and_text_columns_is_masked_in_every_output(
     }
     # GX Data Docs hold GX's own sample of failing values: masked too.
     docs = tmp_path / "gx-docs"
-    assert "FAILED: 1 errors, 1 warnings." in cli("validate", "run", "--db", db, "--docs", docs).stdout
+    assert "検証: エラーあり（エラー 1 件、警告 1 件）" in cli("validate", "run", "--db", db, "--docs", docs).stdout
     pages = [p for p in docs.rglob("*") if p.suffix in (".html", ".json")]
     assert pages and all(my_numbers_in_file(p) == [] for p in pages)
     shown = {}
@@ -312,7 +313,7 @@ def test_a_number_in_key_code_and_text_columns_is_masked_in_every_output(
     assert f"line 2: {{'atenabango': '{KEY}'}} {{'setaibango': '{mask(HOUSEHOLD, PERSONAL)}'}}" in files[
         "junit"
     ].read_text(encoding="utf-8")
-    sheet = load_workbook(files["xlsx"])["不合格行"]
+    sheet = load_workbook(files["xlsx"])["チェックエラー行"]
     assert [row[6] for row in sheet.iter_rows(values_only=True) if str(row[6]).startswith("atenabango=")] == [
         f"atenabango={KEY}",
         f"atenabango={KEY}",

@@ -59,5 +59,20 @@ def test_a_finding_takes_its_severity_from_the_catalogue() -> None:
 
 def test_messages_fill_their_placeholders() -> None:
     entry = CATALOGUE[Code.READINESS_FORCED_GAPS]
-    assert entry.message("ja", count=2) == "未解消の強制ギャップ 2 件"
+    assert entry.message("ja", count=2) == "未対応の要廃止機能 2 件"
     assert entry.message("en", count=1) == "1 unresolved forced gap(s)"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("強制ギャップ", "要廃止の実装不可機能"),
+        ("新規業務", "新たに行う業務"),
+        ("準備度", "対応完了率"),
+        ("隔離", "移行エラー"),
+        ("不合格", "チェックエラー"),
+    ],
+)
+def test_japanese_messages_use_the_glossary(old: str, new: str) -> None:
+    """docs/glossary.md: the words a translation chose first are not what a user reads."""
+    assert [c for c, e in CATALOGUE.items() if old in e.ja] == [], f"say {new}"

@@ -280,9 +280,10 @@ def test_the_report_names_the_allowed_characters_file(loaded: Path, tmp_path: Pa
     report = validate_database(loaded, _catalog(), allowed_characters=allowed)
     assert (report.allowed_characters, report.allowed_characters_file) == (2, str(allowed))
     facts = dict(input_facts(report))
-    assert facts["許容する文字 / Allowed characters"] == "gaiji-decisions.csv（2 字）"
-    assert dict(input_facts(_validate(loaded)))["許容する文字 / Allowed characters"] == "なし / none"
-    assert dict(input_facts(_validate(loaded, frozenset({PUA}))))["許容する文字 / Allowed characters"] == "1 字"
+    assert facts["許容する文字"] == "gaiji-decisions.csv（2 字）"
+    assert dict(input_facts(_validate(loaded)))["許容する文字"] == "なし"
+    assert dict(input_facts(_validate(loaded, frozenset({PUA}))))["許容する文字"] == "1 字"
+    assert dict(input_facts(report, "en"))["Allowed characters"] == "gaiji-decisions.csv (2 characters)"
 
 
 def test_the_project_setting_allows_its_characters_without_the_option(
@@ -311,5 +312,5 @@ def test_the_project_setting_allows_its_characters_without_the_option(
     (rule,) = [r for r in table["rules"] if r["rule_id"] == RULE]
     assert (rule["status"], report["allowed_characters"]) == ("passed", 2)
     assert report["allowed_characters_file"] == str(root / "decisions.csv")
-    assert f"Allowed characters: 2 from {root / 'decisions.csv'}" in shown.stdout
+    assert f"許容する文字: 2 字（{root / 'decisions.csv'}）" in shown.stdout
     assert (given.exit_code, "none.txt: allowed-characters file not found" in given.stderr) == (2, True)

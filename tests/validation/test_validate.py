@@ -167,6 +167,33 @@ def test_manual_checks_are_listed(report: dict[str, object]) -> None:
     assert {m["item"] for m in table["manual_checks"]} == {"jusho_choaza", "jusho_banchigohyoki", "jusho_katagaki"}
 
 
+def test_the_report_lists_failures_first_in_the_glossary_words(report: dict[str, object]) -> None:
+    from validation import ValidationReport, validation_document
+
+    result = ValidationReport.model_validate(report)
+    document = validation_document(result)
+    rules, failing = document.tables[1:3]
+    assert (rules.sheet, failing.sheet) == ("ルール", "チェックエラー行")
+    assert rules.filterable and failing.filterable
+    assert [c.header for c in rules.columns][3:6] == ["重要度", "結果", "チェックエラー行数"]
+    outcomes = [row[4] for row in rules.rows]
+    failed = result.errors_failed + result.warnings_failed  # no conversion record fails here
+    # Errors first, the most failing rows first (the repeated key: 2), then the warning, then the rest.
+    assert outcomes[:failed] == ["エラーあり"] * (failed - 1) + ["警告あり"]
+    assert set(outcomes[failed:]) == {"問題なし"}
+    assert rules.rows[0][1:6] == ("001_住民.atenabango.primary_key", "KEY_DUPLICATE", "エラー", "エラーあり", 2)
+    assert [row[1] for row in failing.rows[:2]] == ["001_住民.atenabango.primary_key"] * 2
+    assert {row[3] for row in failing.rows[:-1]} == {"エラー"} and failing.rows[-1][3] == "警告"
+    facts = dict(document.facts)
+    assert (facts["結果"], facts["チェックエラー行"]) == ("エラーあり", str(len(failing.rows)))
+    check_digit = next(row for row in rules.rows if row[1] == "001_住民.kojinbango.check_digit")
+    assert check_digit[6] == "個人番号: 個人番号（12桁・検査数字）"
+    english = validation_document(result, "en")
+    assert (english.lang, english.tables[2].sheet, dict(english.facts)["Result"]) == ("en", "Failing rows", "failed")
+    check_digit = next(row for row in english.tables[1].rows if row[1] == "001_住民.kojinbango.check_digit")
+    assert check_digit[3:7] == ("error", "failed", 1, "個人番号: 個人番号 (12 digits, modulus-11 check digit)")
+
+
 def test_cli_outputs_and_exit_code(cli: Cli, defects: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = cli(
@@ -195,7 +222,7 @@ def test_cli_outputs_and_exit_code(cli: Cli, defects: Path, tmp_path: Path) -> N
     from openpyxl import load_workbook
 
     sheets = load_workbook(out / "v.xlsx").sheetnames
-    assert sheets == ["概要", "ルール", "不合格行", "手動確認", "変換記録"]
+    assert sheets == ["概要", "ルール", "チェックエラー行", "手動確認", "変換記録"]
 
 
 def test_a_failed_conversion_run_fails_validation(tmp_path: Path) -> None:
