@@ -101,9 +101,10 @@ def prepare(folder: Path, rows: int) -> tuple[Path, dict[str, int]]:
     return db, injected
 
 
-def floor(db: str) -> None:
-    """One full outer join of the table before and after on the key, every item compared (the count printed)."""
-    con = _duckdb().connect(db, read_only=True)
+def floor(db: str, memory_limit: str) -> None:
+    """One full outer join of the table before and after on the key, every item compared (the count printed),
+    under the same DuckDB memory limit as the tool."""
+    con = _duckdb().connect(db, read_only=True, config={"memory_limit": memory_limit})
     items = [r[0] for r in con.execute(f'DESCRIBE "{BEFORE}"').fetchall() if not r[0].startswith("_")]
     a = ", ".join(f'a."{c}"' for c in items)
     b = ", ".join(f'b."{c}"' for c in items)
@@ -118,15 +119,16 @@ def _load() -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def bench(folder: Path, db: Path, injected: dict[str, int], pairs: int) -> dict[str, Any]:
+def bench(folder: Path, db: Path, injected: dict[str, int], pairs: int, memory_limit: str) -> dict[str, Any]:
     mapping = folder / "mapping-csv.yaml"
     scratch = folder / "convert-scratch.duckdb"
     commands = {
-        "floor": [PY, __file__, "--floor", str(db)],
-        "tool": [*FITGAP, "reconcile", "run", str(mapping), "--db", str(db), "--memory-limit", "4GB", "--json"],
+        "floor": [PY, __file__, "--floor", str(db), "--memory-limit", memory_limit],
+        "tool": [*FITGAP, "reconcile", "run", str(mapping), "--db", str(db), "--memory-limit", memory_limit, "--json"],
         "convert": [
             "sh", "-c",
-            f"rm -f '{scratch}' && exec {' '.join(FITGAP)} convert run '{mapping}' --db '{scratch}' --memory-limit 4GB",
+            f"rm -f '{scratch}' && exec {' '.join(FITGAP)} convert run '{mapping}' --db '{scratch}' "
+            f"--memory-limit {memory_limit}",
         ],
     }  # fmt: skip
     # The tool's own answer first: every injected difference found, nothing else unexplained.
@@ -157,6 +159,7 @@ def bench(folder: Path, db: Path, injected: dict[str, int], pairs: int) -> dict[
     }
     return {
         "machine": machine(),
+        "memory_limit": memory_limit,
         "injected": injected,
         "found": found,
         "all_found": differences == wanted,
@@ -189,7 +192,8 @@ def render(results: dict[str, Any]) -> str:
         "by the run's quarantine). A control total beyond tolerance (rows, 氏名 is no total) is listed apart.",
         "",
         f"Alternating runs, each in a fresh process ({len(results['runs']) // 3} of each); median wall time, "
-        "largest peak RSS, DuckDB memory limit 4GB for the tool and the conversion.",
+        "largest peak RSS, DuckDB memory limit "
+        f"{results.get('memory_limit', '4GB')} for the floor, the tool and the conversion alike.",
         "",
         "| case | median s | peak RSS MB | ratio |",
         "|---|---|---|---|",
@@ -211,20 +215,27 @@ def render(results: dict[str, Any]) -> str:
             for r in results["runs"]
         ),
         "",
+        f"Against the issue's targets: the comparison phase is {compare / floor_s['seconds']:.1f}× the join floor "
+        f"(target ≤ 3×: {'met' if compare <= 3 * floor_s['seconds'] else 'NOT met'}); peak RSS "
+        f"{tool['peak_rss_mb'] / 1024:.1f} GB with DuckDB's limit at {results.get('memory_limit', '4GB')} "
+        f"(target ≤ 4 GB: "
+        f"{'met' if tool['peak_rss_mb'] <= 4096 else 'NOT met — the limit bounds DuckDB only; give a lower one'}).",
+        "",
         RECONCILE_FINDINGS,
         END,
     ]
     return "\n".join(lines)
 
 
-RECONCILE_FINDINGS = """The comparison itself is one full outer join on the key with every item compared in the
-same pass (the target is read where it is, through a view; only the rows that differ are materialised), then the
-control totals (three scans per side: the aggregates, the distinct keys, every code item's counts in one GROUPING
-SETS) and the classification of the few differing rows in Python. What dominates the command is re-deriving the
-expected values: reading the CP932 file again and making every item with the mapping's transforms, which costs
-what a conversion costs (the conversion row above, minus its publish). The issue's target of ≤ 3× the join floor
-holds for the comparison, not for the whole command: a comparison that did not re-derive the values from the
-legacy file would prove nothing about the conversion."""
+RECONCILE_FINDINGS = """What the comparison phase does: one full outer join on the key with every item compared in the
+same pass (the target is read where it is, through a view; only the rows that differ are materialised), the counts
+of values the mapping's constants and code tables made (one more pass over the legacy rows joined to the staged
+file), the control totals (three scans per side: the aggregates, the distinct keys, every code item's counts in one
+GROUPING SETS) and the classification of the differing rows in Python, then the record. What dominates the whole
+command is re-deriving the expected values: reading the CP932 file again and making every item with the mapping's
+transforms, which costs what a conversion costs (the conversion row, minus its publish). A comparison that did not
+re-derive the values from the legacy file would prove nothing about the conversion, so the whole command is
+compared with the conversion, and the comparison phase with the join floor."""
 
 
 def main() -> None:
@@ -232,14 +243,20 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data" / "reconcile", help="data folder")
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--pairs", type=int, default=2, help="alternating runs of each case")
+    parser.add_argument("--memory-limit", default="3GB", help="DuckDB's memory limit for every case")
     parser.add_argument("--floor", metavar="DB", help=argparse.SUPPRESS)  # the floor's own process
+    parser.add_argument("--render", action="store_true", help="rewrite the docs section from the saved results")
     args = parser.parse_args()
     if args.floor:
-        floor(args.floor)
+        floor(args.floor, args.memory_limit)
+        return
+    if args.render:
+        saved = json.loads((args.data / "reconcile-results.json").read_text(encoding="utf-8"))
+        write_section(render(saved), ROOT / "docs" / "performance.md", START, END)
         return
     print(f"data in {args.data} …", flush=True)
     db, injected = prepare(args.data, args.rows)
-    results = bench(args.data, db, injected, args.pairs)
+    results = bench(args.data, db, injected, args.pairs, args.memory_limit)
     (args.data / "reconcile-results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     write_section(render(results), ROOT / "docs" / "performance.md", START, END)
     print(render(results))

@@ -67,6 +67,7 @@ def fill_assessment(path: Path, as_of: dt.date, seed: int = 13455) -> None:
     from openpyxl import load_workbook
 
     from fitgap.assessment.sheets import CUSTOM_COLUMNS, FUNCTION_COLUMNS, LINK_COLUMNS
+    from fitgap.assessment.vocab import gap_label
 
     col = {f: i for i, (f, _, _) in enumerate(FUNCTION_COLUMNS, start=1)}
     rng = random.Random(seed)
@@ -101,7 +102,7 @@ def fill_assessment(path: Path, as_of: dt.date, seed: int = 13455) -> None:
             due = as_of + dt.timedelta(days=rng.choice([-20, 45, 120, 200]))
             values = {
                 "current_use": use,
-                "gap_class": gap,
+                "gap_class": gap_label(gap) if gap else None,  # staff pick the Japanese label from the drop-down
                 "status": status if gap else None,
                 "owner": rng.choice(owners) if gap else None,
                 "due": due if gap and not done else None,

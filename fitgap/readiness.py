@@ -29,6 +29,7 @@ from fitgap.assessment.report import Lang, next_action
 from fitgap.assessment.scoring import BusinessScore, ScoreReport
 from fitgap.project import Thresholds
 from reports.catalog import SAMPLE_NOTES
+from reports.clock import local_time
 from reports.palette import VERDICT_COLOURS
 from reports.tables import Cell, Chart, Column, Document, Kpi, RowStyle, Series, Summary, Table
 from spec_catalog.base import FrozenModel
@@ -480,7 +481,8 @@ def assess_readiness(
 
 
 def _time(value: dt.datetime | None) -> str:
-    return value.isoformat(sep=" ", timespec="seconds") if value is not None else "—"
+    # Asia/Tokyo wall-clock time, as the page header and footer print it
+    return local_time(value).strftime("%Y-%m-%d %H:%M") if value is not None else "—"
 
 
 def _versions(catalog: CatalogInput, ja: bool) -> str:
@@ -838,15 +840,19 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
         columns=(
             Column(header=t("基準", "Threshold")),
             Column(header=t("設定名", "Setting")),
-            Column(header=t("値", "Value")),
+            # Numbers as numbers: a rate in its own column with a percent format, a count in the other.
+            Column(header=t("率", "Rate"), format="percent"),
+            Column(header=t("件数", "Count"), format="integer"),
         ),
         rows=tuple(
             (
                 THRESHOLD_LABELS[k][index] if k in THRESHOLD_LABELS else k,
                 k,
-                f"{v * 100:g}%" if k in THRESHOLD_LABELS and THRESHOLD_LABELS[k][2] else str(v),
+                v if rate else None,
+                None if rate else v,
             )
             for k, v in report.thresholds.model_dump().items()
+            for rate in [k in THRESHOLD_LABELS and bool(THRESHOLD_LABELS[k][2])]
         ),
     )
     chart = Chart(
@@ -870,8 +876,8 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
         note=SAMPLE_NOTES[lang if lang == "en" else "ja"] if report.catalog_sample else None,
         facts=(
             (t("団体", "Municipality"), report.municipality),
-            ("GO", str(report.go)),
-            ("NO-GO", str(report.no_go)),
+            ("GO", report.go),
+            ("NO-GO", report.no_go),
             *input_facts(report.inputs, lang),
         ),
         tables=(summary, characters, comparisons, quarantine, thresholds),

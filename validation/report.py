@@ -9,6 +9,7 @@ from typing import Literal
 from xml.etree import ElementTree as ET
 
 from reports.catalog import SAMPLE_NOTES
+from reports.clock import local_time
 from reports.tables import Cell, Column, Document, RowStyle, Table
 from spec_catalog.codes import info
 from validation.runner import RuleResult, RunCheck, ValidationReport
@@ -306,7 +307,7 @@ def input_facts(report: ValidationReport, lang: str = "ja") -> tuple[tuple[str, 
         (_t(lang, "ツール", "Tool"), report.tool_version or "—"),
         (
             _t(lang, "作成日時", "Created"),
-            report.created.isoformat(sep=" ", timespec="seconds") if report.created else "—",
+            local_time(report.created).strftime("%Y-%m-%d %H:%M") if report.created else "—",
         ),
     )
 
@@ -322,11 +323,11 @@ def validation_document(report: ValidationReport, lang: str = "ja") -> Document:
         facts=(
             (_t(lang, "データベース", "Database"), report.database),
             (_t(lang, "結果", "Result"), _verdict(not report.passed, lang)),
-            (_t(lang, "エラー（ルール・変換記録）", "Errors (rules, run records)"), f"{report.errors_failed:,}"),
-            (_t(lang, "警告", "Warnings"), f"{report.warnings_failed:,}"),
-            (_t(lang, "実行したルール", "Rules run"), f"{report.rules_run:,}"),
-            (_t(lang, "チェックエラー行", "Failing rows"), f"{total_failing:,}"),
-            (_t(lang, "所要時間（秒）", "Seconds"), str(report.seconds)),
+            (_t(lang, "エラー（ルール・変換記録）", "Errors (rules, run records)"), report.errors_failed),
+            (_t(lang, "警告", "Warnings"), report.warnings_failed),
+            (_t(lang, "実行したルール", "Rules run"), report.rules_run),
+            (_t(lang, "チェックエラー行", "Failing rows"), total_failing),
+            (_t(lang, "所要時間（秒）", "Seconds"), report.seconds),
             *input_facts(report, lang),
         ),
         tables=(

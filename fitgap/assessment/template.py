@@ -298,7 +298,7 @@ def write_template(
                     link.consumer,
                     names.get(link.consumer, ""),
                     link.data_group,
-                    link.method.value,
+                    {"api": "API", "file": "ファイル"}.get(link.method.value, link.method.value),
                 ]
             )
     _rows(reference, references)

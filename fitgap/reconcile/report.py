@@ -90,7 +90,7 @@ def _differences(result: Reconciliation) -> Table:
 def _totals(result: Reconciliation) -> Table:
     styles: list[RowStyle | None] = ["danger" if not t.within else None for t in result.totals]
     return Table(
-        title="管理合計（旧データは変換で読み込まれる行、隔離された行を除く）",
+        title="管理合計（旧データは変換で登録される行。移行エラーの行を除く）",
         sheet="管理合計",
         columns=tuple(Column(header=h) for h in ("管理合計", "種類", "項目", "旧データ", "新データ", "許容差", "判定")),
         rows=tuple(
@@ -111,15 +111,15 @@ def reconcile_document(result: Reconciliation) -> Document:
             ("変換の実行ID", result.run_id),
             ("旧データ", result.source_file),
             ("比較した新データ", result.target),
-            ("旧データの行数", f"{result.source_rows:,}"),
-            ("新データの行数", f"{result.target_rows:,}"),
-            ("キーで突き合わせた行", f"{result.compared_rows:,}"),
-            ("全項目が一致した行", f"{result.agreed_rows:,}"),
-            *((f"説明のない差異: {KINDS.get(c, c)}", f"{n:,}") for c, n in result.by_code.items()),
-            *((f"説明のある差異: {_label(e)}", f"{n:,}") for e, n in result.explained_by.items()),
+            ("旧データの行数", result.source_rows),
+            ("新データの行数", result.target_rows),
+            ("キーで突き合わせた行", result.compared_rows),
+            ("全項目が一致した行", result.agreed_rows),
+            *((f"説明のない差異: {KINDS.get(c, c)}", n) for c, n in result.by_code.items()),
+            *((f"説明のある差異: {_label(e)}", n) for e, n in result.explained_by.items()),
             ("現新比較ID", result.reconcile_id),
             *((("文字データ（縮退の根拠）", ATTRIBUTION),) if "shrink" in result.explained_by else ()),
-            ("秒", str(result.timings.get("total", ""))),
+            ("秒", result.timings.get("total")),
         ),
         tables=(_items(result), _differences(result), _totals(result)),
     )

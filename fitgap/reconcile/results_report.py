@@ -10,6 +10,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from fitgap.reconcile.results import BANDS, ResultDifference, ResultsComparison
+from reports.clock import local_time
 from reports.tables import Cell, Chart, Column, Document, RowStyle, Series, Table
 from spec_catalog.base import FitgapError
 from spec_catalog.codes import Code, info
@@ -52,7 +53,7 @@ def facts(result: ResultsComparison) -> tuple[tuple[str, str], ...]:
         ("ルールファイル", result.rules_file or "なし"),
         ("個人情報", "マスクあり" if result.masked else "マスクなし（--unmask）"),
         ("比較ID", result.reconcile_id),
-        ("作成日時", result.created.isoformat(sep=" ", timespec="seconds")),
+        ("作成日時", local_time(result.created).strftime("%Y-%m-%d %H:%M")),
     )
 
 

@@ -149,7 +149,9 @@ def test_reports_state_their_inputs(cli: Cli, residents: Path, tmp_path: Path) -
     }
     assert checked["catalog_versions"] == {"001": catalog.business("001").spec_version}
     html = (out / "v.html").read_text(encoding="utf-8")
-    for shown in ("作成日時", created.isoformat(sep=" "), "fitgap 0.1.0", catalog.name, "カタログから生成"):
+    # 作成日時 in Asia/Tokyo wall-clock time, as the page header and footer print it
+    tokyo = created.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y-%m-%d %H:%M")
+    for shown in ("作成日時", tokyo, "fitgap 0.1.0", catalog.name, "カタログから生成"):
         assert shown in html, shown
 
     workbook, history = tmp_path / "a.xlsx", tmp_path / "history"

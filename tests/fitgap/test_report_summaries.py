@@ -234,8 +234,8 @@ def test_the_readiness_tables_speak_the_glossary(readiness: ReadinessReport) -> 
     quarantine, thresholds = document.tables[3], document.tables[4]
     assert (quarantine.title, quarantine.sheet) == ("移行エラーの理由", "移行エラー")
     assert thresholds.rows[2:4] == (
-        ("対応完了率（下限）", "min_assessment_readiness", "80%"),
-        ("移行エラー率（上限）", "max_quarantine_rate", "1%"),
+        ("対応完了率（下限）", "min_assessment_readiness", 0.8, None),  # numbers, a rate formatted as percent
+        ("移行エラー率（上限）", "max_quarantine_rate", 0.01, None),
     )
 
 
