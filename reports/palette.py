@@ -22,6 +22,8 @@ CLASS_COLOURS: dict[str, str] = {
 VERDICT_COLOURS: dict[str, str] = {"GO": "2E7D32", "NO-GO": "C62828"}
 STATUS_COLOURS: dict[str, str] = {"good": "2E7D32", "bad": "C62828", "neutral": "37474F"}
 THRESHOLD_COLOUR = "C62828"
+# Sizes of a difference, small to large (and not a number): a warm scale, darker as the difference grows.
+SIZE_COLOURS: tuple[str, ...] = ("FFE0B2", "FFCC80", "FFB74D", "FB8C00", "E65100", "8B0000", "9E9E9E")
 TREND_COLOURS: tuple[str, ...] = ("C62828", "1565C0", "2E7D32", "6A1B9A")  # open gaps, readiness, …
 
 

@@ -330,7 +330,7 @@ def _print_into(console: Console, filled: IntoResult, lang: str) -> None:
         _t(
             lang,
             f"{len(rows)} 行: 照合 {confident} 行、要確認 {len(rows) - confident} 行（シート {filled.review_sheet}）。"
-            f"判定済みのため記入しなかった機能: {len(filled.decided)}、ワークブックにない機能: "
+            f"判定済みのため記入しなかった機能: {len(filled.decided)}、調査票にない機能: "
             f"{len(filled.not_in_workbook)}。出力: {filled.output}",
             f"{len(rows)} rows: {confident} matched, {len(rows) - confident} to review (sheet {filled.review_sheet}). "
             f"Functions left alone because they have a 判定: {len(filled.decided)}; not in the workbook: "
@@ -501,7 +501,7 @@ def _print_split(console: Console, result: SplitResult, lang: str) -> None:
             _t(
                 lang,
                 f"どのファイルにも入れなかった行: {len(result.not_distributed)}"
-                "（プロジェクトのワークブックにそのまま残ります。--json で一覧）",
+                "（プロジェクトの調査票にそのまま残ります。--json で一覧）",
                 f"Rows in no file: {len(result.not_distributed)} "
                 "(they stay in the project workbook; --json lists them)",
             ),
@@ -556,15 +556,15 @@ def merge(
 
 _CONFLICTS = {
     "parts_differ": ("回収ファイル間で値が異なる", "the files differ"),
-    "workbook_changed": ("分割後にワークブックでも変更", "changed in the workbook since the split"),
-    "row_gone": ("ワークブックに行・列がない", "row or column no longer in the workbook"),
+    "workbook_changed": ("分割後に調査票でも変更", "changed in the workbook since the split"),
+    "row_gone": ("調査票に行・列がない", "row or column no longer in the workbook"),
 }
 _NOT_MERGED = {
     "catalog_column": ("カタログの列（取り込まない）", "a catalog column (not merged)"),
     "unknown_function": ("分割時になかった機能ID", "a 機能ID the file did not hold"),
     "row_not_returned": ("行が返却されていない", "row not in the returned file"),
     "sheet_not_returned": ("シートまたは元の行の列が返却されていない", "sheet or its 元の行 column not returned"),
-    "column_gone": ("ワークブックに列がない", "column no longer in the workbook"),
+    "column_gone": ("調査票に列がない", "column no longer in the workbook"),
 }
 
 
@@ -608,7 +608,7 @@ def _print_merge(console: Console, result: MergeResult, lang: str) -> None:
             Table(
                 title=_t(
                     lang,
-                    f"競合: {len(result.conflicts)}（ワークブックの値のまま。確認して手で直してください）",
+                    f"競合: {len(result.conflicts)}（調査票の値のまま。確認して手で直してください）",
                     f"Conflicts: {len(result.conflicts)} (left as the workbook has them: decide and fix by hand)",
                 ),
                 columns=heads(
@@ -617,7 +617,7 @@ def _print_merge(console: Console, result: MergeResult, lang: str) -> None:
                     ("列", "Column"),
                     ("理由", "Why"),
                     ("分割時", "At the split"),
-                    ("ワークブック", "Workbook"),
+                    ("調査票", "Workbook"),
                     ("回収ファイルの値", "Returned values"),
                 ),
                 rows=tuple(

@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 
 from fitgap.reconcile.results import BANDS, ResultDifference, ResultsComparison
 from reports.clock import local_time
+from reports.palette import SIZE_COLOURS
 from reports.tables import Cell, Chart, Column, Document, RowStyle, Series, Table
 from spec_catalog.base import FitgapError
 from spec_catalog.codes import Code, info
@@ -164,7 +165,13 @@ def _chart(result: ResultsComparison) -> Chart:
         title="説明のない差異（列別・差の大きさ別）",
         categories=tuple(c.column for c in result.columns),
         series=tuple(
-            Series(name=band, values=tuple(float(c.bands.get(band, 0)) for c in result.columns)) for band in BANDS
+            # One fixed colour per size band (never by position): small differences pale, large ones dark red.
+            Series(
+                name=band,
+                values=tuple(float(c.bands.get(band, 0)) for c in result.columns),
+                colour=SIZE_COLOURS[min(i, len(SIZE_COLOURS) - 1)],
+            )
+            for i, band in enumerate(BANDS)
         ),
         stacked=True,
         sheet="列別集計",

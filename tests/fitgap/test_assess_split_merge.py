@@ -216,7 +216,7 @@ def test_a_conflict_is_listed_and_left_as_the_workbook_has_it(cli: Cli, workbook
     assert merged["業務連携"].cell(row=4, column=LINK_COL["note"]).value is None
     shown = cli("assess", "merge", workbook, folder / PARTS[0], folder / PARTS[1], "-o", tmp_path / "m.xlsx", "--force")
     assert shown.exit_code == 1
-    assert "競合: 2（ワークブックの値のまま。確認して手で直してください）" in shown.stdout
+    assert "競合: 2（調査票の値のまま。確認して手で直してください）" in shown.stdout
     assert "方針B" in shown.stdout and f"{PARTS[1]}: 月次" in shown.stdout
 
 
