@@ -21,6 +21,7 @@ from typing import Any
 
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.files import check_input_file
+from spec_catalog.language import say
 
 RUNS = "fitgap_runs"
 QUARANTINE = "fitgap_quarantine"
@@ -144,31 +145,52 @@ def _open(path: Path | None, read_only: bool, config: dict[str, Any]) -> Any:
             return duckdb.connect(":memory:", config=config)
         if read_only and not path.exists():
             raise FitgapError(
-                "database not found", where=path, hint="convert first: fitgap convert run MAPPING --db FILE"
+                say("データベースが見つかりません", "database not found"),
+                where=path,
+                hint=say(
+                    "先に移行してください: fitgap convert run MAPPING --db FILE",
+                    "convert first: fitgap convert run MAPPING --db FILE",
+                ),
             )
         if path.exists():
-            check_input_file(path, "database")  # a FIFO or a device would hang
+            check_input_file(path, say("データベース", "database"))  # a FIFO or a device would hang
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
         if "not a valid DuckDB database" in str(exc):
             raise FitgapError(
-                "not a DuckDB database file", where=path, hint="give a .duckdb file written by fitgap, or a new path"
+                say("DuckDB のデータベースファイルではありません", "not a DuckDB database file"),
+                where=path,
+                hint=_give_a_duckdb_file(),
             ) from None
         if "lock" in str(exc).lower():
             raise FitgapError(
-                "the database is in use by another process",
+                say("データベースを別のプロセスが使っています", "the database is in use by another process"),
                 where=path,
-                hint="wait for the other fitgap run to finish (DuckDB allows one writer at a time)",
+                hint=say(
+                    "別の fitgap の実行が終わるのを待ってください（DuckDB に同時に書けるのは一つだけです）",
+                    "wait for the other fitgap run to finish (DuckDB allows one writer at a time)",
+                ),
             ) from None
-        raise FitgapError(f"cannot open the database: {str(exc).splitlines()[0]}", where=path) from None
-    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
         raise FitgapError(
-            f"not a DuckDB database ({type(exc).__name__})",
-            where=path,
-            hint="give a .duckdb file written by fitgap, or a new path",
+            say(f"データベースを開けません: {first}", f"cannot open the database: {first}"), where=path
         ) from None
+    except duckdb.Error as exc:
+        kind = type(exc).__name__
+        raise FitgapError(
+            say(f"DuckDB のデータベースではありません（{kind}）", f"not a DuckDB database ({kind})"),
+            where=path,
+            hint=_give_a_duckdb_file(),
+        ) from None
+
+
+def _give_a_duckdb_file() -> str:
+    return say(
+        "fitgap が書いた .duckdb ファイルか、新しいパスを指定してください",
+        "give a .duckdb file written by fitgap, or a new path",
+    )
 
 
 def connect(path: Path | None, *, memory_limit: str | None = None) -> Any:

@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from spec_catalog.base import FitgapError
+from spec_catalog.language import current, say
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -33,36 +34,56 @@ MAX_DEPTH = 64
 _CORE = "tag:yaml.org,2002:"
 _PLAIN_TAGS = frozenset(_CORE + t for t in ("null", "bool", "int", "float", "str", "seq", "map", "timestamp", "merge"))
 _FILE_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, ("フォルダ", "a directory")),
+    (stat.S_ISFIFO, ("名前付きパイプ（FIFO）", "a named pipe (FIFO)")),
+    (stat.S_ISCHR, ("キャラクタデバイス", "a character device")),
+    (stat.S_ISBLK, ("ブロックデバイス", "a block device")),
+    (stat.S_ISSOCK, ("ソケット", "a socket")),
 )
 
 
 def check_input_file(
-    path: Path, what: str = "file", *, where: str | Path | None = None, hint: str = "check the path"
+    path: Path, what: str | None = None, *, where: str | Path | None = None, hint: str | None = None
 ) -> int:
     """The size of ``path`` when it is a regular file this process may read; else one clear error.
 
     Checked before opening: opening a FIFO waits for a writer (forever), a device can stream without end, and a
     directory fails with an OS error. The error is at ``path`` (``what not found``), or at ``where`` with the
-    path in the message (``code table codes.csv not found`` at the mapping's line).
+    path in the message (``code table codes.csv not found`` at the mapping's line). ``what`` is a noun in the
+    run's language (``say("コード表", "code table")``).
     """
+    what = what if what is not None else say("ファイル", "file")
+    hint = hint if hint is not None else say("パスを確かめてください", "check the path")
     subject, at = (f"{what} {path}", where) if where is not None else (what, path)
     try:
         info = path.stat()
     except (FileNotFoundError, NotADirectoryError):
-        raise FitgapError(f"{subject} not found", where=at, hint=hint) from None
+        raise FitgapError(say(f"{subject}が見つかりません", f"{subject} not found"), where=at, hint=hint) from None
     except OSError as exc:
-        raise FitgapError(f"{subject} cannot be read: {exc.strerror}", where=at) from None
-    for test, kind in _FILE_KINDS:
+        raise FitgapError(
+            say(f"{subject}を読めません: {exc.strerror}", f"{subject} cannot be read: {exc.strerror}"), where=at
+        ) from None
+    for test, (kind_ja, kind_en) in _FILE_KINDS:
         if test(info.st_mode):
-            fix = "give the file inside it" if kind == "a directory" else "copy the data into a regular file first"
-            raise FitgapError(f"{subject} is {kind}, not a regular file", where=at, hint=fix)
+            fix = (
+                say("その中のファイルを指定してください", "give the file inside it")
+                if test is stat.S_ISDIR
+                else say("先にデータを通常のファイルに写してください", "copy the data into a regular file first")
+            )
+            raise FitgapError(
+                say(
+                    f"{subject}は{kind_ja}で、通常のファイルではありません",
+                    f"{subject} is {kind_en}, not a regular file",
+                ),
+                where=at,
+                hint=fix,
+            )
     if not os.access(path, os.R_OK):
-        raise FitgapError(f"{subject} cannot be read: permission denied", where=at, hint="check the file's permissions")
+        raise FitgapError(
+            say(f"{subject}を読めません: 権限がありません", f"{subject} cannot be read: permission denied"),
+            where=at,
+            hint=say("ファイルの権限を確かめてください", "check the file's permissions"),
+        )
     return info.st_size
 
 
@@ -105,22 +126,30 @@ def _check_nodes(root: yaml.Node, path: Path) -> None:
             continue
         if key in on_path:
             raise FitgapError(
-                "an alias refers to the mapping or list it is inside",
+                say(
+                    "エイリアスが、それ自身を含むマッピングやリストを指しています",
+                    "an alias refers to the mapping or list it is inside",
+                ),
                 where=f"{path}:{_line(node)}",
-                hint="write the values out instead of the alias",
+                hint=say("エイリアスではなく値を書いてください", "write the values out instead of the alias"),
             )
         if depth > MAX_DEPTH:
             raise FitgapError(
-                f"the YAML nests more than {MAX_DEPTH} levels deep",
+                say(
+                    f"YAML の入れ子が {MAX_DEPTH} 段を超えています", f"the YAML nests more than {MAX_DEPTH} levels deep"
+                ),
                 where=f"{path}:{_line(node)}",
-                hint="check the brackets and indentation there",
+                hint=say("そこの括弧と字下げを確かめてください", "check the brackets and indentation there"),
             )
         if node.tag not in _PLAIN_TAGS:
             tag = node.tag.replace(_CORE, "!!")
             raise FitgapError(
-                f"the YAML tag '{tag}' is not allowed",
+                say(f"YAML のタグ '{tag}' は使えません", f"the YAML tag '{tag}' is not allowed"),
                 where=f"{path}:{_line(node)}",
-                hint="remove it: the file holds plain text, numbers, lists and mappings only",
+                hint=say(
+                    "取り除いてください。このファイルに書けるのは文字列、数値、リスト、マッピングだけです",
+                    "remove it: the file holds plain text, numbers, lists and mappings only",
+                ),
             )
         if isinstance(node, yaml.MappingNode):
             _check_keys(node, path)
@@ -130,9 +159,12 @@ def _check_nodes(root: yaml.Node, path: Path) -> None:
     added = size[id(root)] - len(size)
     if added > MAX_ALIAS_NODES:
         raise FitgapError(
-            f"aliases (*name) would repeat more than {MAX_ALIAS_NODES:,} values",
+            say(
+                f"エイリアス（*name）が {MAX_ALIAS_NODES:,} 個を超える値を繰り返すことになります",
+                f"aliases (*name) would repeat more than {MAX_ALIAS_NODES:,} values",
+            ),
             where=path,
-            hint="write the values out, or use fewer aliases",
+            hint=say("値を書き出すか、エイリアスを減らしてください", "write the values out, or use fewer aliases"),
         )
 
 
@@ -154,9 +186,15 @@ def _check_keys(node: yaml.MappingNode, path: Path) -> None:
         if key in seen:
             lines = f"lines {seen[key]} and {_line(key_node)}" if seen[key] != _line(key_node) else f"line {seen[key]}"
             raise FitgapError(
-                f"the key '{key_node.value}' appears twice in one mapping ({lines})",
+                say(
+                    f"キー '{key_node.value}' が一つのマッピングに二度あります（{lines}）",
+                    f"the key '{key_node.value}' appears twice in one mapping ({lines})",
+                ),
                 where=f"{path}:{_line(key_node)}",
-                hint="keep one of them (YAML would silently use the last)",
+                hint=say(
+                    "どちらか一つにしてください（YAML は黙って後のほうを使います）",
+                    "keep one of them (YAML would silently use the last)",
+                ),
             )
         seen[key] = _line(key_node)
 
@@ -167,9 +205,13 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise FitgapError(f"not UTF-8 text (byte {exc.start})", where=path, hint="save the file as UTF-8") from None
+        raise FitgapError(
+            say(f"UTF-8 のテキストではありません（{exc.start} バイト目）", f"not UTF-8 text (byte {exc.start})"),
+            where=path,
+            hint=say("UTF-8 で保存し直してください", "save the file as UTF-8"),
+        ) from None
     except OSError as exc:
-        raise FitgapError(f"cannot read: {exc.strerror}", where=path) from None
+        raise FitgapError(say(f"読めません: {exc.strerror}", f"cannot read: {exc.strerror}"), where=path) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -181,8 +223,14 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
-        fix = "put it in quotes to keep it as text" if isinstance(exc, _ValueProblem) else "fix the YAML syntax there"
-        raise FitgapError(f"invalid YAML: {problem}", where=where, hint=fix) from None
+        fix = (
+            say("文字列として残すには引用符で囲んでください", "put it in quotes to keep it as text")
+            if isinstance(exc, _ValueProblem)
+            else say("そこの YAML の書き方を直してください", "fix the YAML syntax there")
+        )
+        raise FitgapError(
+            say(f"YAML として読めません: {problem}", f"invalid YAML: {problem}"), where=where, hint=fix
+        ) from None
     finally:
         loader.dispose()
     lines: dict[Loc, int] = {}
@@ -240,16 +288,23 @@ def describe_validation_error(
         # A model-level validator reports at the object; walk up until a located node is found.
         line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
         where = f"{path}:{line}" if line else str(path)
-        place = ".".join(str(part) for part in loc) or "(top level)"
-        message = item["msg"].removeprefix("Value error, ")
+        place = ".".join(str(part) for part in loc) or say("（最上位）", "(top level)")
+        message = _pydantic_message(item)
         hint = ""
         if item["type"] == "extra_forbidden" and loc:
             close = difflib.get_close_matches(str(loc[-1]), sorted(known), n=1)
-            hint = f" — did you mean '{close[0]}'?" if close else " — remove it"
+            hint = (
+                say(f" — '{close[0]}' の書き間違いではありませんか？", f" — did you mean '{close[0]}'?")
+                if close
+                else say(" — 取り除いてください", " — remove it")
+            )
         elif item["type"] == "missing":
-            hint = " — add it"
+            hint = say(" — 書き加えてください", " — add it")
         elif item["type"] == "string_type" and isinstance(item.get("input"), bool):
-            hint = " — YAML reads yes/no/on/off/true/false as a truth value: put the text in quotes"
+            hint = say(
+                " — YAML は yes/no/on/off/true/false を真偽値として読みます。文字列なら引用符で囲んでください",
+                " — YAML reads yes/no/on/off/true/false as a truth value: put the text in quotes",
+            )
         problems.append(f"{where}: {place}: {message}{hint}")
     return problems
 
@@ -261,5 +316,62 @@ def load_yaml_model(path: Path, model: type[M]) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = describe_validation_error(exc, path, lines, model)
-        more = f" (and {len(problems) - 1} more: run 'fitgap --debug' to see all)" if len(problems) > 1 else ""
+        more = (
+            say(
+                f"（ほかに {len(problems) - 1} 件: すべて見るには 'fitgap --debug' で実行してください）",
+                f" (and {len(problems) - 1} more: run 'fitgap --debug' to see all)",
+            )
+            if len(problems) > 1
+            else ""
+        )
         raise FitgapError(problems[0] + more) from exc
+
+
+# Pydantic's own messages for the problems a hand-written file has most, in Japanese. Messages our validators
+# raise are already in the run's language; any other pydantic message stays as pydantic wrote it.
+_PYDANTIC_JA = {
+    "missing": "必須の項目がありません",
+    "extra_forbidden": "この項目は使えません",
+    "string_type": "文字列を書いてください",
+    "int_type": "整数を書いてください",
+    "int_parsing": "整数として読めません",
+    "float_type": "数値を書いてください",
+    "float_parsing": "数値として読めません",
+    "bool_type": "真偽値（true / false）を書いてください",
+    "bool_parsing": "真偽値（true / false）として読めません",
+    "list_type": "リストを書いてください",
+    "dict_type": "マッピング（キー: 値）を書いてください",
+    "model_type": "マッピング（キー: 値）を書いてください",
+    "date_type": "日付を書いてください",
+    "date_from_datetime_parsing": "日付として読めません",
+}
+
+
+def _pydantic_message(item: Any) -> str:
+    message = str(item["msg"]).removeprefix("Value error, ")
+    if current() == "en" or item["type"] == "value_error":
+        return message
+    if item["type"] in ("literal_error", "enum"):
+        expected = (item.get("ctx") or {}).get("expected")
+        return f"使える値ではありません（使える値: {expected}）" if expected else message
+    if item["type"] in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        limit = next(iter((item.get("ctx") or {}).values()), None)
+        words = {
+            "greater_than_equal": "以上",
+            "less_than_equal": "以下",
+            "greater_than": "より大きい値",
+            "less_than": "より小さい値",
+        }
+        return f"{limit} {words[item['type']]}にしてください" if limit is not None else message
+    return _PYDANTIC_JA.get(item["type"], message)
+
+
+def exists_already(path: Path, *, filled_in: bool = False, what: str | None = None) -> FitgapError:
+    """The error for an output that would replace a file a person may have edited: replaced only with --force."""
+    subject = what if what is not None else say("ファイル", "the file")
+    maybe = say("（記入済みかもしれません）", " (it may be filled in)") if filled_in else ""
+    return FitgapError(
+        say(f"{subject}がすでにあります{maybe}", f"{subject} exists already{maybe}"),
+        where=path,
+        hint=say("置き換えるには --force を付けてください", "add --force to replace it"),
+    )

@@ -13,19 +13,27 @@ import sys
 from typing import Annotated, NoReturn
 
 import typer
+import typer.main
 from rich.markup import escape
+from typer._click.core import Command
 
 from fitgap import __version__
 from fitgap.cli import assess, catalog, convert, demo, moji, project, reconcile, report, sample, validate
 from fitgap.cli.console import err_console
+from fitgap.cli.help_language import help_text, speak
+from fitgap.cli.options import Lang
+from fitgap.cli.usage_errors import usage_hint, usage_message
 from spec_catalog.base import FitgapError
+from spec_catalog.language import LANGUAGES, Language, chosen, from_environment, say
 
 app = typer.Typer(
     name="fitgap",
-    help=(
+    help=help_text(
+        "標準化・ガバメントクラウド移行のための Fit & Gap、既存データの移行・検証、文字同定と現新比較。\n\n"
+        "例: fitgap catalog list",
         "Fit & Gap, legacy data conversion and validation for the migration of municipal core systems "
         "to the national standard (標準化・ガバメントクラウド移行).\n\n"
-        "Example: fitgap catalog list"
+        "Example: fitgap catalog list",
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -55,24 +63,58 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an error.")] = False,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help=help_text("エラーのトレースバックをすべて表示します。", "Show the full traceback of an error."),
+        ),
     ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help=help_text("バージョンを表示して終了します。", "Show the version and exit."),
+        ),
+    ] = False,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            help=help_text(
+                "表示の言語: ja（日本語）または en（英語）。各コマンドの後にも書けます。",
+                "Language of messages and help: ja or en. Also accepted after the command.",
+            ),
+            show_default=help_text(
+                "プロジェクトの設定、なければ LANG、なければ ja", "the project's, else LANG, else ja"
+            ),
+        ),
+    ] = None,
 ) -> None:
+    del lang  # read before the command line is parsed (main → _language), so help and usage errors speak it too
+    # --lang is read before the command line is parsed (main → _language), so help and usage errors speak it too.
     _state["debug"] = debug
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; every error ends here as one line on stderr and an exit code (with --json, also as a JSON
-    object on stdout): what went wrong, where, and how to fix it."""
+    object on stdout): what went wrong, where, and how to fix it — in the run's language."""
     args = sys.argv[1:] if argv is None else argv
     _state["debug"] = "--debug" in args
+    with chosen(_language(args)) as lang:
+        command = typer.main.get_command(app)
+        speak(command, lang)
+        _run(command, args)
+
+
+def _run(command: Command, args: list[str]) -> NoReturn:
     as_json = "--json" in args
     try:
         # Without standalone mode a command's typer.Exit(code) comes back as the return value, and so does the
         # 130 typer makes of a KeyboardInterrupt.
-        code = app(args=args, prog_name="fitgap", standalone_mode=False)
+        code = command.main(args=args, prog_name="fitgap", standalone_mode=False)
     except FitgapError as exc:
         if _state["debug"]:
             raise
@@ -83,8 +125,8 @@ def main(argv: list[str] | None = None) -> None:
         _interrupted(as_json)
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument …
         context = getattr(exc, "ctx", None)
-        hint = f"see '{context.command_path} --help'" if context is not None else None
-        usage = FitgapError(exc.format_message(), hint=hint)
+        hint = usage_hint(context.command_path) if context is not None else None
+        usage = FitgapError(usage_message(exc), hint=hint)
         _fail(usage, as_json, 2 if exc.exit_code in (1, 2) else exc.exit_code)
     except Exception as exc:
         known = _environment_error(exc, args)
@@ -94,6 +136,24 @@ def main(argv: list[str] | None = None) -> None:
     if code == 130:
         _interrupted(as_json)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _language(args: list[str]) -> Language:
+    """--lang (wherever it stands on the line), else the project's language:, else the environment's LANG.
+
+    Decided before the command line is parsed, so help and usage errors speak it too; a wrong value is left to the
+    option itself to refuse."""
+    for index, arg in enumerate(args):
+        value = args[index + 1] if arg == "--lang" and index + 1 < len(args) else arg.removeprefix("--lang=")
+        if (arg == "--lang" or arg.startswith("--lang=")) and value in LANGUAGES:
+            return value
+    try:
+        from fitgap.cli.defaults import language
+
+        found = language(None)
+    except FitgapError:  # a broken project file is the command's to report, in the environment's language
+        return from_environment()
+    return found if found in LANGUAGES else from_environment()
 
 
 def _fail(error: FitgapError, as_json: bool, code: int | None = None) -> NoReturn:
@@ -110,35 +170,63 @@ def _fail(error: FitgapError, as_json: bool, code: int | None = None) -> NoRetur
         }
         typer.echo(json.dumps({"error": body}, ensure_ascii=False))
     line = mask_text(error.one_line()) or ""
-    err_console.print(f"[bold red]Error:[/bold red] {escape(line)}", highlight=False, soft_wrap=True)
+    label = say("エラー", "Error")
+    err_console.print(f"[bold red]{label}:[/bold red] {escape(line)}", highlight=False, soft_wrap=True)
     sys.exit(code)
 
 
 def _interrupted(as_json: bool) -> NoReturn:
-    message = "interrupted (Ctrl-C): a conversion stopped this way is recorded as 'interrupted' and published nothing"
+    message = say(
+        "中断しました（Ctrl-C）: こうして止めた移行は 'interrupted' と記録され、何も公開されていません",
+        "Interrupted (Ctrl-C): a conversion stopped this way is recorded as 'interrupted' and published nothing",
+    )
     if as_json:
         body = {"message": message, "where": None, "hint": None, "exit_code": 130}
         typer.echo(json.dumps({"error": body}, ensure_ascii=False))
-    err_console.print(message[0].upper() + message[1:], highlight=False, soft_wrap=True)
+    err_console.print(message, highlight=False, soft_wrap=True)
     sys.exit(130)
 
 
 # What the machine, not the toolkit, got wrong: told in one line like any FitgapError. Anything else is a fault of
 # fitgap and keeps its traceback.
+# Each text is a (Japanese, English) pair, said in the run's language when the error is made.
 _FULL = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EFBIG: "the file grew past the largest size the system allows",
+    errno.ENOSPC: ("ディスクがいっぱいです", "the disk is full"),
+    errno.EDQUOT: ("ディスクの割り当て（クォータ）を使い切りました", "the disk quota is used up"),
+    errno.EFBIG: (
+        "ファイルがシステムの許す最大の大きさを超えました",
+        "the file grew past the largest size the system allows",
+    ),
 }
+_CHECK_PATH = ("パスを確かめてください", "check the path")
+_PERMISSION = (
+    ("権限がありません", "permission denied"),
+    ("権限を確かめるか、別のパスを選んでください", "check the permissions, or choose another path"),
+)
 _OS_PROBLEMS = {
-    errno.ENOENT: ("not found", "check the path"),
-    errno.EISDIR: ("is a directory", "give a file name, not a folder"),
-    errno.ENOTDIR: ("a part of the path is a file, not a folder", "check the path"),
-    errno.EEXIST: ("exists already as a file, where a folder is needed", "give another path, or remove the file"),
-    errno.EACCES: ("permission denied", "check the permissions, or choose another path"),
-    errno.EPERM: ("permission denied", "check the permissions, or choose another path"),
-    errno.EROFS: ("the file system is read-only", "choose a path on a writable disk"),
-    errno.ENAMETOOLONG: ("the file name is too long", "choose a shorter path"),
+    errno.ENOENT: (("見つかりません", "not found"), _CHECK_PATH),
+    errno.EISDIR: (
+        ("フォルダです", "is a directory"),
+        ("フォルダではなくファイル名を指定してください", "give a file name, not a folder"),
+    ),
+    errno.ENOTDIR: (
+        ("パスの途中がフォルダではなくファイルです", "a part of the path is a file, not a folder"),
+        _CHECK_PATH,
+    ),
+    errno.EEXIST: (
+        ("フォルダが要る場所にファイルがあります", "exists already as a file, where a folder is needed"),
+        ("別のパスを指定するか、そのファイルを取り除いてください", "give another path, or remove the file"),
+    ),
+    errno.EACCES: _PERMISSION,
+    errno.EPERM: _PERMISSION,
+    errno.EROFS: (
+        ("読み取り専用のファイルシステムです", "the file system is read-only"),
+        ("書き込めるディスク上のパスを選んでください", "choose a path on a writable disk"),
+    ),
+    errno.ENAMETOOLONG: (
+        ("ファイル名が長すぎます", "the file name is too long"),
+        ("短いパスを選んでください", "choose a shorter path"),
+    ),
 }
 _DUCKDB_PATH = re.compile(r'file "([^"]+)"')
 
@@ -154,34 +242,57 @@ def _environment_error(error: BaseException, args: list[str]) -> FitgapError | N
         if isinstance(item, OSError) and item.errno in _FULL:
             where = item.filename
             fix = (
-                "free space on that disk and run again" if where else "free space on the disk written to and run again"
+                say("そのディスクの空きを作ってから、もう一度実行してください", "free space on that disk and run again")
+                if where
+                else say(
+                    "書き込み先のディスクの空きを作ってから、もう一度実行してください",
+                    "free space on the disk written to and run again",
+                )
             )
-            return FitgapError(_FULL[item.errno], where=where, hint=fix)
+            return FitgapError(say(*_FULL[item.errno]), where=where, hint=fix)
         if _from_duckdb(item) and re.search(r"no space left|disk quota|file too large", text, re.I):
             found = _DUCKDB_PATH.search(text)
             return FitgapError(
-                "the disk is full",
+                say(*_FULL[errno.ENOSPC]),
                 where=found[1] if found else _option(args, "--db"),
-                hint="free space on that disk and run again: the database keeps what it held before this run",
+                hint=say(
+                    "そのディスクの空きを作ってから、もう一度実行してください。データベースはこの実行の前の内容のままです",
+                    "free space on that disk and run again: the database keeps what it held before this run",
+                ),
             )
     for item in chain:
         text = str(item)
         if _from_duckdb(item) and re.search(r"corrupt database|does not match stored checksum", text, re.I):
             block = re.search(r"block at location (\d+)", text)
             return FitgapError(
-                "the database file is damaged"
-                + (f": the block at byte {block[1]} fails its checksum" if block else ""),
+                say("データベースのファイルが壊れています", "the database file is damaged")
+                + (
+                    say(
+                        f": {block[1]} バイト目のブロックのチェックサムが合いません",
+                        f": the block at byte {block[1]} fails its checksum",
+                    )
+                    if block
+                    else ""
+                ),
                 where=_option(args, "--db"),
-                hint="restore it from a backup, or convert again into a new --db",
+                hint=say(
+                    "バックアップから戻すか、新しい --db に移行し直してください",
+                    "restore it from a backup, or convert again into a new --db",
+                ),
             )
         if isinstance(item, MemoryError) or (_from_duckdb(item) and type(item).__name__ == "OutOfMemoryException"):
             return FitgapError(
-                "out of memory",
-                hint="lower --memory-limit (DuckDB then spills to disk beside the database), or free memory",
+                say("メモリが足りません", "out of memory"),
+                hint=say(
+                    "--memory-limit を下げる（DuckDB はデータベースの隣のディスクに書き出して続けます）か、"
+                    "メモリを空けてください",
+                    "lower --memory-limit (DuckDB then spills to disk beside the database), or free memory",
+                ),
             )
         if isinstance(item, OSError) and item.filename is not None:
-            what, fix = _OS_PROBLEMS.get(item.errno or 0, (str(item.strerror).lower(), "check the path"))
-            return FitgapError(what, where=str(item.filename), hint=fix)
+            strerror = str(item.strerror).lower()
+            problem, remedy = _OS_PROBLEMS.get(item.errno or 0, ((strerror, strerror), _CHECK_PATH))
+            return FitgapError(say(*problem), where=str(item.filename), hint=say(*remedy))
     return None
 
 

@@ -16,14 +16,22 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 import typer
 
+from fitgap.cli.help_language import help_text
+
 ReportKind = Literal["xlsx", "html", "json_file", "junit"]
 
 # Each report's option: its name and what it writes (the parameter is named after the kind).
 REPORT_OPTIONS: dict[ReportKind, tuple[str, str]] = {
-    "xlsx": ("--xlsx", "Write the Excel report to FILE."),
-    "html": ("--html", "Write the self-contained HTML report to FILE."),
-    "json_file": ("--json-file", "Write the full JSON report to FILE."),
-    "junit": ("--junit", "Write JUnit XML to FILE (for CI)."),
+    "xlsx": ("--xlsx", help_text("Excel の帳票を FILE に書き出します。", "Write the Excel report to FILE.")),
+    "html": (
+        "--html",
+        help_text("単体で開ける HTML の帳票を FILE に書き出します。", "Write the self-contained HTML report to FILE."),
+    ),
+    "json_file": (
+        "--json-file",
+        help_text("JSON の全内容を FILE に書き出します。", "Write the full JSON report to FILE."),
+    ),
+    "junit": ("--junit", help_text("JUnit XML を FILE に書き出します（CI 用）。", "Write JUnit XML to FILE (for CI).")),
 }
 # The spellings of earlier versions, still accepted (the docs do not use them).
 ALIASES = {"--output": ("--out", "--into"), "--json-file": ("--json-out",)}
@@ -50,7 +58,12 @@ def report_option(kind: ReportKind, *aliases: str, in_project: str | None = None
         *aliases,
         metavar="FILE",
         help=help,
-        show_default=f"in a project: reports/{file_name(in_project, kind)}" if in_project else False,
+        show_default=help_text(
+            f"プロジェクトでは reports/{file_name(in_project, kind)}",
+            f"in a project: reports/{file_name(in_project, kind)}",
+        )
+        if in_project
+        else False,
     )
 
 
@@ -94,19 +107,28 @@ CatalogOption = Annotated[
     Path | None,
     typer.Option(
         "--catalog",
-        help="Catalog directory made by 'fitgap catalog import' (overlaid on the embedded catalog).",
-        show_default="embedded",
+        help=help_text(
+            "'fitgap catalog import' で作ったカタログのフォルダ（組み込みカタログに重ねて使います）。",
+            "Catalog directory made by 'fitgap catalog import' (overlaid on the embedded catalog).",
+        ),
+        show_default=help_text("組み込みカタログ", "embedded"),
     ),
 ]
 WelfareOfficeOption = Annotated[
     bool | None,
     typer.Option(
         "--welfare-office/--no-welfare-office",
-        help="Whether the municipality has a 福祉事務所.",
-        show_default="市・区 yes, 町・村 no",
+        help=help_text("団体が福祉事務所を置いているか。", "Whether the municipality has a 福祉事務所."),
+        show_default=help_text("市・区は置く、町・村は置かない", "市・区 yes, 町・村 no"),
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
+JsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help=help_text("表の代わりに機械向けの JSON を出力します。", "Print JSON for machines instead of tables."),
+    ),
+]
 
 
 class Lang(StrEnum):
@@ -115,15 +137,30 @@ class Lang(StrEnum):
 
 
 LangOption = Annotated[
-    Lang | None, typer.Option("--lang", help="Language of the report: ja or en.", show_default="the project's, else ja")
+    Lang | None,
+    typer.Option(
+        "--lang",
+        help=help_text(
+            "表示と帳票の言語: ja（日本語）または en（英語）。", "Language of messages and reports: ja or en."
+        ),
+        show_default=help_text("プロジェクトの設定、なければ LANG、なければ ja", "the project's, else LANG, else ja"),
+    ),
 ]
 DbOption = Annotated[
     Path | None,
     typer.Option(
-        "--db", help="The DuckDB database of the migration.", show_default="the project's, else fitgap.duckdb"
+        "--db",
+        help=help_text("移行の DuckDB データベース。", "The DuckDB database of the migration."),
+        show_default=help_text("プロジェクトのもの、なければ fitgap.duckdb", "the project's, else fitgap.duckdb"),
     ),
 ]
 UnmaskOption = Annotated[
     bool,
-    typer.Option("--unmask", help="Show personal data unmasked (authorised users only; prints a warning)."),
+    typer.Option(
+        "--unmask",
+        help=help_text(
+            "個人情報をマスクせずに表示します（権限のある人だけ。警告が出ます）。",
+            "Show personal data unmasked (authorised users only; prints a warning).",
+        ),
+    ),
 ]
