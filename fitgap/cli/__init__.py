@@ -10,6 +10,7 @@ import errno
 import json
 import re
 import sys
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -147,13 +148,17 @@ def _language(args: list[str]) -> Language:
         value = args[index + 1] if arg == "--lang" and index + 1 < len(args) else arg.removeprefix("--lang=")
         if (arg == "--lang" or arg.startswith("--lang=")) and value in LANGUAGES:
             return value
+    here = Path.cwd()
+    if not any((folder / "fitgap.yaml").is_file() for folder in (here, *here.parents)):
+        return from_environment()  # no project: --help stays fast (reading one imports the YAML parser)
     try:
-        from fitgap.cli.defaults import language
+        from fitgap.cli.defaults import project
 
-        found = language(None)
+        found = project()
     except FitgapError:  # a broken project file is the command's to report, in the environment's language
         return from_environment()
-    return found if found in LANGUAGES else from_environment()
+    chosen_there = found.settings.language if found is not None else None
+    return chosen_there if chosen_there in LANGUAGES else from_environment()
 
 
 def _fail(error: FitgapError, as_json: bool, code: int | None = None) -> NoReturn:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from spec_catalog.language import current
 
 if TYPE_CHECKING:
     from fitgap.project import Project
@@ -35,14 +36,11 @@ def database(option: Path | None) -> Path:
 
 
 def language(option: str | None) -> str:
-    """--lang, else the project's ``language:``, else English when the environment's LANG is English (en_US…),
-    else Japanese."""
+    """The command's --lang, else the run's language: decided by the CLI before the command line was parsed
+    (--lang anywhere on it, else the project's ``language:``, else LANG; see fitgap.cli.main)."""
     if option is not None:
         return option
-    found = project()
-    if found is not None:
-        return found.settings.language
-    return "en" if os.environ.get("LANG", "").lower().startswith("en") else "ja"
+    return current()
 
 
 def municipality(option: str | None) -> str | None:

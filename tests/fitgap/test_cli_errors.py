@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -105,29 +106,82 @@ CASES = {
 def test_bad_workbook_gets_one_line_and_exit_2(cli: Cli, tmp_path: Path, case: str) -> None:
     make, message = CASES[case]
     path = make(tmp_path)
-    result = cli("catalog", "import", path, "--into", tmp_path / "cat")
+    result = cli("--lang", "en", "catalog", "import", path, "--into", tmp_path / "cat")
     assert result.exit_code == 2
     assert result.stderr == f"Error: {path}: {message}\n"
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "cat").exists()  # nothing half-written
 
 
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_workbook_is_told_in_japanese_by_default(cli: Cli, tmp_path: Path, case: str) -> None:
+    make, english = CASES[case]
+    path = make(tmp_path)
+    result = cli("catalog", "import", path, "--into", tmp_path / "cat")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"エラー: {path}: ") and result.stderr.count("\n") == 1
+    message = result.stderr.removeprefix(f"エラー: {path}: ")
+    # The same facts, in Japanese: no sentence of the English text is left (codes and header names may be).
+    assert english.split(" — ")[0] not in message and english.split(" — ")[-1] not in message
+    assert re.search(r"[ぁ-ん]", message), message  # kana: a Japanese sentence, not only kanji item names
+
+
 def test_missing_file(cli: Cli, tmp_path: Path) -> None:
     result = cli("catalog", "import", tmp_path / "nope.xlsx")
     assert (result.exit_code, result.stderr) == (
         2,
-        f"Error: {tmp_path / 'nope.xlsx'}: file not found — check the path\n",
+        f"エラー: {tmp_path / 'nope.xlsx'}: ファイルが見つかりません — パスを確かめてください\n",
     )
+    english = cli("catalog", "import", tmp_path / "nope.xlsx", "--lang", "en")
+    assert english.stderr == f"Error: {tmp_path / 'nope.xlsx'}: file not found — check the path\n"
 
 
 def test_debug_shows_the_traceback(cli: Cli, tmp_path: Path) -> None:
     with pytest.raises(Exception, match="password-protected"):
-        cli("--debug", "catalog", "import", _password(tmp_path))
+        cli("--debug", "--lang", "en", "catalog", "import", _password(tmp_path))
 
 
 def test_usage_errors_exit_2(cli: Cli) -> None:
     result = cli("catalog", "show")
-    assert result.exit_code == 2
-    assert "Missing argument 'business'" in result.stderr
-    assert cli("catalog", "frobnicate").exit_code == 2
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "エラー: 引数 'business' を指定してください — 'fitgap catalog show --help' で使い方を確かめてください\n",
+    )
+    english = cli("--lang", "en", "catalog", "show")
+    assert (english.exit_code, english.stderr) == (
+        2,
+        "Error: Missing argument 'business'. — see 'fitgap catalog show --help'\n",
+    )
+    unknown = cli("catalog", "frobnicate")
+    assert (unknown.exit_code, unknown.stderr) == (
+        2,
+        "エラー: コマンド 'frobnicate' はありません — 'fitgap catalog --help' で使い方を確かめてください\n",
+    )
     assert cli("--version").stdout.startswith("fitgap 0.1.0")
+
+
+@pytest.mark.parametrize(
+    ("args", "japanese"),
+    [
+        (("catalog", "list", "--bogus"), "オプション --bogus はありません"),
+        (("catalog", "list", "--jsn"), "オプション --jsn はありません（候補: --json）"),
+        (("catalog", "list", "--lang", "fr"), "'--lang' の値が正しくありません: 'fr' は使えません（使える値: ja, en）"),
+        (("catalog", "list", "extra"), "余分な引数があります: extra"),
+        (("catalog", "list", "--catalog"), "オプション --catalog には値が必要です"),
+    ],
+)
+def test_usage_errors_are_told_in_japanese(cli: Cli, args: tuple[str, ...], japanese: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"エラー: {japanese}"), result.stderr
+
+
+def test_help_is_japanese_by_default_and_english_on_request(cli: Cli) -> None:
+    japanese = cli("convert", "--help")
+    assert japanese.exit_code == 0
+    assert "使い方: fitgap convert" in japanese.stdout and "オプション" in japanese.stdout
+    assert "このヘルプを表示して終了します。" in japanese.stdout and "Show this message" not in japanese.stdout
+    english = cli("--lang", "en", "convert", "--help")
+    assert "Usage: fitgap convert" in english.stdout and "Show this message and exit." in english.stdout
+    # The next run in the same process is Japanese again: one run's language does not stick.
+    assert "使い方: fitgap convert" in cli("convert", "--help").stdout

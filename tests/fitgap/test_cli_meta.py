@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -67,7 +68,20 @@ def test_entry_point_error_is_one_line_without_traceback(tmp_path: Path) -> None
         check=False,
     )
     assert result.returncode == 2
-    assert result.stderr == f"Error: {tmp_path / 'x.xlsx'}: file not found — check the path\n"
+    assert result.stderr == f"エラー: {tmp_path / 'x.xlsx'}: ファイルが見つかりません — パスを確かめてください\n"
+
+
+def test_entry_point_speaks_english_when_asked(tmp_path: Path) -> None:
+    missing = tmp_path / "x.xlsx"
+    for args, env in (
+        (["--lang", "en", "catalog", "import", str(missing)], {}),
+        (["catalog", "import", str(missing), "--lang=en"], {}),
+        (["catalog", "import", str(missing)], {"LANG": "en_US.UTF-8"}),
+    ):
+        result = subprocess.run(
+            [str(EXECUTABLE), *args], capture_output=True, text=True, check=False, env={**os.environ, **env}
+        )
+        assert (result.returncode, result.stderr) == (2, f"Error: {missing}: file not found — check the path\n"), args
 
 
 def test_help_does_not_import_heavy_libraries() -> None:

@@ -18,6 +18,7 @@ from converters.engine import run_conversion
 from converters.guard import PublishGuard
 from converters.mapping import load_mapping
 from fitgap.cli import app
+from fitgap.cli.help_language import english_of
 from spec_catalog import load_embedded
 
 from conftest import CliResult
@@ -60,7 +61,7 @@ def _primary(option: TyperOption) -> str:
 def _writes_a_path(option: TyperOption) -> bool:
     annotation = option.type_descriptor.annotation
     is_path = annotation is Path or get_args(annotation) == (Path,)
-    return is_path and re.search(r"\bwrit", option.help or "", re.IGNORECASE) is not None
+    return is_path and re.search(r"\bwrit", english_of(option.help or ""), re.IGNORECASE) is not None
 
 
 @pytest.mark.parametrize(("where", "option"), OPTIONS, ids=[w for w, _ in OPTIONS])
@@ -78,7 +79,8 @@ def test_every_option_that_writes_is_named_by_the_scheme(where: str, option: Typ
         assert _primary(option) == REPORTS[option.name], where
     if _primary(option) in REPORTS.values():
         assert option.name == next(k for k, v in REPORTS.items() if v == _primary(option)), where
-        assert (option.help or "").startswith("Write "), where
+        assert english_of(option.help or "").startswith("Write "), where
+        assert (option.help or "").endswith("に書き出します。"), where
     if _writes_a_path(option):
         assert _primary(option) in {"--output", *REPORTS.values(), *OTHER_OUTPUTS}, where
     assert _primary(option) not in ("--out", "--json-out"), f"{where}: an earlier spelling is only an alias"
