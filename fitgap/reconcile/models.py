@@ -12,6 +12,7 @@ from pydantic import Field
 
 from spec_catalog.base import FrozenModel
 from spec_catalog.codes import Code
+from spec_catalog.language import say
 
 
 class Explanation(StrEnum):
@@ -23,8 +24,20 @@ class Explanation(StrEnum):
 
     @property
     def label_ja(self) -> str:
-        labels = {"correction": "データ補正", "shrink": "縮退（MJ縮退マップ）", "quarantine": "移行エラーの記録"}
-        return labels[self.value]
+        return _EXPLANATION_LABELS[self.value][0]
+
+    @property
+    def label(self) -> str:
+        """The label in the run's language."""
+        ja, en = _EXPLANATION_LABELS[self.value]
+        return say(ja, en)
+
+
+_EXPLANATION_LABELS = {
+    "correction": ("データ補正", "a correction (データ補正)"),
+    "shrink": ("縮退（MJ縮退マップ）", "a 縮退 (MJ縮退マップ)"),
+    "quarantine": ("移行エラーの記録", "the run's quarantine record"),
+}
 
 
 class Difference(FrozenModel):
@@ -59,7 +72,7 @@ class ItemSummary(FrozenModel):
 class TotalCheck(FrozenModel):
     """One control total of the source and the target (fitgap.reconcile.totals)."""
 
-    total: str  # what is totalled, Japanese, e.g. 行数, 性別=1 の行数, 金額 の合計
+    total: str  # what is totalled, in the run's language, e.g. 行数, 性別 = 1 の行数, 金額 の合計
     kind: str  # rows | rows_per_code | distinct_keys | sum | min | max | unknown_dates
     item: str | None = None
     source: str | None  # the figure, as text (numbers exact, dates ISO)

@@ -1,41 +1,67 @@
-"""The reconciliation of a conversion for people and for CI: a report document (Excel, HTML) and JUnit XML."""
+"""The reconciliation of a conversion for people and for CI: a report document (Excel, HTML) and JUnit XML.
+
+Labels are in the run's language (Japanese by default, :func:`spec_catalog.language.say`); codes stay codes.
+"""
 
 from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from fitgap.reconcile.models import Difference, Reconciliation
+from fitgap.reconcile.models import Difference, Explanation, Reconciliation
 from reports.tables import Cell, Column, Document, RowStyle, Table
 from spec_catalog.codes import info
+from spec_catalog.language import current, say
 from spec_catalog.mj import ATTRIBUTION
 
 EXCEL_ROWS = 1_000_000  # an Excel sheet holds 1,048,576 rows; beyond this the cap is stated, never silent
 
+# The kind of each difference, Japanese (the terminal's Japanese lines read it) and English.
 KINDS = {
     "RECONCILE_VALUE_DIFFERS": "値の相違",
     "RECONCILE_ROW_MISSING": "新データにない行",
     "RECONCILE_ROW_EXTRA": "旧データにない行",
     "RECONCILE_KEY_DUPLICATED": "キーの重複",
 }
+KINDS_EN = {
+    "RECONCILE_VALUE_DIFFERS": "value differs",
+    "RECONCILE_ROW_MISSING": "row missing from the new data",
+    "RECONCILE_ROW_EXTRA": "row not in the legacy data",
+    "RECONCILE_KEY_DUPLICATED": "key repeated",
+}
+
+
+def kind(code: str) -> str:
+    """The kind of a difference in the run's language (the code itself when it has no label)."""
+    return say(KINDS.get(code, code), KINDS_EN.get(code, code))
 
 
 def _verdict(result: Reconciliation) -> str:
-    return "一致（説明のない差異なし）" if result.ok else f"不一致（説明のない差異 {result.unexplained} 件）"
+    if result.ok:
+        return say("一致（説明のない差異なし）", "reconciled (no unexplained difference)")
+    return say(
+        f"不一致（説明のない差異 {result.unexplained} 件）",
+        f"not reconciled ({result.unexplained} unexplained difference(s))",
+    )
 
 
 def _items(result: Reconciliation) -> Table:
     return Table(
-        title="項目別の結果",
-        sheet="項目別",
+        title=say("項目別の結果", "Results by item"),
+        sheet=say("項目別", "Items"),
         columns=(
-            Column(header="項目"),
-            Column(header="項目名"),
-            Column(header="比較した値", format="integer"),
-            Column(header="一致", format="integer"),
-            Column(header="説明のある差異", format="integer"),
-            Column(header="説明のない差異", format="integer", scale="alert_if_positive"),
-            Column(header="旧データと値を変える規則"),
-            Column(header="規則で変わった値（一致に含む）", format="integer"),
+            Column(header=say("項目", "Item")),
+            Column(header=say("項目名", "Name")),
+            Column(header=say("比較した値", "Values compared"), format="integer"),
+            Column(header=say("一致", "Equal"), format="integer"),
+            Column(header=say("説明のある差異", "Explained differences"), format="integer"),
+            Column(
+                header=say("説明のない差異", "Unexplained differences"), format="integer", scale="alert_if_positive"
+            ),
+            Column(header=say("旧データと値を変える規則", "Rule that changes the legacy value")),
+            Column(
+                header=say("規則で変わった値（一致に含む）", "Values the rule changed (counted as equal)"),
+                format="integer",
+            ),
         ),
         rows=tuple(
             (i.item, i.name, i.compared, i.agreed, i.explained, i.unexplained, i.rule or "", i.rule_values)
@@ -47,8 +73,10 @@ def _items(result: Reconciliation) -> Table:
 
 def _difference_row(d: Difference) -> tuple[Cell, ...]:
     return (
-        "説明なし" if d.explanation is None else f"説明あり（{d.explanation.label_ja}）",
-        KINDS.get(d.code.value, d.code.value),
+        say("説明なし", "unexplained")
+        if d.explanation is None
+        else say(f"説明あり（{d.explanation.label}）", f"explained by {d.explanation.label}"),
+        kind(d.code.value),
         d.code.value,
         d.line,
         d.key,
@@ -63,76 +91,104 @@ def _difference_row(d: Difference) -> tuple[Cell, ...]:
 def _differences(result: Reconciliation) -> Table:
     shown = result.differences[:EXCEL_ROWS]
     more = len(result.differences) - len(shown)
+    headers = (
+        ("区分", "Status"),
+        ("種類", "Kind"),
+        ("コード", "Code"),
+        ("旧データの行", "Legacy line"),
+        ("キー", "Key"),
+        ("項目", "Item"),
+        ("旧データの値", "Legacy value"),
+        ("変換後の期待値", "Expected after conversion"),
+        ("新データの値", "New value"),
+        ("詳細", "Detail"),
+    )
     return Table(
-        title="差異の一覧（説明のないものから。個人情報はマスク）",
-        sheet="差異",
-        columns=tuple(
-            Column(header=h)
-            for h in (
-                "区分",
-                "種類",
-                "コード",
-                "旧データの行",
-                "キー",
-                "項目",
-                "旧データの値",
-                "変換後の期待値",
-                "新データの値",
-                "詳細",
-            )
+        title=say(
+            "差異の一覧（説明のないものから。個人情報はマスク）",
+            "Differences (unexplained first; personal data masked)",
         ),
+        sheet=say("差異", "Differences"),
+        columns=tuple(Column(header=say(ja, en)) for ja, en in headers),
         rows=tuple(_difference_row(d) for d in shown),
         row_styles=tuple("danger" if d.explanation is None else "muted" for d in shown),
-        note=f"ほか {more:,} 件は JSON とデータベース（fitgap_reconcile_differences）にあります" if more else None,
+        note=say(
+            f"ほか {more:,} 件は JSON とデータベース（fitgap_reconcile_differences）にあります",
+            f"{more:,} more are in the JSON and the database (fitgap_reconcile_differences)",
+        )
+        if more
+        else None,
     )
 
 
 def _totals(result: Reconciliation) -> Table:
     styles: list[RowStyle | None] = ["danger" if not t.within else None for t in result.totals]
+    headers = (
+        ("管理合計", "Control total"),
+        ("種類", "Kind"),
+        ("項目", "Item"),
+        ("旧データ", "Legacy"),
+        ("新データ", "New"),
+        ("許容差", "Tolerance"),
+        ("判定", "Result"),
+    )
+    passed, failed = say("問題なし", "passed"), say("エラーあり", "failed")
     return Table(
-        title="管理合計（旧データは変換で登録される行。移行エラーの行を除く）",
-        sheet="管理合計",
-        columns=tuple(Column(header=h) for h in ("管理合計", "種類", "項目", "旧データ", "新データ", "許容差", "判定")),
+        title=say(
+            "管理合計（旧データは変換で登録される行。移行エラーの行を除く）",
+            "Control totals (legacy: the rows the conversion loads, without the quarantined rows)",
+        ),
+        sheet=say("管理合計", "Control totals"),
+        columns=tuple(Column(header=say(ja, en)) for ja, en in headers),
         rows=tuple(
-            (t.total, t.kind, t.item or "", t.source, t.target, t.tolerance or "0", "OK" if t.within else "NG")
+            (t.total, t.kind, t.item or "", t.source, t.target, t.tolerance or "0", passed if t.within else failed)
             for t in result.totals
         ),
         row_styles=tuple(styles),
     )
 
 
-def reconcile_document(result: Reconciliation) -> Document:
-    """The reconciliation for people: the verdict and counts first, then items, every difference, control totals."""
+def reconcile_document(result: Reconciliation, *, municipality: str | None = None) -> Document:
+    """The reconciliation for people: the verdict and counts first, then items, every difference, control totals.
+    ``municipality``: the 団体名 in every printed page's header."""
     return Document(
-        title="現新比較レポート（変換データと旧データ）",
+        title=say("現新比較レポート（変換データと旧データ）", "Reconciliation report (converted data and legacy data)"),
         facts=(
-            ("判定", _verdict(result)),
-            ("マッピング", result.mapping),
-            ("変換の実行ID", result.run_id),
-            ("旧データ", result.source_file),
-            ("比較した新データ", result.target),
-            ("旧データの行数", result.source_rows),
-            ("新データの行数", result.target_rows),
-            ("キーで突き合わせた行", result.compared_rows),
-            ("全項目が一致した行", result.agreed_rows),
-            *((f"説明のない差異: {KINDS.get(c, c)}", n) for c, n in result.by_code.items()),
-            *((f"説明のある差異: {_label(e)}", n) for e, n in result.explained_by.items()),
-            ("現新比較ID", result.reconcile_id),
-            *((("文字データ（縮退の根拠）", ATTRIBUTION),) if "shrink" in result.explained_by else ()),
-            ("秒", result.timings.get("total")),
+            (say("判定", "Verdict"), _verdict(result)),
+            (say("マッピング", "Mapping"), result.mapping),
+            (say("変換の実行ID", "Conversion run ID"), result.run_id),
+            (say("旧データ", "Legacy data"), result.source_file),
+            (say("比較した新データ", "New data compared"), result.target),
+            (say("旧データの行数", "Legacy rows"), result.source_rows),
+            (say("新データの行数", "New rows"), result.target_rows),
+            (say("キーで突き合わせた行", "Rows matched by key"), result.compared_rows),
+            (say("全項目が一致した行", "Rows equal in every item"), result.agreed_rows),
+            *((say(f"説明のない差異: {kind(c)}", f"Unexplained: {kind(c)}"), n) for c, n in result.by_code.items()),
+            *(
+                (say(f"説明のある差異: {_label(e)}", f"Explained by {_label(e)}"), n)
+                for e, n in result.explained_by.items()
+            ),
+            (say("現新比較ID", "Reconciliation ID"), result.reconcile_id),
+            *(
+                ((say("文字データ（縮退の根拠）", "Character data (basis of 縮退)"), ATTRIBUTION),)
+                if "shrink" in result.explained_by
+                else ()
+            ),
+            (say("秒", "Seconds"), result.timings.get("total")),
         ),
         tables=(_items(result), _differences(result), _totals(result)),
+        lang=current(),
+        municipality=municipality,
     )
 
 
 def _label(explanation: str) -> str:
-    from fitgap.reconcile.models import Explanation
-
-    return Explanation(explanation).label_ja
+    return Explanation(explanation).label
 
 
 def junit_xml(result: Reconciliation) -> str:
     """One testsuite for the reconciliation: a testcase per item, one for the rows, one per control total."""
+    lang = current()
     root = ET.Element("testsuites", name="fitgap reconcile")
     suite = ET.SubElement(root, "testsuite", name=f"{result.table} ({result.mapping})")
     tests = failures = 0
@@ -145,10 +201,11 @@ def junit_xml(result: Reconciliation) -> str:
                 case,
                 "failure",
                 type="RECONCILE_VALUE_DIFFERS",
-                message=info("RECONCILE_VALUE_DIFFERS").message("ja", item=item.item) + f"（{item.unexplained} 件）",
+                message=info("RECONCILE_VALUE_DIFFERS").message(lang, item=item.item)
+                + say(f"（{item.unexplained} 件）", f" ({item.unexplained})"),
             )
             failure.text = "\n".join(
-                f"行 {d.line}: キー {d.key}"
+                say(f"行 {d.line}: キー {d.key}", f"line {d.line}: key {d.key}")
                 for d in result.differences
                 if d.item == item.item and d.explanation is None
             )[:20_000]
@@ -163,10 +220,13 @@ def junit_xml(result: Reconciliation) -> str:
             rows_case,
             "failure",
             type=next(iter(row_codes)),
-            message="; ".join(f"{KINDS.get(c, c)} {n} 件" for c, n in row_codes.items()),
+            message="; ".join(say(f"{kind(c)} {n} 件", f"{kind(c)}: {n}") for c, n in row_codes.items()),
         )
         failure.text = "\n".join(
-            f"{d.code.value} 行 {d.line if d.line is not None else '—'}: キー {d.key}"
+            say(
+                f"{d.code.value} 行 {d.line if d.line is not None else '—'}: キー {d.key}",
+                f"{d.code.value} line {d.line if d.line is not None else '—'}: key {d.key}",
+            )
             for d in result.differences
             if d.item is None and d.explanation is None
         )[:20_000]
@@ -179,7 +239,7 @@ def junit_xml(result: Reconciliation) -> str:
                 case,
                 "failure",
                 type="RECONCILE_TOTAL_DIFFERS",
-                message=f"{info('RECONCILE_TOTAL_DIFFERS').message('ja', total=total.total)}: "
+                message=f"{info('RECONCILE_TOTAL_DIFFERS').message(lang, total=total.total)}: "
                 f"{total.source} → {total.target}",
             )
     for element in (suite, root):

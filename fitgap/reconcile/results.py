@@ -40,12 +40,13 @@ from spec_catalog.database import (
     quote,
     record_reconciliation,
 )
+from spec_catalog.language import say
 from spec_catalog.sensitivity import infer_sensitivity
 from spec_catalog.vocab import STANDARD_BUSINESSES, Sensitivity
 
 BUSINESS_IDS = frozenset(b.business_id for b in STANDARD_BUSINESSES)
 
-NON_NUMERIC = "非数値"
+NON_NUMERIC = "非数値"  # a band's key in the JSON and the database, like the others: the reports say it in English
 # Size bands of |new − old| for the unexplained differences: each band holds what is above the one before.
 _LIMITS: tuple[tuple[Decimal, str], ...] = (
     (Decimal(1), "≤1"),
@@ -147,7 +148,12 @@ def parse_tolerance(text: str) -> Tolerance:
     relative = s.endswith(("%", "％"))
     amount = as_number(s[:-1] if relative else s)
     if amount is None or amount < 0:
-        raise ValueError(f"'{text}' is no tolerance: give an amount such as 5 or a rate such as 0.5%")
+        raise ValueError(
+            say(
+                f"'{text}' は許容差として使えません。5 のような金額か 0.5% のような率を指定してください",
+                f"'{text}' is no tolerance: give an amount such as 5 or a rate such as 0.5%",
+            )
+        )
     return Tolerance(text=s, amount=amount, relative=relative)
 
 
@@ -165,7 +171,7 @@ class DifferenceRange(FrozenModel):
     @model_validator(mode="after")
     def _ordered(self) -> DifferenceRange:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("min is greater than max")
+            raise ValueError(say("min が max より大きくなっています", "min is greater than max"))
         return self
 
     def holds(self, delta: Decimal) -> bool:
@@ -207,7 +213,12 @@ class ResultsRules(FrozenModel):
         names = Counter(change.name for change in self.spec_changes)
         twice = sorted(name for name, count in names.items() if count > 1)
         if twice:
-            raise ValueError(f"the spec change name '{twice[0]}' is used twice: give each its own name")
+            raise ValueError(
+                say(
+                    f"仕様変更の名前 '{twice[0]}' が二度使われています。それぞれに別の名前を付けてください",
+                    f"the spec change name '{twice[0]}' is used twice: give each its own name",
+                )
+            )
         return self
 
 
@@ -221,7 +232,10 @@ def parse_tolerance_option(option: str) -> tuple[str, Tolerance]:
     """``COL=5`` or ``COL=0.5%`` (``--tolerance``)."""
     column, sign, text = option.rpartition("=")
     if not sign or not column.strip():
-        raise UsageError(f"--tolerance '{option}' names no column", hint="write COLUMN=5 or COLUMN=0.5%")
+        raise UsageError(
+            say(f"--tolerance '{option}' に列名がありません", f"--tolerance '{option}' names no column"),
+            hint=say("COLUMN=5 または COLUMN=0.5% の形で書いてください", "write COLUMN=5 or COLUMN=0.5%"),
+        )
     try:
         return column.strip(), parse_tolerance(text)
     except ValueError as exc:
@@ -263,7 +277,7 @@ class ColumnSummary(FrozenModel):
 
 class NotCompared(FrozenModel):
     column: str
-    reason: str  # 現行のみ / 新のみ / --columns で除外
+    reason: str  # 現行のみ / 新のみ / --columns で除外 (in the run's language)
 
 
 class SpecChangeUse(FrozenModel):
@@ -365,16 +379,26 @@ class _Plan:
 def _check_keys(keys: Sequence[str], old: ResultFile, new: ResultFile) -> list[str]:
     names = [k.strip() for k in keys if k.strip()]
     if not names:
-        raise UsageError("--key names no column", hint="give the key column(s), e.g. --key 宛名番号")
+        raise UsageError(
+            say("--key に列名がありません", "--key names no column"),
+            hint=say("キーの列を指定してください（例: --key 宛名番号）", "give the key column(s), e.g. --key 宛名番号"),
+        )
     if len(set(names)) != len(names):
-        raise UsageError("--key names a column twice", hint="name each key column once")
+        raise UsageError(
+            say("--key に同じ列が二度あります", "--key names a column twice"),
+            hint=say("キーの列はそれぞれ一度だけ指定してください", "name each key column once"),
+        )
     for file in (old, new):
         for name in names:
             if name not in file.columns:
+                columns = ", ".join(file.columns)
                 raise FitgapError(
-                    f"key column '{name}' not found (columns: {', '.join(file.columns)})",
+                    say(
+                        f"キーの列 '{name}' が見つかりません（列: {columns}）",
+                        f"key column '{name}' not found (columns: {columns})",
+                    ),
                     where=file.path,
-                    hint="check --key",
+                    hint=say("--key を確かめてください", "check --key"),
                 )
     return names
 
@@ -390,28 +414,41 @@ def _plan(
 ) -> _Plan:
     names = _check_keys(keys, old, new)
     common = [c for c in old.columns if c in new.columns and c not in names]
-    not_compared = [NotCompared(column=c, reason="現行のみ") for c in old.columns if c not in new.columns]
-    not_compared += [NotCompared(column=c, reason="新のみ") for c in new.columns if c not in old.columns]
+    only_old, only_new = say("現行のみ", "legacy only"), say("新のみ", "new only")
+    not_compared = [NotCompared(column=c, reason=only_old) for c in old.columns if c not in new.columns]
+    not_compared += [NotCompared(column=c, reason=only_new) for c in new.columns if c not in old.columns]
     compared = common
+    none = say("なし", "none")
     if columns is not None:
         wanted = [c.strip() for c in columns if c.strip()]
         for column in wanted:
             if column not in common:
                 raise UsageError(
-                    f"--columns: '{column}' is not a column of both files (besides the key)",
-                    hint=f"columns of both: {', '.join(common) or 'none'}",
+                    say(
+                        f"--columns: '{column}' は両方のファイルにある列（キーを除く）ではありません",
+                        f"--columns: '{column}' is not a column of both files (besides the key)",
+                    ),
+                    hint=say(
+                        f"両方にある列: {', '.join(common) or none}", f"columns of both: {', '.join(common) or none}"
+                    ),
                 )
         compared = [c for c in common if c in wanted]
-        not_compared += [NotCompared(column=c, reason="--columns で除外") for c in common if c not in wanted]
+        left_out = say("--columns で除外", "left out by --columns")
+        not_compared += [NotCompared(column=c, reason=left_out) for c in common if c not in wanted]
+    listed = ", ".join(compared) or none
+    compared_hint = say(f"比較する列: {listed}", f"compared columns: {listed}")
     where = rules_file or "--rules"
     from_file = {column: parse_tolerance(text) for column, text in (rules.tolerances if rules else {}).items()}
     for source, given in ((where, from_file), (None, tolerances)):
         for column in given:
             if column not in compared:
                 raise UsageError(
-                    f"the tolerance for '{column}' names no compared column",
+                    say(
+                        f"許容差の列 '{column}' は比較する列ではありません",
+                        f"the tolerance for '{column}' names no compared column",
+                    ),
                     where=source,
-                    hint=f"compared columns: {', '.join(compared) or 'none'}",
+                    hint=compared_hint,
                 )
     merged = {**from_file, **tolerances}  # the command line wins over the rules file
     changes = list(rules.spec_changes) if rules else []
@@ -419,16 +456,23 @@ def _plan(
     for change in changes:
         if change.column not in compared:
             raise FitgapError(
-                f"spec change '{change.name}': column '{change.column}' is not compared",
+                say(
+                    f"仕様変更 '{change.name}': 列 '{change.column}' は比較する列ではありません",
+                    f"spec change '{change.name}': column '{change.column}' is not compared",
+                ),
                 where=where,
-                hint=f"compared columns: {', '.join(compared) or 'none'}",
+                hint=compared_hint,
             )
         for column in change.where:
             if column not in old.columns and column not in new.columns:
+                both = ", ".join(dict.fromkeys([*old.columns, *new.columns]))
                 raise FitgapError(
-                    f"spec change '{change.name}': where names no column '{column}'",
+                    say(
+                        f"仕様変更 '{change.name}': where の列 '{column}' がどちらのファイルにもありません",
+                        f"spec change '{change.name}': where names no column '{column}'",
+                    ),
                     where=where,
-                    hint=f"columns: {', '.join(dict.fromkeys([*old.columns, *new.columns]))}",
+                    hint=say(f"列: {both}", f"columns: {both}"),
                 )
             if column not in selectors:
                 selectors.append(column)
@@ -478,14 +522,14 @@ class _Comparison:
         for *key, n, line in con.execute(
             f"SELECT {keys}, old_n, old_line FROM key_sides WHERE old_n > 1 ORDER BY old_line"
         ).fetchall():
-            detail = f"現行の結果に {n} 行"
+            detail = say(f"現行の結果に {n} 行", f"{n} rows in the legacy results")
             found.append(
                 ResultDifference(code=Code.RESULT_KEY_DUPLICATED, key=self._key(key), old_line=line, detail=detail)
             )
         for *key, n, line in con.execute(
             f"SELECT {keys}, new_n, new_line FROM key_sides WHERE new_n > 1 ORDER BY new_line"
         ).fetchall():
-            detail = f"新の結果に {n} 行"
+            detail = say(f"新の結果に {n} 行", f"{n} rows in the new results")
             found.append(
                 ResultDifference(code=Code.RESULT_KEY_DUPLICATED, key=self._key(key), new_line=line, detail=detail)
             )
@@ -618,9 +662,21 @@ def _check_read_options(old: Path, new: Path, old_options: ReadOptions, new_opti
     """An option for a kind of file that neither input is would be silently unused: say so instead."""
     excel = [is_excel(old), is_excel(new)]
     if any(o.sheet is not None for o in (old_options, new_options)) and not any(excel):
-        raise UsageError("--sheet is for .xlsx files, and both files are CSV", hint="leave --sheet out")
+        raise UsageError(
+            say(
+                "--sheet は .xlsx ファイル用ですが、どちらのファイルも CSV です",
+                "--sheet is for .xlsx files, and both files are CSV",
+            ),
+            hint=say("--sheet を外してください", "leave --sheet out"),
+        )
     if any(o.encoding is not None for o in (old_options, new_options)) and all(excel):
-        raise UsageError("--encoding is for CSV files, and both files are .xlsx", hint="leave --encoding out")
+        raise UsageError(
+            say(
+                "--encoding は CSV ファイル用ですが、どちらのファイルも .xlsx です",
+                "--encoding is for CSV files, and both files are .xlsx",
+            ),
+            hint=say("--encoding を外してください", "leave --encoding out"),
+        )
 
 
 def reconcile_results(
@@ -705,8 +761,14 @@ def record_results(db: Path, result: ResultsComparison, business: str | None = N
         return False
     if business is not None and business not in BUSINESS_IDS:
         raise FitgapError(
-            f"--business {business!r} is no 業務ID of the standard",
-            hint="give the 3-digit 業務ID the results belong to, e.g. 002 (fitgap catalog list)",
+            say(
+                f"--business {business!r} は標準仕様の業務IDではありません",
+                f"--business {business!r} is no 業務ID of the standard",
+            ),
+            hint=say(
+                "結果が属する 3 桁の業務IDを指定してください（例: 002。一覧は fitgap catalog list）",
+                "give the 3-digit 業務ID the results belong to, e.g. 002 (fitgap catalog list)",
+            ),
         )
     # --unmask shows values; it never stores them: an unmasked comparison is recorded without its values.
     kept = result.masked
@@ -720,7 +782,10 @@ def record_results(db: Path, result: ResultsComparison, business: str | None = N
             "expected": None,
             "actual": d.new if kept else None,
             "explanation": SPEC_CHANGE if d.rule else None,
-            "detail": d.rule or d.band or d.detail or (f"新の {d.new_line} 行目" if d.new_line is not None else None),
+            "detail": d.rule
+            or d.band
+            or d.detail
+            or (say(f"新の {d.new_line} 行目", f"new line {d.new_line}") if d.new_line is not None else None),
         }
         for d in result.differences
     ]

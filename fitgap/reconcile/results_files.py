@@ -24,6 +24,7 @@ from pydantic import Field
 from spec_catalog.base import FrozenModel, InputFileError, UsageError
 from spec_catalog.database import literal, quote
 from spec_catalog.files import check_input_file
+from spec_catalog.language import say
 
 CHUNK = 8 << 20  # bytes decoded at a time: memory stays flat whatever the file size
 EXCEL_BATCH = 50_000  # rows of a sheet inserted at a time
@@ -31,6 +32,15 @@ AUTO_ENCODINGS = ("utf-8", "cp932")  # tried in this order: a CP932 file is almo
 _EXCEL_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 _LF = b"\n"
+# DuckDB's kinds of a CSV record it could not read (rejects table, error_type), in Japanese.
+_CSV_PROBLEMS = {
+    "too many columns": "列が多すぎます",
+    "missing columns": "列が足りません",
+    "unquoted value": "引用符の使い方が正しくない値があります",
+    "line size over maximum": "行が長すぎます",
+    "invalid unicode": "UTF-8 として読めない文字があります",
+    "cast error": "値を読めません",
+}
 
 
 class ReadOptions(FrozenModel):
@@ -49,18 +59,31 @@ class ResultFile(FrozenModel):
     table: str
     columns: tuple[str, ...]  # the header's names in file order; column i is ``c{i}`` in the table
     rows: int
-    format: str  # what was read, e.g. "CSV (cp932)", "Excel (シート 結果)"
+    format: str  # what was read, e.g. "CSV (cp932)", "Excel (シート 結果)" (in the run's language)
+
+
+def _header_row_hint() -> str:
+    """The hint of a header row that is not where the options say."""
+    return say("列名の行を --header-row で指定してください", "give the row of the column names with --header-row")
 
 
 def is_excel(path: Path) -> bool:
     """Whether ``path`` is an .xlsx workbook (else it is read as CSV); one clear error for what is neither."""
-    size = check_input_file(path, "result file")
+    size = check_input_file(path, say("結果ファイル", "result file"))
     if size == 0:
-        raise InputFileError("the file is empty", where=path, hint="give the result file with its header row")
+        raise InputFileError(
+            say("ファイルが空です", "the file is empty"),
+            where=path,
+            hint=say("見出し行のある結果ファイルを指定してください", "give the result file with its header row"),
+        )
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(_OLE_MAGIC):
-        raise InputFileError("an old .xls workbook cannot be read", where=path, hint="save it as .xlsx or CSV")
+        raise InputFileError(
+            say("古い .xls 形式のブックは読めません", "an old .xls workbook cannot be read"),
+            where=path,
+            hint=say(".xlsx か CSV で保存し直してください", "save it as .xlsx or CSV"),
+        )
     return head.startswith(_EXCEL_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm")
 
 
@@ -79,23 +102,35 @@ def _python_encoding(name: str) -> str:
     try:
         found = codecs.lookup(name).name
     except LookupError:
-        raise UsageError(f"unknown encoding '{name}'", hint="give e.g. --encoding utf-8 or --encoding cp932") from None
+        raise UsageError(
+            say(f"文字コード '{name}' は使えません", f"unknown encoding '{name}'"),
+            hint=say(
+                "--encoding utf-8 や --encoding cp932 のように指定してください",
+                "give e.g. --encoding utf-8 or --encoding cp932",
+            ),
+        ) from None
     return "utf-8-sig" if found == "utf-8" else found  # a BOM is no part of the first column's name
 
 
 class _NotDecodable(Exception):
     def __init__(self, line: int, offset: int) -> None:
-        super().__init__(f"line {line}, byte {offset}")
+        super().__init__(say(f"{line} 行目、{offset} バイト目", f"line {line}, byte {offset}"))
         self.line, self.offset = line, offset
 
 
 def _check_nul(block: bytes, line: int, offset: int, path: Path) -> None:
     if b"\x00" in block:
         at = block.index(b"\x00")
+        found_line, found_byte = line + block.count(_LF, 0, at), offset + at
         raise InputFileError(
-            f"a NUL byte at line {line + block.count(_LF, 0, at)} (byte {offset + at}): not a text file",
+            say(
+                f"{found_line} 行目（{found_byte} バイト目）に NUL バイトがあり、テキストファイルではありません",
+                f"a NUL byte at line {found_line} (byte {found_byte}): not a text file",
+            ),
             where=path,
-            hint="give the CSV or .xlsx result file itself",
+            hint=say(
+                "CSV か .xlsx の結果ファイルそのものを指定してください", "give the CSV or .xlsx result file itself"
+            ),
         )
 
 
@@ -176,8 +211,19 @@ def _prepare_csv(path: Path, encoding: str | None, workdir: Path, table: str) ->
             continue
         return out, name, "\n"
     assert failure is not None
-    fix = "give the file's encoding with --encoding" if encoding is None else "check --encoding against the file"
-    raise InputFileError(f"the file is not {' nor '.join(tried)} text ({failure})", where=path, hint=fix)
+    fix = (
+        say("--encoding でファイルの文字コードを指定してください", "give the file's encoding with --encoding")
+        if encoding is None
+        else say("--encoding がファイルに合っているか確かめてください", "check --encoding against the file")
+    )
+    raise InputFileError(
+        say(
+            f"ファイルが {' でも '.join(tried)} のテキストではありません（{failure}）",
+            f"the file is not {' nor '.join(tried)} text ({failure})",
+        ),
+        where=path,
+        hint=fix,
+    )
 
 
 def _csv_header(utf8: Path, header_row: int, path: Path) -> list[str]:
@@ -188,14 +234,20 @@ def _csv_header(utf8: Path, header_row: int, path: Path) -> list[str]:
         first = handle.readline()
     if not first.strip():
         raise InputFileError(
-            f"row {header_row} (the header row) is empty or missing",
+            say(
+                f"{header_row} 行目（見出し行）が空か、ありません",
+                f"row {header_row} (the header row) is empty or missing",
+            ),
             where=path,
-            hint="give the row of the column names with --header-row",
+            hint=_header_row_hint(),
         )
     try:
         row = next(csv.reader(io.StringIO(first)))
     except csv.Error as exc:
-        raise InputFileError(f"the header row cannot be read as CSV ({exc})", where=path) from None
+        raise InputFileError(
+            say(f"見出し行を CSV として読めません（{exc}）", f"the header row cannot be read as CSV ({exc})"),
+            where=path,
+        ) from None
     return _names(row, path)
 
 
@@ -219,11 +271,22 @@ def _load_csv(con: Any, path: Path, table: str, options: ReadOptions, workdir: P
     bad = con.execute(f"SELECT DISTINCT line, error_type FROM {quote(rejects)} ORDER BY line").fetchall()
     if bad:
         line, kind = bad[0]
-        more = f" (and {len(bad) - 1} more records)" if len(bad) > 1 else ""
+        problem = str(kind).lower()
+        more = (
+            say(f"（ほかに {len(bad) - 1} 件のレコード）", f" (and {len(bad) - 1} more records)")
+            if len(bad) > 1
+            else ""
+        )
         raise InputFileError(
-            f"line {line}: {str(kind).lower()} (the header has {len(names)} columns){more}",
+            say(
+                f"{line} 行目: {_CSV_PROBLEMS.get(problem, problem)}（見出しは {len(names)} 列）{more}",
+                f"line {line}: {problem} (the header has {len(names)} columns){more}",
+            ),
             where=path,
-            hint="every record needs the header's columns; quote a value that holds a comma",
+            hint=say(
+                "どのレコードにも見出しと同じ列が必要です。カンマを含む値は引用符で囲んでください",
+                "every record needs the header's columns; quote a value that holds a comma",
+            ),
         )
     # A table made by CREATE TABLE AS keeps the file's order (insertion order is preserved): rowid is the record.
     con.execute(
@@ -239,15 +302,18 @@ def _names(row: list[Any], path: Path) -> list[str]:
     while row and (row[-1] is None or not str(row[-1]).strip()):
         row = row[:-1]
     if not row:
-        raise InputFileError("the header row is empty", where=path, hint="give the row of the names with --header-row")
+        raise InputFileError(say("見出し行が空です", "the header row is empty"), where=path, hint=_header_row_hint())
     names = [str(v).strip() if v is not None and str(v).strip() else f"列{i + 1}" for i, v in enumerate(row)]
     seen: dict[str, int] = {}
     for i, name in enumerate(names, start=1):
         if name in seen:
             raise InputFileError(
-                f"the column '{name}' appears twice in the header (columns {seen[name]} and {i})",
+                say(
+                    f"列 '{name}' が見出しに二度あります（{seen[name]} 列目と {i} 列目）",
+                    f"the column '{name}' appears twice in the header (columns {seen[name]} and {i})",
+                ),
                 where=path,
-                hint="rename one of them",
+                hint=say("どちらかの名前を変えてください", "rename one of them"),
             )
         seen[name] = i
     return names
@@ -282,7 +348,12 @@ def _load_excel(con: Any, path: Path, table: str, options: ReadOptions) -> Resul
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
         raise InputFileError(
-            f"cannot be read as an .xlsx workbook ({type(exc).__name__})", where=path, hint="give a CSV or .xlsx file"
+            say(
+                f".xlsx のブックとして読めません（{type(exc).__name__}）",
+                f"cannot be read as an .xlsx workbook ({type(exc).__name__})",
+            ),
+            where=path,
+            hint=say("CSV か .xlsx のファイルを指定してください", "give a CSV or .xlsx file"),
         ) from None
     try:
         if options.sheet is None:
@@ -290,16 +361,22 @@ def _load_excel(con: Any, path: Path, table: str, options: ReadOptions) -> Resul
         elif options.sheet in workbook.sheetnames:
             sheet = workbook[options.sheet]
         else:
+            sheets = ", ".join(workbook.sheetnames)
             raise UsageError(
-                f"no sheet '{options.sheet}'", where=path, hint=f"sheets: {', '.join(workbook.sheetnames)}"
+                say(f"シート '{options.sheet}' がありません", f"no sheet '{options.sheet}'"),
+                where=path,
+                hint=say(f"シート: {sheets}", f"sheets: {sheets}"),
             )
         rows = sheet.iter_rows(min_row=options.header_row, values_only=True)
         header = next(rows, None)
         if header is None:
             raise InputFileError(
-                f"row {options.header_row} (the header row) is missing",
+                say(
+                    f"{options.header_row} 行目（見出し行）がありません",
+                    f"row {options.header_row} (the header row) is missing",
+                ),
                 where=path,
-                hint="give the row of the column names with --header-row",
+                hint=_header_row_hint(),
             )
         names = _names(list(header), path)
         columns = ", ".join(f"c{i} VARCHAR" for i in range(len(names)))
@@ -311,7 +388,11 @@ def _load_excel(con: Any, path: Path, table: str, options: ReadOptions) -> Resul
             con.execute(f"INSERT INTO {quote(table)} SELECT {selected}", parameters)
             count += len(batch[0])
         return ResultFile(
-            path=str(path), table=table, columns=tuple(names), rows=count, format=f"Excel (シート {sheet.title})"
+            path=str(path),
+            table=table,
+            columns=tuple(names),
+            rows=count,
+            format=say(f"Excel (シート {sheet.title})", f"Excel (sheet {sheet.title})"),
         )
     finally:
         workbook.close()
@@ -326,9 +407,12 @@ def _batches(rows: Iterator[tuple[Any, ...]], width: int, first: int, path: Path
             continue
         if any(t is not None and t.strip() for t in texts[width:]):
             raise InputFileError(
-                f"row {number} has a value right of the header's last column",
+                say(
+                    f"{number} 行目の、見出しの最後の列より右に値があります",
+                    f"row {number} has a value right of the header's last column",
+                ),
                 where=path,
-                hint="give every column a name in the header row",
+                hint=say("見出し行ですべての列に名前を付けてください", "give every column a name in the header row"),
             )
         texts = (texts + [None] * width)[:width]
         batch[0].append(number)

@@ -30,6 +30,7 @@ from converters.readers import file_sha256
 from fitgap.moji.shrink import shrink_text
 from fitgap.reconcile.models import Difference, Explanation, ItemSummary, Reconciliation, TotalCheck
 from reports.masking import mask
+from spec_catalog import language
 from spec_catalog.base import FitgapError
 from spec_catalog.codes import Code
 from spec_catalog.database import (
@@ -62,17 +63,34 @@ def published_run(con: Any, mapping: ConversionMapping, run_id: str | None) -> R
         found = next((r for r in runs if r.run_id == run_id), None)
         if found is None:
             raise FitgapError(
-                f"no run {run_id} of mapping {mapping.name} in the database",
-                hint="list the runs with 'fitgap convert runs'",
+                language.say(
+                    f"データベースにマッピング {mapping.name} の実行 {run_id} がありません",
+                    f"no run {run_id} of mapping {mapping.name} in the database",
+                ),
+                hint=language.say(
+                    "'fitgap convert runs' で実行の一覧を確かめてください", "list the runs with 'fitgap convert runs'"
+                ),
             )
         if found.status is not RunStatus.SUCCEEDED:
-            raise FitgapError(f"run {run_id} did not publish (status {found.status})", hint="give a succeeded run")
+            raise FitgapError(
+                language.say(
+                    f"実行 {run_id} は公開していません（状態 {found.status}）",
+                    f"run {run_id} did not publish (status {found.status})",
+                ),
+                hint=language.say("成功した実行を指定してください", "give a succeeded run"),
+            )
         return found
     succeeded = [r for r in runs if r.status is RunStatus.SUCCEEDED]
     if not succeeded:
         raise FitgapError(
-            f"mapping {mapping.name} has no published run in this database",
-            hint=f"convert first: fitgap convert run {mapping.path}",
+            language.say(
+                f"このデータベースにマッピング {mapping.name} の公開済みの実行がありません",
+                f"mapping {mapping.name} has no published run in this database",
+            ),
+            hint=language.say(
+                f"先に変換してください: fitgap convert run {mapping.path}",
+                f"convert first: fitgap convert run {mapping.path}",
+            ),
         )
     return succeeded[-1]
 
@@ -81,15 +99,27 @@ def _check_inputs(run: RunRecord, mapping: ConversionMapping) -> None:
     """The legacy file and the mapping must be the ones the run used: otherwise every difference is noise."""
     if run.mapping_sha256 and run.mapping_sha256 != mapping.digest:
         raise FitgapError(
-            f"the mapping {mapping.path.name} changed since run {run.run_id}",
+            language.say(
+                f"マッピング {mapping.path.name} が実行 {run.run_id} の後に変わっています",
+                f"the mapping {mapping.path.name} changed since run {run.run_id}",
+            ),
             where=mapping.path,
-            hint="convert again with this mapping, then reconcile (or restore the mapping the run used)",
+            hint=language.say(
+                "このマッピングで変換し直してから比較してください（または実行が使ったマッピングに戻してください）",
+                "convert again with this mapping, then reconcile (or restore the mapping the run used)",
+            ),
         )
     if run.source_sha256 and file_sha256(mapping.source_path) != run.source_sha256:
         raise FitgapError(
-            f"the legacy file changed since run {run.run_id} (its sha256 differs)",
+            language.say(
+                f"旧データのファイルが実行 {run.run_id} の後に変わっています（sha256 が違います）",
+                f"the legacy file changed since run {run.run_id} (its sha256 differs)",
+            ),
             where=mapping.source_path,
-            hint="reconcile with the file the run read, or convert this file first",
+            hint=language.say(
+                "実行が読んだファイルで比較するか、先にこのファイルを変換してください",
+                "reconcile with the file the run read, or convert this file first",
+            ),
         )
 
 
@@ -112,13 +142,21 @@ def _target_relation(con: Any, mapping: ConversionMapping, table: str, target: s
     """The SQL of the target rows (with ``_tid``, the row's id in its table) and a description."""
     if target is None:
         if table not in tables(con):
-            raise FitgapError(f"the database has no table {table}", hint="convert first")
+            raise FitgapError(
+                language.say(f"データベースに表 {table} がありません", f"the database has no table {table}"),
+                hint=language.say("先に変換してください", "convert first"),
+            )
         published = f"(SELECT rowid AS _tid, * FROM {quote(table)} WHERE _mapping = {literal(mapping.name)})"
-        return published, f"{table}（公開済みの行）"
+        return published, language.say(f"{table}（公開済みの行）", f"{table} (the published rows)")
     if target not in tables(con):
         raise FitgapError(
-            f"the database has no table {target!r} to compare",
-            hint="load the new system's data into the database first (e.g. CREATE TABLE … AS FROM read_csv(…))",
+            language.say(
+                f"データベースに比較する表 {target!r} がありません", f"the database has no table {target!r} to compare"
+            ),
+            hint=language.say(
+                "先に新システムのデータをデータベースに読み込んでください（例: CREATE TABLE … AS FROM read_csv(…)）",
+                "load the new system's data into the database first (e.g. CREATE TABLE … AS FROM read_csv(…))",
+            ),
         )
     return f"(SELECT rowid AS _tid, * FROM {quote(target)})", target
 
@@ -139,7 +177,10 @@ def reconcile_run(
     another table of the database instead of the published rows. ``tolerances``: of the control totals."""
     progress = say or (lambda _: None)
     if not db.is_file():
-        raise FitgapError(f"no database {db}", hint="give --db, or convert first")
+        raise FitgapError(
+            language.say(f"データベース {db} がありません", f"no database {db}"),
+            hint=language.say("--db で指定するか、先に変換してください", "give --db, or convert first"),
+        )
     clock = time.perf_counter()
     con = connect(db, memory_limit=memory_limit)
     try:
@@ -218,9 +259,13 @@ class _Comparison:
         columns = self._target_columns()
         missing = [k for k in self.expected.keys if k not in columns]
         if missing:
+            listed = ", ".join(list(columns)[:20])
             raise FitgapError(
-                f"the target has no key column {', '.join(missing)}",
-                hint=f"its columns: {', '.join(list(columns)[:20])}",
+                language.say(
+                    f"比較先にキーの列 {', '.join(missing)} がありません",
+                    f"the target has no key column {', '.join(missing)}",
+                ),
+                hint=language.say(f"比較先の列: {listed}", f"its columns: {listed}"),
             )
         compared = [i for i, p in enumerate(self.plans) if p.item.romanized in columns]
         self.typed = {i: columns[self.plans[i].item.romanized] not in _TEXT_TYPES for i in compared}
@@ -352,7 +397,11 @@ class _Comparison:
                     Code.RECONCILE_ROW_EXTRA,
                     key=key,
                     explanation=Explanation.CORRECTION if explained else None,
-                    detail=f"元データ {line} 行目のキーの補正" if explained else _lineage(line),
+                    detail=language.say(
+                        f"元データ {line} 行目のキーの補正", f"a correction of the key of legacy line {line}"
+                    )
+                    if explained
+                    else _lineage(line),
                 )
             )
         dup_rows = self.con.execute(
@@ -383,7 +432,8 @@ class _Comparison:
         if line in quarantined:
             explanation, detail = Explanation.QUARANTINE, quarantined[line]
         elif line in corrected:
-            explanation, detail = Explanation.CORRECTION, "キーが補正された行"
+            explanation = Explanation.CORRECTION
+            detail = language.say("キーが補正された行", "a row whose key was corrected")
         else:
             explanation, detail = None, self.expected.failed.get(line)
         return self._difference(Code.RECONCILE_ROW_MISSING, line=line, key=key, explanation=explanation, detail=detail)
@@ -450,7 +500,7 @@ class _Comparison:
         shrinks: dict[str, str] | None,
     ) -> tuple[Explanation | None, str | None]:
         if (line, item) in corrections:
-            return Explanation.CORRECTION, "実行時に適用されたデータ補正"
+            return Explanation.CORRECTION, language.say("実行時に適用されたデータ補正", "a correction the run applied")
         if shrinks and kind is DataType.FULL_WIDTH and isinstance(expected, str) and isinstance(actual, str):
             shrunk = shrink_text(expected)
             recorded = all(shrinks.get(c.original) == c.target for c in shrunk.changed)
@@ -577,7 +627,9 @@ class _Comparison:
 
 def _lineage(line: int | None) -> str | None:
     """Where a target row came from, when its table says (the published rows' lineage)."""
-    return f"元データ {line} 行目から変換された行" if line is not None else None
+    if line is None:
+        return None
+    return language.say(f"元データ {line} 行目から変換された行", f"converted from legacy line {line}")
 
 
 def _text(value: Any) -> str | None:

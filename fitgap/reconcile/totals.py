@@ -38,26 +38,26 @@ from typing import Any, Literal, get_args
 from fitgap.reconcile.models import TotalCheck
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.database import quote
+from spec_catalog.language import say
 from spec_catalog.models import BusinessSpec, DataGroup, DataItem
 from spec_catalog.vocab import DataType
 
 TotalKind = Literal["rows", "rows_per_code", "distinct_keys", "distinct_values", "sum", "min", "max", "unknown_dates"]
 TOTAL_KINDS: tuple[str, ...] = get_args(TotalKind)  # what fitgap.yaml's reconcile.tolerances may name
 MAX_CODES = 50  # a longer code list gets its 「その他」 and distinct-value totals only (see the module docstring)
-OTHER = "その他"
+OTHER = ("その他", "other")  # the 「その他」 total's word, (Japanese, English)
 AMOUNT_TYPES = (DataType.INTEGER, DataType.SIGNED_INTEGER, DataType.DECIMAL)
 IDENTIFIER_SUFFIXES = ("番号", "コード", "ID")
 UNKNOWN_SUFFIX = "_fushohyoki"
 SUM_SCALE = 4  # digits after the point of the sums; more when an item's 9V has more
 EXACT_KINDS = ("min", "max")
 _TOLERANCE = re.compile(r"^(\d+(?:\.\d+)?)(%?)$")
-_TOLERANCE_HINT = 'give "0" (exact), an amount such as "5", or a rate of the legacy figure such as "0.1%"'
 
 
 class TotalSpec(FrozenModel):
     """One control total of a group, as the catalog implies it."""
 
-    name: str  # Japanese label, e.g. 行数, 性別 = 1 の行数, 課税標準額 の合計, 生年月日 の最小
+    name: str  # label in the run's language, e.g. 行数, 性別 = 1 の行数, 課税標準額 の合計, 生年月日 の最小
     kind: TotalKind
     item: str | None  # romanized item (None: rows, distinct_keys)
     code: str | None = None  # rows_per_code: the code value (None: the 「その他」 total)
@@ -87,7 +87,13 @@ def parse_tolerance(text: str) -> Tolerance:
     """A tolerance as fitgap.yaml writes it: "0", "5", "0.5", "0.1%" (full-width digits accepted)."""
     found = _TOLERANCE.match(unicodedata.normalize("NFKC", str(text)).strip())
     if found is None:
-        raise FitgapError(f"tolerance {text!r} is neither an amount nor a rate", hint=_TOLERANCE_HINT)
+        raise FitgapError(
+            say(f"許容差 {text!r} は金額でも率でもありません", f"tolerance {text!r} is neither an amount nor a rate"),
+            hint=say(
+                '"0"（完全一致）、"5" のような金額、または "0.1%" のような旧データの値に対する率を指定してください',
+                'give "0" (exact), an amount such as "5", or a rate of the legacy figure such as "0.1%"',
+            ),
+        )
     number, percent = Decimal(found.group(1)), found.group(2)
     return Tolerance(relative=number / 100) if percent else Tolerance(absolute=number)
 
@@ -109,12 +115,11 @@ def plan_totals(
     by_name = {item.romanized: item for item in group.items}
     wanted = set(items) if items is not None else set(by_name)
     keys = tuple(key_items)
-    totals = [TotalSpec(name="行数", kind="rows", item=None)]
+    totals = [TotalSpec(name=say("行数", "rows"), kind="rows", item=None)]
     if keys:
         names = "・".join(by_name[k].name if k in by_name else k for k in keys)
-        totals.append(
-            TotalSpec(name=f"キー（{names}）の件数（重複を除く）", kind="distinct_keys", item=None, keys=keys)
-        )
+        distinct = say(f"キー（{names}）の件数（重複を除く）", f"distinct keys ({names})")
+        totals.append(TotalSpec(name=distinct, kind="distinct_keys", item=None, keys=keys))
     for item in group.items:
         if item.romanized in wanted:
             totals += _item_totals(item, spec, is_key=item.romanized in keys)
@@ -131,31 +136,35 @@ def _item_totals(item: DataItem, spec: BusinessSpec, *, is_key: bool) -> list[To
         totals = []
         if len(values) <= MAX_CODES:
             totals = [
-                TotalSpec(name=f"{name} = {code} の行数", kind="rows_per_code", item=romanized, code=code)
+                TotalSpec(
+                    name=say(f"{name} = {code} の行数", f"rows with {name} = {code}"),
+                    kind="rows_per_code",
+                    item=romanized,
+                    code=code,
+                )
                 for code in values
             ]
-        totals.append(
-            TotalSpec(
-                name=f"{name} = {OTHER}（コード一覧にない値）の行数",
-                kind="rows_per_code",
-                item=romanized,
-                code_values=values,
-            )
+        other = say(
+            f"{name} = {OTHER[0]}（コード一覧にない値）の行数",
+            f"rows with {name} = {OTHER[1]} (a value not in the code list)",
         )
+        totals.append(TotalSpec(name=other, kind="rows_per_code", item=romanized, code_values=values))
         if len(values) > MAX_CODES:
-            totals.append(TotalSpec(name=f"{name} の値の種類数", kind="distinct_values", item=romanized))
+            kinds = say(f"{name} の値の種類数", f"distinct values of {name}")
+            totals.append(TotalSpec(name=kinds, kind="distinct_values", item=romanized))
         return totals
     if item.type in AMOUNT_TYPES and not is_key and not _is_identifier(item):
         scale = max(SUM_SCALE, item.fraction_digits or 0)
-        return [TotalSpec(name=f"{name} の合計", kind="sum", item=romanized, scale=scale)]
+        return [TotalSpec(name=say(f"{name} の合計", f"sum of {name}"), kind="sum", item=romanized, scale=scale)]
     if item.type is DataType.DATE:
         return [
-            TotalSpec(name=f"{name} の最小", kind="min", item=romanized),
-            TotalSpec(name=f"{name} の最大", kind="max", item=romanized),
+            TotalSpec(name=say(f"{name} の最小", f"earliest {name}"), kind="min", item=romanized),
+            TotalSpec(name=say(f"{name} の最大", f"latest {name}"), kind="max", item=romanized),
         ]
     if romanized.endswith(UNKNOWN_SUFFIX):
         base = item.name.removesuffix("_不詳表記").removesuffix("不詳表記")
-        return [TotalSpec(name=f"{base} の不詳件数", kind="unknown_dates", item=romanized)]
+        unknown = say(f"{base} の不詳件数", f"{base} 不詳 (unknown) values")
+        return [TotalSpec(name=unknown, kind="unknown_dates", item=romanized)]
     return []
 
 
@@ -227,8 +236,14 @@ def compute_totals(con: Any, relation: str, specs: Sequence[TotalSpec]) -> dict[
     missing = sorted(name for name in needed if name.lower() not in present)
     if missing:
         raise FitgapError(
-            f"{relation} has no column(s) {', '.join(missing)} for the control totals",
-            hint="compare tables of the group's layout: the columns are the items' romanized names",
+            say(
+                f"{relation} に管理合計の列 {', '.join(missing)} がありません",
+                f"{relation} has no column(s) {', '.join(missing)} for the control totals",
+            ),
+            hint=say(
+                "データグループのレイアウトの表を比較してください（列名は項目のローマ字名です）",
+                "compare tables of the group's layout: the columns are the items' romanized names",
+            ),
         )
     figures: dict[str, str | None] = {}
     scalars = [spec for spec in unique if spec.kind not in ("rows_per_code", "distinct_values", "distinct_keys")]

@@ -12,6 +12,7 @@ import pytest
 import typer.main
 
 from fitgap.cli import app
+from fitgap.cli.help_language import english_of
 
 from conftest import ROOT
 
@@ -46,7 +47,12 @@ def test_every_command_has_help_with_an_example(command: tuple[str, ...]) -> Non
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "Example: fitgap " + " ".join(command) in " ".join(result.stdout.split())
+    assert "例: fitgap " + " ".join(command) in " ".join(result.stdout.split())
+    # The same example in the English help (--lang en).
+    node = typer.main.get_command(app)
+    for name in command:
+        node = node.commands[name]  # type: ignore[attr-defined]
+    assert "Example: fitgap " + " ".join(command) in " ".join(english_of(node.help or "").split())
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

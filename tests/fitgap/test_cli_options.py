@@ -80,7 +80,7 @@ def test_every_option_that_writes_is_named_by_the_scheme(where: str, option: Typ
     if _primary(option) in REPORTS.values():
         assert option.name == next(k for k, v in REPORTS.items() if v == _primary(option)), where
         assert english_of(option.help or "").startswith("Write "), where
-        assert (option.help or "").endswith("に書き出します。"), where
+        assert "に書き出します" in (option.help or ""), where
     if _writes_a_path(option):
         assert _primary(option) in {"--output", *REPORTS.values(), *OTHER_OUTPUTS}, where
     assert _primary(option) not in ("--out", "--json-out"), f"{where}: an earlier spelling is only an alias"

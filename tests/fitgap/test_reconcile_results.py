@@ -25,6 +25,7 @@ from fitgap.reconcile.results import (
 from fitgap.reconcile.results_files import ReadOptions
 from spec_catalog.codes import Code
 from spec_catalog.database import RECONCILE_DIFFERENCES, ReconcileKind, connect, read_reconciliations
+from spec_catalog.language import chosen
 
 from conftest import CliResult
 from workbooks import write_sheet
@@ -278,42 +279,74 @@ def test_a_spec_change_without_conditions_explains_every_difference_of_its_colum
 
 def test_tolerances_parse() -> None:
     assert parse_tolerance("0.5%").model_dump() == {"text": "0.5%", "amount": Decimal("0.5"), "relative": True}
-    with pytest.raises(ValueError, match="'-1' is no tolerance"):
+    with pytest.raises(ValueError) as caught:
         parse_tolerance("-1")
+    assert str(caught.value) == "'-1' は許容差として使えません。5 のような金額か 0.5% のような率を指定してください"
+    with chosen("en"), pytest.raises(ValueError) as caught:
+        parse_tolerance("-1")
+    assert str(caught.value) == "'-1' is no tolerance: give an amount such as 5 or a rate such as 0.5%"
 
 
 @pytest.mark.parametrize(
-    ("rules", "error"),
+    ("rules", "japanese", "english"),
     [
         (
             "tolerance:\n  税額: 1\n",
+            "{rules}:1: tolerance: この項目は使えません — 'tolerances' の書き間違いではありませんか？",
             "{rules}:1: tolerance: Extra inputs are not permitted — did you mean 'tolerances'?",
         ),
         (
             "tolerances:\n  税額: abc\n",
+            "{rules}:2: tolerances.税額: 'abc' は許容差として使えません。5 のような金額か 0.5% のような率を指定してください",
             "{rules}:2: tolerances.税額: 'abc' is no tolerance: give an amount such as 5 or a rate such as 0.5%",
         ),
         (
             "spec_changes:\n  - name: x\n    column: 税額\n    difference: {min: 5, max: 1}\n",
+            "{rules}:4: spec_changes.0.difference: min が max より大きくなっています",
             "{rules}:4: spec_changes.0.difference: min is greater than max",
         ),
         (
+            "spec_changes:\n  - name: x\n    column: 税額\n  - name: x\n    column: 区分\n",
+            "{rules}:1: （最上位）: 仕様変更の名前 'x' が二度使われています。それぞれに別の名前を付けてください",
+            "{rules}:1: (top level): the spec change name 'x' is used twice: give each its own name",
+        ),
+        (
             "tolerances:\n  所得: 1\n",
+            "{rules}: 許容差の列 '所得' は比較する列ではありません — 比較する列: 氏名, 税額, 基準日, 区分",
             "{rules}: the tolerance for '所得' names no compared column — compared columns: 氏名, 税額, 基準日, 区分",
         ),
         (
             "spec_changes:\n  - name: x\n    column: 所得\n",
+            "{rules}: 仕様変更 'x': 列 '所得' は比較する列ではありません — 比較する列: 氏名, 税額, 基準日, 区分",
             "{rules}: spec change 'x': column '所得' is not compared — compared columns: 氏名, 税額, 基準日, 区分",
         ),
+        (
+            "spec_changes:\n  - name: x\n    column: 税額\n    where: {地区: [A]}\n",
+            "{rules}: 仕様変更 'x': where の列 '地区' がどちらのファイルにもありません — "
+            "列: 宛名番号, 氏名, 税額, 基準日, 区分",
+            "{rules}: spec change 'x': where names no column '地区' — columns: 宛名番号, 氏名, 税額, 基準日, 区分",
+        ),
     ],
-    ids=["misspelt key", "bad tolerance", "min above max", "tolerance of no column", "unknown column"],
+    ids=[
+        "misspelt key",
+        "bad tolerance",
+        "min above max",
+        "a name twice",
+        "tolerance of no column",
+        "unknown column",
+        "where of no column",
+    ],
 )
-def test_a_bad_rules_file_is_one_line_and_exit_2(cli: Cli, tmp_path: Path, rules: str, error: str) -> None:
+def test_a_bad_rules_file_is_one_line_and_exit_2_in_japanese_or_in_english(
+    cli: Cli, tmp_path: Path, rules: str, japanese: str, english: str
+) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text(rules, encoding="utf-8")
     old, new = _csv(tmp_path / "old.csv", PEOPLE), _csv(tmp_path / "new.csv", PEOPLE)
     out = cli("reconcile", "results", old, new, "--key", "宛名番号", "--rules", path)
-    assert (out.exit_code, out.stdout, out.stderr) == (2, "", "Error: " + error.format(rules=path) + "\n")
+    assert (out.exit_code, out.stdout, out.stderr) == (2, "", "エラー: " + japanese.format(rules=path) + "\n")
+    out = cli("reconcile", "results", old, new, "--key", "宛名番号", "--rules", path, "--lang", "en")
+    assert (out.exit_code, out.stdout, out.stderr) == (2, "", "Error: " + english.format(rules=path) + "\n")
 
 
 # Reading -----------------------------------------------------------------------------------------------------
@@ -334,7 +367,8 @@ def test_a_cp932_file_against_a_utf8_file(cli: Cli, tmp_path: Path) -> None:
     forced = cli("reconcile", "results", old, new, "--key", "宛名番号", "--encoding", "utf-8")
     assert (forced.exit_code, forced.stderr) == (
         2,
-        f"Error: {old}: the file is not utf-8 text (line 1, byte 0) — check --encoding against the file\n",
+        f"エラー: {old}: ファイルが utf-8 のテキストではありません（1 行目、0 バイト目） — "
+        "--encoding がファイルに合っているか確かめてください\n",
     )
 
 
@@ -359,33 +393,45 @@ def test_an_xlsx_file_with_its_header_on_row_3(cli: Cli, tmp_path: Path) -> None
         ("0000000104", 5, 8, "43500", "43501")
     ]
     missing = cli("reconcile", "results", old, new, "--key", "宛名番号", "--header-row", "1,3", "--sheet", "Sheet9")
-    assert (missing.exit_code, missing.stderr) == (2, f"Error: {new}: no sheet 'Sheet9' — sheets: 結果\n")
+    assert (missing.exit_code, missing.stderr) == (2, f"エラー: {new}: シート 'Sheet9' がありません — シート: 結果\n")
     both_rows = cli("reconcile", "results", old, new, "--key", "宛名番号", "--header-row", "3")
     assert (both_rows.exit_code, both_rows.stderr) == (
         2,
-        f"Error: {old}: key column '宛名番号' not found (columns: 0000000102, 佐藤花子, 85000, 2024-04-01, B) — "
-        "check --key\n",
+        f"エラー: {old}: キーの列 '宛名番号' が見つかりません（列: 0000000102, 佐藤花子, 85000, 2024-04-01, B） — "
+        "--key を確かめてください\n",
     )
 
 
 @pytest.mark.parametrize(
     ("options", "error"),
     [
-        (("--header-row", "0"), "--header-row '0' is no row — give a row number (3), or one per file (1,3)"),
-        (("--header-row", "1,2,3"), "--header-row '1,2,3' is no row — give a row number (3), or one per file (1,3)"),
-        (("--sheet", "結果"), "--sheet is for .xlsx files, and both files are CSV — leave --sheet out"),
-        (("--encoding", "klingon"), "unknown encoding 'klingon' — give e.g. --encoding utf-8 or --encoding cp932"),
+        (
+            ("--header-row", "0"),
+            "--header-row '0' は行番号ではありません — 行番号（3）か、ファイルごとの行番号（1,3）を指定してください",
+        ),
+        (
+            ("--header-row", "1,2,3"),
+            "--header-row '1,2,3' は行番号ではありません — 行番号（3）か、ファイルごとの行番号（1,3）を指定してください",
+        ),
+        (
+            ("--sheet", "結果"),
+            "--sheet は .xlsx ファイル用ですが、どちらのファイルも CSV です — --sheet を外してください",
+        ),
+        (
+            ("--encoding", "klingon"),
+            "文字コード 'klingon' は使えません — --encoding utf-8 や --encoding cp932 のように指定してください",
+        ),
         (
             ("--columns", "所得"),
-            "--columns: '所得' is not a column of both files (besides the key) — columns of both: 氏名, 税額, 基準日, 区分",
+            "--columns: '所得' は両方のファイルにある列（キーを除く）ではありません — 両方にある列: 氏名, 税額, 基準日, 区分",
         ),
         (
             ("--tolerance", "所得=1"),
-            "the tolerance for '所得' names no compared column — compared columns: 氏名, 税額, 基準日, 区分",
+            "許容差の列 '所得' は比較する列ではありません — 比較する列: 氏名, 税額, 基準日, 区分",
         ),
         (
             ("--tolerance", "税額=1円"),
-            "--tolerance 税額: '1円' is no tolerance: give an amount such as 5 or a rate such as 0.5%",
+            "--tolerance 税額: '1円' は許容差として使えません。5 のような金額か 0.5% のような率を指定してください",
         ),
     ],
     ids=[
@@ -401,7 +447,7 @@ def test_an_xlsx_file_with_its_header_on_row_3(cli: Cli, tmp_path: Path) -> None
 def test_a_bad_option_is_one_line_and_exit_2(cli: Cli, tmp_path: Path, options: tuple[str, ...], error: str) -> None:
     old = _csv(tmp_path / "old.csv", PEOPLE)
     out = cli("reconcile", "results", old, old, "--key", "宛名番号", *options)
-    assert (out.exit_code, out.stdout, out.stderr) == (2, "", f"Error: {error}\n")
+    assert (out.exit_code, out.stdout, out.stderr) == (2, "", f"エラー: {error}\n")
 
 
 def test_a_record_with_too_many_columns_is_an_input_error(cli: Cli, tmp_path: Path) -> None:
@@ -411,8 +457,8 @@ def test_a_record_with_too_many_columns_is_an_input_error(cli: Cli, tmp_path: Pa
     out = cli("reconcile", "results", old, new, "--key", "宛名番号")
     assert (out.exit_code, out.stderr) == (
         2,
-        f"Error: {new}: line 2: too many columns (the header has 5 columns) — every record needs the header's "
-        "columns; quote a value that holds a comma\n",
+        f"エラー: {new}: 2 行目: 列が多すぎます（見出しは 5 列） — どのレコードにも見出しと同じ列が必要です。"
+        "カンマを含む値は引用符で囲んでください\n",
     )
 
 
@@ -423,7 +469,7 @@ def test_a_missing_key_column_is_one_line_naming_the_columns_found(cli: Cli, tmp
     assert (out.exit_code, out.stdout, out.stderr) == (
         2,
         "",
-        f"Error: {new}: key column '宛名番号' not found (columns: 氏名, 税額, 基準日, 区分) — check --key\n",
+        f"エラー: {new}: キーの列 '宛名番号' が見つかりません（列: 氏名, 税額, 基準日, 区分） — --key を確かめてください\n",
     )
 
 
@@ -460,7 +506,7 @@ def test_keys_and_personal_columns_are_masked_by_default(cli: Cli, tmp_path: Pat
         "山田太郎",
         "山田太朗",
     )
-    assert "Warning: --unmask shows personal data" in shown.stderr
+    assert "警告: --unmask により個人情報（特定個人情報）をマスクせずに表示します" in shown.stderr
 
 
 @pytest.fixture
@@ -580,6 +626,67 @@ def test_excel_and_html_list_every_difference(cli: Cli, tmp_path: Path) -> None:
     assert "差異一覧（キー・個人情報はマスク）" in html.read_text(encoding="utf-8")
 
 
+@pytest.fixture
+def project(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A project of 森町 (013455), the current folder."""
+    from fitgap.cli import defaults
+
+    root = tmp_path / "mori"
+    assert cli("init", root, "--municipality", "013455").exit_code == 0
+    monkeypatch.chdir(root)
+    defaults.project.cache_clear()
+    yield root
+    defaults.project.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("options", "sheets", "kind", "title", "verdict"),
+    [
+        ((), ["列別集計", "差異一覧"], "値の差異", "現新比較レポート（結果）", "不一致（説明のない差異 1 件）"),
+        (
+            ("--lang", "en"),
+            ["By column", "Differences"],
+            "value differs",
+            "Reconciliation report (results)",
+            "differ (1 unexplained difference(s))",
+        ),
+    ],
+    ids=["japanese by default", "english with --lang en"],
+)
+def test_the_reports_name_the_municipality_and_speak_the_run_s_language(
+    cli: Cli,
+    project: Path,
+    tmp_path: Path,
+    options: tuple[str, ...],
+    sheets: list[str],
+    kind: str,
+    title: str,
+    verdict: str,
+) -> None:
+    from openpyxl import load_workbook
+
+    old = _csv(tmp_path / "old.csv", PEOPLE)
+    new = _csv(tmp_path / "new.csv", _changed(1, "税額", "86000"))
+    out = cli("reconcile", "results", old, new, "--key", "宛名番号", *options)
+    assert out.exit_code == 1, out.stderr
+    assert verdict in out.stdout
+    book = load_workbook(project / "reports" / "reconcile-results-new.xlsx")
+    assert book.sheetnames == [*sheets, "_chart_data"]
+    ((_, listed_kind, *_),) = book[sheets[1]].iter_rows(min_row=2, values_only=True)
+    assert listed_kind == kind
+    sheet = book[sheets[0]]
+    assert (sheet.oddHeader.left.text, sheet.oddHeader.center.text) == ("013455 森町（北海道）", title)
+
+
+def test_the_help_is_japanese_by_default_and_english_on_request(cli: Cli) -> None:
+    japanese = cli("reconcile", "results", "--help")
+    assert japanese.exit_code == 0
+    assert "二つの結果ファイルを対象（人）ごとに比較します" in japanese.stdout
+    assert "現行システムの結果ファイル" in japanese.stdout and "Compare two result files" not in japanese.stdout
+    english = cli("--lang", "en", "reconcile", "results", "--help")
+    assert "Compare two result files keyed by person" in english.stdout
+
+
 def test_exit_codes_and_the_terminal_summary(cli: Cli, tmp_path: Path) -> None:
     old = _csv(tmp_path / "old.csv", PEOPLE)
     same = cli("reconcile", "results", old, _csv(tmp_path / "same.csv", PEOPLE), "--key", "宛名番号")
@@ -592,12 +699,12 @@ def test_exit_codes_and_the_terminal_summary(cli: Cli, tmp_path: Path) -> None:
     bad = cli("reconcile", "results", old, tmp_path / "none.csv", "--key", "宛名番号")
     assert (bad.exit_code, bad.stderr) == (
         2,
-        f"Error: {tmp_path / 'none.csv'}: result file not found — check the path\n",
+        f"エラー: {tmp_path / 'none.csv'}: 結果ファイルが見つかりません — パスを確かめてください\n",
     )
     tolerance = cli("reconcile", "results", old, old, "--key", "宛名番号", "--tolerance", "税額")
     assert (tolerance.exit_code, tolerance.stderr) == (
         2,
-        "Error: --tolerance '税額' names no column — write COLUMN=5 or COLUMN=0.5%\n",
+        "エラー: --tolerance '税額' に列名がありません — COLUMN=5 または COLUMN=0.5% の形で書いてください\n",
     )
 
 
@@ -606,7 +713,10 @@ def test_an_existing_report_is_not_replaced_without_force(cli: Cli, tmp_path: Pa
     kept = tmp_path / "diff.xlsx"
     kept.write_bytes(b"kept")
     out = cli("reconcile", "results", old, old, "--key", "宛名番号", "--xlsx", kept)
-    assert (out.exit_code, out.stderr) == (2, f"Error: {kept}: the file exists already — add --force to replace it\n")
+    assert (out.exit_code, out.stderr) == (
+        2,
+        f"エラー: {kept}: ファイルがすでにあります — 置き換えるには --force を付けてください\n",
+    )
     assert kept.read_bytes() == b"kept"
     assert cli("reconcile", "results", old, old, "--key", "宛名番号", "--xlsx", kept, "--force").exit_code == 0
     assert kept.read_bytes()[:2] == b"PK"
@@ -665,7 +775,11 @@ def test_two_businesses_keep_their_own_records_and_an_unknown_business_is_refuse
         con.close()
     assert records == {"010": 1, "002": 0}  # one new.csv of each business: neither hides the other
     refused = cli("reconcile", "results", old, new, "--key", "宛名番号", "--db", db, "--business", "999")
-    assert refused.exit_code == 2 and "no 業務ID of the standard" in refused.stderr
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        "エラー: --business '999' は標準仕様の業務IDではありません — 結果が属する 3 桁の業務IDを指定してください"
+        "（例: 002。一覧は fitgap catalog list）\n",
+    )
 
 
 def test_names_are_masked_whatever_the_header_and_unmasked_values_are_never_recorded(cli: Cli, tmp_path: Path) -> None:

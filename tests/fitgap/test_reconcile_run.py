@@ -5,7 +5,7 @@ are never reported."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -227,19 +227,50 @@ def test_changed_inputs_are_refused(cli: Cli, converted: tuple[Path, Path], resi
     source.write_bytes(source.read_bytes() + b"\r\n")
     result = cli("reconcile", "run", mapping, "--db", db)
     assert result.exit_code == 2
-    assert "the legacy file changed since run" in result.stderr and "Traceback" not in result.stderr
+    assert "旧データのファイルが実行" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.endswith(
+        "の後に変わっています（sha256 が違います） — 実行が読んだファイルで比較するか、先にこのファイルを変換してください\n"
+    )
     mapping.write_text(mapping.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     result = cli("reconcile", "run", mapping, "--db", db)
-    assert result.exit_code == 2 and "changed since run" in result.stderr
+    assert result.exit_code == 2 and f"エラー: {mapping}: マッピング {mapping.name} が実行" in result.stderr
 
 
-def test_nothing_to_reconcile_is_one_line(cli: Cli, residents: Path, tmp_path: Path) -> None:
-    result = cli("reconcile", "run", residents / "mapping-csv.yaml", "--db", tmp_path / "none.duckdb")
-    assert result.exit_code == 2 and "no database" in result.stderr
+def test_nothing_to_reconcile_is_one_line_in_japanese_or_in_english(cli: Cli, residents: Path, tmp_path: Path) -> None:
+    none = tmp_path / "none.duckdb"
+    mapping = residents / "mapping-csv.yaml"
+    result = cli("reconcile", "run", mapping, "--db", none)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"エラー: データベース {none} がありません — --db で指定するか、先に変換してください\n",
+    )
+    english = cli("reconcile", "run", mapping, "--db", none, "--lang", "en")
+    assert (english.exit_code, english.stderr) == (2, f"Error: no database {none} — give --db, or convert first\n")
     db = tmp_path / "empty.duckdb"
     duckdb.connect(str(db)).close()
-    result = cli("reconcile", "run", residents / "mapping-csv.yaml", "--db", db)
-    assert result.exit_code == 2 and "has no published run" in result.stderr
+    result = cli("reconcile", "run", mapping, "--db", db)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "エラー: このデータベースにマッピング residents-csv の公開済みの実行がありません — "
+        f"先に変換してください: fitgap convert run {mapping}\n",
+    )
+    english = cli("--lang", "en", "reconcile", "run", mapping, "--db", db)
+    assert (english.exit_code, english.stderr) == (
+        2,
+        f"Error: mapping residents-csv has no published run in this database — convert first: fitgap convert run "
+        f"{mapping}\n",
+    )
+
+
+def test_the_help_is_japanese_by_default_and_english_on_request(cli: Cli) -> None:
+    japanese = cli("reconcile", "run", "--help")
+    assert japanese.exit_code == 0
+    assert "公開済みの変換を旧データのファイルと、キーごと・値ごとに比較します" in japanese.stdout
+    assert "比較する変換の実行ID" in japanese.stdout and "Compare a published conversion" not in japanese.stdout
+    english = cli("reconcile", "run", "--help", "--lang", "en")
+    assert "Compare a published conversion with its legacy file" in english.stdout
+    group = cli("reconcile", "--help")
+    assert "現新比較: 変換したデータが旧データと同じ内容であること" in group.stdout
 
 
 def test_tolerances_of_the_control_totals(converted: tuple[Path, Path]) -> None:
@@ -314,3 +345,49 @@ def test_readiness_counts_the_latest_reconciliation_of_the_published_run(
     assert readiness().comparison is None
     _reconcile(mapping, db)
     assert readiness().comparison.status == "一致"  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def project(cli: Cli, converted: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A project of 森町 (013455) whose database holds the converted residents, the current folder."""
+    from fitgap.cli import defaults
+
+    root = tmp_path / "mori"
+    assert cli("init", root, "--municipality", "013455").exit_code == 0
+    (root / "migration.duckdb").write_bytes(converted[1].read_bytes())
+    monkeypatch.chdir(root)
+    defaults.project.cache_clear()
+    yield root
+    defaults.project.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("options", "sheets", "title", "footer"),
+    [
+        ((), ["項目別", "差異", "管理合計"], "現新比較レポート（変換データと旧データ）", "作成日時"),
+        (
+            ("--lang", "en"),
+            ["Items", "Differences", "Control totals"],
+            "Reconciliation report (converted data and legacy data)",
+            "Created",
+        ),
+    ],
+    ids=["japanese by default", "english with --lang en"],
+)
+def test_the_report_names_the_municipality_and_speaks_the_run_s_language(
+    cli: Cli,
+    converted: tuple[Path, Path],
+    project: Path,
+    options: tuple[str, ...],
+    sheets: list[str],
+    title: str,
+    footer: str,
+) -> None:
+    result = cli("reconcile", "run", converted[0], *options)
+    assert result.exit_code == 0, result.stderr
+    book = load_workbook(project / "reports" / "reconcile-residents-csv.xlsx")
+    assert book.sheetnames == sheets
+    sheet = book[sheets[0]]
+    assert sheet.oddHeader.left.text == "013455 森町（北海道）"
+    assert sheet.oddHeader.center.text == title
+    assert sheet.oddFooter.left.text.startswith(footer)

@@ -19,6 +19,7 @@ from fitgap.reconcile.totals import (
 )
 from spec_catalog import FitgapError, load_embedded
 from spec_catalog.database import connect
+from spec_catalog.language import chosen
 from spec_catalog.models import BusinessSpec, CodeList, CodeValue, DataGroup
 
 KEYS = ("atenabango", "kazeinendo")
@@ -156,6 +157,23 @@ def test_plan_names_each_total_in_japanese(specs: list[TotalSpec]) -> None:
     assert names["max:koseinengappi:"] == "更正年月日 の最大"
 
 
+def test_plan_names_each_total_in_english_on_request(group: DataGroup, business: BusinessSpec) -> None:
+    with chosen("en"):
+        specs = plan_totals(group, KEYS, spec=business)
+    names = {s.total_id: s.name for s in specs}
+    assert [names[k] for k in ("rows::", "distinct_keys:atenabango+kazeinendo:", "rows_per_code:hikazeikubun:1")] == [
+        "rows",
+        "distinct keys (宛名番号・課税年度)",
+        "rows with 非課税区分 = 1",
+    ]
+    assert [names[k] for k in ("rows_per_code:hikazeikubun:", "sum:kazeihyojungaku:", "min:seinengappi:")] == [
+        "rows with 非課税区分 = other (a value not in the code list)",
+        "sum of 課税標準額",
+        "earliest 生年月日",
+    ]
+    assert [s.total_id for s in specs] == list(EXPECTED)  # the ids stay the same in either language
+
+
 def test_plan_counts_the_unknown_dates_of_a_fushohyoki_item() -> None:
     business = load_embedded().business("001")
     residents = business.group("住民")
@@ -233,6 +251,12 @@ def test_compute_on_an_empty_table(con: Any, specs: list[TotalSpec]) -> None:
 def test_compute_refuses_a_relation_without_the_items(con: Any, specs: list[TotalSpec]) -> None:
     con.execute("CREATE TABLE target (atenabango VARCHAR, kazeinendo VARCHAR, seinengappi VARCHAR)")
     with pytest.raises(FitgapError) as caught:
+        compute_totals(con, "target", specs[:5])
+    assert caught.value.one_line() == (
+        "target に管理合計の列 soshotokukingaku がありません — "
+        "データグループのレイアウトの表を比較してください（列名は項目のローマ字名です）"
+    )
+    with chosen("en"), pytest.raises(FitgapError) as caught:
         compute_totals(con, "target", specs[:5])
     assert caught.value.one_line() == (
         "target has no column(s) soshotokukingaku for the control totals — compare tables of the group's layout: "
@@ -383,8 +407,8 @@ def test_compare_refuses_a_bad_tolerance_naming_its_key() -> None:
     with pytest.raises(FitgapError) as caught:
         compare_totals([], {}, {}, {"rows": "0", "kazeihyojungaku": "1割"})
     assert caught.value.one_line() == (
-        "reconcile.tolerances.kazeihyojungaku: tolerance '1割' is neither an amount nor a rate — "
-        'give "0" (exact), an amount such as "5", or a rate of the legacy figure such as "0.1%"'
+        "reconcile.tolerances.kazeihyojungaku: 許容差 '1割' は金額でも率でもありません — "
+        '"0"（完全一致）、"5" のような金額、または "0.1%" のような旧データの値に対する率を指定してください'
     )
 
 
@@ -416,6 +440,12 @@ def test_parse_tolerance(text: str, expected: Tolerance) -> None:
 )  # fmt: skip
 def test_parse_tolerance_refuses(text: str) -> None:
     with pytest.raises(FitgapError) as caught:
+        parse_tolerance(text)
+    assert caught.value.one_line() == (
+        f"許容差 {text!r} は金額でも率でもありません — "
+        '"0"（完全一致）、"5" のような金額、または "0.1%" のような旧データの値に対する率を指定してください'
+    )
+    with chosen("en"), pytest.raises(FitgapError) as caught:
         parse_tolerance(text)
     assert caught.value.one_line() == (
         f"tolerance {text!r} is neither an amount nor a rate — "
