@@ -73,6 +73,7 @@ class TotalCheck(FrozenModel):
     """One control total of the source and the target (fitgap.reconcile.totals)."""
 
     total: str  # what is totalled, in the run's language, e.g. 行数, 性別 = 1 の行数, 金額 の合計
+    total_id: str = ""  # the same in every language, e.g. rows_per_code:seibetsu:1 (JUnit names the case by it)
     kind: str  # rows | rows_per_code | distinct_keys | sum | min | max | unknown_dates
     item: str | None = None
     source: str | None  # the figure, as text (numbers exact, dates ISO)

@@ -231,7 +231,7 @@ def junit_xml(result: Reconciliation) -> str:
             if d.item is None and d.explanation is None
         )[:20_000]
     for total in result.totals:
-        case = ET.SubElement(suite, "testcase", classname=result.table, name=f"total:{total.total}")
+        case = ET.SubElement(suite, "testcase", classname=result.table, name=f"total:{total.total_id or total.total}")
         tests += 1
         if not total.within:
             failures += 1

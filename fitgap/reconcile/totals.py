@@ -320,6 +320,7 @@ def compare_totals(
         checks.append(
             TotalCheck(
                 total=spec.name,
+                total_id=spec.total_id,
                 kind=spec.kind,
                 item=spec.item,
                 source=left,

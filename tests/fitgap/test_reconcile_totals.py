@@ -275,6 +275,7 @@ def test_equal_tables_are_within_every_total(con: Any, specs: list[TotalSpec]) -
     assert all(c.within for c in checks)
     assert checks[4].model_dump() == {
         "total": "総所得金額 の合計",
+        "total_id": "sum:soshotokukingaku:",
         "kind": "sum",
         "item": "soshotokukingaku",
         "source": "7780000",
