@@ -20,7 +20,8 @@ from typing import Any, Literal
 from fitgap.moji import sheet as layout
 from fitgap.moji.identify import CANDIDATES, pua_char
 from spec_catalog.base import FitgapError, FrozenModel, InputFileError
-from spec_catalog.files import check_input_file
+from spec_catalog.files import check_input_file, exists_already
+from spec_catalog.language import say
 from spec_catalog.mj import MjChar
 from spec_catalog.mj import resolve as resolve_code
 
@@ -59,7 +60,10 @@ class Decision(FrozenModel):
     decided_on: str | None = None
 
     def problem(self) -> str:
-        return f"{layout.SHEET}!行{self.row} {self.code_points}: {self.reason}"
+        return say(
+            f"{layout.SHEET}!行{self.row} {self.code_points}: {self.reason}",
+            f"{layout.SHEET} row {self.row} {self.code_points}: {self.reason}",
+        )
 
 
 class ApplyResult(FrozenModel):
@@ -123,20 +127,29 @@ def _load(path: Path) -> Any:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    check_input_file(path, "workbook")
+    check_input_file(path, say("文字同定シート", "workbook"))
     try:
         workbook = load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise InputFileError(
-            f"not an Excel workbook (.xlsx) ({type(exc).__name__})",
+            say(
+                f"Excel のブック（.xlsx）ではありません（{type(exc).__name__}）",
+                f"not an Excel workbook (.xlsx) ({type(exc).__name__})",
+            ),
             where=path,
-            hint="give the workbook written by 'fitgap moji sheet', saved as .xlsx",
+            hint=say(
+                "'fitgap moji sheet' が書いた文字同定シートを .xlsx で保存して指定してください",
+                "give the workbook written by 'fitgap moji sheet', saved as .xlsx",
+            ),
         ) from None
     if layout.SHEET not in workbook.sheetnames:
         raise InputFileError(
-            f"the workbook has no sheet {layout.SHEET}",
+            say(f"シート {layout.SHEET} がありません", f"the workbook has no sheet {layout.SHEET}"),
             where=path,
-            hint="give the workbook written by 'fitgap moji sheet'",
+            hint=say(
+                "'fitgap moji sheet' が書いた文字同定シートを指定してください",
+                "give the workbook written by 'fitgap moji sheet'",
+            ),
         )
     return workbook[layout.SHEET]
 
@@ -148,9 +161,15 @@ def _columns(sheet: Any, path: Path) -> dict[str, int]:
     missing = [n for n in (*needed, layout.DECIDED_ON) if n not in found]
     if missing:
         raise InputFileError(
-            f"the sheet {layout.SHEET} has no column {missing[0]}",
+            say(
+                f"シート {layout.SHEET} に列 {missing[0]} がありません",
+                f"the sheet {layout.SHEET} has no column {missing[0]}",
+            ),
             where=path,
-            hint="give the workbook written by 'fitgap moji sheet' (its header row unchanged)",
+            hint=say(
+                "'fitgap moji sheet' が書いた文字同定シートを、見出し行を変えずに指定してください",
+                "give the workbook written by 'fitgap moji sheet' (its header row unchanged)",
+            ),
         )
     return found
 
@@ -170,20 +189,34 @@ def _target(decision: str, code: str | None, candidate_ids: list[str | None]) ->
         n = int(decision[2:])
         candidate = candidate_ids[n - 1] if 1 <= n <= len(candidate_ids) else None
         if not candidate:
-            return None, f"{decision} が選ばれていますが、この行に{decision}がありません"
+            return None, say(
+                f"{decision} が選ばれていますが、この行に{decision}がありません",
+                f"{decision} is chosen, but this row has no {decision}",
+            )
         chosen = resolve(candidate)
         if chosen is None:
-            return None, f"{decision}（{candidate}）はMJ文字ではありません"
+            return None, say(
+                f"{decision}（{candidate}）はMJ文字ではありません", f"{decision} ({candidate}) is no MJ character"
+            )
         if code:
             given = resolve(code)
             if given is None or given.mj_id != chosen.mj_id:
-                return None, f"{decision} は {chosen.mj_id} ですが、決定MJ は {code} です（どちらか一方にしてください）"
+                return None, say(
+                    f"{decision} は {chosen.mj_id} ですが、決定MJ は {code} です（どちらか一方にしてください）",
+                    f"{decision} is {chosen.mj_id}, but 決定MJ is {code} (keep one of them)",
+                )
         return chosen, ""
     if not code:
-        return None, f"決定「{decision}」には決定MJ（MJ番号、J+XXXX、戸籍統一文字番号または U+XXXX）が必要です"
+        return None, say(
+            f"決定「{decision}」には決定MJ（MJ番号、J+XXXX、戸籍統一文字番号または U+XXXX）が必要です",
+            f"the decision {decision} needs a 決定MJ (an MJ番号, J+XXXX, a 戸籍統一文字番号 or U+XXXX)",
+        )
     chosen = resolve(code)
     if chosen is None:
-        return None, f"決定MJ {code} はMJ文字ではありません（MJ030196、J+FA11、030196、U+FA11 のように書いてください）"
+        return None, say(
+            f"決定MJ {code} はMJ文字ではありません（MJ030196、J+FA11、030196、U+FA11 のように書いてください）",
+            f"決定MJ {code} is no MJ character (write it as MJ030196, J+FA11, 030196 or U+FA11)",
+        )
     return chosen, ""
 
 
@@ -217,21 +250,50 @@ def _decide(row: int, values: dict[str, object], candidate_ids: list[str | None]
         )
 
     if not char:
-        return made("矛盾", reason="この行に文字がありません（コードポイントの欄が空か、変更されています）")
+        return made(
+            "矛盾",
+            reason=say(
+                "この行に文字がありません（コードポイントの欄が空か、変更されています）",
+                "the row has no character (its コードポイント cell is empty or was changed)",
+            ),
+        )
     if decision is None or decision == layout.INVESTIGATE:
-        return made("未決定", reason="未決定です" if decision is None else "要調査: 未決定です")
+        undecided = say("未決定です", "not decided")
+        return made("未決定", reason=undecided if decision is None else f"{layout.INVESTIGATE}: {undecided}")
     if decision not in layout.CHOICES:
-        return made("矛盾", reason=f"決定「{decision}」は選択肢（{'、'.join(layout.CHOICES)}）にありません")
+        return made(
+            "矛盾",
+            reason=say(
+                f"決定「{decision}」は選択肢（{'、'.join(layout.CHOICES)}）にありません",
+                f"the decision {decision!r} is none of the choices ({', '.join(layout.CHOICES)})",
+            ),
+        )
     if decision != layout.AUTOMATIC and (decider is None or day is None):
-        return made("未決定", reason="自動同定以外の決定には判断者と判断日が必要です")
+        return made(
+            "未決定",
+            reason=say(
+                "自動同定以外の決定には判断者と判断日が必要です",
+                "a decision other than 自動同定 needs 判断者 and 判断日",
+            ),
+        )
     private = pua_char(char) is not None
     if decision == layout.KEEP:
         if private:
-            return made("矛盾", reason="外字（私用領域の文字）はそのままにできません（変換で移行エラーになります）")
+            return made(
+                "矛盾",
+                reason=say(
+                    "外字（私用領域の文字）はそのままにできません（変換で移行エラーになります）",
+                    "a 外字 (a private-use character) cannot be kept as it is (the conversion would quarantine it)",
+                ),
+            )
         named = resolve(code) if code else None
         if code and (named is None or named.text != char):
             return made(
-                "矛盾", reason=f"そのままが選ばれていますが、決定MJ は {code} です（どちらか一方にしてください）"
+                "矛盾",
+                reason=say(
+                    f"そのままが選ばれていますが、決定MJ は {code} です（どちらか一方にしてください）",
+                    f"そのまま is chosen, but 決定MJ is {code} (keep one of them)",
+                ),
             )
         return made("そのまま", mj=named, text=char)
     chosen, why = _target(decision, code, candidate_ids)
@@ -240,7 +302,11 @@ def _decide(row: int, values: dict[str, object], candidate_ids: list[str | None]
     text = chosen.text
     if text is None:
         return made(
-            "矛盾", reason=f"{chosen.mj_id} にはUCSの符号位置がなく、ファイルに書けません（別の文字を選んでください）"
+            "矛盾",
+            reason=say(
+                f"{chosen.mj_id} にはUCSの符号位置がなく、ファイルに書けません（別の文字を選んでください）",
+                f"{chosen.mj_id} has no UCS code point and cannot be written to a file (choose another character)",
+            ),
         )
     outcome: Outcome = "外字表" if private else ("そのまま" if text == char else "縮退・訂正")
     return made(outcome, mj=chosen, text=text)
@@ -273,9 +339,9 @@ def apply_sheet(workbook: Path, out: Path, *, force: bool = False) -> ApplyResul
 
     Neither file is replaced without ``force`` (both may hold someone's work)."""
     record = decisions_path(out)
-    for path in (out, record):
+    for path, what in ((out, say("外字表", "the 外字 table")), (record, say("判断の記録", "the decision record"))):
         if path.exists() and not force:
-            raise FitgapError("the file exists already", where=path, hint="add --force to replace it")
+            raise exists_already(path, what=what)
     decisions = read_decisions(workbook)
     digest = hashlib.sha256(workbook.read_bytes()).hexdigest()
     table = sorted((d for d in decisions if d.outcome == "外字表"), key=lambda d: d.char)
@@ -306,7 +372,9 @@ def apply_sheet(workbook: Path, out: Path, *, force: bool = False) -> ApplyResul
         # With a BOM: staff open the record in Excel, which reads BOM-less CSV as CP932.
         record.write_text(_csv(record_lines), encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise FitgapError(f"cannot write: {exc.strerror}", where=exc.filename or out) from None
+        raise FitgapError(
+            say(f"書き込めません: {exc.strerror}", f"cannot write: {exc.strerror}"), where=exc.filename or out
+        ) from None
     return ApplyResult(
         workbook=str(workbook),
         workbook_sha256=digest,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.files import check_input_file
+from spec_catalog.language import say
 from spec_catalog.mj import MjChar, candidates, lookup, resolve
 
 CANDIDATES = 5  # candidates shown per character
@@ -107,7 +108,7 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
 def read_vendor_list(path: Path) -> tuple[VendorEntry, ...]:
     """A vendor's 外字 list: a CSV (UTF-8 or CP932) with a header line; columns 外字 (U+E001 or the character)
     and コード (J+XXXX, 戸籍統一文字番号, U+XXXX [U+E01xx], MJ番号), optionally 読み and 画数."""
-    check_input_file(path, "外字 list")
+    check_input_file(path, say("外字一覧", "外字 list"))
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "cp932"):
         try:
@@ -116,18 +117,32 @@ def read_vendor_list(path: Path) -> tuple[VendorEntry, ...]:
         except UnicodeDecodeError:
             continue
     else:
-        raise FitgapError("the 外字 list is neither UTF-8 nor CP932 text", where=path, hint="save it as UTF-8 CSV")
+        raise FitgapError(
+            say("外字一覧が UTF-8 でも CP932 でもありません", "the 外字 list is neither UTF-8 nor CP932 text"),
+            where=path,
+            hint=say("UTF-8 の CSV で保存し直してください", "save it as UTF-8 CSV"),
+        )
     rows = list(csv.reader(text.splitlines()))
     if not rows:
-        raise FitgapError("the 外字 list is empty", where=path, hint="a header line, then one line per 外字")
+        raise FitgapError(
+            say("外字一覧が空です", "the 外字 list is empty"),
+            where=path,
+            hint=say("見出し行に続けて、外字ごとに一行を書いてください", "a header line, then one line per 外字"),
+        )
     header = rows[0]
     pua_at = _column(header, _PUA_HEADERS)
     code_at = _column(header, _CODE_HEADERS)
     if pua_at is None or code_at is None:
         raise FitgapError(
-            "the 外字 list has no 外字 and コード columns in its header line",
+            say(
+                "外字一覧の見出し行に 外字 と コード の列がありません",
+                "the 外字 list has no 外字 and コード columns in its header line",
+            ),
             where=path,
-            hint="write a header line: 外字,コード[,読み,画数]",
+            hint=say(
+                "見出し行を 外字,コード[,読み,画数] のように書いてください",
+                "write a header line: 外字,コード[,読み,画数]",
+            ),
         )
     reading_at = _column(header, _READING_HEADERS)
     strokes_at = _column(header, _STROKE_HEADERS)
@@ -140,15 +155,24 @@ def read_vendor_list(path: Path) -> tuple[VendorEntry, ...]:
         char = pua_char(cell)
         if char is None:
             raise FitgapError(
-                f"line {number}: the 外字 column holds no Private Use Area character",
+                say(
+                    f"{number} 行目: 外字の列に私用領域の文字がありません",
+                    f"line {number}: the 外字 column holds no Private Use Area character",
+                ),
                 where=path,
-                hint="write the code point as U+E001 (U+E000–U+F8FF) or the character itself",
+                hint=say(
+                    "コードポイントを U+E001（U+E000〜U+F8FF）のように書くか、文字そのものを書いてください",
+                    "write the code point as U+E001 (U+E000–U+F8FF) or the character itself",
+                ),
             )
         if char in seen:
             raise FitgapError(
-                f"U+{ord(char):04X} is listed twice (lines {seen[char]} and {number})",
+                say(
+                    f"U+{ord(char):04X} が二度あります（{seen[char]} 行目と {number} 行目）",
+                    f"U+{ord(char):04X} is listed twice (lines {seen[char]} and {number})",
+                ),
                 where=path,
-                hint="keep one line per 外字",
+                hint=say("外字ごとに一行にしてください", "keep one line per 外字"),
             )
         seen[char] = number
         strokes = row[strokes_at].strip() if strokes_at is not None and strokes_at < len(row) else ""
@@ -172,7 +196,10 @@ def identify_vendor_list(entries: tuple[VendorEntry, ...]) -> dict[str, Identifi
         try:
             mj = resolve(entry.code) if entry.code else None
         except FitgapError as exc:
-            raise FitgapError(f"外字 list line {entry.line}: {exc.message}", hint=exc.hint) from None
+            raise FitgapError(
+                say(f"外字一覧 {entry.line} 行目: {exc.message}", f"外字 list line {entry.line}: {exc.message}"),
+                hint=exc.hint,
+            ) from None
         if mj is not None:
             found[entry.pua] = Identification(
                 char=entry.pua, code=entry.code, resolved=mj_info(mj), how=f"外字一覧 {entry.code}"

@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from fitgap.moji.errors import converted_hint, unsupported_encoding
 from reports.masking import mask
 from spec_catalog.base import FitgapError, FrozenModel, UsageError
 from spec_catalog.database import columns_of, connect_read_only, converted_tables, quote
 from spec_catalog.files import check_input_file
+from spec_catalog.language import say
 from spec_catalog.mj import ATTRIBUTION, CharClass, characters, classify, code_points
 from spec_catalog.models import Catalog, DataGroup, table_name
 from spec_catalog.vocab import DataType, Sensitivity
@@ -167,8 +169,11 @@ def _plan(
         unknown = [t for t in tables if t not in available]
         if unknown:
             raise UsageError(
-                f"--table {unknown[0]!r} is no converted table of the database",
-                hint=f"converted tables: {', '.join(available) or 'none (convert first)'}",
+                say(
+                    f"--table {unknown[0]!r} はデータベースの変換済みの表にありません",
+                    f"--table {unknown[0]!r} is no converted table of the database",
+                ),
+                hint=converted_hint(available),
             )
     chosen = tables or available
     plan: list[tuple[str, DataGroup | None, list[str]]] = []
@@ -179,21 +184,39 @@ def _plan(
         if items:
             wanted = [i for i in items if i in columns]
         elif group is None:
-            skipped.append(f"{table}: no group of the catalog (its Ｎ items are unknown: name them with --item)")
+            skipped.append(
+                say(
+                    f"{table}: カタログのどのグループの表でもありません（Ｎ項目が分からないため、--item で項目を"
+                    "指定してください）",
+                    f"{table}: no group of the catalog (its Ｎ items are unknown: name them with --item)",
+                )
+            )
             continue
         else:
             wanted = [i.romanized for i in group.items if i.type is DataType.FULL_WIDTH and i.romanized in columns]
         if wanted:
             plan.append((table, group, wanted))
         elif not items:
-            skipped.append(f"{table}: no Ｎ item (name items with --item)")
+            skipped.append(
+                say(
+                    f"{table}: Ｎ項目がありません（--item で項目を指定してください）",
+                    f"{table}: no Ｎ item (name items with --item)",
+                )
+            )
     if items:
         scanned = {i for _, _, wanted in plan for i in wanted}
         missing = [i for i in items if i not in scanned]
         if missing:
             raise UsageError(
-                f"--item {missing[0]!r} is in none of the scanned tables",
-                hint="give the romanized item name, e.g. shimei (fitgap catalog show BUSINESS --group GROUP)",
+                say(
+                    f"--item {missing[0]!r} は集計するどの表にもありません",
+                    f"--item {missing[0]!r} is in none of the scanned tables",
+                ),
+                hint=say(
+                    "項目のローマ字名（例: shimei）を指定してください（fitgap catalog show BUSINESS --group GROUP で"
+                    "確かめられます）",
+                    "give the romanized item name, e.g. shimei (fitgap catalog show BUSINESS --group GROUP)",
+                ),
             )
     return plan, skipped
 
@@ -316,8 +339,8 @@ def scan_file(
     A line that does not decode in ``encoding`` is not scanned; the result counts and lists them. Sample keys are
     line numbers (a legacy file's lines are not personal)."""
     if encoding not in ENCODINGS:
-        raise UsageError(f"--encoding {encoding!r} is not supported", hint=f"use one of {', '.join(ENCODINGS)}")
-    check_input_file(path, "legacy file")
+        raise unsupported_encoding(encoding, ENCODINGS)
+    check_input_file(path, say("旧データのファイル", "legacy file"))
     bad: list[int] = []
     last = [0]  # the line the csv reader read last: where the row it returns ends
 
@@ -348,7 +371,9 @@ def scan_file(
                     if len(kept) < SAMPLES and f"行{line}" not in kept:
                         kept.append(f"行{line}")
     except csv.Error as exc:
-        raise FitgapError(f"not a CSV file the scan can read: {exc}", where=path) from None
+        raise FitgapError(
+            say(f"文字の集計で CSV として読めません: {exc}", f"not a CSV file the scan can read: {exc}"), where=path
+        ) from None
     for (char, item), count in per_item.items():
         tally.add(char, item, count, samples[(char, item)])
     return tally.result(

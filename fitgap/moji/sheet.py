@@ -17,6 +17,8 @@ from fitgap.moji.scan import CharCount, ScanResult
 from reports.clock import local_time
 from reports.excel import FONT_NAME, HEADER_FILL, display_width, print_setup, put
 from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.files import exists_already
+from spec_catalog.language import say
 from spec_catalog.mj import ATTRIBUTION
 
 SHEET = "文字一覧"
@@ -136,12 +138,15 @@ def _candidate_text(candidate: CandidateInfo) -> str:
     return "・".join(p for p in parts if p)
 
 
-def _guide(sheet: Any, scan: ScanResult, vendor_list: Path | None, created: dt.datetime) -> None:
+def _guide(
+    sheet: Any, scan: ScanResult, vendor_list: Path | None, created: dt.datetime, municipality: str | None
+) -> None:
     from openpyxl.styles import Alignment, Font
 
     facts = (
+        *((("団体", municipality),) if municipality else ()),
         ("作成日時", local_time(created).strftime("%Y-%m-%d %H:%M")),
-        ("対象", f"{scan.source}（{'データベース' if scan.kind == 'database' else 'レガシーファイル'}）"),
+        ("対象", f"{scan.source}（{'データベース' if scan.kind == 'database' else '旧データのファイル'}）"),
         ("外字表", scan.gaiji_table or "なし"),
         ("外字一覧（ベンダー）", str(vendor_list) if vendor_list else "なし"),
         ("文字数 / 異なり字数", f"{scan.total} / {scan.distinct}"),
@@ -245,19 +250,17 @@ def write_sheet(
     municipality: str | None = None,
 ) -> SheetWritten:
     """Write the decision workbook for ``scan`` to ``path``; a workbook that exists (it may be filled in) is
-    kept unless ``force``. ``municipality`` (団体名) goes in every printed page's header."""
+    kept unless ``force``. ``municipality`` (団体名) goes in every printed page's header and in the guide."""
     from openpyxl import Workbook
 
     if path.exists() and not force:
-        raise FitgapError(
-            "the workbook exists already (it may be filled in)", where=path, hint="add --force to replace it"
-        )
+        raise exists_already(path, filled_in=True, what=say("文字同定シート", "the workbook"))
     rows = decision_rows(scan, gaiji, vendor)
     workbook = Workbook()
     guide = workbook.active
     guide.title = GUIDE
     created = dt.datetime.now(dt.UTC)
-    _guide(guide, scan, vendor_list, created)
+    _guide(guide, scan, vendor_list, created, municipality)
     decisions = workbook.create_sheet(SHEET)
     _decisions(decisions, rows)
     for sheet in (guide, decisions):  # the decisions' header row (the guide's title) on every printed page
@@ -268,7 +271,11 @@ def write_sheet(
         workbook.save(path)
     except OSError as exc:
         raise FitgapError(
-            f"cannot write the workbook: {exc.strerror}", where=path, hint="close it in Excel or choose another path"
+            say(f"文字同定シートを書き込めません: {exc.strerror}", f"cannot write the workbook: {exc.strerror}"),
+            where=path,
+            hint=say(
+                "Excel で開いていれば閉じるか、別のパスを指定してください", "close it in Excel or choose another path"
+            ),
         ) from None
     return SheetWritten(
         file=str(path),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from converters.export import ExportManifest, ShrunkValues, export
+from fitgap.moji.errors import converted_hint, unsupported_encoding
 from spec_catalog.base import FitgapError, FrozenModel, UsageError
 from spec_catalog.database import (
     LINEAGE,
@@ -37,6 +38,7 @@ from spec_catalog.database import (
     record_shrink,
     tables,
 )
+from spec_catalog.language import say
 from spec_catalog.mj import ATTRIBUTION, SHRINK_ORDER, characters, classify, code_points, shrink
 from spec_catalog.models import Catalog, table_name
 from spec_catalog.vocab import DataType
@@ -148,17 +150,30 @@ def _items(con: Any, catalog: Catalog, table: str, items: list[str] | None) -> l
         unknown = [i for i in items if i not in columns]
         if unknown:
             raise UsageError(
-                f"--item {unknown[0]!r} is no item of table {table!r}", hint=f"items: {', '.join(columns)}"
+                say(
+                    f"--item {unknown[0]!r} は表 {table!r} の項目ではありません",
+                    f"--item {unknown[0]!r} is no item of table {table!r}",
+                ),
+                hint=say(f"次の項目から選んでください: {', '.join(columns)}", f"items: {', '.join(columns)}"),
             )
         return list(dict.fromkeys(items))
     found = _n_items(con, catalog, table)
     if found is None:
         raise UsageError(
-            f"table {table!r} is of no group of the catalog (its Ｎ items are unknown)",
-            hint="name the items to degrade with --item, or give --catalog",
+            say(
+                f"表 {table!r} はカタログのどのグループの表でもありません（Ｎ項目が分かりません）",
+                f"table {table!r} is of no group of the catalog (its Ｎ items are unknown)",
+            ),
+            hint=say(
+                "縮退する項目を --item で指定するか、--catalog を指定してください",
+                "name the items to degrade with --item, or give --catalog",
+            ),
         )
     if not found:
-        raise UsageError(f"table {table!r} has no Ｎ item", hint="name the items to degrade with --item")
+        raise UsageError(
+            say(f"表 {table!r} にＮ項目がありません", f"table {table!r} has no Ｎ item"),
+            hint=say("縮退する項目を --item で指定してください", "name the items to degrade with --item"),
+        )
     return found
 
 
@@ -226,18 +241,35 @@ def _count_values(con: Any, table: str, item: str, changes: _Changes) -> dict[st
 
 
 def _check_new_table(con: Any, source: str, out_table: str, force: bool) -> None:
+    new_name = say(f"新しい名前を指定してください（例: {source}{SUFFIX}）", f"give a new name, e.g. {source}{SUFFIX}")
     if out_table == source:
-        raise UsageError("the 縮退 never writes in place: --out-table names the table it reads", where=out_table)
+        raise UsageError(
+            say(
+                "--out-table が読み込む表と同じです（縮退は元の表を書き換えません）",
+                "the 縮退 never writes in place: --out-table names the table it reads",
+            ),
+            where=out_table,
+            hint=new_name,
+        )
     converted_by_runs = {r.target_table for r in read_runs(con)}
     if out_table in converted_by_runs or out_table.startswith("fitgap_"):
         raise UsageError(
-            f"table {out_table!r} is the toolkit's own (a conversion's target or a record)",
-            hint=f"give a new name, e.g. {source}{SUFFIX}",
+            say(
+                f"表 {out_table!r} はツール自身の表です（変換の出力先か記録）",
+                f"table {out_table!r} is the toolkit's own (a conversion's target or a record)",
+            ),
+            hint=new_name,
         )
     if out_table in tables(con) and not force:
         raise UsageError(
-            f"table {out_table!r} exists already (an earlier 縮退?)",
-            hint="give a new name with --out-table, or add --force to replace it",
+            say(
+                f"表 {out_table!r} がすでにあります（前の縮退のものかもしれません）",
+                f"table {out_table!r} exists already (an earlier 縮退?)",
+            ),
+            hint=say(
+                "--out-table で新しい名前を指定するか、置き換えるには --force を付けてください",
+                "give a new name with --out-table, or add --force to replace it",
+            ),
         )
 
 
@@ -293,9 +325,15 @@ def _write_file(
     Nothing is written when a value cannot be encoded in ``encoding`` (the characters are named)."""
     if out_file.exists() and not force:
         raise UsageError(
-            "the output file exists already (an earlier 縮退?)",
+            say(
+                "出力ファイルがすでにあります（前の縮退のものかもしれません）",
+                "the output file exists already (an earlier 縮退?)",
+            ),
             where=out_file,
-            hint="give a new file, or add --force to replace it",
+            hint=say(
+                "新しいファイルを指定するか、置き換えるには --force を付けてください",
+                "give a new file, or add --force to replace it",
+            ),
         )
     columns = [c for c in columns_of(con, table) if c not in LINEAGE]
     for item in items:
@@ -319,11 +357,17 @@ def _write_file(
                     writer.writerow(["" if v is None else v for v in out])
         if bad:
             listed = " ".join(f"{ch} ({code_points(ch)})" for ch in sorted(bad)[:_LISTED])
-            more = f" … ({len(bad)} in all)" if len(bad) > _LISTED else ""
+            more = say(f" …（全 {len(bad)} 字）", f" … ({len(bad)} in all)") if len(bad) > _LISTED else ""
             raise FitgapError(
-                f"{len(bad)} character(s) cannot be written in {encoding}: {listed}{more}",
+                say(
+                    f"{len(bad)} 字を {encoding} で書けません: {listed}{more}",
+                    f"{len(bad)} character(s) cannot be written in {encoding}: {listed}{more}",
+                ),
                 where=out_file,
-                hint="write UTF-8 (--encoding utf-8), or decide these characters first (fitgap moji sheet)",
+                hint=say(
+                    "UTF-8 で書き出す（--encoding utf-8）か、先にこれらの文字を決めてください（fitgap moji sheet）",
+                    "write UTF-8 (--encoding utf-8), or decide these characters first (fitgap moji sheet)",
+                ),
             )
         partial.replace(out_file)
     finally:
@@ -345,21 +389,37 @@ def shrink_table(
     by default ``TABLE_縮退``) or a new CSV file (``out_file``, UTF-8 or CP932); the original is only read. The run
     is recorded in the database's 縮退 log; a file also gets its JSON record beside it (``FILE.縮退.json``)."""
     if out_table is not None and out_file is not None:
-        raise UsageError("give either --out-table or -o/--output (one place to write the degraded values)")
+        raise UsageError(
+            say(
+                "--out-table と -o/--output は一緒には使えません（縮退した値の書き先は一つです）",
+                "--out-table and -o/--output cannot be used together (one place to write the degraded values)",
+            ),
+            hint=say("どちらか一方を指定してください", "give one of them"),
+        )
     if out_file is None and out_table is None:
         out_table = table + SUFFIX
     if encoding not in ENCODINGS:
-        raise UsageError(f"--encoding {encoding!r} is not supported", hint=f"use one of {', '.join(ENCODINGS)}")
+        raise unsupported_encoding(encoding, ENCODINGS)
     if not db.exists():
-        raise FitgapError("database not found", where=db, hint="convert first: fitgap convert run MAPPING --db FILE")
+        raise FitgapError(
+            say("データベースが見つかりません", "database not found"),
+            where=db,
+            hint=say(
+                "先に移行してください: fitgap convert run MAPPING --db FILE",
+                "convert first: fitgap convert run MAPPING --db FILE",
+            ),
+        )
     con = connect(db)
     try:
         available = converted_tables(con)
         if table not in available:
             raise UsageError(
-                f"--table {table!r} is no converted table of the database",
+                say(
+                    f"--table {table!r} はデータベースの変換済みの表にありません",
+                    f"--table {table!r} is no converted table of the database",
+                ),
                 where=db,
-                hint=f"converted tables: {', '.join(available) or 'none (convert first)'}",
+                hint=converted_hint(available),
             )
         chosen = _items(con, catalog, table, items)
         changes = _Changes()
@@ -464,11 +524,17 @@ def export_shrunk(
         items = {t: _n_items(con, catalog, t) for t in chosen}
         unknown = [t for t, found in items.items() if found is None]
         if unknown:
+            names = ", ".join(repr(t) for t in unknown)
             raise UsageError(
-                f"--shrink: table {', '.join(repr(t) for t in unknown)} is of no group of the catalog "
-                "(its Ｎ items are unknown)",
+                say(
+                    f"--shrink: 表 {names} はカタログのどのグループの表でもありません（Ｎ項目が分かりません）",
+                    f"--shrink: table {names} is of no group of the catalog (its Ｎ items are unknown)",
+                ),
                 where=db,
-                hint="choose the tables to export with --table, or give --catalog",
+                hint=say(
+                    "書き出す表を --table で選ぶか、--catalog を指定してください",
+                    "choose the tables to export with --table, or give --catalog",
+                ),
             )
         changes = {t: _Changes() for t in chosen}
         values = {t: {i: _count_values(con, t, i, changes[t]) for i in items[t] or []} for t in chosen}

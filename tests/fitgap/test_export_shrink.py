@@ -127,8 +127,8 @@ def test_cp932_refuses_what_the_shrink_leaves_and_records_nothing(tmp_path: Path
         export_shrunk(db, out, load_embedded(), encoding="cp932")
     # 𠮷, 㐧 and the IVS are degraded before the check: only 㐁 (no 縮退, no CP932 code) is left to refuse
     assert caught.value.message == (
-        "CP932 cannot hold every value, nothing was written — "
-        f"{TABLE}.shimei: 1 row holds characters CP932 lacks: U+3401 (first: s.csv line 6)"
+        "CP932 で書けない値があるため、何も書き出していません — "
+        f"{TABLE}.shimei: 1 行に CP932 にない文字があります: U+3401（最初: s.csv の 6 行目）"
     )
     assert not out.exists()
     con = connect(db)
@@ -154,11 +154,19 @@ def test_a_table_of_no_catalog_group_is_refused(tmp_path: Path) -> None:
         export_shrunk(db, out, load_embedded())
     assert (
         caught.value.message
-        == "--shrink: table '001_住民_縮退' is of no group of the catalog (its Ｎ items are unknown)"
+        == "--shrink: 表 '001_住民_縮退' はカタログのどのグループの表でもありません（Ｎ項目が分かりません）"
     )
     assert not out.exists()
     export_shrunk(db, out, load_embedded(), tables=[TABLE])
     assert sorted(p.name for p in out.iterdir()) == [f"{TABLE}.csv", "manifest.json"]
+
+
+def _shrink_log(db: Path) -> list[Any]:
+    con = connect(db)
+    try:
+        return list(read_shrink_log(con))
+    finally:
+        con.close()
 
 
 def test_cli_names_the_log_and_exits_1_on_a_character_without_shrink(
@@ -178,10 +186,16 @@ def test_cli_names_the_log_and_exits_1_on_a_character_without_shrink(
     finally:
         con.close()
     assert (
-        "縮退 to JIS X 0213 (MJ縮退マップ Ver.1.2.0): 4 values changed, 5 characters degraded, 2 kept without a 縮退; "
-        f"recorded in the database's 縮退 log as {second}." in shown.stdout
+        "JIS X 0213 への縮退（MJ縮退マップ Ver.1.2.0）: 値 4 件を変更、5 文字を縮退、縮退先のない 2 文字はそのまま。"
+        f"データベースの縮退記録に {second} として残しました。" in shown.stdout
     )
     assert f"縮退なし（そのまま）: {TABLE}.csv 㐁 U+3401 MJ文字（UCSあり・JIS X 0213外） ×1" in shown.stderr
+    english = cli("convert", "export", "--db", db, "-o", tmp_path / "d", "--shrink", "--lang", "en")
+    (third,) = {r.shrink_id for r in _shrink_log(db)} - {data["shrink_id"], second}
+    assert (
+        "縮退 to JIS X 0213 (MJ縮退マップ Ver.1.2.0): 4 values changed, 5 characters degraded, 2 kept without a 縮退; "
+        f"recorded in the database's 縮退 log as {third}." in english.stdout
+    )
     assert "吉田" not in shown.stdout + shown.stderr  # characters and counts, never a value
     plain = cli("convert", "export", "--db", db, "-o", tmp_path / "c")
     assert plain.exit_code == 0 and _column(tmp_path / "c" / f"{TABLE}.csv", "shimei") == NAMES

@@ -129,7 +129,7 @@ def test_scan_command_json_and_terminal(cli: Cli, db: Path, gaiji: Path) -> None
     assert data == scan_database(db, load_embedded(), gaiji={"\ue000": "髙"}, gaiji_table=gaiji).model_dump(mode="json")
     terminal = cli("moji", "scan", "--db", db, "--gaiji", gaiji)
     assert terminal.exit_code == 0, terminal.stderr
-    assert "001_住民: 5 values, 9 characters, 8 distinct." in terminal.stdout
+    assert "001_住民: 値 5 件、文字 9 字、異なり字数 8" in terminal.stdout
     assert "U+845B U+E0102" in terminal.stdout and "U+E0FF" in terminal.stdout
     for value in ("山﨑", *KEYS, "123456789018", "9018"):  # a whole value never shows; the key is masked
         assert value not in terminal.stdout + result.stdout
@@ -163,7 +163,9 @@ def test_scan_of_a_cp932_legacy_file(cli: Cli, tmp_path: Path) -> None:
     assert (result.values, result.total, result.items) == (8, 11, ("番号", "氏名", "住所"))
     terminal = cli("moji", "scan", "--source", legacy)
     assert terminal.exit_code == 0
-    assert "1 lines do not decode as cp932 and were not scanned (lines 3)" in terminal.stderr
+    assert "1 行が cp932 として読めないため、集計していません（3 行目）" in terminal.stderr
+    english = cli("moji", "scan", "--source", legacy, "--lang", "en")
+    assert "1 lines do not decode as cp932 and were not scanned (lines 3)" in english.stderr
 
 
 VENDOR = "外字,コード,読み\nU+E0FF,J+FA11,\nU+E000,094190,\nU+E001,999999,よし\n"
@@ -181,15 +183,46 @@ def test_a_vendor_list_resolves_to_mj_automatically(tmp_path: Path) -> None:
     assert all("同じ読み" in c.why for c in unresolved.candidates)
 
 
-def test_a_vendor_list_with_a_bad_line_is_one_error(cli: Cli, db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            (),
+            "エラー: {vendor}: 2 行目: 外字の列に私用領域の文字がありません — コードポイントを U+E001（U+E000〜U+F8FF）"
+            "のように書くか、文字そのものを書いてください\n",
+        ),
+        (
+            ("--lang", "en"),
+            "Error: {vendor}: line 2: the 外字 column holds no Private Use Area character — "
+            "write the code point as U+E001 (U+E000–U+F8FF) or the character itself\n",
+        ),
+    ],
+    ids=["japanese-by-default", "english-with-lang-en"],
+)
+def test_a_vendor_list_with_a_bad_line_is_one_error(
+    cli: Cli, db: Path, tmp_path: Path, lang: tuple[str, ...], expected: str
+) -> None:
     vendor = tmp_path / "vendor.csv"
     vendor.write_text("外字,コード\n山,J+FA11\n", encoding="utf-8")
-    result = cli("moji", "sheet", "--db", db, "--gaiji-list", vendor, "--out", tmp_path / "s.xlsx")
+    result = cli("moji", "sheet", "--db", db, "--gaiji-list", vendor, "--out", tmp_path / "s.xlsx", *lang)
     assert result.exit_code == 2
-    assert result.stderr == (
-        f"Error: {vendor}: line 2: the 外字 column holds no Private Use Area character — "
-        "write the code point as U+E001 (U+E000–U+F8FF) or the character itself\n"
-    )
+    assert result.stderr == expected.format(vendor=vendor)
+    assert not (tmp_path / "s.xlsx").exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ((), ("使い方: fitgap moji scan", "この変換済みの表だけを対象にします", "例: fitgap moji scan --db")),
+        (("--lang", "en"), ("Usage: fitgap moji scan", "Only this converted table", "Example: fitgap moji scan --db")),
+    ],
+    ids=["japanese-by-default", "english-with-lang-en"],
+)
+def test_the_help_speaks_the_language_of_the_run(cli: Cli, lang: tuple[str, ...], expected: tuple[str, ...]) -> None:
+    result = cli("moji", "scan", "--help", *lang)
+    assert result.exit_code == 0, result.stderr
+    shown = " ".join(result.stdout.split())
+    assert [text in shown for text in expected] == [True, True, True]
 
 
 def _rows(path: Path) -> list[dict[str, object]]:
@@ -243,10 +276,32 @@ def test_the_workbook_is_not_replaced_without_force(cli: Cli, db: Path, tmp_path
     assert cli("moji", "sheet", "--db", db, "--out", out).exit_code == 0
     again = cli("moji", "sheet", "--db", db, "--out", out)
     assert again.exit_code == 2
-    assert (
-        again.stderr == f"Error: {out}: the workbook exists already (it may be filled in) — add --force to replace it\n"
+    assert again.stderr == (
+        f"エラー: {out}: 文字同定シートがすでにあります（記入済みかもしれません） — 置き換えるには --force を付けてください\n"
     )
     assert cli("moji", "sheet", "--db", db, "--out", out, "--force").exit_code == 0
+
+
+def test_the_workbook_names_the_projects_municipality(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fitgap.cli import defaults
+
+    root = tmp_path / "mori"
+    assert cli("init", root, "--municipality", "013455").exit_code == 0
+    (root / "legacy.csv").write_text("番号,氏名\n1,\ue000子\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    defaults.project.cache_clear()
+    try:
+        made = cli("moji", "sheet", "--source", "legacy.csv", "--encoding", "utf-8", "-o", "s.xlsx")
+    finally:
+        defaults.project.cache_clear()
+    assert made.exit_code == 0, made.stderr
+    assert made.stdout == "s.xlsx を書き出しました: 決定する文字 1 字（自動同定 0 字、候補あり 0 字）\n"
+    workbook = openpyxl.load_workbook(root / "s.xlsx")
+    assert [s.oddHeader.left.text for s in workbook.worksheets] == ["013455 森町（北海道）"] * 2
+    guide = [str(c.value) for c in workbook["説明"]["A"] if c.value]
+    assert "団体: 013455 森町（北海道）" in guide
 
 
 def _fill(path: Path, decisions: dict[str, tuple[object, ...]]) -> None:
@@ -325,11 +380,20 @@ def test_apply_lists_undecided_contradictory_and_corrections(cli: Cli, db: Path,
         "文字一覧!行5 U+E0FF: 候補3 が選ばれていますが、この行に候補3がありません",
         "文字一覧!行7 U+1F600: 自動同定以外の決定には判断者と判断日が必要です",
     ]
-    assert "縮退・訂正 (not in the 外字 table): U+845B U+E0100 → MJ022335 U+845B U+E0102" in result.stdout
+    assert "縮退・訂正（外字表には書きません）: U+845B U+E0100 → MJ022335 U+845B U+E0102" in result.stdout
     assert out.read_bytes().decode() == "pua,standard\r\n"  # a correction of a non-外字 is never written
     again = cli("moji", "apply", sheet, "--out", out)
     assert again.exit_code == 2
-    assert again.stderr == f"Error: {out}: the file exists already — add --force to replace it\n"
+    assert again.stderr == f"エラー: {out}: 外字表がすでにあります — 置き換えるには --force を付けてください\n"
+    english = cli("moji", "apply", sheet, "--out", out, "--force", "--lang", "en")
+    assert english.exit_code == 1
+    assert english.stderr.splitlines() == [
+        "文字一覧 row 2 U+20BB7: 決定MJ MJ999999 is no MJ character (write it as MJ030196, J+FA11, 030196 or U+FA11)",
+        "文字一覧 row 4 U+E000: 要調査: not decided",
+        "文字一覧 row 5 U+E0FF: 候補3 is chosen, but this row has no 候補3",
+        "文字一覧 row 7 U+1F600: a decision other than 自動同定 needs 判断者 and 判断日",
+    ]
+    assert "縮退・訂正 (not in the 外字 table): U+845B U+E0100 → MJ022335 U+845B U+E0102" in english.stdout
 
 
 def test_errors_are_one_line(cli: Cli, tmp_path: Path) -> None:
@@ -337,15 +401,15 @@ def test_errors_are_one_line(cli: Cli, tmp_path: Path) -> None:
     result = cli("moji", "scan", "--db", missing)
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {missing}: database not found — convert first: fitgap convert run MAPPING --db FILE\n"
+        f"エラー: {missing}: データベースが見つかりません — 先に移行してください: fitgap convert run MAPPING --db FILE\n"
     )
     bad = tmp_path / "bad.xlsx"
     bad.write_text("not a workbook", encoding="utf-8")
     result = cli("moji", "apply", bad, "--out", tmp_path / "gaiji.csv")
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {bad}: not an Excel workbook (.xlsx) (BadZipFile) — give the workbook written by "
-        "'fitgap moji sheet', saved as .xlsx\n"
+        f"エラー: {bad}: Excel のブック（.xlsx）ではありません（BadZipFile） — 'fitgap moji sheet' が書いた"
+        "文字同定シートを .xlsx で保存して指定してください\n"
     )
     assert not (tmp_path / "gaiji.csv").exists()
 
@@ -354,11 +418,15 @@ def test_unknown_table_and_item_are_named(cli: Cli, db: Path) -> None:
     table = cli("moji", "scan", "--db", db, "--table", "001_世帯")
     assert table.exit_code == 2
     assert table.stderr == (
-        "Error: --table '001_世帯' is no converted table of the database — converted tables: 001_住民\n"
+        "エラー: --table '001_世帯' はデータベースの変換済みの表にありません — 変換済みの表から選んでください: 001_住民\n"
     )
     item = cli("moji", "scan", "--db", db, "--item", "shimei_kana")
     assert item.exit_code == 2
-    assert item.stderr.startswith("Error: --item 'shimei_kana' is in none of the scanned tables — ")
+    assert item.stderr.startswith("エラー: --item 'shimei_kana' は集計するどの表にもありません — ")
+    english = cli("moji", "scan", "--db", db, "--table", "001_世帯", "--lang", "en")
+    assert english.stderr == (
+        "Error: --table '001_世帯' is no converted table of the database — converted tables: 001_住民\n"
+    )
 
 
 def test_a_file_without_a_header_never_names_an_item_by_its_first_record(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from spec_catalog.database import (
     read_shrink_log,
     start_run,
 )
+from spec_catalog.language import Language, chosen
 from spec_catalog.mj import ATTRIBUTION
 
 IVS_KUZU = "葛\U000e0102"  # 葛 with Moji_Joho IVS E0102: MJ022335
@@ -199,21 +200,40 @@ def test_the_log_lists_the_legal_basis_per_character(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("out_table", "force", "message"),
+    ("out_table", "force", "japanese", "english"),
     [
-        (TABLE, True, "the 縮退 never writes in place: --out-table names the table it reads"),
-        ("fitgap_runs", True, "table 'fitgap_runs' is the toolkit's own (a conversion's target or a record)"),
-        ("001_住民_縮退", False, "table '001_住民_縮退' exists already (an earlier 縮退?)"),
+        (
+            TABLE,
+            True,
+            "--out-table が読み込む表と同じです（縮退は元の表を書き換えません）",
+            "the 縮退 never writes in place: --out-table names the table it reads",
+        ),
+        (
+            "fitgap_runs",
+            True,
+            "表 'fitgap_runs' はツール自身の表です（変換の出力先か記録）",
+            "table 'fitgap_runs' is the toolkit's own (a conversion's target or a record)",
+        ),
+        (
+            "001_住民_縮退",
+            False,
+            "表 '001_住民_縮退' がすでにあります（前の縮退のものかもしれません）",
+            "table '001_住民_縮退' exists already (an earlier 縮退?)",
+        ),
     ],
     ids=["in-place", "toolkit-table", "exists"],
 )
-def test_shrink_table_refuses_to_overwrite(tmp_path: Path, out_table: str, force: bool, message: str) -> None:
+def test_shrink_table_refuses_to_overwrite(
+    tmp_path: Path, out_table: str, force: bool, japanese: str, english: str
+) -> None:
     db = _database(tmp_path)
     shrink_table(db, TABLE, load_embedded())  # 001_住民_縮退 exists from now on
     before = _rows(db, "001_住民_縮退")
-    with pytest.raises(FitgapError) as caught:
-        shrink_table(db, TABLE, load_embedded(), out_table=out_table, force=force)
-    assert caught.value.message == message
+    said: tuple[tuple[Language, str], ...] = (("ja", japanese), ("en", english))
+    for language, message in said:
+        with chosen(language), pytest.raises(FitgapError) as caught:
+            shrink_table(db, TABLE, load_embedded(), out_table=out_table, force=force)
+        assert caught.value.message == message
     assert _rows(db, "001_住民_縮退") == before
 
 
@@ -251,7 +271,7 @@ def test_cp932_refuses_a_character_it_cannot_write(tmp_path: Path) -> None:
     out = tmp_path / "住民_縮退.csv"
     with pytest.raises(FitgapError) as caught:
         shrink_table(db, TABLE, load_embedded(), items=["shimei"], out_file=out, encoding="cp932")
-    assert caught.value.message == "1 character(s) cannot be written in cp932: 㐁 (U+3401)"
+    assert caught.value.message == "1 字を cp932 で書けません: 㐁 (U+3401)"
     assert not out.exists() and not out.with_name(out.name + ".partial").exists()
 
 
