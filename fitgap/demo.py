@@ -20,6 +20,7 @@ from pathlib import Path
 from pydantic import Field
 
 from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.language import Language, say
 
 MARKER = ".fitgap-demo"
 MUNICIPALITY = "013455"
@@ -208,12 +209,19 @@ def _prepare(folder: Path) -> None:
     if folder.exists() and any(folder.iterdir()):
         if not (folder / MARKER).exists():
             raise FitgapError(
-                "the folder exists and is not an earlier demo", where=folder, hint="give -o a new or empty folder"
+                say(
+                    "フォルダがすでにあり、以前のデモのものではありません",
+                    "the folder exists and is not an earlier demo",
+                ),
+                where=folder,
+                hint=say("-o には新しいフォルダか空のフォルダを指定してください", "give -o a new or empty folder"),
             )
         shutil.rmtree(folder)  # an earlier demo: start again from nothing
 
 
-def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoResult:
+def run_demo(folder: Path, tell: Callable[[str], None] = lambda _: None, lang: Language = "ja") -> DemoResult:
+    """The whole job in ``folder``; ``tell`` hears one line per step (in the run's language), the reports and the
+    project are in ``lang``."""
     from converters import export, load_mapping
     from fitgap import pipeline
     from fitgap.assessment import score_workbook, write_report
@@ -233,31 +241,42 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
         now = time.perf_counter()
         steps.append(DemoStep(name=name, seconds=round(now - clock, 2), detail=detail))
         clock = now
-        say(f"{name}: {detail}")
+        tell(f"{name}: {detail}")
 
     _prepare(folder)
     catalog = load_embedded()
     profile = build_profile(MUNICIPALITY, catalog)
-    project = create_project(folder, profile)
-    (folder / MARKER).write_text("made by fitgap demo; it may be deleted and made again\n", encoding="utf-8")
+    project = create_project(folder, profile, language=lang)
+    marker = say(
+        "fitgap demo が作りました。消して作り直せます", "made by fitgap demo; it may be deleted and made again"
+    )
+    (folder / MARKER).write_text(marker + "\n", encoding="utf-8")
     step(
-        "カタログ",
-        f"サンプルのカタログに {len(catalog.businesses)} 業務、{profile.label} の対象は "
-        f"{len(profile.businesses)} 業務（生活保護と児童扶養手当は北海道が行う）",
+        say("カタログ", "Catalog"),
+        say(
+            f"サンプルのカタログに {len(catalog.businesses)} 業務、{profile.label} の対象は "
+            f"{len(profile.businesses)} 業務（生活保護と児童扶養手当は北海道が行う）",
+            f"the sample catalog holds {len(catalog.businesses)} businesses; {len(profile.businesses)} are in the "
+            f"scope of {profile.label} (北海道 runs 生活保護 and 児童扶養手当)",
+        ),
     )
 
     today = dt.date.today()
     workbook = folder / "assessments" / "assessment.xlsx"
-    write_template(workbook, catalog, [catalog.business(b) for b in profile.businesses], profile)
+    write_template(workbook, catalog, [catalog.business(b) for b in profile.businesses], profile, lang)
     fill_assessment(workbook, today)
     reports = project.output
     scored, filled = score_workbook(workbook, catalog, today, history=project.history)
-    write_report(scored, filled, reports / "assessment.xlsx", reports / "assessment.html")
+    write_report(scored, filled, reports / "assessment.xlsx", reports / "assessment.html", lang)
     total = scored.total
     step(
         "Fit & Gap",
-        f"{total.functions} 機能を採点: 適合率 {total.fit_rate:.1%}、対応完了率 {total.readiness:.1%}、"
-        f"未対応の要廃止機能 {total.forced_gaps_unresolved} 件",
+        say(
+            f"{total.functions} 機能を採点: 適合率 {total.fit_rate:.1%}、対応完了率 {total.readiness:.1%}、"
+            f"未対応の要廃止機能 {total.forced_gaps_unresolved} 件",
+            f"{total.functions} functions scored: fit rate {total.fit_rate:.1%}, readiness {total.readiness:.1%}, "
+            f"unresolved forced gaps {total.forced_gaps_unresolved}",
+        ),
     )
 
     mappings = folder / "mappings"
@@ -273,19 +292,37 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
     read = sum(r.rows_read for r in runs)
     quarantined = sum(r.rows_quarantined for r in runs)
     step(
-        "データ変換",
-        f"旧データ {read} 件（CP932 の CSV と固定長）→ 登録 {read - quarantined} 件、移行エラー {quarantined} 件"
-        f"（理由つき）、{len(exported.files)} ファイルを出力",
+        say("データ変換", "Conversion"),
+        say(
+            f"旧データ {read} 件（CP932 の CSV と固定長）→ 登録 {read - quarantined} 件、移行エラー {quarantined} 件"
+            f"（理由つき）、{len(exported.files)} ファイルを出力",
+            f"legacy data {read} rows (CP932 CSV and fixed width) → loaded {read - quarantined}, quarantined "
+            f"{quarantined} (each with its reason); {len(exported.files)} file(s) exported",
+        ),
     )
 
     moji = identify_characters(mappings, folder / "moji", today)
-    extra = f"。外字表のほかに決定（上で移行エラー）: {'、'.join(moji.only_decided)}" if moji.only_decided else ""
+    extra = (
+        say(
+            f"。外字表のほかに決定（上で移行エラー）: {'、'.join(moji.only_decided)}",
+            f"; decided beyond the 外字 table (quarantined above): {', '.join(moji.only_decided)}",
+        )
+        if moji.only_decided
+        else ""
+    )
     step(
-        "文字同定",
-        f"residents.csv の moji scan: 異なり {moji.distinct} 字 → ベンダーの外字一覧を添えた moji sheet: "
-        f"決定する文字 {moji.sheet_rows}、自動同定 {moji.identified_automatically} → 職員の決定 "
-        f"{moji.decided_by_staff}（模擬: 候補1、判断者 {STAFF}）→ moji apply: moji/gaiji.csv に外字 "
-        f"{moji.gaiji_written} 字、手書きの外字表と{'一致' if moji.agrees else '不一致'}{extra}",
+        say("文字同定", "Character identification (文字同定)"),
+        say(
+            f"residents.csv の moji scan: 異なり {moji.distinct} 字 → ベンダーの外字一覧を添えた moji sheet: "
+            f"決定する文字 {moji.sheet_rows}、自動同定 {moji.identified_automatically} → 職員の決定 "
+            f"{moji.decided_by_staff}（模擬: 候補1、判断者 {STAFF}）→ moji apply: moji/gaiji.csv に外字 "
+            f"{moji.gaiji_written} 字、手書きの外字表と{'一致' if moji.agrees else '不一致'}{extra}",
+            f"moji scan of residents.csv: {moji.distinct} distinct characters → moji sheet with the vendor's 外字 "
+            f"list: {moji.sheet_rows} characters to decide, {moji.identified_automatically} identified "
+            f"automatically → staff decisions {moji.decided_by_staff} (simulated: 候補1, by {STAFF}) → moji apply: "
+            f"{moji.gaiji_written} 外字 in moji/gaiji.csv, "
+            f"{'the same as' if moji.agrees else 'not the same as'} the hand-written 外字 table{extra}",
+        ),
     )
 
     # The staff's decisions are the characters validation allows beside the standard's set (those kept as they are)
@@ -296,11 +333,16 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
         json_file=reports / "validation.json",
         xlsx=reports / "validation.xlsx",
         html=reports / "validation.html",
+        lang=lang,
     )
     step(
-        "データ検証",
-        f"Great Expectations で {checked.rules_run} ルール: エラー {checked.errors_failed} 件、"
-        f"警告 {checked.warnings_failed} 件",
+        say("データ検証", "Validation"),
+        say(
+            f"Great Expectations で {checked.rules_run} ルール: エラー {checked.errors_failed} 件、"
+            f"警告 {checked.warnings_failed} 件",
+            f"{checked.rules_run} rules with Great Expectations: {checked.errors_failed} errors, "
+            f"{checked.warnings_failed} warnings",
+        ),
     )
 
     # 現新比較: each published run against its legacy file, value by value; readiness reads the records.
@@ -314,13 +356,21 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
             junit=reports / f"reconcile-{result.mapping}-junit.xml",
             xlsx=reports / f"reconcile-{result.mapping}.xlsx",
             html=reports / f"reconcile-{result.mapping}.html",
+            municipality=profile.label,
         )
+    compared_rows = sum(r.compared_rows for r in compared)
+    unexplained = sum(r.unexplained for r in compared)
+    explained = sum(sum(r.explained_by.values()) for r in compared)
+    totals = sum(len(r.totals) for r in compared)
     step(
-        "現新比較",
-        f"{len(compared)} 回の変換を旧データと比較: {sum(r.compared_rows for r in compared)} 行を値ごとに突合、"
-        f"説明のない差異 {sum(r.unexplained for r in compared)} 件、説明のある差異 "
-        f"{sum(sum(r.explained_by.values()) for r in compared)} 件（移行エラーの行）、管理合計 "
-        f"{sum(len(r.totals) for r in compared)} 項目",
+        say("現新比較", "Reconciliation"),
+        say(
+            f"{len(compared)} 回の変換を旧データと比較: {compared_rows} 行を値ごとに突合、説明のない差異 "
+            f"{unexplained} 件、説明のある差異 {explained} 件（移行エラーの行）、管理合計 {totals} 項目",
+            f"{len(compared)} conversion runs compared with the legacy data: {compared_rows} rows matched value by "
+            f"value, {unexplained} unexplained differences, {explained} explained (the quarantined rows), "
+            f"{totals} control totals",
+        ),
     )
 
     snapshot = latest_snapshot(project.history)  # the one kept by the scoring above: the report names it
@@ -337,31 +387,37 @@ def run_demo(folder: Path, say: Callable[[str], None] = lambda _: None) -> DemoR
     )
     pipeline.write_readiness_reports(
         readiness,
+        lang=lang,
         xlsx=reports / "readiness.xlsx",
         html=reports / "readiness.html",
         json_file=reports / "readiness.json",
     )
     status = "; ".join(
-        f"{b.business_id} {b.characters.status}" for b in readiness.businesses if b.characters is not None
+        f"{b.business_id} {b.characters.status_text(lang)}" for b in readiness.businesses if b.characters is not None
     )
     step(
-        "移行判定",
-        f"GO {readiness.go}、NO-GO {readiness.no_go}（基準は fitgap.yaml）; 文字同定: {status or '—'}",
+        say("移行判定", "Cutover readiness"),
+        say(
+            f"GO {readiness.go}、NO-GO {readiness.no_go}（基準は fitgap.yaml）; 文字同定: {status or '—'}",
+            f"GO {readiness.go}, NO-GO {readiness.no_go} (thresholds in fitgap.yaml); characters: {status or '—'}",
+        ),
     )
 
     outputs = {
-        "移行準備状況レポート": str(reports / "readiness.html"),
-        "移行準備状況（Excel）": str(reports / "readiness.xlsx"),
-        "Fit & Gap 評価レポート": str(reports / "assessment.html"),
-        "Fit & Gap 調査票（記入済）": str(workbook),
-        "データ検証レポート": str(reports / "validation.html"),
-        "データ検証 JUnit XML": str(reports / "validation-junit.xml"),
-        "現新比較レポート": str(reports / "reconcile-*.html"),
-        "文字同定シート（記入済、模擬）": str(folder / "moji" / "文字同定-記入済.xlsx"),
-        "決定からできた外字表": moji.gaiji_table,
-        "変換データベース": str(db),
-        "出力ファイル": str(folder / "exports"),
-        "マッピングと旧データ": str(mappings),
+        say("移行準備状況レポート", "Cutover readiness report"): str(reports / "readiness.html"),
+        say("移行準備状況（Excel）", "Cutover readiness (Excel)"): str(reports / "readiness.xlsx"),
+        say("Fit & Gap 評価レポート", "Fit & Gap assessment report"): str(reports / "assessment.html"),
+        say("Fit & Gap 調査票（記入済）", "Fit & Gap assessment workbook (filled)"): str(workbook),
+        say("データ検証レポート", "Validation report"): str(reports / "validation.html"),
+        say("データ検証 JUnit XML", "Validation JUnit XML"): str(reports / "validation-junit.xml"),
+        say("現新比較レポート", "Reconciliation reports"): str(reports / "reconcile-*.html"),
+        say("文字同定シート（記入済、模擬）", "文字同定 sheet (filled, simulated)"): str(
+            folder / "moji" / "文字同定-記入済.xlsx"
+        ),
+        say("決定からできた外字表", "外字 table made from the decisions"): moji.gaiji_table,
+        say("変換データベース", "Conversion database"): str(db),
+        say("出力ファイル", "Exported files"): str(folder / "exports"),
+        say("マッピングと旧データ", "Mappings and legacy data"): str(mappings),
     }
     return DemoResult(
         folder=str(folder),

@@ -86,14 +86,22 @@ def read_allowed_characters(path: Path) -> frozenset[str]:
     from fitgap.moji.apply import RECORD_HEADER
     from spec_catalog.base import FitgapError
     from spec_catalog.files import check_input_file
+    from spec_catalog.language import say
     from spec_catalog.mj import characters
 
-    hint = "give the decision record of 'fitgap moji apply' (gaiji-decisions.csv) or a UTF-8 text file of characters"
-    check_input_file(path, "allowed-characters file", hint=hint)
+    hint = say(
+        "'fitgap moji apply' の決定の記録（gaiji-decisions.csv）か、"
+        "文字を書いた UTF-8 のテキストファイルを指定してください",
+        "give the decision record of 'fitgap moji apply' (gaiji-decisions.csv) or a UTF-8 text file of characters",
+    )
+    what = say("許容する文字のファイル", "allowed-characters file")
+    check_input_file(path, what, hint=hint)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise FitgapError("the allowed-characters file is not UTF-8", where=path, hint=hint) from None
+        raise FitgapError(
+            say(f"{what}が UTF-8 ではありません", f"the {what} is not UTF-8"), where=path, hint=hint
+        ) from None
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or tuple(rows[0][: len(RECORD_HEADER)]) != RECORD_HEADER:
         lines = (line for line in text.splitlines() if not line.lstrip().startswith("#"))
@@ -110,7 +118,12 @@ def read_allowed_characters(path: Path) -> frozenset[str]:
             allowed.add("".join(chr(int(c[2:], 16)) for c in codes) if codes else row[shown])
         except ValueError:
             raise FitgapError(
-                f"line {line}: the コードポイント column is not U+XXXX code points", where=path, hint=hint
+                say(
+                    f"{line} 行目: コードポイントの列が U+XXXX の形ではありません",
+                    f"line {line}: the コードポイント column is not U+XXXX code points",
+                ),
+                where=path,
+                hint=hint,
             ) from None
     return frozenset(ch for ch in allowed if ch)
 
@@ -238,8 +251,10 @@ def write_reconcile_reports(
     xlsx: Path | None = None,
     html: Path | None = None,
     unmask: bool = False,
+    municipality: str | None = None,
 ) -> list[Path]:
-    """The reconciliation of a conversion in each format asked for; returns the files written."""
+    """The reconciliation of a conversion in each format asked for (``municipality``: the 団体名 of the report's
+    page headers); returns the files written."""
     from fitgap.reconcile.report import junit_xml as reconcile_junit
     from fitgap.reconcile.report import reconcile_document
 
@@ -248,9 +263,9 @@ def write_reconcile_reports(
     if json_file is not None:
         _write_text(json_file, to_json(result, unmask=unmask) + "\n")
     if xlsx is not None:
-        write_document(reconcile_document(result), xlsx, unmask=unmask)
+        write_document(reconcile_document(result, municipality=municipality), xlsx, unmask=unmask)
     if html is not None:
-        write_html(reconcile_document(result), html, unmask=unmask)
+        write_html(reconcile_document(result, municipality=municipality), html, unmask=unmask)
     return [p for p in (junit, json_file, xlsx, html) if p is not None]
 
 

@@ -16,6 +16,7 @@ listed in ``not_in_catalog``: the commands work on ``businesses``, the ones the 
 from __future__ import annotations
 
 from spec_catalog.base import FrozenModel, UsageError
+from spec_catalog.language import say
 from spec_catalog.localgov import lookup
 from spec_catalog.models import Catalog
 from spec_catalog.vocab import (
@@ -87,8 +88,14 @@ def build_profile(
     prefecture = is_prefecture_code(government.code)
     if prefecture and welfare_office is False:
         raise UsageError(
-            f"{government.label}: a prefecture runs 生活保護 and 児童扶養手当 through its own 福祉事務所",
-            hint="leave out --no-welfare-office for a prefecture",
+            say(
+                f"{government.label}: 都道府県は生活保護と児童扶養手当を自らの福祉事務所で行います",
+                f"{government.label}: a prefecture runs 生活保護 and 児童扶養手当 through its own 福祉事務所",
+            ),
+            hint=say(
+                "都道府県には --no-welfare-office を付けないでください",
+                "leave out --no-welfare-office for a prefecture",
+            ),
         )
     has_office = prefecture or (government.kind in ("市", "区") if welfare_office is None else welfare_office)
     chosen = (
@@ -101,8 +108,14 @@ def build_profile(
     in_catalog = tuple(sorted(set(held)))
     if not in_catalog:
         raise UsageError(
-            "the profile has no business in scope that the catalog holds",
-            hint="name at least one 業務ID of 'fitgap catalog list', or import its workbook",
+            say(
+                "対象の業務のうち、カタログにあるものが一つもありません",
+                "the profile has no business in scope that the catalog holds",
+            ),
+            hint=say(
+                "'fitgap catalog list' にある業務IDを一つ以上指定するか、その業務の仕様書を取り込んでください",
+                "name at least one 業務ID of 'fitgap catalog list', or import its workbook",
+            ),
         )
     return MunicipalityProfile(
         code=government.code,

@@ -18,6 +18,7 @@ from fitgap.profile import MunicipalityProfile
 from fitgap.reconcile.totals import TOTAL_KINDS
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.files import load_yaml_model
+from spec_catalog.language import Language, say
 
 SETTINGS = "fitgap.yaml"
 
@@ -60,10 +61,17 @@ class ReconcileSettings(FrozenModel):
                 continue
             close = difflib.get_close_matches(key, TOTAL_KINDS, n=1, cutoff=0.8)
             if close or not re.fullmatch(r"[a-z][a-z0-9_]*", key):
-                hint = f" — did you mean {close[0]}?" if close else ""
+                hint = (
+                    say(f" — {close[0]} の書き間違いではありませんか？", f" — did you mean {close[0]}?")
+                    if close
+                    else ""
+                )
+                kinds = ", ".join(TOTAL_KINDS)
                 raise ValueError(
-                    f"tolerance key {key!r} is neither a total kind ({', '.join(TOTAL_KINDS)}) nor an item's "
-                    f"romanized name{hint}"
+                    say(
+                        f"許容差のキー {key!r} は管理合計の種類（{kinds}）でも項目のローマ字名でもありません{hint}",
+                        f"tolerance key {key!r} is neither a total kind ({kinds}) nor an item's romanized name{hint}",
+                    )
                 )
         return value
 
@@ -88,7 +96,10 @@ class ProjectSettings(FrozenModel):
     def _always(cls, value: bool) -> bool:
         if not value:
             raise ValueError(
-                "masking cannot be switched off in the settings: authorised users give --unmask on each command"
+                say(
+                    "masking は設定では無効にできません: 権限のある人がコマンドごとに --unmask を付けてください",
+                    "masking cannot be switched off in the settings: authorised users give --unmask on each command",
+                )
             )
         return value
 
@@ -98,29 +109,36 @@ class Project:
         self.root, self.settings = root, settings
 
     def path(self, text: str, what: str) -> Path:
+        """``text`` of the settings as a path; ``what``: what it names, in the run's language."""
         raw = Path(text)
         path = raw if raw.is_absolute() else self.root / raw
         if not self.settings.allow_outside_paths and (
             raw.is_absolute() or not path.resolve().is_relative_to(self.root.resolve())
         ):
             raise FitgapError(
-                f"{what} '{text}' leaves the project folder",
+                say(
+                    f"{what} '{text}' がプロジェクトのフォルダの外を指しています",
+                    f"{what} '{text}' leaves the project folder",
+                ),
                 where=self.root / SETTINGS,
-                hint="keep it inside the project, or set allow_outside_paths: true",
+                hint=say(
+                    "プロジェクトの中に置くか、allow_outside_paths: true を設定してください",
+                    "keep it inside the project, or set allow_outside_paths: true",
+                ),
             )
         return path
 
     @property
     def database(self) -> Path:
-        return self.path(self.settings.database, "database")
+        return self.path(self.settings.database, say("データベース", "database"))
 
     @property
     def output(self) -> Path:
-        return self.path(self.settings.output, "output folder")
+        return self.path(self.settings.output, say("出力フォルダ", "output folder"))
 
     @property
     def catalog(self) -> Path | None:
-        return self.path(self.settings.catalog, "catalog") if self.settings.catalog else None
+        return self.path(self.settings.catalog, say("カタログ", "catalog")) if self.settings.catalog else None
 
     @property
     def history(self) -> Path:
@@ -150,17 +168,31 @@ def _inside(root: Path, catalog: Path) -> str:
         return target.relative_to(root.resolve()).as_posix()
     except ValueError:
         raise FitgapError(
-            f"the catalog folder {catalog} is outside the project folder {root}",
-            hint=f"import or copy it into the project (e.g. fitgap catalog import FILE -o {root / 'catalog'}) "
-            "and give that folder",
+            say(
+                f"カタログのフォルダ {catalog} がプロジェクトのフォルダ {root} の外にあります",
+                f"the catalog folder {catalog} is outside the project folder {root}",
+            ),
+            hint=say(
+                f"プロジェクトの中に取り込むか写して（例: fitgap catalog import FILE -o {root / 'catalog'}）、"
+                "そのフォルダを指定してください",
+                f"import or copy it into the project (e.g. fitgap catalog import FILE -o {root / 'catalog'}) "
+                "and give that folder",
+            ),
         ) from None
 
 
-def create_project(root: Path, profile: MunicipalityProfile, catalog: str | None = None) -> Project:
-    """A new project folder with its settings and sub-folders; an existing fitgap.yaml is never overwritten."""
+def create_project(
+    root: Path, profile: MunicipalityProfile, catalog: str | None = None, language: Language = "ja"
+) -> Project:
+    """A new project folder with its settings and sub-folders; an existing fitgap.yaml is never overwritten.
+    ``language``: the project's (``language:``); the comments of fitgap.yaml are in the run's."""
     settings_path = root / SETTINGS
     if settings_path.exists():
-        raise FitgapError("a project exists here already", where=settings_path, hint="choose another folder")
+        raise FitgapError(
+            say("ここにはすでにプロジェクトがあります", "a project exists here already"),
+            where=settings_path,
+            hint=say("別のフォルダを指定してください", "choose another folder"),
+        )
     if catalog is not None:
         catalog = _inside(root, Path(catalog))
     settings = ProjectSettings(
@@ -169,25 +201,43 @@ def create_project(root: Path, profile: MunicipalityProfile, catalog: str | None
         businesses=profile.businesses,
         welfare_office=profile.welfare_office,
         catalog=catalog,
+        language=language,
     )
     root.mkdir(parents=True, exist_ok=True)
     for folder in FOLDERS:
         (root / folder).mkdir(exist_ok=True)
     lines = [
-        f"# fitgap migration project: {profile.label}",
-        "# Every fitgap command run inside this folder takes its defaults from here.",
+        say(f"# fitgap の移行プロジェクト: {profile.label}", f"# fitgap migration project: {profile.label}"),
+        say(
+            "# このフォルダの中で実行する fitgap のコマンドは、ここの設定を既定値にします。",
+            "# Every fitgap command run inside this folder takes its defaults from here.",
+        ),
         f"municipality: '{settings.municipality}'",
         f"name: {settings.name}",
-        f"welfare_office: {'true' if settings.welfare_office else 'false'}"
-        "   # false: 生活保護 and 児童扶養手当 are the prefecture's",
+        f"welfare_office: {'true' if settings.welfare_office else 'false'}   "
+        + say(
+            "# false: 生活保護と児童扶養手当は都道府県が行います",
+            "# false: 生活保護 and 児童扶養手当 are the prefecture's",
+        ),
         "businesses: [" + ", ".join(f"'{b}'" for b in settings.businesses) + "]",
-        f"catalog: {settings.catalog or 'null'}"
-        "   # a catalog folder from 'fitgap catalog import'; null = the embedded sample",
+        f"catalog: {settings.catalog or 'null'}   "
+        + say(
+            "# 'fitgap catalog import' で作ったカタログのフォルダ。null は組み込みのサンプル",
+            "# a catalog folder from 'fitgap catalog import'; null = the embedded sample",
+        ),
         f"database: {settings.database}",
         f"output: {settings.output}",
-        f"language: {settings.language}   # ja or en",
-        "masking: true   # always: --unmask, given on a command, is the only way to see personal data",
-        "thresholds:   # what a business needs for GO in 'fitgap report readiness'",
+        f"language: {settings.language}   " + say("# ja（日本語）または en（英語）", "# ja or en"),
+        "masking: true   "
+        + say(
+            "# 常に true: 個人情報を見るには、権限のある人がコマンドに --unmask を付けます",
+            "# always: --unmask, given on a command, is the only way to see personal data",
+        ),
+        "thresholds:   "
+        + say(
+            "# 'fitgap report readiness' で業務が GO になる基準",
+            "# what a business needs for GO in 'fitgap report readiness'",
+        ),
         *(f"  {k}: {v}" for k, v in settings.thresholds.model_dump().items()),
         "allow_outside_paths: false",
     ]

@@ -61,11 +61,13 @@ def write_report(
     xlsx: Path | None,
     html: Path | None,
     lang: Literal["ja", "en"] = "ja",
+    municipality: str | None = None,
 ) -> None:
+    """The report in Excel and HTML (each when given); ``municipality``: the 団体名 when the workbook records none."""
     from reports.excel import write_document
     from reports.html import write_html
 
-    document = report_document(report, function_rows(assessment), lang)
+    document = report_document(report, function_rows(assessment), lang, municipality)
     if xlsx is not None:
         write_document(document, xlsx)
     if html is not None:

@@ -274,8 +274,10 @@ def _status(key: str, delta: Number) -> Literal["good", "bad", "neutral"]:
     return "good" if better else "bad"
 
 
-def comparison_document(result: AssessmentComparison, lang: Lang = "ja") -> Document:
-    """The comparison as a report: the changes of the figures first, then per business, then the functions."""
+def comparison_document(result: AssessmentComparison, lang: Lang = "ja", municipality: str | None = None) -> Document:
+    """The comparison as a report: the changes of the figures first, then per business, then the functions. Its
+    団体名 is the one the assessments record, else ``municipality`` (the project's)."""
+    who = result.municipality or municipality
     rates = [key for key, _, _, fmt in KPIS if fmt == "percent"]
     counts = [key for key, _, _, fmt in KPIS if fmt == "integer"]
     rate_table = _figures_table(
@@ -303,7 +305,7 @@ def comparison_document(result: AssessmentComparison, lang: Lang = "ja") -> Docu
         top=functions_table(result, lang, limit=10) if result.functions else None,
     )
     facts: tuple[tuple[str, Cell], ...] = (
-        (_t(lang, "団体", "Municipality"), result.municipality or "—"),
+        (_t(lang, "団体", "Municipality"), who or "—"),
         (_t(lang, "比較元", "Before"), result.old),
         (_t(lang, "基準日（前）", "As of (before)"), result.old_as_of),
         (_t(lang, "比較先", "After"), result.new),
@@ -315,6 +317,6 @@ def comparison_document(result: AssessmentComparison, lang: Lang = "ja") -> Docu
         facts=facts,
         tables=(rate_table, count_table, functions_table(result, lang)),
         lang=lang,
-        municipality=result.municipality,
+        municipality=who,
         summary=summary,
     )

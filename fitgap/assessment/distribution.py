@@ -27,6 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
+from fitgap.assessment.reader import not_an_assessment
 from fitgap.assessment.sheets import (
     CUSTOM_COLUMNS,
     CUSTOM_SHEET,
@@ -39,8 +40,9 @@ from fitgap.assessment.sheets import (
 )
 from reports.excel import put
 from spec_catalog.base import FitgapError, FrozenModel, InputFileError, UsageError
-from spec_catalog.files import check_input_file
+from spec_catalog.files import check_input_file, exists_already
 from spec_catalog.importers.workbook import cell_text, find_header_in_sheet
+from spec_catalog.language import say
 from spec_catalog.models import Catalog
 
 SPLIT_SHEET = "_fitgap_split"
@@ -300,25 +302,32 @@ def _identity(workbook: Any, areas: list[SheetArea]) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def load_workbook_file(path: Path, what: str = "workbook") -> tuple[Any, bytes]:
-    """The workbook with its formulas (it is written back) and its bytes, or one line saying what it is not."""
+def load_workbook_file(path: Path, what: str | None = None) -> tuple[Any, bytes]:
+    """The workbook with its formulas (it is written back) and its bytes, or one line saying what it is not;
+    ``what``: the noun in the run's language (the 調査票 when None)."""
     from openpyxl import load_workbook
 
-    check_input_file(path, what)
+    check_input_file(path, what if what is not None else say("調査票", "workbook"))
     data = path.read_bytes()
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputFileError(
-            "not an .xlsx workbook (an old .xls, a password-protected file or no workbook at all)",
+            say(
+                ".xlsx のブックではありません（古い .xls、パスワード付きのファイル、またはブック以外のファイル）",
+                "not an .xlsx workbook (an old .xls, a password-protected file or no workbook at all)",
+            ),
             where=path,
-            hint="save it as .xlsx in Excel, without a password",
+            hint=say(
+                "Excel でパスワードなしの .xlsx として保存し直してください",
+                "save it as .xlsx in Excel, without a password",
+            ),
         )
     try:
         return load_workbook(io.BytesIO(data)), data
     except Exception as exc:  # openpyxl raises many types (KeyError, ParseError, …) on damaged packages
         raise InputFileError(
-            f"the workbook cannot be read ({type(exc).__name__})",
+            say(f"ブックを読めません（{type(exc).__name__}）", f"the workbook cannot be read ({type(exc).__name__})"),
             where=path,
-            hint="open and re-save it in Excel",
+            hint=say("Excel で開いて保存し直してください", "open and re-save it in Excel"),
         ) from exc
 
 
@@ -334,8 +343,16 @@ def save_workbook(workbook: Any, path: Path) -> Path:
         finally:
             Path(name).unlink(missing_ok=True)
     except OSError as exc:
-        raise FitgapError(f"cannot write the workbook: {exc.strerror}", where=path) from None
+        raise FitgapError(
+            say(f"ブックを書き込めません: {exc.strerror}", f"cannot write the workbook: {exc.strerror}"), where=path
+        ) from None
     return path
+
+
+def _split_file_message() -> str:
+    return say(
+        "分割したファイルで、プロジェクトの調査票ではありません", "this is a file of a split, not the project workbook"
+    )
 
 
 # Split -----------------------------------------------------------------------------------------------------
@@ -361,13 +378,20 @@ def _records(area: SheetArea, path: Path, skipped: list[RowRef]) -> list[int]:
         key = area.key(row)
         if area.kind == "functions":
             if not key:
-                skipped.append(RowRef(sheet=area.title, key=str(row), reason="no 機能ID"))
+                skipped.append(RowRef(sheet=area.title, key=str(row), reason=say("機能IDがない", "no 機能ID")))
                 continue
             if key in seen:
                 raise InputFileError(
-                    f"機能ID {key} is on rows {seen[key]} and {row} of sheet '{area.title}'",
+                    say(
+                        f"機能ID {key} がシート '{area.title}' の {seen[key]} 行目と {row} 行目にあります",
+                        f"機能ID {key} is on rows {seen[key]} and {row} of sheet '{area.title}'",
+                    ),
                     where=path,
-                    hint="keep one row per 機能ID ('fitgap assess score' lists such rows), then split again",
+                    hint=say(
+                        "機能IDごとに1行にしてから（'fitgap assess score' がそうした行を挙げます）、"
+                        "分割し直してください",
+                        "keep one row per 機能ID ('fitgap assess score' lists such rows), then split again",
+                    ),
                 )
             seen[key] = row
         rows.append(row)
@@ -395,12 +419,17 @@ def _plans(areas: list[SheetArea], by: SplitBy, catalog: Catalog, path: Path) ->
                 for plan in targets:
                     plan.add(area.title, row)
                 if not targets:
-                    reason = "no 関連業務ID of the workbook" if area.kind == "custom" else "no business of the workbook"
+                    reason = (
+                        say("関連業務IDが調査票の業務にない", "no 関連業務ID of the workbook")
+                        if area.kind == "custom"
+                        else say("提供元・提供先が調査票の業務にない", "no business of the workbook")
+                    )
                     skipped.append(RowRef(sheet=area.title, key=str(row), reason=reason))
         return list(plans.values()), skipped
     for area in areas:
         if area.kind == "links":
-            skipped += [RowRef(sheet=area.title, key=str(r), reason="業務連携 has no 担当") for r in rows[area.title]]
+            reason = say("業務連携には担当の列がない", "業務連携 has no 担当")
+            skipped += [RowRef(sheet=area.title, key=str(r), reason=reason) for r in rows[area.title]]
             continue
         for row in rows[area.title]:
             owner = cell_text(area.raw(row, "owner")) or NO_OWNER
@@ -550,28 +579,23 @@ def split_workbook(
     workbook, source = load_workbook_file(path)
     if SPLIT_SHEET in workbook.sheetnames:
         raise UsageError(
-            "this is a file of a split, not the project workbook",
+            _split_file_message(),
             where=path,
-            hint="split the project workbook; merge this file back into it with 'fitgap assess merge'",
+            hint=say(
+                "プロジェクトの調査票を分割してください。このファイルは 'fitgap assess merge' で調査票に戻せます",
+                "split the project workbook; merge this file back into it with 'fitgap assess merge'",
+            ),
         )
     areas = sheet_areas(workbook, catalog)
     if not any(a.kind == "functions" for a in areas):
-        raise InputFileError(
-            "not an assessment workbook: no sheet has the columns 機能ID, 現行利用 and 判定",
-            where=path,
-            hint="make one with 'fitgap assess template BUSINESS -o FILE.xlsx'",
-        )
+        raise not_an_assessment(path)
     plans, skipped = _plans(areas, by, catalog, path)
     used: set[str] = set()
     targets = [directory / _file_name(path.stem, plan, by, used) for plan in plans]
     existing = [t for t in targets if t.exists()]
     if existing and not force:
-        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-        raise UsageError(
-            f"the file exists already{more} (it may have been filled in)",
-            where=existing[0],
-            hint="add --force to replace it",
-        )
+        more = say(f"（ほか {len(existing) - 1} 件）", f" (and {len(existing) - 1} more)") if len(existing) > 1 else ""
+        raise exists_already(existing[0], filled_in=True, what=say(f"ファイル{more}", f"the file{more}"))
     split_id = uuid.uuid4().hex
     sha = hashlib.sha256(source).hexdigest()
     header: list[list[object]] = [
@@ -611,9 +635,15 @@ class _Part:
 def _provenance(workbook: Any, path: Path) -> tuple[dict[str, str], dict[tuple[str, str], dict[str, str]]]:
     if SPLIT_SHEET not in workbook.sheetnames:
         raise UsageError(
-            "not a file of 'fitgap assess split' (it has no _fitgap_split sheet)",
+            say(
+                "'fitgap assess split' のファイルではありません（_fitgap_split シートがありません）",
+                "not a file of 'fitgap assess split' (it has no _fitgap_split sheet)",
+            ),
             where=path,
-            hint="give the files the split wrote, as the 原課 returned them",
+            hint=say(
+                "分割で書き出し、原課から返ってきたファイルを指定してください",
+                "give the files the split wrote, as the 原課 returned them",
+            ),
         )
     meta: dict[str, str] = {}
     base: dict[tuple[str, str], dict[str, str]] = {}
@@ -630,9 +660,15 @@ def _provenance(workbook: Any, path: Path) -> tuple[dict[str, str], dict[tuple[s
             meta[str(values[0])] = cell_text(values[1] if len(values) > 1 else None)
     if meta.get("format") != SPLIT_FORMAT:
         raise UsageError(
-            f"a split file of another format ({meta.get('format') or 'none'})",
+            say(
+                f"別の形式の分割ファイルです（{meta.get('format') or 'なし'}）",
+                f"a split file of another format ({meta.get('format') or 'none'})",
+            ),
             where=path,
-            hint="split the project workbook again with this version of fitgap",
+            hint=say(
+                "この版の fitgap でプロジェクトの調査票を分割し直してください",
+                "split the project workbook again with this version of fitgap",
+            ),
         )
     return meta, base
 
@@ -641,7 +677,7 @@ def _read_parts(paths: list[Path], catalog: Catalog) -> list[_Part]:
     names = [p.name for p in paths]
     parts = []
     for path in paths:
-        workbook, _ = load_workbook_file(path, "returned file")
+        workbook, _ = load_workbook_file(path, say("回収ファイル", "returned file"))
         meta, base = _provenance(workbook, path)
         areas = {a.title: a for a in sheet_areas(workbook, catalog)}
         name = path.name if names.count(path.name) == 1 else str(path)
@@ -655,18 +691,28 @@ def _check_parts(parts: list[_Part], workbook: Any, source: bytes, areas: list[S
     for part in parts[1:]:
         if part.meta.get("split_id") != first.meta.get("split_id"):
             raise UsageError(
-                f"a file of another split than {first.path.name} (split {part.meta.get('split_id', '?')[:8]}, "
-                f"not {first.meta.get('split_id', '?')[:8]})",
+                say(
+                    f"{first.path.name} とは別の分割のファイルです（分割ID {part.meta.get('split_id', '?')[:8]}、"
+                    f"{first.path.name} は {first.meta.get('split_id', '?')[:8]}）",
+                    f"a file of another split than {first.path.name} (split {part.meta.get('split_id', '?')[:8]}, "
+                    f"not {first.meta.get('split_id', '?')[:8]})",
+                ),
                 where=part.path,
-                hint="merge the files of one split together; split again to hand out new files",
+                hint=say(
+                    "一つの分割のファイルをまとめて取り込んでください。新しく配るには分割し直してください",
+                    "merge the files of one split together; split again to hand out new files",
+                ),
             )
     if hashlib.sha256(source).hexdigest() == first.meta.get("source_sha256"):
         return
     if _identity(workbook, areas) != first.meta.get("source_identity"):
         raise UsageError(
-            f"split from another workbook ({first.meta.get('source_file', '?')}), not from this one",
+            say(
+                f"この調査票ではなく、別の調査票（{first.meta.get('source_file', '?')}）から分割されたファイルです",
+                f"split from another workbook ({first.meta.get('source_file', '?')}), not from this one",
+            ),
             where=first.path,
-            hint="merge it into the workbook it was split from",
+            hint=say("分割元の調査票に取り込んでください", "merge it into the workbook it was split from"),
         )
 
 
@@ -850,24 +896,34 @@ def merge_parts(
     """Read the returned files of one split back into the project workbook ``path`` and write the result to
     ``output``; into ``path`` itself, or over an existing ``output``, only with ``force``."""
     if not parts:
-        raise UsageError("no returned files to merge", hint="give the files after the workbook")
+        raise UsageError(
+            say("取り込む回収ファイルがありません", "no returned files to merge"),
+            hint=say("調査票の後に回収ファイルを指定してください", "give the files after the workbook"),
+        )
     target = output if output is not None else path
     if target.resolve() == path.resolve() and not force:
         raise UsageError(
-            "the merge would write into the project workbook",
+            say(
+                "取り込みの結果がプロジェクトの調査票に上書きされます",
+                "the merge would write into the project workbook",
+            ),
             where=path,
-            hint="give -o FILE for the merged workbook, or add --force to write into this one",
+            hint=say(
+                "取り込んだ調査票の出力先を -o FILE で指定するか、この調査票に書き込むなら --force を付けてください",
+                "give -o FILE for the merged workbook, or add --force to write into this one",
+            ),
         )
     if target.resolve() != path.resolve() and target.exists() and not force:
-        raise UsageError(
-            "the file exists already (it may be filled in)", where=target, hint="add --force to replace it"
-        )
+        raise exists_already(target, filled_in=True)
     workbook, source = load_workbook_file(path)
     if SPLIT_SHEET in workbook.sheetnames:
         raise UsageError(
-            "this is a file of a split, not the project workbook",
+            _split_file_message(),
             where=path,
-            hint="give the project workbook first, then the returned files",
+            hint=say(
+                "先にプロジェクトの調査票、続けて回収ファイルを指定してください",
+                "give the project workbook first, then the returned files",
+            ),
         )
     areas = sheet_areas(workbook, catalog)
     read = _read_parts(parts, catalog)

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from fitgap.assessment.scoring import TOTAL, GapItem, ScoreReport, TrendPoint
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.files import check_input_file
+from spec_catalog.language import say
 
 
 class Snapshot(ScoreReport):
@@ -66,25 +67,38 @@ def save_snapshot(report: ScoreReport, directory: Path, *, now: dt.datetime | No
         finally:
             Path(name).unlink(missing_ok=True)
     except OSError as exc:
-        raise FitgapError(f"cannot keep the snapshot: {exc.strerror}", where=directory) from None
-    raise FitgapError("a thousand snapshots in one second", where=directory)  # pragma: no cover
+        raise FitgapError(
+            say(f"スナップショットを保存できません: {exc.strerror}", f"cannot keep the snapshot: {exc.strerror}"),
+            where=directory,
+        ) from None
+    raise FitgapError(  # pragma: no cover
+        say("1 秒間にスナップショットが 1000 件あります", "a thousand snapshots in one second"), where=directory
+    )
 
 
 def load_snapshot(path: Path) -> Snapshot:
     """A snapshot, or any scored assessment JSON (``fitgap assess score --json``: no scoring time then)."""
     if path.exists():
-        check_input_file(path, "snapshot")  # a FIFO or a device would hang or stream for ever
+        check_input_file(path, say("スナップショット", "snapshot"))  # a FIFO or a device would hang or stream for ever
     try:
         return Snapshot.model_validate_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FitgapError(
-            "snapshot not found", where=path, hint="give a JSON file written by 'fitgap assess score'"
+            say("スナップショットが見つかりません", "snapshot not found"),
+            where=path,
+            hint=say(
+                "'fitgap assess score' が書いた JSON ファイルを指定してください",
+                "give a JSON file written by 'fitgap assess score'",
+            ),
         ) from None
     except (ValidationError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FitgapError(
-            "not a scored assessment (JSON of 'fitgap assess score --json' or of --history)",
+            say(
+                "採点済みの Fit & Gap 評価ではありません（'fitgap assess score --json' または --history の JSON）",
+                "not a scored assessment (JSON of 'fitgap assess score --json' or of --history)",
+            ),
             where=path,
-            hint="score the workbook again to make one",
+            hint=say("調査票を採点し直して作ってください", "score the workbook again to make one"),
         ) from exc
 
 

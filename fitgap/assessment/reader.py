@@ -23,6 +23,7 @@ from spec_catalog.base import InputFileError
 from spec_catalog.codes import Code
 from spec_catalog.findings import Finding, Location
 from spec_catalog.importers.workbook import Header, cell_text, find_header_in_sheet, open_workbook
+from spec_catalog.language import say
 from spec_catalog.models import Catalog
 
 E = TypeVar("E", bound=StrEnum)
@@ -63,7 +64,7 @@ class _Sheet:
             allowed = " / ".join(m.value for m in enum)
             self.add(
                 Code.ASSESS_VALUE_NOT_IN_LIST,
-                f"{label} '{text}' is not one of {allowed}",
+                say(f"{label} '{text}' は選択肢（{allowed}）にありません", f"{label} '{text}' is not one of {allowed}"),
                 row,
                 field,
                 text,
@@ -84,7 +85,10 @@ class _Sheet:
         except ValueError:
             self.add(
                 Code.ASSESS_INVALID_DATE,
-                f"期限 '{cell_text(value)}' is not a date (YYYY-MM-DD)",
+                say(
+                    f"期限 '{cell_text(value)}' は日付（YYYY-MM-DD）として読めません",
+                    f"期限 '{cell_text(value)}' is not a date (YYYY-MM-DD)",
+                ),
                 row,
                 field,
                 cell_text(value),
@@ -131,13 +135,21 @@ def _read_functions(sheet: _Sheet, catalog: Catalog, business_id: str) -> list[F
             continue
         function_id = _function_id(sheet.raw(row, "function_id"))
         if not function_id:
-            sheet.add(Code.ASSESS_MISSING_FUNCTION_ID, "a filled row has no 機能ID", row, "function_id")
+            sheet.add(
+                Code.ASSESS_MISSING_FUNCTION_ID,
+                say("記入のある行に機能IDがありません", "a filled row has no 機能ID"),
+                row,
+                "function_id",
+            )
             continue
         function = known.get(function_id)
         if function is None:
             sheet.add(
                 Code.ASSESS_UNKNOWN_FUNCTION_ID,
-                f"機能ID {function_id} is not a function of {spec.business_id} {spec.name} in the catalog",
+                say(
+                    f"機能ID {function_id} はカタログの {spec.business_id} {spec.name} の機能にありません",
+                    f"機能ID {function_id} is not a function of {spec.business_id} {spec.name} in the catalog",
+                ),
                 row,
                 "function_id",
                 function_id,
@@ -146,7 +158,10 @@ def _read_functions(sheet: _Sheet, catalog: Catalog, business_id: str) -> list[F
         if function_id in seen:
             sheet.add(
                 Code.ASSESS_DUPLICATE_FUNCTION_ID,
-                f"機能ID {function_id} appears again (first on row {seen[function_id]})",
+                say(
+                    f"機能ID {function_id} が重複しています（最初は {seen[function_id]} 行目）",
+                    f"機能ID {function_id} appears again (first on row {seen[function_id]})",
+                ),
                 row,
                 "function_id",
                 function_id,
@@ -157,8 +172,12 @@ def _read_functions(sheet: _Sheet, catalog: Catalog, business_id: str) -> list[F
         if written and written != function.function_class.value:
             sheet.add(
                 Code.ASSESS_CLASS_CHANGED,
-                f"実装区分 '{written}' differs from the catalog's {function.function_class.value}; "
-                "the catalog's is used",
+                say(
+                    f"実装区分 '{written}' がカタログの {function.function_class.value} と異なります"
+                    "（カタログの区分を使います）",
+                    f"実装区分 '{written}' differs from the catalog's {function.function_class.value}; "
+                    "the catalog's is used",
+                ),
                 row,
                 "function_class",
                 written,
@@ -191,7 +210,10 @@ def _read_functions(sheet: _Sheet, catalog: Catalog, business_id: str) -> list[F
             sheet.findings.append(
                 Finding(
                     code=Code.ASSESS_FUNCTION_MISSING,
-                    message=f"機能ID {function_id} {function.name} of the catalog is not on the sheet",
+                    message=say(
+                        f"カタログの機能ID {function_id} {function.name} がシートにありません",
+                        f"機能ID {function_id} {function.name} of the catalog is not on the sheet",
+                    ),
                     location=Location(file=str(sheet.path), sheet=sheet.title),
                     value=function_id,
                 )
@@ -206,7 +228,12 @@ def _read_custom(sheet: _Sheet, catalog: Catalog) -> list[CustomRow]:
             continue
         name = sheet.text(row, "name")
         if not name:
-            sheet.add(Code.ASSESS_MISSING_VALUE, "a 独自機能 row has no 名称", row, "name")
+            sheet.add(
+                Code.ASSESS_MISSING_VALUE,
+                say("独自機能の行に名称がありません", "a 独自機能 row has no 名称"),
+                row,
+                "name",
+            )
             continue
         business_text = sheet.text(row, "business_id")
         business_id = None
@@ -215,7 +242,10 @@ def _read_custom(sheet: _Sheet, catalog: Catalog) -> list[CustomRow]:
             if found is None:
                 sheet.add(
                     Code.ASSESS_UNKNOWN_BUSINESS,
-                    f"関連業務ID '{business_text}' is not in the catalog",
+                    say(
+                        f"関連業務ID '{business_text}' はカタログにありません",
+                        f"関連業務ID '{business_text}' is not in the catalog",
+                    ),
                     row,
                     "business_id",
                     business_text,
@@ -247,7 +277,7 @@ def _read_links(sheet: _Sheet) -> list[LinkRow]:
         if not provider or not consumer:
             sheet.add(
                 Code.ASSESS_LINK_INCOMPLETE,
-                "a 業務連携 row needs both 提供元 and 提供先",
+                say("業務連携の行には提供元と提供先の両方が必要です", "a 業務連携 row needs both 提供元 and 提供先"),
                 row,
                 "provider" if not provider else "consumer",
             )
@@ -266,6 +296,21 @@ def _read_links(sheet: _Sheet) -> list[LinkRow]:
     return rows
 
 
+def not_an_assessment(path: Path) -> InputFileError:
+    """The error for a workbook with no business sheet (reading, splitting and filling one alike)."""
+    return InputFileError(
+        say(
+            "Fit & Gap 調査票ではありません: 機能ID・現行利用・判定の列があるシートがありません",
+            "not an assessment workbook: no sheet has the columns 機能ID, 現行利用 and 判定",
+        ),
+        where=path,
+        hint=say(
+            "'fitgap assess template BUSINESS -o FILE.xlsx' で作ってください",
+            "make one with 'fitgap assess template BUSINESS -o FILE.xlsx'",
+        ),
+    )
+
+
 def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
     """Read a filled workbook; problems in it are findings, a file that is no assessment is an error."""
     workbook = open_workbook(path)
@@ -275,8 +320,10 @@ def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
         findings.append(
             Finding(
                 code=Code.ASSESS_CATALOG_MISMATCH,
-                message=f"the workbook was made from catalog '{meta['catalog']}' "
-                f"but is scored against '{catalog.name}'",
+                message=say(
+                    f"調査票はカタログ '{meta['catalog']}' から作られましたが、'{catalog.name}' で採点しています",
+                    f"the workbook was made from catalog '{meta['catalog']}' but is scored against '{catalog.name}'",
+                ),
                 location=Location(file=str(path), sheet=META_SHEET),
             )
         )
@@ -305,7 +352,10 @@ def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
             findings.append(
                 Finding(
                     code=Code.ASSESS_UNKNOWN_BUSINESS,
-                    message=f"sheet '{worksheet.title}' belongs to no business of the catalog; it was not scored",
+                    message=say(
+                        f"シート '{worksheet.title}' はカタログのどの業務にも当たらないため、採点していません",
+                        f"sheet '{worksheet.title}' belongs to no business of the catalog; it was not scored",
+                    ),
                     location=Location(file=str(path), sheet=worksheet.title),
                 )
             )
@@ -314,7 +364,10 @@ def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
             findings.append(
                 Finding(
                     code=Code.ASSESS_DUPLICATE_BUSINESS,
-                    message=f"a second sheet for business {business_id}; only the first was scored",
+                    message=say(
+                        f"業務 {business_id} のシートが2枚あります。最初のシートだけを採点しました",
+                        f"a second sheet for business {business_id}; only the first was scored",
+                    ),
                     location=Location(file=str(path), sheet=worksheet.title),
                 )
             )
@@ -322,11 +375,7 @@ def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
         businesses.append(business_id)
         functions += _read_functions(sheet, catalog, business_id)
     if not businesses:
-        raise InputFileError(
-            "not an assessment workbook: no sheet has the columns 機能ID, 現行利用 and 判定",
-            where=path,
-            hint="make one with 'fitgap assess template BUSINESS -o FILE.xlsx'",
-        )
+        raise not_an_assessment(path)
     return FilledAssessment(
         file=str(path),
         catalog=meta.get("catalog") or None,

@@ -554,14 +554,14 @@ def business_tables(
     return tables
 
 
-def _facts(report: ScoreReport, lang: Lang) -> tuple[tuple[str, str], ...]:
+def _facts(report: ScoreReport, lang: Lang, municipality: str | None) -> tuple[tuple[str, str], ...]:
     total = report.total
     catalog = report.catalog
     kind = _t(lang, "サンプル", "SAMPLE") if catalog.sample else _t(lang, "公式", "official")
     versions = ", ".join(f"{b} {v}" for b, v in catalog.versions.items() if v) or _t(lang, "版不明", "version unknown")
     fates = ", ".join(f"{gap_label(k, lang)} {v}" for k, v in report.custom_by_fate.items())
     facts: tuple[tuple[str, str], ...] = (
-        (_t(lang, "団体", "Municipality"), report.municipality or "—"),
+        (_t(lang, "団体", "Municipality"), municipality or "—"),
         (_t(lang, "カタログ", "Catalog"), f"{catalog.name}（{kind}; {versions}）"),
         (_t(lang, "基準日", "As of"), report.as_of.isoformat()),
         (_t(lang, "適合率", "Fit rate"), f"{total.fit_rate:.1%}" if total.fit_rate is not None else "—"),
@@ -603,10 +603,15 @@ def _legend(lang: Lang) -> Table:
 
 
 def report_document(
-    report: ScoreReport, rows_by_business: dict[str, list[tuple[Cell, ...]]], lang: Lang = "ja"
+    report: ScoreReport,
+    rows_by_business: dict[str, list[tuple[Cell, ...]]],
+    lang: Lang = "ja",
+    municipality: str | None = None,
 ) -> Document:
     """The whole report: the one-page summary, key figures, summary per business with its chart, gap list, owners,
-    business sheets, links, findings, the trend, the definitions."""
+    business sheets, links, findings, the trend, the definitions. Its 団体名 is the one the workbook records, else
+    ``municipality`` (the project's)."""
+    who = report.municipality or municipality
     summary = _summary(report, lang)
     tables = [
         summary,
@@ -625,11 +630,11 @@ def report_document(
     return Document(
         title=_t(lang, "Fit & Gap 評価レポート", "Fit & Gap assessment report"),
         note=SAMPLE_NOTES["en" if lang == "en" else "ja"] if report.catalog.sample else None,
-        facts=_facts(report, lang),
+        facts=_facts(report, lang, who),
         tables=tuple(tables),
         charts=tuple(charts),
         lang=lang,
-        municipality=report.municipality,
+        municipality=who,
         created=scored_at(report),
         summary=summary_page(report, lang),
     )

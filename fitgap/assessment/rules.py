@@ -9,6 +9,7 @@ from fitgap.assessment.sheets import CUSTOM_COLUMNS, FUNCTION_COLUMNS
 from fitgap.assessment.vocab import NEEDS_ACTION, CurrentUse, GapClass, Status
 from spec_catalog.codes import Code
 from spec_catalog.findings import Finding, Location
+from spec_catalog.language import say
 from spec_catalog.vocab import FunctionClass
 
 # Decisions that a class of function cannot take.
@@ -58,29 +59,54 @@ def _function_rules(file: str, row: FunctionRow, as_of: dt.date) -> list[Finding
         add(
             "gap_class",
             Code.ASSESS_PROHIBITED_IN_USE_UNDECIDED,
-            "a 実装不可機能 in use needs the retirement decision GAP_PROHIBITED",
+            say(
+                "現行で使用中の実装不可機能には判定 GAP_PROHIBITED（実装不可機能の廃止）が必要です",
+                "a 実装不可機能 in use needs the retirement decision GAP_PROHIBITED",
+            ),
         )
     if row.gap_class is None:
         if row.function_class is FunctionClass.MANDATORY:
-            add("gap_class", Code.ASSESS_MANDATORY_UNDECIDED, "a 実装必須機能 is left undecided (判定)")
+            add(
+                "gap_class",
+                Code.ASSESS_MANDATORY_UNDECIDED,
+                say("実装必須機能の判定がありません", "a 実装必須機能 is left undecided (判定)"),
+            )
     elif row.gap_class in _NOT_ALLOWED[row.function_class]:
         add(
             "gap_class",
             Code.ASSESS_DECISION_NOT_ALLOWED,
-            f"判定 {row.gap_class.value} is not possible for a {row.function_class.value}",
+            say(
+                f"判定 {row.gap_class.value} は{row.function_class.value}では選べません",
+                f"判定 {row.gap_class.value} is not possible for a {row.function_class.value}",
+            ),
         )
     if row.gap_class is not None and row.current_use is None:
-        add("current_use", Code.ASSESS_CURRENT_USE_MISSING, "判定 is given but 現行利用 is not")
+        add(
+            "current_use",
+            Code.ASSESS_CURRENT_USE_MISSING,
+            say("判定はありますが、現行利用がありません", "判定 is given but 現行利用 is not"),
+        )
     if row.gap_class in NEEDS_ACTION and is_open(row.status):
         if not row.owner:
-            add("owner", Code.ASSESS_ACTION_WITHOUT_OWNER, f"{row.gap_class.value} needs an owner (担当)")
+            add(
+                "owner",
+                Code.ASSESS_ACTION_WITHOUT_OWNER,
+                say(f"{row.gap_class.value} には担当が必要です", f"{row.gap_class.value} needs an owner (担当)"),
+            )
         if row.due is None:
-            add("due", Code.ASSESS_ACTION_WITHOUT_DUE, f"{row.gap_class.value} needs a due date (期限)")
+            add(
+                "due",
+                Code.ASSESS_ACTION_WITHOUT_DUE,
+                say(f"{row.gap_class.value} には期限が必要です", f"{row.gap_class.value} needs a due date (期限)"),
+            )
         elif row.due < as_of:
             add(
                 "due",
                 Code.ASSESS_ACTION_OVERDUE,
-                f"due {row.due.isoformat()} has passed and it is not 完了",
+                say(
+                    f"期限 {row.due.isoformat()} を過ぎていますが、完了していません",
+                    f"due {row.due.isoformat()} has passed and it is not 完了",
+                ),
             )
     return found
 
@@ -95,7 +121,10 @@ def _custom_rules(file: str, row: CustomRow, as_of: dt.date) -> list[Finding]:
                 CUSTOM_COLUMNS,
                 "fate",
                 Code.ASSESS_CUSTOM_UNDECIDED,
-                f"独自機能 {row.name}: choose what happens to it (対応)",
+                say(
+                    f"独自機能 {row.name}: 対応を選んでください",
+                    f"独自機能 {row.name}: choose what happens to it (対応)",
+                ),
             )
         )
     elif is_open(row.status) and row.due is not None and row.due < as_of:
@@ -106,7 +135,10 @@ def _custom_rules(file: str, row: CustomRow, as_of: dt.date) -> list[Finding]:
                 CUSTOM_COLUMNS,
                 "due",
                 Code.ASSESS_ACTION_OVERDUE,
-                f"独自機能 {row.name}: due {row.due.isoformat()} has passed and it is not 完了",
+                say(
+                    f"独自機能 {row.name}: 期限 {row.due.isoformat()} を過ぎていますが、完了していません",
+                    f"独自機能 {row.name}: due {row.due.isoformat()} has passed and it is not 完了",
+                ),
             )
         )
     return found

@@ -21,6 +21,7 @@ from fitgap.assessment.rules import check, is_open
 from fitgap.assessment.vocab import FIT_CLASSES, GAP_SEVERITY, NEEDS_ACTION, CurrentUse, Fate, GapClass
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.findings import Finding, Severity
+from spec_catalog.language import say
 from spec_catalog.localgov import lookup
 from spec_catalog.models import Catalog
 from spec_catalog.vocab import FunctionClass, Source
@@ -281,7 +282,7 @@ def _links(assessment: FilledAssessment, catalog: Catalog) -> list[LinkCheck]:
     return checks
 
 
-def _municipality_label(code: str | None) -> str | None:
+def municipality_label(code: str | None) -> str | None:
     """「013455 森町（北海道）」 for the code the template recorded; the code as it is if the table lacks it."""
     if not code:
         return None
@@ -295,12 +296,25 @@ def evaluate_gate(total: BusinessScore, rules: GateRules) -> GateResult:
     failures = []
     if total.forced_gaps_unresolved > rules.max_forced_gaps_unresolved:
         failures.append(
-            f"{total.forced_gaps_unresolved} unresolved forced gaps (allowed {rules.max_forced_gaps_unresolved})"
+            say(
+                f"未対応の要廃止機能 {total.forced_gaps_unresolved} 件（上限 {rules.max_forced_gaps_unresolved} 件）",
+                f"{total.forced_gaps_unresolved} unresolved forced gaps (allowed {rules.max_forced_gaps_unresolved})",
+            )
         )
     if rules.max_mandatory_undecided is not None and total.mandatory_undecided > rules.max_mandatory_undecided:
-        failures.append(f"{total.mandatory_undecided} undecided 実装必須機能 (allowed {rules.max_mandatory_undecided})")
+        failures.append(
+            say(
+                f"未判定の実装必須機能 {total.mandatory_undecided} 件（上限 {rules.max_mandatory_undecided} 件）",
+                f"{total.mandatory_undecided} undecided 実装必須機能 (allowed {rules.max_mandatory_undecided})",
+            )
+        )
     if rules.min_readiness is not None and total.readiness < rules.min_readiness:
-        failures.append(f"readiness {total.readiness:.1%} below {rules.min_readiness:.1%}")
+        failures.append(
+            say(
+                f"対応完了率 {total.readiness:.1%} が下限 {rules.min_readiness:.1%} を下回っています",
+                f"readiness {total.readiness:.1%} below {rules.min_readiness:.1%}",
+            )
+        )
     return GateResult(passed=not failures, failures=tuple(failures))
 
 
@@ -325,7 +339,7 @@ def score(
     return ScoreReport(
         file=assessment.file,
         as_of=as_of,
-        municipality=_municipality_label(assessment.municipality),
+        municipality=municipality_label(assessment.municipality),
         catalog=CatalogInfo(
             name=catalog.name,
             sample=any(catalog.business(b).source is Source.SAMPLE for b in assessment.businesses),

@@ -14,12 +14,17 @@ import unicodedata
 from collections import Counter
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from converters import to_full_width, to_half_width
 from fitgap.assessment.sheets import FUNCTION_COLUMNS, business_sheet_name
-from spec_catalog.base import FitgapError, FrozenModel, InputFileError, UsageError
+from spec_catalog.base import FrozenModel, InputFileError, UsageError
+from spec_catalog.files import check_input_file, exists_already
+from spec_catalog.language import say
 from spec_catalog.models import BusinessSpec, Catalog
+
+if TYPE_CHECKING:
+    from fitgap.profile import MunicipalityProfile
 
 _SYNONYMS = Path(__file__).parent / "data" / "synonyms.tsv"
 # Punctuation and spaces carry no meaning here; the long-vowel mark ー does (カード), so it stays.
@@ -136,9 +141,15 @@ def _pick(headers: list[str], column: str | None, path: Path) -> tuple[int, int 
     if column is not None:
         if column.strip().lower() not in lowered:
             raise InputFileError(
-                f"no column '{column}' (columns: {', '.join(h for h in headers if h)})",
+                say(
+                    f"列 '{column}' がありません（列: {', '.join(h for h in headers if h)}）",
+                    f"no column '{column}' (columns: {', '.join(h for h in headers if h)})",
+                ),
                 where=path,
-                hint="name the column that holds the function names with --column",
+                hint=say(
+                    "機能名の列を --column で指定してください",
+                    "name the column that holds the function names with --column",
+                ),
             )
         text = lowered.index(column.strip().lower())
     else:
@@ -154,7 +165,12 @@ def _rows_from(
     filled = [i for i, (_, cells) in enumerate(table) if any(cells)]
     if not filled:
         raise InputFileError(
-            "the list is empty", where=path, hint="give a list with a header row and one function per row"
+            say("一覧が空です", "the list is empty"),
+            where=path,
+            hint=say(
+                "見出しの行と、1行に1機能の一覧を指定してください",
+                "give a list with a header row and one function per row",
+            ),
         )
     if header_row is None:
         at = filled[0]
@@ -162,9 +178,15 @@ def _rows_from(
         at = next((i for i, (number, _) in enumerate(table) if number == header_row), -1)
         if at < 0 or not any(table[at][1]):
             raise InputFileError(
-                f"row {header_row} of the list is empty or missing (the first filled row is {table[filled[0]][0]})",
+                say(
+                    f"一覧の {header_row} 行目は空か、ありません（記入のある最初の行は {table[filled[0]][0]} 行目）",
+                    f"row {header_row} of the list is empty or missing (the first filled row is {table[filled[0]][0]})",
+                ),
                 where=path,
-                hint="give the row of the column headers with --header-row",
+                hint=say(
+                    "列見出しの行を --header-row で指定してください",
+                    "give the row of the column headers with --header-row",
+                ),
             )
     text, detail = _pick(table[at][1], column, path)
     rows = []
@@ -173,7 +195,11 @@ def _rows_from(
         if parts:
             rows.append((number, " ".join(parts)))
     if not rows:
-        raise InputFileError("the list has a header but no rows", where=path)
+        raise InputFileError(
+            say("一覧に見出しはありますが、行がありません", "the list has a header but no rows"),
+            where=path,
+            hint=say("見出しの下に1行に1機能を書いてください", "write one function per row under the header"),
+        )
     return rows
 
 
@@ -183,17 +209,21 @@ def read_source_list(
     """(row number, text) for each row of a CSV (UTF-8 or CP932) or of a sheet of an .xlsx file (``sheet``, else
     the first); the header is row ``header_row`` (1-based, as the sheet or file numbers it), else the first
     row that is not empty."""
-    if not path.exists():
-        raise FitgapError("file not found", where=path, hint="check the path")
+    check_input_file(path, say("機能一覧", "function list"))
     if path.suffix.lower() == ".xlsx":
         from spec_catalog.importers.workbook import cell_text, open_workbook
 
         workbook = open_workbook(path)
         if sheet is not None and sheet not in workbook.sheetnames:
             raise InputFileError(
-                f"no sheet '{sheet}' (sheets: {', '.join(workbook.sheetnames)})",
+                say(
+                    f"シート '{sheet}' がありません（シート: {', '.join(workbook.sheetnames)}）",
+                    f"no sheet '{sheet}' (sheets: {', '.join(workbook.sheetnames)})",
+                ),
                 where=path,
-                hint="name the sheet that holds the list with --sheet",
+                hint=say(
+                    "一覧のあるシートを --sheet で指定してください", "name the sheet that holds the list with --sheet"
+                ),
             )
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         table = [
@@ -202,9 +232,17 @@ def read_source_list(
         ]
         return _rows_from(table, column, path, header_row)
     if sheet is not None:
-        raise UsageError("--sheet is for an .xlsx list", where=path, hint="leave --sheet out for a CSV file")
+        raise UsageError(
+            say("--sheet は .xlsx の一覧にだけ使えます", "--sheet is for an .xlsx list"),
+            where=path,
+            hint=say("CSV ファイルには --sheet を付けないでください", "leave --sheet out for a CSV file"),
+        )
     if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
-        raise InputFileError(f"cannot read a '{path.suffix}' list", where=path, hint="give a .csv or .xlsx file")
+        raise InputFileError(
+            say(f"'{path.suffix}' の一覧は読めません", f"cannot read a '{path.suffix}' list"),
+            where=path,
+            hint=say(".csv か .xlsx のファイルを指定してください", "give a .csv or .xlsx file"),
+        )
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "cp932"):
         try:
@@ -213,15 +251,19 @@ def read_source_list(
         except UnicodeDecodeError:
             continue
     else:
-        raise InputFileError("neither UTF-8 nor CP932 text", where=path, hint="save the list as UTF-8 CSV")
+        raise InputFileError(
+            say("UTF-8 でも CP932 でもないテキストです", "neither UTF-8 nor CP932 text"),
+            where=path,
+            hint=say("一覧を UTF-8 の CSV で保存し直してください", "save the list as UTF-8 CSV"),
+        )
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     records = csv.reader(text.splitlines(), delimiter=delimiter)
     return _rows_from(list(enumerate(records, start=1)), column, path, header_row)
 
 
-def _review_sheet(workbook: Any, result: SuggestResult) -> str:
+def _review_sheet(workbook: Any, result: SuggestResult, municipality: str | None) -> str:
     """A sheet listing every source row with its three best candidates (要確認 below the threshold); named
-    照合結果, or 照合結果 (2) … when the workbook has one already."""
+    照合結果, or 照合結果 (2) … when the workbook has one already. ``municipality``: the 団体名 of its page header."""
     from openpyxl.styles import Font, PatternFill
 
     from fitgap.assessment.template import TITLE
@@ -244,21 +286,28 @@ def _review_sheet(workbook: Any, result: SuggestResult) -> str:
     for letter, width in zip("ABCDEFGHI", (6, 40, 28, 8, 28, 8, 28, 8, 8), strict=True):
         review.column_dimensions[letter].width = width
     review.freeze_panes = "A2"
-    print_setup(review, title=TITLE["ja"], municipality=None, created=None, header_row=1)  # its labels are Japanese
+    # its labels are Japanese
+    print_setup(review, title=TITLE["ja"], municipality=municipality, created=None, header_row=1)
     return str(review.title)
 
 
 def write_suggestions(
-    path: Path, catalog: Catalog, specs: list[BusinessSpec], result: SuggestResult, lang: str
+    path: Path,
+    catalog: Catalog,
+    specs: list[BusinessSpec],
+    result: SuggestResult,
+    lang: str,
+    profile: MunicipalityProfile | None = None,
 ) -> Path:
     """The assessment template of the businesses, pre-filled with the confident matches, and a sheet listing
-    every source row with its three best candidates."""
+    every source row with its three best candidates; ``profile``: the 団体 it is for (its page headers and
+    record), none when not known."""
     from openpyxl import load_workbook
 
     from fitgap.assessment.template import HEADER_ROW, write_template
     from reports.excel import write_cell
 
-    write_template(path, catalog, specs, None, "en" if lang == "en" else "ja")
+    write_template(path, catalog, specs, profile, "en" if lang == "en" else "ja")
     workbook = load_workbook(path)
     column = {field: i for i, (field, _, _) in enumerate(FUNCTION_COLUMNS, start=1)}
     places: dict[str, tuple[Any, int]] = {}
@@ -271,7 +320,7 @@ def write_suggestions(
         write_cell(sheet, r, column["current_use"], "使用中")
         write_cell(sheet, r, column["matched_from"], " / ".join(x.text for x in rows))  # the vendor's text
         write_cell(sheet, r, column["confidence"], max(x.candidates[0].score for x in rows))
-    _review_sheet(workbook, result)
+    _review_sheet(workbook, result, profile.label if profile is not None else None)
     workbook.save(path)
     return path
 
@@ -296,26 +345,39 @@ class IntoResult(FrozenModel):
 
 
 def fill_into(
-    path: Path, catalog: Catalog, result: SuggestResult, output: Path | None, *, force: bool = False
+    path: Path,
+    catalog: Catalog,
+    result: SuggestResult,
+    output: Path | None,
+    *,
+    force: bool = False,
+    municipality: str | None = None,
 ) -> IntoResult:
     """Fill the confident matches into the project workbook ``path``: for a function whose 判定 is empty,
     現行利用 (使用中), 照合元 and 信頼度 where those cells are empty; a filled cell is never replaced. Written to
-    ``output``, or into ``path`` itself only with ``force``."""
+    ``output``, or into ``path`` itself only with ``force``. ``municipality``: the 団体名 of the 照合結果 sheet's
+    page header."""
     from fitgap.assessment.distribution import cell_value, load_workbook_file, save_workbook, sheet_areas
+    from fitgap.assessment.reader import not_an_assessment
     from reports.excel import put
 
     target = output if output is not None else path
     if target.resolve() == path.resolve() and not force:
         raise UsageError(
-            "the suggestions would be written into the project workbook",
+            say(
+                "照合の結果がプロジェクトの調査票に書き込まれます",
+                "the suggestions would be written into the project workbook",
+            ),
             where=path,
-            hint="give -o FILE for the filled workbook, or add --force to write into this one (only empty cells "
-            "are filled)",
+            hint=say(
+                "記入した調査票の出力先を -o FILE で指定するか、この調査票に書き込むなら --force を付けてください"
+                "（空のセルだけに記入します）",
+                "give -o FILE for the filled workbook, or add --force to write into this one (only empty cells "
+                "are filled)",
+            ),
         )
     if target.resolve() != path.resolve() and target.exists() and not force:
-        raise UsageError(
-            "the file exists already (it may be filled in)", where=target, hint="add --force to replace it"
-        )
+        raise exists_already(target, filled_in=True)
     workbook, _ = load_workbook_file(path)
     places: dict[str, tuple[Any, int]] = {}
     for area in sheet_areas(workbook, catalog):
@@ -324,11 +386,7 @@ def fill_into(
                 if function_id := area.key(row):
                     places.setdefault(function_id, (area, row))
     if not places:
-        raise InputFileError(
-            "not an assessment workbook: no sheet has the columns 機能ID, 現行利用 and 判定",
-            where=path,
-            hint="make one with 'fitgap assess template BUSINESS -o FILE.xlsx'",
-        )
+        raise not_an_assessment(path)
     filled: list[FilledCell] = []
     decided: list[str] = []
     missing: list[str] = []
@@ -352,7 +410,7 @@ def fill_into(
             filled.append(
                 FilledCell(sheet=area.title, function_id=function_id, column=area.header(name), value=cell_value(value))
             )
-    review = _review_sheet(workbook, result)
+    review = _review_sheet(workbook, result, municipality)
     save_workbook(workbook, target)
     return IntoResult(
         workbook=str(path),

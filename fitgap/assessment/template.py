@@ -34,7 +34,9 @@ from fitgap.assessment.vocab import (
 from fitgap.profile import MunicipalityProfile
 from reports.catalog import SAMPLE_NOTES
 from reports.excel import FONT_NAME, HEADER_FILL, ROW_FILLS, print_setup, write_cell
-from spec_catalog.base import FitgapError, FrozenModel, UsageError
+from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.files import exists_already
+from spec_catalog.language import say
 from spec_catalog.models import BusinessSpec, Catalog
 from spec_catalog.vocab import FunctionClass
 
@@ -153,13 +155,15 @@ def _choices(sheet: Any, values: list[str], column: int, first: int, last: int, 
     validation.add(f"{letter}{first}:{letter}{last}")
 
 
-def _date_column(sheet: Any, column: int, first: int, last: int) -> None:
+def _date_column(sheet: Any, column: int, first: int, last: int, lang: Lang) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     letter = get_column_letter(column)
     validation = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True)
-    validation.error = "期限は日付で入力してください (YYYY-MM-DD)"
+    validation.error = (
+        "期限は日付で入力してください (YYYY-MM-DD)" if lang == "ja" else "Enter 期限 as a date (YYYY-MM-DD)"
+    )
     validation.showErrorMessage = True
     sheet.add_data_validation(validation)
     validation.add(f"{letter}{first}:{letter}{last}")
@@ -197,7 +201,7 @@ def _business_sheet(workbook: Any, spec: BusinessSpec, note: str | None, lang: L
     _choices(sheet, [u.value for u in CurrentUse], _position(FUNCTION_COLUMNS, "current_use"), first, last, "現行利用")
     _choices(sheet, gap_choices(lang), _position(FUNCTION_COLUMNS, "gap_class"), first, last, "判定")
     _choices(sheet, [s.value for s in Status], _position(FUNCTION_COLUMNS, "status"), first, last, "状況")
-    _date_column(sheet, _position(FUNCTION_COLUMNS, "due"), first, last)
+    _date_column(sheet, _position(FUNCTION_COLUMNS, "due"), first, last, lang)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{sheet.cell(row=last, column=len(FUNCTION_COLUMNS)).coordinate}"
     return sheet
 
@@ -230,9 +234,7 @@ def make_template(
     """Write the assessment workbook and say what it holds; an existing file (staff may have filled it in) is
     replaced only with ``force``."""
     if path.exists() and not force:
-        raise UsageError(
-            "the workbook exists already (it may be filled in)", where=path, hint="add --force to replace it"
-        )
+        raise exists_already(path, filled_in=True, what=say("調査票", "the workbook"))
     write_template(path, catalog, businesses, profile, lang)
     return TemplateWritten(
         output=str(path),
@@ -269,19 +271,25 @@ def write_template(
         _business_sheet(workbook, spec, SAMPLE_NOTES["en" if lang == "en" else "ja"] if sample else None, lang)
 
     custom = workbook.create_sheet(CUSTOM_SHEET)
-    write_cell(custom, 1, 1, "標準仕様書のどの機能にも当たらない現行の機能（独自機能）").font = Font(
-        name=FONT_NAME, size=12, bold=True
+    custom_title = (
+        "標準仕様書のどの機能にも当たらない現行の機能（独自機能）"
+        if lang == "ja"
+        else "Current functions that match no function of the standard (独自機能)"
     )
+    write_cell(custom, 1, 1, custom_title).font = Font(name=FONT_NAME, size=12, bold=True)
     _header(custom, CUSTOM_COLUMNS, HEADER_ROW)
     first, last = HEADER_ROW + 1, HEADER_ROW + BLANK_ROWS
     _choices(custom, [f.value for f in Fate], _position(CUSTOM_COLUMNS, "fate"), first, last, "対応")
     _choices(custom, [s.value for s in Status], _position(CUSTOM_COLUMNS, "status"), first, last, "状況")
-    _date_column(custom, _position(CUSTOM_COLUMNS, "due"), first, last)
+    _date_column(custom, _position(CUSTOM_COLUMNS, "due"), first, last, lang)
 
     links = workbook.create_sheet(LINK_SHEET)
-    write_cell(links, 1, 1, "現行のシステム間連携（提供元・提供先には業務IDか業務名、または他システム名）").font = Font(
-        name=FONT_NAME, size=12, bold=True
+    links_title = (
+        "現行のシステム間連携（提供元・提供先には業務IDか業務名、または他システム名）"
+        if lang == "ja"
+        else "Current links between systems (提供元, 提供先: a 業務ID, a business name or another system's name)"
     )
+    write_cell(links, 1, 1, links_title).font = Font(name=FONT_NAME, size=12, bold=True)
     _header(links, LINK_COLUMNS, HEADER_ROW)
     _choices(links, [m.value for m in CurrentLinkMethod], _position(LINK_COLUMNS, "method"), first, last, "方式")
 
@@ -334,5 +342,7 @@ def write_template(
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(path)
     except OSError as exc:
-        raise FitgapError(f"cannot write the workbook: {exc.strerror}", where=path) from None
+        raise FitgapError(
+            say(f"調査票を書き込めません: {exc.strerror}", f"cannot write the workbook: {exc.strerror}"), where=path
+        ) from None
     return path

@@ -42,8 +42,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.command("demo")(demo.demo)
-app.command("init")(project.init)
+app.command("demo", help=demo.HELP)(demo.demo)
+app.command("init", help=project.HELP)(project.init)
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(assess.app, name="assess")
 app.add_typer(convert.app, name="convert")

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from spec_catalog.language import say
+
 if TYPE_CHECKING:
     from rich.progress import Progress, Task, TaskID
 
@@ -79,21 +81,44 @@ def phases(*, quiet: bool = False) -> Iterator[Phases]:
 
 
 def counted(done: int, total: int, unit: str) -> str:
-    """``3/18 表``: a count as the progress line shows it."""
+    """``3/18 表``: a count as the progress line shows it (``unit`` in the run's language)."""
     return f"{done:,}/{total:,} {unit}"
 
 
+class Labels(Mapping[str, str]):
+    """Phase labels in both languages, said in the run's language when looked up: a module's constant is made at
+    import, before the run's language is known."""
+
+    def __init__(self, labels: dict[str, tuple[str, str]]) -> None:
+        self._labels = labels
+
+    def __getitem__(self, phase: str) -> str:
+        return say(*self._labels[phase])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+
 # validation.validate's phases as the progress line names them.
-VALIDATION = {"sql": "検証（SQL で集計）", "gx": "検証（Great Expectations）"}
+VALIDATION = Labels(
+    {
+        "sql": ("検証（SQL で集計）", "Validation (counted in SQL)"),
+        "gx": ("検証（Great Expectations）", "Validation (Great Expectations)"),
+    }
+)
 
 
 def by_table(steps: Phases, labels: Mapping[str, str]) -> Callable[[str, int, int], None]:
     """A progress callback told (phase, tables done, tables): a phase starts at 0 done, then counts up."""
 
     def tell(phase: str, done: int, total: int) -> None:
+        unit = say("表", "tables")
         if done == 0:
-            steps.start(labels.get(phase, phase), total=total, count=counted(0, total, "表"))
+            steps.start(labels.get(phase, phase), total=total, count=counted(0, total, unit))
         else:
-            steps.update(completed=done, count=counted(done, total, "表"))
+            steps.update(completed=done, count=counted(done, total, unit))
 
     return tell

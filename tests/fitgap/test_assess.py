@@ -189,6 +189,14 @@ def test_bad_inputs_become_findings_with_sheet_and_cell(cli: Cli, tmp_path: Path
         ("ASSESS_UNKNOWN_BUSINESS", "独自機能", "D4"),
         ("ASSESS_CUSTOM_UNDECIDED", "独自機能", "E4"),
     } <= findings
+    messages = {(f["code"], f["location"]["cell"]): f["message"] for f in json.loads(result.stdout)["findings"]}
+    assert messages[("ASSESS_DECISION_NOT_ALLOWED", "G5")].endswith(
+        ": 判定 GAP_OPTION_NOT_ADOPTED は実装必須機能では選べません"
+    )
+    assert messages[("ASSESS_UNKNOWN_BUSINESS", "D4")] == "関連業務ID '099' はカタログにありません"
+    english = cli("assess", "score", path, "--json", "--as-of", "2026-11-26", "--lang", "en")
+    messages = {(f["code"], f["location"]["cell"]): f["message"] for f in json.loads(english.stdout)["findings"]}
+    assert messages[("ASSESS_UNKNOWN_BUSINESS", "D4")] == "関連業務ID '099' is not in the catalog"
 
 
 def test_not_an_assessment_is_one_line_exit_2(cli: Cli, tmp_path: Path) -> None:
@@ -197,6 +205,12 @@ def test_not_an_assessment_is_one_line_exit_2(cli: Cli, tmp_path: Path) -> None:
     path = write_sheet(tmp_path / "x.xlsx", [["a", "b"]])
     result = cli("assess", "score", path)
     assert (result.exit_code, result.stderr) == (
+        2,
+        f"エラー: {path}: Fit & Gap 調査票ではありません: 機能ID・現行利用・判定の列があるシートがありません — "
+        "'fitgap assess template BUSINESS -o FILE.xlsx' で作ってください\n",
+    )
+    english = cli("--lang", "en", "assess", "score", path)
+    assert (english.exit_code, english.stderr) == (
         2,
         f"Error: {path}: not an assessment workbook: no sheet has the "
         "columns 機能ID, 現行利用 and 判定 — make one with 'fitgap assess "
@@ -216,7 +230,9 @@ def test_gate_fails_on_unresolved_forced_gaps(cli: Cli, tmp_path: Path) -> None:
     workbook.save(path)
     failed = cli("assess", "score", path, "--gate", "--json")
     assert failed.exit_code == 1
-    assert json.loads(failed.stdout)["gate"] == {"passed": False, "failures": ["1 unresolved forced gaps (allowed 0)"]}
+    assert json.loads(failed.stdout)["gate"] == {"passed": False, "failures": ["未対応の要廃止機能 1 件（上限 0 件）"]}
+    english = cli("assess", "score", path, "--gate", "--json", "--lang", "en")
+    assert json.loads(english.stdout)["gate"] == {"passed": False, "failures": ["1 unresolved forced gaps (allowed 0)"]}
     assert cli("assess", "score", path, "--gate", "--max-forced-gaps", "1").exit_code == 0
     sheet.cell(row=prohibited, column=COL["status"], value="完了")
     workbook.save(path)
@@ -248,4 +264,61 @@ def test_history_trend_and_compare(cli: Cli, tmp_path: Path) -> None:
     assert len(compared["closed"]) == report["trend"][0]["open_gaps"] - report["trend"][1]["open_gaps"]
     assert compared["opened"] == []
     bad = cli("assess", "compare", path, path)
-    assert bad.exit_code == 2 and "not a scored assessment" in bad.stderr
+    assert bad.exit_code == 2 and "採点済みの Fit & Gap 評価ではありません" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "japanese", "english"),
+    [
+        (("assess",), "現行の業務を標準仕様と比べ", "compare current work with the standard"),
+        (("assess", "template"), "職員が記入する Fit & Gap 調査票を書き出します", "Write the assessment workbook"),
+        (("assess", "score"), "記入済みの調査票を採点します", "Score a filled workbook"),
+        (("assess", "suggest"), "既存の機能一覧の各行に当たりそうな機能IDを挙げ", "Propose the most likely 機能IDs"),
+        (("assess", "compare"), "二つの採点結果を比べます", "Compare two scored assessments"),
+        (("assess", "split"), "原課に配る調査票を書き出します", "Write one workbook per 原課 to hand out"),
+        (("assess", "merge"), "返ってきたファイルをセルごとに", "Read the returned files back"),
+        (("init",), "移行プロジェクトを作ります", "Create a migration project"),
+        (("demo",), "合成データの町（森町、013455）で", "Run the whole job for a sample town"),
+    ],
+    ids=["assess", "template", "score", "suggest", "compare", "split", "merge", "init", "demo"],
+)
+def test_help_is_japanese_by_default_and_english_with_lang_en(
+    cli: Cli, command: tuple[str, ...], japanese: str, english: str
+) -> None:
+    shown = cli(*command, "--help")
+    assert shown.exit_code == 0
+    words = " ".join(shown.stdout.replace("│", " ").split())  # the help panels fold long lines
+    assert "使い方:" in words and japanese in words and english not in words
+    shown = cli("--lang", "en", *command, "--help")
+    words = " ".join(shown.stdout.replace("│", " ").split())
+    assert "Usage:" in words and english in words and japanese not in words
+
+
+def test_a_date_error_is_japanese_by_default_and_english_with_lang_en(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "a.xlsx"
+    assert cli("assess", "template", "001", "-o", path).exit_code == 0
+    assert cli("assess", "score", path, "--as-of", "26/11/2026").stderr == (
+        "エラー: --as-of '26/11/2026' は日付として読めません — YYYY-MM-DD の形で書いてください（例: 2026-11-26）\n"
+    )
+    assert cli("assess", "score", path, "--as-of", "26/11/2026", "--lang", "en").stderr == (
+        "Error: --as-of '26/11/2026' is not a date — write it as YYYY-MM-DD, e.g. 2026-11-26\n"
+    )
+    again = cli("assess", "template", "001", "-o", path)
+    assert (again.exit_code, again.stderr) == (
+        2,
+        f"エラー: {path}: 調査票がすでにあります（記入済みかもしれません） — 置き換えるには --force を付けてください\n",
+    )
+
+
+def test_progress_labels_are_said_in_the_run_language() -> None:
+    from fitgap.cli.progress import VALIDATION
+    from spec_catalog.language import chosen
+
+    with chosen("ja"):
+        assert (VALIDATION["sql"], VALIDATION.get("gx")) == ("検証（SQL で集計）", "検証（Great Expectations）")
+    with chosen("en"):
+        assert (VALIDATION["sql"], VALIDATION.get("gx")) == (
+            "Validation (counted in SQL)",
+            "Validation (Great Expectations)",
+        )
+    assert (list(VALIDATION), VALIDATION.get("other", "other")) == (["sql", "gx"], "other")

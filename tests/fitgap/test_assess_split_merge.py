@@ -67,7 +67,7 @@ def test_split_by_business_writes_scoreable_files_with_their_rows(cli: Cli, work
         (PARTS[2], "024", functions["024"], 1, 2),
     ]
     # The 独自機能 of no business (row 7) goes to no file and is said so.
-    assert result["not_distributed"] == [{"sheet": "独自機能", "key": "7", "reason": "no 関連業務ID of the workbook"}]
+    assert result["not_distributed"] == [{"sheet": "独自機能", "key": "7", "reason": "関連業務IDが調査票の業務にない"}]
     part = load_workbook(folder / PARTS[2])
     assert part.sheetnames == [
         "説明",
@@ -229,6 +229,11 @@ def test_files_of_another_split_or_workbook_are_refused(cli: Cli, workbook: Path
     split_ids = [load_workbook(p)["_fitgap_split"]["B2"].value[:8] for p in (second, first)]
     assert split_ids[0] == other["split_id"][:8]
     assert result.stderr == (
+        f"エラー: {second}: {PARTS[0]} とは別の分割のファイルです（分割ID {split_ids[0]}、{PARTS[0]} は "
+        f"{split_ids[1]}） — 一つの分割のファイルをまとめて取り込んでください。新しく配るには分割し直してください\n"
+    )
+    english = cli("assess", "merge", workbook, first, second, "-o", tmp_path / "m.xlsx", "--lang", "en")
+    assert english.stderr == (
         f"Error: {second}: a file of another split than {PARTS[0]} (split {split_ids[0]}, not {split_ids[1]}) — "
         "merge the files of one split together; split again to hand out new files\n"
     )
@@ -237,17 +242,17 @@ def test_files_of_another_split_or_workbook_are_refused(cli: Cli, workbook: Path
     result = cli("assess", "merge", another, first, "-o", tmp_path / "m.xlsx")
     assert (result.exit_code, result.stderr) == (
         2,
-        f"Error: {first}: split from another workbook (assessment.xlsx), not from this one — merge it into the "
-        "workbook it was split from\n",
+        f"エラー: {first}: この調査票ではなく、別の調査票（assessment.xlsx）から分割されたファイルです — "
+        "分割元の調査票に取り込んでください\n",
     )
     result = cli("assess", "merge", workbook, workbook, "-o", tmp_path / "m.xlsx")
-    assert result.exit_code == 2 and "not a file of 'fitgap assess split'" in result.stderr
+    assert result.exit_code == 2 and "'fitgap assess split' のファイルではありません" in result.stderr
     assert not (tmp_path / "m.xlsx").exists()
     # The project workbook is written only with --force, an existing file only with --force.
     result = cli("assess", "merge", workbook, first)
-    assert result.exit_code == 2 and "the merge would write into the project workbook" in result.stderr
+    assert result.exit_code == 2 and "取り込みの結果がプロジェクトの調査票に上書きされます" in result.stderr
     result = cli("assess", "split", workbook, "-o", tmp_path / "one")
-    assert result.exit_code == 2 and "the file exists already (and 2 more)" in result.stderr
+    assert result.exit_code == 2 and "ファイル（ほか 2 件）がすでにあります（記入済みかもしれません）" in result.stderr
     assert cli("assess", "split", workbook, "-o", tmp_path / "one", "--force").exit_code == 0
 
 

@@ -152,8 +152,27 @@ def test_running_it_again_replaces_the_earlier_demo(demo: Path, tmp_path: Path) 
         timeout=60,
         check=False,
     )
-    assert refused.returncode == 2 and "is not an earlier demo" in refused.stderr
+    assert refused.returncode == 2 and "フォルダがすでにあり、以前のデモのものではありません" in refused.stderr
     assert (other / "notes.txt").exists()
+
+
+def test_the_demo_in_english(tmp_path: Path) -> None:
+    folder = tmp_path / "demo-en"
+    done = subprocess.run(
+        [sys.executable, "-m", "fitgap", "demo", "-o", str(folder), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "LANG": "C.UTF-8", "COLUMNS": "250"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("• Catalog: the sample catalog holds ")
+    assert "• Cutover readiness: GO " in done.stderr and "カタログ" not in done.stderr
+    assert f"Open first: {folder / 'reports' / 'readiness.html'}" in done.stdout and "まず開く" not in done.stdout
+    assert "language: en   # ja or en" in (folder / "fitgap.yaml").read_text(encoding="utf-8")
+    html = (folder / "reports" / "readiness.html").read_text(encoding="utf-8")
+    assert "<title>Cutover readiness report" in html and "移行準備状況レポート" not in html
 
 
 def test_the_readiness_page_in_headless_chromium(demo: Path) -> None:

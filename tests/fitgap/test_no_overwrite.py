@@ -27,7 +27,7 @@ def test_template_refuses_an_existing_workbook(cli: Cli, tmp_path: Path) -> None
     result = cli("assess", "template", "001", "-o", path)
     assert (result.exit_code, result.stderr) == (
         2,
-        f"Error: {path}: the workbook exists already (it may be filled in) — add --force to replace it\n",
+        f"エラー: {path}: 調査票がすでにあります（記入済みかもしれません） — 置き換えるには --force を付けてください\n",
     )
     assert path.read_bytes() == b"filled in by staff"
     assert cli("assess", "template", "001", "-o", path, "--force").exit_code == 0
@@ -205,8 +205,8 @@ def test_export_refuses_a_folder_that_holds_files(cli: Cli, residents: Path, tmp
     result = cli("convert", "export", "--db", db, "-o", out)
     assert (result.exit_code, result.stderr) == (
         2,
-        f"Error: {out}: the output folder holds files already (an earlier export?) — give a new or empty folder, "
-        "or add --force to replace the files\n",
+        f"エラー: {out}: 出力フォルダにすでにファイルがあります（以前の出力ですか？） — 新しいか空のフォルダを指定"
+        "するか、ファイルを置き換えるなら --force を付けてください\n",
     )
     assert cli("convert", "export", "--db", db, "-o", out, "--force").exit_code == 0
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
@@ -220,7 +220,7 @@ def test_suggest_refuses_an_existing_workbook(cli: Cli, tmp_path: Path) -> None:
     result = cli("assess", "suggest", source, "--business", "001", "-o", out)
     assert (result.exit_code, result.stderr) == (
         2,
-        f"Error: {out}: the workbook exists already (it may be filled in) — add --force to replace it\n",
+        f"エラー: {out}: 調査票がすでにあります（記入済みかもしれません） — 置き換えるには --force を付けてください\n",
     )
     assert out.read_bytes() == b"staff's work"
     assert cli("assess", "suggest", source, "--business", "001", "-o", out, "--force").exit_code == 0

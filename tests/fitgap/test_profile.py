@@ -6,6 +6,7 @@ import pytest
 
 from fitgap.profile import build_profile
 from spec_catalog import FitgapError, UsageError, load_embedded
+from spec_catalog.language import chosen
 from spec_catalog.localgov import all_local_governments, lookup
 
 CATALOG = load_embedded()
@@ -34,8 +35,18 @@ def test_a_prefecture_runs_public_assistance_and_child_rearing_allowance() -> No
     )
     assert (profile.businesses, profile.not_in_catalog, profile.label) == (("020", "021"), (), "130001 東京都")
     assert build_profile("01000", CATALOG).businesses == ("020", "021")  # 北海道, from its 5-digit code
-    with pytest.raises(UsageError, match="a prefecture runs 生活保護 and 児童扶養手当 through its own 福祉事務所"):
+    with pytest.raises(UsageError) as refused:
         build_profile("130001", CATALOG, welfare_office=False)
+    assert (refused.value.message.split(": ", 1)[1], refused.value.hint) == (
+        "都道府県は生活保護と児童扶養手当を自らの福祉事務所で行います",
+        "都道府県には --no-welfare-office を付けないでください",
+    )
+    with chosen("en"), pytest.raises(UsageError) as refused:
+        build_profile("130001", CATALOG, welfare_office=False)
+    assert (refused.value.message.split(": ", 1)[1], refused.value.hint) == (
+        "a prefecture runs 生活保護 and 児童扶養手当 through its own 福祉事務所",
+        "leave out --no-welfare-office for a prefecture",
+    )
 
 
 def test_imported_parts_come_into_scope_with_their_parent(tmp_path: Path) -> None:
@@ -89,7 +100,7 @@ def test_a_legacy_five_digit_code_is_completed() -> None:
     ids=["check-digit", "unknown", "not-a-code"],
 )
 def test_wrong_codes_name_the_nearest_valid_ones(code: str, message: str) -> None:
-    with pytest.raises(FitgapError) as info:
+    with chosen("en"), pytest.raises(FitgapError) as info:  # the English wording: the codes it names are the point
         lookup(code)
     if code == "019992":
         assert info.value.one_line().startswith("no local government has the code 019992 — nearest valid codes: ")

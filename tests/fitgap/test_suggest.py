@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from fitgap.assessment.suggest import normalize
@@ -50,7 +51,14 @@ def test_suggest_errors(cli: Cli, tmp_path: Path) -> None:
     source.write_text("機能名称\n転入\n", encoding="utf-8")
     result = cli("assess", "suggest", source, "--business", "001", "-o", tmp_path / "o.xlsx", "--column", "名前")
     assert result.exit_code == 2
-    assert result.stderr == (
+    assert (
+        result.stderr
+        == f"エラー: {source}: 列 '名前' がありません（列: 機能名称） — 機能名の列を --column で指定してください\n"
+    )
+    english = cli(
+        "assess", "suggest", source, "--business", "001", "-o", tmp_path / "o.xlsx", "--column", "名前", "--lang", "en"
+    )
+    assert english.stderr == (
         f"Error: {source}: no column '名前' (columns: 機能名称) — name the column that holds the "
         "function names with --column\n"
     )
@@ -118,13 +126,13 @@ def test_suggest_reads_a_sheet_with_the_header_below_and_two_businesses(cli: Cli
     missing = cli("assess", "suggest", source, "--sheet", "一覧", "--business", "001", "-o", tmp_path / "x.xlsx")
     assert (missing.exit_code, missing.stderr) == (
         2,
-        f"Error: {source}: no sheet '一覧' (sheets: 表紙, 機能一覧) — name the sheet that holds the list with --sheet\n",
+        f"エラー: {source}: シート '一覧' がありません（シート: 表紙, 機能一覧） — 一覧のあるシートを --sheet で指定してください\n",
     )
     empty = cli(*args[:-1], "2", "--business", "001", "-o", tmp_path / "x.xlsx")
     assert (empty.exit_code, empty.stderr) == (
         2,
-        f"Error: {source}: row 2 of the list is empty or missing (the first filled row is 1) — give the row of "
-        "the column headers with --header-row\n",
+        f"エラー: {source}: 一覧の 2 行目は空か、ありません（記入のある最初の行は 1 行目） — "
+        "列見出しの行を --header-row で指定してください\n",
     )
 
 
@@ -147,8 +155,8 @@ def test_suggest_into_fills_only_empty_cells(cli: Cli, tmp_path: Path) -> None:
     refused = cli("assess", "suggest", source, "--business", "001", "--into", project)
     assert (refused.exit_code, refused.stderr) == (
         2,
-        f"Error: {project}: the suggestions would be written into the project workbook — give -o FILE for the "
-        "filled workbook, or add --force to write into this one (only empty cells are filled)\n",
+        f"エラー: {project}: 照合の結果がプロジェクトの調査票に書き込まれます — 記入した調査票の出力先を -o FILE で"
+        "指定するか、この調査票に書き込むなら --force を付けてください（空のセルだけに記入します）\n",
     )
     out = tmp_path / "filled.xlsx"
     result = cli("assess", "suggest", source, "--business", "001", "--into", project, "-o", out, "--json")
@@ -180,3 +188,27 @@ def test_suggest_into_fills_only_empty_cells(cli: Cli, tmp_path: Path) -> None:
     again = cli("assess", "suggest", source, "--business", "001", "--into", project, "--force", "--json")
     assert json.loads(again.stdout)["filled"] == []
     assert load_workbook(project).sheetnames.count("照合結果 (2)") == 1
+
+
+def test_suggest_in_a_project_names_the_municipality(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fitgap.cli import defaults
+
+    assert cli("init", tmp_path / "mori", "--municipality", "013455").exit_code == 0
+    source = tmp_path / "vendor.csv"
+    source.write_text("機能名称\n住民票写し発行\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "mori")
+    defaults.project.cache_clear()
+    try:
+        made = cli("assess", "suggest", source, "--business", "001", "-o", "pre.xlsx")
+        assert made.exit_code == 0, made.stderr
+        filled = cli("assess", "suggest", source, "--business", "001", "--into", "pre.xlsx", "-o", "into.xlsx")
+        assert filled.exit_code == 0, filled.stderr
+    finally:
+        defaults.project.cache_clear()
+    workbook = load_workbook(tmp_path / "mori" / "pre.xlsx")
+    meta = {row[0]: row[1] for row in workbook["_fitgap"].iter_rows(values_only=True)}
+    assert meta["municipality"] == "013455"  # the scored workbook names its 団体 too
+    assert workbook["001 住民基本台帳"].oddHeader.left.text == "013455 森町（北海道）"
+    assert workbook["照合結果"].oddHeader.left.text == "013455 森町（北海道）"
+    into = load_workbook(tmp_path / "mori" / "into.xlsx")
+    assert into["照合結果 (2)"].oddHeader.left.text == "013455 森町（北海道）"
