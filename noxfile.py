@@ -44,6 +44,7 @@ def demo(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """The benchmarks against their baselines (benchmarks/run.py; -- --with-10m adds the 10M-row case)."""
-    session.install(".")
+    """The benchmarks against their floors and baselines, 1M and 10M rows (benchmarks/run.py; arguments go to it:
+    -- --sizes 1M, -- --with-50m outside CI, -- --render to rewrite docs/performance.md from the saved results)."""
+    session.install(".")  # pandas, the baselines' library, comes with Great Expectations
     session.run("python", "benchmarks/run.py", *session.posargs)

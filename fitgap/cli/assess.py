@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from fitgap.cli.console import console, err_console
-from fitgap.cli.defaults import catalog_dir, language, project
+from fitgap.cli.defaults import catalog_dir, language, municipality_name, project
 from fitgap.cli.defaults import history as history_default
 from fitgap.cli.defaults import municipality as municipality_default
 from fitgap.cli.help_language import help_text
@@ -80,13 +80,6 @@ MunicipalityOption = Annotated[
 def _report_lang(option: str | None) -> Lang:
     """The language of the reports a command writes: --lang, else the project's, else the environment's."""
     return "en" if language(option) == "en" else "ja"
-
-
-def _project_municipality() -> str | None:
-    """The project's 団体名 (「013455 森町（北海道）」) for a report that records none; None outside a project."""
-    from fitgap.assessment.scoring import municipality_label
-
-    return municipality_label(municipality_default(None))
 
 
 def _profile(
@@ -307,7 +300,7 @@ def score(
     xlsx, html, json_file, _ = report_files("assessment", ReportFiles(xlsx, html, json_file), ("xlsx", "html"))
     report, assessment = score_workbook(workbook, resolved, _as_of(as_of), rules, history_default(history))
     if xlsx is not None or html is not None:
-        write_report(report, assessment, xlsx, html, _report_lang(lang), _project_municipality())
+        write_report(report, assessment, xlsx, html, _report_lang(lang), municipality_name())
     _write_json(json_file, report)
     if as_json:
         typer.echo(to_json(report))
@@ -448,7 +441,7 @@ def suggest(
     result = suggest_all(texts, specs, threshold)
     confident = sum(1 for s in result.rows if not s.needs_review)
     if into is not None:
-        filled = fill_into(into, resolved, result, output, force=force, municipality=_project_municipality())
+        filled = fill_into(into, resolved, result, output, force=force, municipality=municipality_name())
         _write_json(json_file, filled)
         if as_json:
             typer.echo(to_json(filled))
@@ -543,7 +536,7 @@ def compare(
     xlsx, html, json_file, _ = report_files("assessment-compare", ReportFiles(xlsx, html, json_file), ("xlsx", "html"))
     code = _report_lang(lang)
     if xlsx is not None or html is not None:
-        document = comparison_document(result, code, _project_municipality())
+        document = comparison_document(result, code, municipality_name())
         if xlsx is not None:
             write_document(document, xlsx)
         if html is not None:

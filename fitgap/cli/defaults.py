@@ -50,6 +50,21 @@ def municipality(option: str | None) -> str | None:
     return found.settings.municipality if found else None
 
 
+def municipality_name() -> str | None:
+    """The 団体名 the reports print in their headers: the project's municipality, 「013455 森町（北海道）」 (the code
+    alone when the table does not know it); None outside a project."""
+    code = municipality(None)
+    if code is None:
+        return None
+    from spec_catalog.base import FitgapError
+    from spec_catalog.localgov import lookup
+
+    try:
+        return lookup(code).label
+    except FitgapError:  # a code abolished since the project began still names the project
+        return code
+
+
 def history(option: Path | None) -> Path | None:
     if option is not None:
         return option

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fitgap.cli.console import console, err_console
-from fitgap.cli.defaults import catalog_dir, database, municipality
+from fitgap.cli.defaults import catalog_dir, database, municipality_name
 from fitgap.cli.help_language import help_text
 from fitgap.cli.options import CatalogOption, DbOption, JsonOption, LangOption, output_option
 from spec_catalog.language import say
@@ -75,23 +75,6 @@ GaijiOption = Annotated[
         ),
     ),
 ]
-
-
-def _municipality() -> str | None:
-    """団体名 for the printed header of a workbook: the project's municipality, named as the readiness report
-    names it (``013455 森町（北海道）``); None outside a project."""
-    from fitgap.profile import is_prefecture_code
-    from spec_catalog import FitgapError
-    from spec_catalog.localgov import lookup
-
-    code = municipality(None)
-    if code is None:
-        return None
-    try:
-        government = lookup(code)
-    except FitgapError:  # a code abolished since the project began still names the project
-        return code
-    return f"{government.code} {government.name}" if is_prefecture_code(government.code) else government.label
 
 
 def _scan(
@@ -319,7 +302,7 @@ def sheet(
         vendor=vendor,
         vendor_list=gaiji_list,
         force=force,
-        municipality=_municipality(),
+        municipality=municipality_name(),
     )
     if as_json:
         typer.echo(to_json(written))

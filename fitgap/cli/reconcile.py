@@ -10,7 +10,7 @@ import typer
 from fitgap.cli import reconcile_results
 from fitgap.cli.console import console
 from fitgap.cli.convert import warn_unmasked
-from fitgap.cli.defaults import catalog_dir, database, project
+from fitgap.cli.defaults import catalog_dir, database, municipality_name, project
 from fitgap.cli.help_language import help_text
 from fitgap.cli.options import (
     CatalogOption,
@@ -23,7 +23,6 @@ from fitgap.cli.options import (
     report_files,
     report_option,
 )
-from fitgap.cli.reconcile_results import project_municipality
 from spec_catalog.language import current, say
 
 app = typer.Typer(
@@ -154,7 +153,7 @@ def run(
         xlsx=files.xlsx,
         html=files.html,
         unmask=unmask,
-        municipality=project_municipality(),
+        municipality=municipality_name(),
     )
     if as_json:
         typer.echo(to_json(result, unmask=unmask))

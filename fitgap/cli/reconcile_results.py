@@ -9,7 +9,7 @@ import typer
 
 from fitgap.cli.console import console, err_console
 from fitgap.cli.convert import warn_unmasked
-from fitgap.cli.defaults import database, municipality
+from fitgap.cli.defaults import database, municipality_name
 from fitgap.cli.help_language import help_text
 from fitgap.cli.options import (
     DbOption,
@@ -48,20 +48,6 @@ HELP = help_text(
     "without its suffix), replaced on each run, unless --xlsx/--html/--json-file/--junit name others.\n\n"
     "Example: fitgap reconcile results old/tax.csv new/tax.csv --key 宛名番号 --tolerance 税額=1 --xlsx diff.xlsx",
 )
-
-
-def project_municipality() -> str | None:
-    """The 団体名 of the reports: the project's municipality (its code and name when the code is known)."""
-    from spec_catalog.base import FitgapError
-    from spec_catalog.localgov import lookup
-
-    code = municipality(None)
-    if code is None:
-        return None
-    try:
-        return lookup(code).label
-    except FitgapError:  # a code the table does not know still names the municipality
-        return code
 
 
 def _names(text: str | None) -> list[str] | None:
@@ -232,7 +218,7 @@ def results(
         junit=files.junit,
         json_file=files.json_file,
         unmask=unmask,
-        municipality=project_municipality(),
+        municipality=municipality_name(),
     )
     path = database(db)
     recorded = record_results(path, result, business)
