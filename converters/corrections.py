@@ -39,17 +39,44 @@ from spec_catalog.database import (
     record_corrections,
 )
 from spec_catalog.files import check_input_file
+from spec_catalog.language import say
 
 _PUA = re.compile("[\ue000-\uf8ff]")
-_NOT_A_REQUEST = (
-    "give the データ補正依頼 workbook written by 'fitgap convert quarantine MAPPING --xlsx FILE', filled in"
-)
-# Why a filled row was not applied: rule texts, never the value.
-CHANGED = "元データのこの行の値が依頼時と異なります"
-NO_LINE = "元データにこの行がありません"
-UNREADABLE = "元データのこの行は読み込めませんでした"
-NO_ITEM = "行全体の隔離は補正できません（元データを出力し直してください）"
-NOT_ONE_COLUMN = "この項目は元データの1列から作られていません（定数・複数列・キーの組合せ・マッピングにない項目）"
+
+
+def _not_a_request() -> str:
+    return say(
+        "'fitgap convert quarantine MAPPING --xlsx FILE' が書き出し、記入したデータ補正依頼のファイルを渡してください",
+        "give the データ補正依頼 workbook written by 'fitgap convert quarantine MAPPING --xlsx FILE', filled in",
+    )
+
+
+# Why a filled row was not applied: rule texts in the run's language, never the value.
+def changed_detail() -> str:
+    return say("元データのこの行の値が依頼時と異なります", "the source value on this line differs from the request's")
+
+
+def no_line_detail() -> str:
+    return say("元データにこの行がありません", "the source has no such line")
+
+
+def unreadable_detail() -> str:
+    return say("元データのこの行は読み込めませんでした", "this line of the source could not be read")
+
+
+def no_item_detail() -> str:
+    return say(
+        "行全体の移行エラーは補正できません（元データを出力し直してください）",
+        "a row refused as a whole cannot be corrected (export the source again)",
+    )
+
+
+def not_one_column_detail() -> str:
+    return say(
+        "この項目は元データの1列から作られていません（定数・複数列・キーの組合せ・マッピングにない項目）",
+        "the item is not made from one column of the source (a constant, several columns, a key of several "
+        "items, or an item the mapping lacks)",
+    )
 
 
 def fingerprint(secret: str, value: str | None) -> str:
@@ -131,7 +158,12 @@ def read_corrections_file(path: Path) -> tuple[str, str | None, list[Correction]
     workbook = open_workbook(path)
     if wb.GUIDE_SHEET not in workbook.sheetnames:
         raise FitgapError(
-            f"no sheet '{wb.GUIDE_SHEET}': not a cleansing-request workbook", where=path, hint=_NOT_A_REQUEST
+            say(
+                f"シート '{wb.GUIDE_SHEET}' がありません。データ補正依頼のファイルではありません",
+                f"no sheet '{wb.GUIDE_SHEET}': not a cleansing-request workbook",
+            ),
+            where=path,
+            hint=_not_a_request(),
         )
     guide = workbook[wb.GUIDE_SHEET]
     facts = {
@@ -141,7 +173,14 @@ def read_corrections_file(path: Path) -> tuple[str, str | None, list[Correction]
     }
     request_id = _cell_text(facts.get(wb.REQUEST_ID))
     if request_id is None:
-        raise FitgapError(f"sheet '{wb.GUIDE_SHEET}' names no {wb.REQUEST_ID}", where=path, hint=_NOT_A_REQUEST)
+        raise FitgapError(
+            say(
+                f"シート '{wb.GUIDE_SHEET}' に{wb.REQUEST_ID}がありません",
+                f"sheet '{wb.GUIDE_SHEET}' names no {wb.REQUEST_ID}",
+            ),
+            where=path,
+            hint=_not_a_request(),
+        )
     corrected_by = _cell_text(facts.get(wb.CORRECTED_BY)) or _cell_text(workbook.properties.lastModifiedBy)
     corrections: list[Correction] = []
     for sheet in workbook.worksheets:
@@ -159,9 +198,15 @@ def read_corrections_file(path: Path) -> tuple[str, str | None, list[Correction]
             line = _cell_text(cells[at[wb.LINE]])
             if line is None or not line.isdigit():
                 raise FitgapError(
-                    f"sheet '{sheet.title}' row {number}: {wb.LINE} is not a line number",
+                    say(
+                        f"シート '{sheet.title}' の {number} 行目: {wb.LINE}が行番号ではありません",
+                        f"sheet '{sheet.title}' row {number}: {wb.LINE} is not a line number",
+                    ),
                     where=path,
-                    hint=f"leave the {wb.LINE} column as it was written",
+                    hint=say(
+                        f"{wb.LINE}の列は書き出されたままにしてください",
+                        f"leave the {wb.LINE} column as it was written",
+                    ),
                 )
             corrections.append(
                 Correction(
@@ -179,14 +224,19 @@ def read_corrections_file(path: Path) -> tuple[str, str | None, list[Correction]
 def correction_paths(mapping: Mapping, extra: Sequence[Path] = ()) -> list[Path]:
     """The mapping's ``corrections:`` files (relative to it), then ``extra`` (given on the command line)."""
     paths = []
+    what = say("補正ファイル", "corrections file")
     for index, text in enumerate(mapping.file.corrections):
         line = mapping.lines.get(("corrections", index)) or mapping.lines.get(("corrections",))
         where = f"{mapping.path}:{line}" if line else str(mapping.path)
-        path = resolve_path(mapping.path.parent, text, mapping.file.allow_outside_paths, where, "corrections file")
-        check_input_file(path, "corrections file", where=where)
+        path = resolve_path(mapping.path.parent, text, mapping.file.allow_outside_paths, where, what)
+        check_input_file(path, what, where=where)
         paths.append(path)
     for path in extra:
-        check_input_file(path, "corrections file", hint="check the path given to --corrections")
+        check_input_file(
+            path,
+            what,
+            hint=say("--corrections に渡したパスを確かめてください", "check the path given to --corrections"),
+        )
         paths.append(path)
     return paths
 
@@ -200,9 +250,19 @@ def load_corrections(mapping: Mapping, db: Path | None, extra: Sequence[Path] = 
     if not paths:
         return []
     read = [(path, *read_corrections_file(path)) for path in paths]
-    hint = "apply it with the database it was written from (--db)"
+    hint = say(
+        "書き出したときのデータベース（--db）で適用してください",
+        "apply it with the database it was written from (--db)",
+    )
     if db is None or not db.exists():
-        raise FitgapError(f"corrections file {paths[0]} needs the database it was written from", where=db, hint=hint)
+        raise FitgapError(
+            say(
+                f"補正ファイル {paths[0]} には、書き出したときのデータベースが必要です",
+                f"corrections file {paths[0]} needs the database it was written from",
+            ),
+            where=db,
+            hint=hint,
+        )
     con = connect_read_only(db)
     try:
         found = {request_id: correction_request(con, request_id) for _, request_id, _, _ in read}
@@ -213,14 +273,25 @@ def load_corrections(mapping: Mapping, db: Path | None, extra: Sequence[Path] = 
         known = found[request_id]
         if known is None:
             raise FitgapError(
-                f"the database does not know the request {request_id} of this file", where=path, hint=hint
+                say(
+                    f"このファイルの依頼 {request_id} はデータベースにありません",
+                    f"the database does not know the request {request_id} of this file",
+                ),
+                where=path,
+                hint=hint,
             )
         request, secret = known
         if request.mapping != mapping.name:
             raise FitgapError(
-                f"the file corrects mapping '{request.mapping}', not '{mapping.name}'",
+                say(
+                    f"このファイルはマッピング '{mapping.name}' ではなく '{request.mapping}' の補正です",
+                    f"the file corrects mapping '{request.mapping}', not '{mapping.name}'",
+                ),
                 where=path,
-                hint=f"list it under corrections: of mapping '{request.mapping}'",
+                hint=say(
+                    f"マッピング '{request.mapping}' の corrections: に書いてください",
+                    f"list it under corrections: of mapping '{request.mapping}'",
+                ),
             )
         files.append(CorrectionsFile(path, file_sha256(path), request, secret, corrected_by, tuple(corrections)))
     return files
@@ -265,7 +336,8 @@ def apply_corrections(
         for c in f.corrections:
             column = source_column(mapping, c.item, staged.columns)
             if column is None:
-                records.append(entry(index, c, CorrectionStatus.NOT_APPLIED, NOT_ONE_COLUMN if c.item else NO_ITEM))
+                why = not_one_column_detail() if c.item else no_item_detail()
+                records.append(entry(index, c, CorrectionStatus.NOT_APPLIED, why))
             else:
                 candidates.append((index, c, column))
     current = _current_values(con, candidates)
@@ -275,11 +347,11 @@ def apply_corrections(
     for index, c, column in candidates:
         place = (c.line, column)
         if c.line in unreadable:
-            records.append(entry(index, c, CorrectionStatus.NOT_APPLIED, UNREADABLE))
+            records.append(entry(index, c, CorrectionStatus.NOT_APPLIED, unreadable_detail()))
         elif place not in current:
-            records.append(entry(index, c, CorrectionStatus.NOT_APPLIED, NO_LINE))
+            records.append(entry(index, c, CorrectionStatus.NOT_APPLIED, no_line_detail()))
         elif not hmac.compare_digest(fingerprint(files[index].secret, current[place]), c.fingerprint):
-            records.append(entry(index, c, CorrectionStatus.NOT_APPLIED, CHANGED))
+            records.append(entry(index, c, CorrectionStatus.NOT_APPLIED, changed_detail()))
         else:
             if place in chosen:  # a later row or file corrects the same source value
                 earlier, (owner, done) = chosen[place], records[chosen[place]]

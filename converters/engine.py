@@ -49,6 +49,7 @@ from spec_catalog.database import (
     update_run,
 )
 from spec_catalog.files import check_input_file
+from spec_catalog.language import say
 from spec_catalog.models import table_name
 from spec_catalog.vocab import Sensitivity
 
@@ -380,7 +381,7 @@ def run_conversion(
             return _convert(con, run, Path(workdir), limit, progress or (lambda _: None), on_read)
     except KeyboardInterrupt:
         if not dry_run:
-            _end(con, run.run_id, RunStatus.INTERRUPTED, "中断されました / interrupted by the user")
+            _end(con, run.run_id, RunStatus.INTERRUPTED, say("中断されました", "interrupted by the user"))
         raise
     except FitgapError as exc:
         if not dry_run:
@@ -389,7 +390,12 @@ def run_conversion(
     except Exception as exc:
         if not dry_run:
             # The message names the error's kind only: a database error can quote a row's values.
-            _end(con, run.run_id, RunStatus.FAILED, f"stopped on {type(exc).__name__}")
+            _end(
+                con,
+                run.run_id,
+                RunStatus.FAILED,
+                say(f"{type(exc).__name__} で止まりました", f"stopped on {type(exc).__name__}"),
+            )
         raise
     finally:
         con.close()
@@ -400,13 +406,14 @@ def _convert(
     run: _Run,
     workdir: Path,
     limit: int | None,
-    say: Callable[[str], None],
+    phase: Callable[[str], None],
     on_read: Callable[[int, int], None] | None,
 ) -> RunResult:
-    """Stage, transform, find what fails, then publish (or preview): the run's steps in order."""
+    """Stage, transform, find what fails, then publish (or preview): the run's steps in order. ``phase`` is told
+    each step's name (``reading``, ``transforming``, ``publishing``), which the CLI labels."""
     clock = time.perf_counter()
     mapping = run.mapping
-    say("reading")
+    phase("reading")
     staged = stage(con, mapping, workdir, on_read)
     timings = {"read": round(time.perf_counter() - clock, 3)}
     faults.point("stage")
@@ -415,7 +422,7 @@ def _convert(
     check_columns(mapping, staged.columns)
     corrected = apply_corrections(con, run.corrections, mapping, staged, run.run_id, record=not run.dry_run)
     rows_read, rejected = _apply_limit(con, staged, limit)
-    say("transforming")
+    phase("transforming")
     plans = [
         plan_item(mapping, item, mapping.file.items.get(item.romanized), staged.columns) for item in mapping.group.items
     ]
@@ -433,7 +440,7 @@ def _convert(
     if run.dry_run:
         preview, status = _preview(con, plans, run.unmask), RunStatus.DRY_RUN
     else:
-        say("publishing")
+        phase("publishing")
         rejection = _publish(con, run, plans, outcome)
         status = RunStatus.SUCCEEDED if rejection is None else RunStatus.REJECTED
     timings["total"] = round(time.perf_counter() - clock, 3)
@@ -525,7 +532,9 @@ def _start(con: Any, run: _Run) -> None:
             source_path=str(run.mapping.source_path),
             # the same checks as the reader's (a FIFO would hang, a missing file gets its one line) before the record
             source_bytes=check_input_file(
-                run.mapping.source_path, "source file", hint="check the path or pass --source"
+                run.mapping.source_path,
+                say("元データのファイル", "source file"),
+                hint=say("パスを確かめるか、--source で渡してください", "check the path or pass --source"),
             ),
             target_table=run.target,
             status=RunStatus.RUNNING,
@@ -718,8 +727,14 @@ def _ensure_target(con: Any, mapping: Mapping, target: str) -> None:
     existing = columns_of(con, target)
     if existing and existing != wanted:
         raise FitgapError(
-            f"table {target} has other columns than group {mapping.group.name} of the catalog",
-            hint="the catalog changed since it was made: convert into a new database, or drop the table",
+            say(
+                f"テーブル {target} の列がカタログのグループ {mapping.group.name} と違います",
+                f"table {target} has other columns than group {mapping.group.name} of the catalog",
+            ),
+            hint=say(
+                "作成後にカタログが変わっています。新しいデータベースに変換するか、テーブルを削除してください",
+                "the catalog changed since it was made: convert into a new database, or drop the table",
+            ),
         )
     if not existing:
         create_target(con, target, [i.romanized for i in mapping.group.items])

@@ -35,6 +35,7 @@ from spec_catalog.database import (
     literal,
     quote,
 )
+from spec_catalog.language import say
 
 # Not in a file name on any system the files may travel to: separators, Windows' reserved characters, controls.
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
@@ -55,7 +56,12 @@ def _target(out: Path, table: str, fmt: str) -> Path:
     target = out / f"{file_stem(table)}.{fmt}"
     if target.resolve().parent != out.resolve():
         raise FitgapError(
-            f"table {table!r} makes no file name inside the output folder", where=out, hint="rename the group"
+            say(
+                f"テーブル {table!r} からは出力フォルダの中のファイル名を作れません",
+                f"table {table!r} makes no file name inside the output folder",
+            ),
+            where=out,
+            hint=say("グループの名前を変えてください", "rename the group"),
         )
     return target
 
@@ -162,13 +168,21 @@ def _not_in_cp932(con: Any, table: str, source: str, columns: list[str]) -> list
             [bad],
         ).fetchone()
         selectors = [ch for ch in chars if _is_selector(ch)]
-        named = ", ".join(f"U+{ord(ch):04X}" for ch in chars[:5]) + (f" (of {len(chars)})" if len(chars) > 5 else "")
-        kind = "characters" if not selectors else "variation selectors (IVS)"
-        if selectors and len(selectors) < len(chars):
-            kind += " and other characters"
+        listed = ", ".join(f"U+{ord(ch):04X}" for ch in chars[:5])
+        named = listed + (say(f"（全 {len(chars)} 字）", f" (of {len(chars)})") if len(chars) > 5 else "")
+        if not selectors:
+            kind_ja, kind_en = "文字", "characters"
+        elif len(selectors) < len(chars):
+            kind_ja, kind_en = "異体字セレクタ（IVS）とその他の文字", "variation selectors (IVS) and other characters"
+        else:
+            kind_ja, kind_en = "異体字セレクタ（IVS）", "variation selectors (IVS)"
         problems.append(
-            f"{table}.{column}: {rows} {'row holds' if rows == 1 else 'rows hold'} {kind} CP932 lacks: {named} "
-            f"(first: {first_file} line {first_line})"
+            say(
+                f"{table}.{column}: {rows} 行に CP932 にない{kind_ja}があります: {named}"
+                f"（最初: {first_file} の {first_line} 行目）",
+                f"{table}.{column}: {rows} {'row holds' if rows == 1 else 'rows hold'} {kind_en} CP932 lacks: "
+                f"{named} (first: {first_file} line {first_line})",
+            )
         )
     return problems
 
@@ -189,19 +203,37 @@ def export(
     (:class:`FitgapError`, nothing written) when a value holds a character CP932 lacks — an IVS above all.
     ``shrunk``: values written changed (the 縮退 of ``--shrink``), the database untouched."""
     if encoding == "cp932" and (fmt != "csv" or bom):
-        raise FitgapError("CP932 is for CSV without a BOM", where=out, hint="drop --bom, or export parquet in UTF-8")
+        raise FitgapError(
+            say("CP932 は BOM なしの CSV にだけ使えます", "CP932 is for CSV without a BOM"),
+            where=out,
+            hint=say("--bom を外すか、parquet は UTF-8 で出力してください", "drop --bom, or export parquet in UTF-8"),
+        )
     if encoding == "cp932" and not _in_cp932(delimiter):
-        raise FitgapError(f"the delimiter {delimiter!r} is not a CP932 character", where=out, hint="use , or a tab")
+        raise FitgapError(
+            say(
+                f"区切り文字 {delimiter!r} は CP932 の文字ではありません",
+                f"the delimiter {delimiter!r} is not a CP932 character",
+            ),
+            where=out,
+            hint=say(", かタブを使ってください", "use , or a tab"),
+        )
     con = connect_read_only(db)
     try:
         if not has_runs(con):
-            raise FitgapError("the database holds no conversion", where=db, hint="run 'fitgap convert run' first")
+            raise FitgapError(
+                say("データベースに変換の記録がありません", "the database holds no conversion"),
+                where=db,
+                hint=say("先に 'fitgap convert run' を実行してください", "run 'fitgap convert run' first"),
+            )
         available = converted_tables(con)
         chosen = tables or available
         unknown = [t for t in chosen if t not in available]
         if unknown:
+            tables_ja, tables_en = ", ".join(available) or "なし", ", ".join(available) or "none"
             raise FitgapError(
-                f"no converted table '{unknown[0]}'", where=db, hint=f"tables: {', '.join(available) or 'none'}"
+                say(f"変換済みのテーブル '{unknown[0]}' はありません", f"no converted table '{unknown[0]}'"),
+                where=db,
+                hint=say(f"テーブル: {tables_ja}", f"tables: {tables_en}"),
             )
         columns = {t: [c for c in columns_of(con, t) if c not in LINEAGE] for t in chosen}
         if shrunk is not None:
@@ -210,10 +242,18 @@ def export(
         if encoding == "cp932":
             problems = [p for t in chosen for p in _not_in_cp932(con, t, sources[t], columns[t])]
             if problems:
+                listed = "; ".join(problems)
                 raise FitgapError(
-                    "CP932 cannot hold every value, nothing was written — " + "; ".join(problems),
+                    say(
+                        f"CP932 で書けない値があるため、何も書き出していません — {listed}",
+                        f"CP932 cannot hold every value, nothing was written — {listed}",
+                    ),
                     where=db,
-                    hint="export in UTF-8 (the default), which keeps them; CP932 has no variation selectors",
+                    hint=say(
+                        "UTF-8（既定）で出力してください。UTF-8 ならそのまま残せます。CP932 には異体字セレクタが"
+                        "ありません",
+                        "export in UTF-8 (the default), which keeps them; CP932 has no variation selectors",
+                    ),
                 )
         out.mkdir(parents=True, exist_ok=True)
         targets = {table: _target(out, table, fmt) for table in chosen}
@@ -222,10 +262,17 @@ def export(
             by_file.setdefault(target, set()).add(table)
         for target, same in by_file.items():
             if len(same) > 1:
+                listed = ", ".join(repr(t) for t in sorted(same))
                 raise FitgapError(
-                    f"tables {', '.join(repr(t) for t in sorted(same))} would be written to one file {target.name}",
+                    say(
+                        f"テーブル {listed} が同じファイル {target.name} に書き出されることになります",
+                        f"tables {listed} would be written to one file {target.name}",
+                    ),
                     where=db,
-                    hint="export them one at a time with --table, into separate folders",
+                    hint=say(
+                        "--table で一つずつ、別々のフォルダに出力してください",
+                        "export them one at a time with --table, into separate folders",
+                    ),
                 )
         files = []
         for table in chosen:

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from spec_catalog.base import FrozenModel
 from spec_catalog.codes import Code, info
+from spec_catalog.language import current, say
 
 DEFAULT_MAX_QUARANTINE_RATE = 0.01  # the same default as a project's thresholds.max_quarantine_rate
 _REASONS_SHOWN = 3
@@ -27,7 +28,8 @@ class PublishGuard(FrozenModel):
 
 
 class Rejection(FrozenModel):
-    """Why a run was not published: a code, what happened and how to go on (counts and codes, never a value)."""
+    """Why a run was not published: a code, what happened and how to go on (counts and codes, never a value), in
+    the run's language."""
 
     code: Code
     message: str
@@ -50,40 +52,64 @@ def judge(
     if rows_read != rows_loaded + rows_quarantined:
         return Rejection(
             code=Code.RUN_NOT_RECONCILED,
-            message=f"reconciliation failed: {rows_read} read ≠ {rows_loaded} + {rows_quarantined}",
-            hint="nothing was published; a row was lost or counted twice, which is a fault of fitgap: report it",
+            message=say(
+                f"件数が一致しません: 読込 {rows_read} ≠ 登録 {rows_loaded} + 移行エラー {rows_quarantined}",
+                f"reconciliation failed: {rows_read} read ≠ {rows_loaded} + {rows_quarantined}",
+            ),
+            hint=say(
+                "何も公開していません。行が失われたか二重に数えられています。fitgap の不具合ですので報告してください",
+                "nothing was published; a row was lost or counted twice, which is a fault of fitgap: report it",
+            ),
         )
     if rows_read == 0:
         if guard.allow_empty:
             return None  # asked for by name: the published rows go, whatever allow_drop says
         return Rejection(
             code=Code.RUN_EMPTY_SOURCE,
-            message=info(Code.RUN_EMPTY_SOURCE).message("en", published=f"{published:,}"),
-            hint="check that the export is complete; to empty the mapping's rows on purpose, run with --allow-empty",
+            message=info(Code.RUN_EMPTY_SOURCE).message(current(), published=f"{published:,}"),
+            hint=say(
+                "出力ファイルが完全か確かめてください。マッピングの行を意図して空にするなら --allow-empty を付けて"
+                "実行してください",
+                "check that the export is complete; to empty the mapping's rows on purpose, run with --allow-empty",
+            ),
         )
     rate = rows_quarantined / rows_read
     if rate > guard.max_quarantine_rate and not guard.accept_quarantine:
         shown, threshold = _percentages(rate, guard.max_quarantine_rate)
+        reasons = _top(by_reason)
+        message = info(Code.RUN_QUARANTINE_OVER_THRESHOLD).message(
+            current(),
+            quarantined=f"{rows_quarantined:,}",
+            read=f"{rows_read:,}",
+            rate=shown,
+            threshold=threshold,
+            reasons=reasons,
+        )
         return Rejection(
             code=Code.RUN_QUARANTINE_OVER_THRESHOLD,
-            message=info(Code.RUN_QUARANTINE_OVER_THRESHOLD).message(
-                "en",
-                quarantined=f"{rows_quarantined:,}",
-                read=f"{rows_read:,}",
-                rate=shown,
-                threshold=threshold,
-                reasons=_top(by_reason),
+            # The Japanese template has no place for the reasons: they follow it.
+            message=say(f"{message}（理由別: {reasons}）", message),
+            hint=say(
+                "マッピングか元データを直して再実行してください。移行エラーの行を見るには、作業用の --db に "
+                "--accept-quarantine を付けて実行してください。このまま公開するなら --accept-quarantine です",
+                "fix the mapping or the source and run again; to read the quarantined lines, run with "
+                "--accept-quarantine into a scratch --db; to publish as it is, --accept-quarantine",
             ),
-            hint="fix the mapping or the source and run again; to read the quarantined lines, run with "
-            "--accept-quarantine into a scratch --db; to publish as it is, --accept-quarantine",
         )
     if published > rows_loaded and not guard.allow_drop:
         return Rejection(
             code=Code.RUN_DROPS_ROWS,
             message=info(Code.RUN_DROPS_ROWS).message(
-                "en", loaded=f"{rows_loaded:,}", published=f"{published:,}", dropped=f"{published - rows_loaded:,}"
+                current(),
+                loaded=f"{rows_loaded:,}",
+                published=f"{published:,}",
+                dropped=f"{published - rows_loaded:,}",
             ),
-            hint="check that the source is the whole export; if those rows are really gone, run with --allow-drop",
+            hint=say(
+                "元データが出力の全体か確かめてください。その行が本当になくなったのなら --allow-drop を付けて実行して"
+                "ください",
+                "check that the source is the whole export; if those rows are really gone, run with --allow-drop",
+            ),
         )
     return None
 
@@ -93,7 +119,9 @@ def _top(by_reason: dict[str, int]) -> str:
     ranked = sorted(by_reason.items(), key=lambda kv: (-kv[1], kv[0]))
     text = ", ".join(f"{reason} {count:,}" for reason, count in ranked[:_REASONS_SHOWN])
     rest = len(ranked) - _REASONS_SHOWN
-    return f"{text} and {rest} more reason{'s' if rest > 1 else ''}" if rest > 0 else text
+    if rest <= 0:
+        return text
+    return say(f"{text} ほか {rest} 種類", f"{text} and {rest} more reason{'s' if rest > 1 else ''}")
 
 
 def _percentages(rate: float, threshold: float) -> tuple[str, str]:

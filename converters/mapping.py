@@ -16,6 +16,7 @@ from converters.transforms import options as opt
 from converters.transforms.values import code_key
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.files import Loc, check_input_file, describe_validation_error, read_yaml
+from spec_catalog.language import say
 from spec_catalog.models import BusinessSpec, Catalog, DataGroup
 from spec_catalog.vocab import DataType, OutputCondition
 
@@ -40,7 +41,7 @@ class CsvSource(FrozenModel):
     @classmethod
     def _one_char(cls, value: str) -> str:
         if len(value) != 1 or value in "\r\n":
-            raise ValueError("must be one character (not a line break)")
+            raise ValueError(say("1文字にしてください（改行は使えません）", "must be one character (not a line break)"))
         return value
 
 
@@ -63,10 +64,15 @@ class FixedSource(FrozenModel):
     def _check_fields(self) -> FixedSource:
         end = max(f.start + f.length - 1 for f in self.fields)
         if self.record_length is not None and end > self.record_length:
-            raise ValueError(f"a field ends at byte {end}, past the record length {self.record_length}")
+            raise ValueError(
+                say(
+                    f"{end} バイト目で終わるフィールドがあり、レコード長 {self.record_length} を超えています",
+                    f"a field ends at byte {end}, past the record length {self.record_length}",
+                )
+            )
         names = [f.name for f in self.fields]
         if len(set(names)) != len(names):
-            raise ValueError("field names must be unique")
+            raise ValueError(say("フィールド名が重複しています", "field names must be unique"))
         return self
 
     @property
@@ -97,7 +103,7 @@ class CodeTable(FrozenModel):
     @model_validator(mode="after")
     def _one_source(self) -> CodeTable:
         if (self.values is None) == (self.path is None):
-            raise ValueError("give either values or path")
+            raise ValueError(say("values か path のどちらか一方を書いてください", "give either values or path"))
         return self
 
 
@@ -112,7 +118,12 @@ class ItemMapping(FrozenModel):
     @model_validator(mode="after")
     def _one_origin(self) -> ItemMapping:
         if (self.source is None) == (self.value is None):
-            raise ValueError("give either 'from' (source column or columns) or 'value' (a constant)")
+            raise ValueError(
+                say(
+                    "'from'（元データの列）か 'value'（定数）のどちらか一方を書いてください",
+                    "give either 'from' (source column or columns) or 'value' (a constant)",
+                )
+            )
         return self
 
     @property
@@ -237,20 +248,31 @@ def _where(path: Path, lines: dict[Loc, int], loc: Loc) -> str:
 
 def _suggest(name: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(name, choices, n=1)
-    return f"did you mean '{close[0]}'?" if close else f"choose one of: {', '.join(choices[:12])}"
+    if close:
+        return say(f"'{close[0]}' の書き間違いではありませんか？", f"did you mean '{close[0]}'?")
+    listed = ", ".join(choices[:12])
+    return say(f"次のどれかにしてください: {listed}", f"choose one of: {listed}")
 
 
 def resolve_path(base: Path, text: str, allow_outside: bool, where: str, what: str) -> Path:
-    """A path of the mapping, relative to its folder; it may not leave that folder unless allowed."""
+    """A path of the mapping, relative to its folder; it may not leave that folder unless allowed. ``what`` is a
+    noun in the run's language (``say("コード表", "code table")``)."""
     raw = Path(text)
     path = raw if raw.is_absolute() else base / raw
     if not allow_outside:
         inside = base.resolve()
         if raw.is_absolute() or not path.resolve().is_relative_to(inside):
             raise FitgapError(
-                f"{what} '{text}' leaves the mapping's folder",
+                say(
+                    f"{what} '{text}' がマッピングのフォルダの外を指しています",
+                    f"{what} '{text}' leaves the mapping's folder",
+                ),
                 where=where,
-                hint="put the file beside the mapping, pass it with --source, or set allow_outside_paths: true",
+                hint=say(
+                    "ファイルをマッピングと同じフォルダに置くか、--source で渡すか、allow_outside_paths: true を"
+                    "設定してください",
+                    "put the file beside the mapping, pass it with --source, or set allow_outside_paths: true",
+                ),
             )
     return path
 
@@ -272,20 +294,31 @@ def _check_code_table_header(header: list[str] | None, path: Path, where: str) -
         return
     swapped = len(names) == 2 and names[0] in standard and names[1] in legacy
     raise FitgapError(
-        f"code table {path.name} line 1 is not the header legacy,standard",
+        say(
+            f"コード表 {path.name} の1行目が見出し legacy,standard ではありません",
+            f"code table {path.name} line 1 is not the header legacy,standard",
+        ),
         where=where,
-        hint="the legacy code comes first: swap the two columns"
+        hint=say(
+            "旧コードを先に書きます。2つの列を入れ替えてください", "the legacy code comes first: swap the two columns"
+        )
         if swapped
-        else "write legacy,standard as the first line (it is read as the header, never as a code)",
+        else say(
+            "1行目に legacy,standard と書いてください（見出しとして読まれ、コードとしては読まれません）",
+            "write legacy,standard as the first line (it is read as the header, never as a code)",
+        ),
     )
 
 
 def _read_code_table(
-    path: Path, where: str, what: str = "code table", key: str = "legacy code", *, code_table: bool = False
+    path: Path, where: str, what: str | None = None, key: str | None = None, *, code_table: bool = False
 ) -> dict[str, str]:
     """A CSV of ``key,standard`` lines under a header line. A key listed twice is refused: which of its two
     values applies would depend on the line order. A code table (``code_table``) must name its columns in its
-    header, and is keyed by :func:`code_key`: ``1`` and ``１`` are one code, listed twice."""
+    header, and is keyed by :func:`code_key`: ``1`` and ``１`` are one code, listed twice. ``what`` and ``key``
+    are nouns in the run's language (a code table and its legacy code by default)."""
+    what = what if what is not None else say("コード表", "code table")
+    key = key if key is not None else say("旧コード", "legacy code")
     check_input_file(path, what, where=where)
     table: dict[str, str] = {}
     first: dict[str, tuple[int, str]] = {}
@@ -300,19 +333,32 @@ def _read_code_table(
                     continue
                 if len(row) < 2:
                     raise FitgapError(
-                        f"{what} {path.name} line {reader.line_num} has one column",
+                        say(
+                            f"{what} {path.name} の {reader.line_num} 行目に列が1つしかありません",
+                            f"{what} {path.name} line {reader.line_num} has one column",
+                        ),
                         where=where,
-                        hint=f"write each line as {key},standard code",
+                        hint=say(
+                            f"各行を {key},標準コード の形で書いてください", f"write each line as {key},standard code"
+                        ),
                     )
                 legacy = code_key(row[0]) if code_table else row[0]
                 if legacy in first:
                     line, written = first[legacy]
                     raise FitgapError(
-                        f"{what} {path.name} lists the {key} '{row[0]}' twice (lines {line} and {reader.line_num})",
+                        say(
+                            f"{what} {path.name} に{key} '{row[0]}' が二度あります"
+                            f"（{line} 行目と {reader.line_num} 行目）",
+                            f"{what} {path.name} lists the {key} '{row[0]}' twice (lines {line} and {reader.line_num})",
+                        ),
                         where=where,
-                        hint=f"keep one line per {key}"
+                        hint=say(f"{key}ごとに1行にしてください", f"keep one line per {key}")
                         if written == row[0]
-                        else f"'{written}' and '{row[0]}' are one code (width and spaces aside): keep one line",
+                        else say(
+                            f"'{written}' と '{row[0]}' は（全角・半角と空白を除けば）同じコードです。"
+                            "1行にしてください",
+                            f"'{written}' and '{row[0]}' are one code (width and spaces aside): keep one line",
+                        ),
                     )
                 first[legacy] = (reader.line_num, row[0])
                 # An empty standard cell is a line not filled yet (the `convert init` skeleton lists every legacy
@@ -320,9 +366,17 @@ def _read_code_table(
                 if row[1].strip():
                     table[legacy] = row[1]
     except UnicodeDecodeError:
-        raise FitgapError(f"{what} {path} is not UTF-8", where=where, hint="save it as UTF-8 CSV") from None
+        raise FitgapError(
+            say(f"{what} {path} は UTF-8 ではありません", f"{what} {path} is not UTF-8"),
+            where=where,
+            hint=say("UTF-8 の CSV で保存してください", "save it as UTF-8 CSV"),
+        ) from None
     except csv.Error as exc:
-        raise FitgapError(f"{what} {path} is not a readable CSV ({exc})", where=where, hint="save it as CSV") from None
+        raise FitgapError(
+            say(f"{what} {path} を CSV として読めません（{exc}）", f"{what} {path} is not a readable CSV ({exc})"),
+            where=where,
+            hint=say("CSV で保存してください", "save it as CSV"),
+        ) from None
     return table
 
 
@@ -334,9 +388,15 @@ def _keyed_values(name: str, values: dict[str, str], where: str) -> dict[str, st
         key = code_key(legacy)
         if key in table:
             raise FitgapError(
-                f"code table '{name}' lists the legacy code '{legacy}' twice (also as '{written[key]}')",
+                say(
+                    f"コード表 '{name}' に旧コード '{legacy}' が二度あります（'{written[key]}' としても）",
+                    f"code table '{name}' lists the legacy code '{legacy}' twice (also as '{written[key]}')",
+                ),
                 where=where,
-                hint=f"'{written[key]}' and '{legacy}' are one code (width and spaces aside): keep one",
+                hint=say(
+                    f"'{written[key]}' と '{legacy}' は（全角・半角と空白を除けば）同じコードです。一つにしてください",
+                    f"'{written[key]}' and '{legacy}' are one code (width and spaces aside): keep one",
+                ),
             )
         table[key], written[key] = standard, legacy
     return table
@@ -344,7 +404,7 @@ def _keyed_values(name: str, values: dict[str, str], where: str) -> dict[str, st
 
 def read_gaiji_table(path: Path, where: str) -> dict[str, str]:
     """外字 table: each row a PUA character (or U+E001) and the standard character(s) it stands for."""
-    table = _read_code_table(path, where, "外字 table", "外字")
+    table = _read_code_table(path, where, say("外字表", "外字 table"), "外字")
     result: dict[str, str] = {}
     written: dict[str, str] = {}
     for key, value in table.items():
@@ -354,15 +414,24 @@ def read_gaiji_table(path: Path, where: str) -> dict[str, str]:
             char = ""
         if len(char) != 1 or not "\ue000" <= char <= "\uf8ff":
             raise FitgapError(
-                f"外字 table: {key!r} is not a Private Use Area character",
+                say(
+                    f"外字表: {key!r} は私用領域（Private Use Area）の文字ではありません",
+                    f"外字 table: {key!r} is not a Private Use Area character",
+                ),
                 where=where,
-                hint="write the code point as U+E001 (U+E000–U+F8FF)",
+                hint=say(
+                    "コードポイントを U+E001 の形（U+E000–U+F8FF）で書いてください",
+                    "write the code point as U+E001 (U+E000–U+F8FF)",
+                ),
             )
         if char in written:  # once as U+E001, once as the character itself
             raise FitgapError(
-                f"外字 table {path.name} lists U+{ord(char):04X} twice (as {written[char]!r} and {key!r})",
+                say(
+                    f"外字表 {path.name} に U+{ord(char):04X} が二度あります（{written[char]!r} と {key!r}）",
+                    f"外字 table {path.name} lists U+{ord(char):04X} twice (as {written[char]!r} and {key!r})",
+                ),
                 where=where,
-                hint="keep one line per 外字",
+                hint=say("外字ごとに1行にしてください", "keep one line per 外字"),
             )
         result[char], written[char] = value, key
     return result
@@ -382,7 +451,8 @@ def _first_problem(exc: ValidationError, path: Path, lines: dict[Loc, int]) -> s
         first = FitgapError(ctx["problem"], where=where, hint=ctx["fix"]).one_line()
     else:
         first = describe_validation_error(exc, path, lines, MappingFile)[0]
-    return first + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+    more = len(errors) - 1
+    return first + (say(f"（ほかに {more} 件）", f" (and {more} more)") if more else "")
 
 
 def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = None) -> Mapping:
@@ -394,54 +464,85 @@ def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = No
         raise FitgapError(_first_problem(exc, path, lines)) from exc
     if not file.items:  # every row would load empty, or be quarantined: it would replace the published rows
         raise FitgapError(
-            f"the mapping maps no item of {file.target.group}",
+            say(
+                f"マッピングに {file.target.group} の項目が一つもありません",
+                f"the mapping maps no item of {file.target.group}",
+            ),
             where=_where(path, lines, ("items",)),
-            hint="name each item and its source column under items: (fitgap convert init writes a start)",
+            hint=say(
+                "items: の下に各項目と元データの列を書いてください（fitgap convert init がひな形を作ります）",
+                "name each item and its source column under items: (fitgap convert init writes a start)",
+            ),
         )
     base = path.parent
     source = file.source
     encoding = source.encoding.lower() if isinstance(source, CsvSource | FixedSource) else "utf-8"
     if encoding in MAINFRAME:
         raise FitgapError(
-            f"encoding {encoding} (mainframe) has no codec here",
+            say(
+                f"文字コード {encoding}（メインフレーム）はここでは読めません",
+                f"encoding {encoding} (mainframe) has no codec here",
+            ),
             where=_where(path, lines, ("source", "encoding")),
-            hint="ask the vendor for a CP932 or UTF-8 re-export",
+            hint=say(
+                "CP932 か UTF-8 で出力し直すようベンダーに依頼してください",
+                "ask the vendor for a CP932 or UTF-8 re-export",
+            ),
         )
     if encoding not in ENCODINGS:
+        usable = ", ".join(sorted(ENCODINGS))
         raise FitgapError(
-            f"unknown encoding {encoding!r}",
+            say(f"文字コード {encoding!r} は使えません", f"unknown encoding {encoding!r}"),
             where=_where(path, lines, ("source", "encoding")),
-            hint=f"use one of {', '.join(sorted(ENCODINGS))}",
+            hint=say(f"次のどれかにしてください: {usable}", f"use one of {usable}"),
         )
     spec = catalog.business(file.target.business)
     group = spec.group(file.target.group)
     if group is None:
         raise FitgapError(
-            f"{spec.business_id} {spec.name} has no group '{file.target.group}'",
+            say(
+                f"{spec.business_id} {spec.name} にグループ '{file.target.group}' がありません",
+                f"{spec.business_id} {spec.name} has no group '{file.target.group}'",
+            ),
             where=_where(path, lines, ("target", "group")),
-            hint=_suggest(file.target.group, [g.name for g in spec.layouts]) if spec.layouts else "it has no layout",
+            hint=_suggest(file.target.group, [g.name for g in spec.layouts])
+            if spec.layouts
+            else say("この業務にはデータレイアウトがありません", "it has no layout"),
         )
     known = [i.romanized for i in group.items]
     for item in file.items:
         if item not in known:
             raise FitgapError(
-                f"item '{item}' is not in group {group.name}",
+                say(
+                    f"項目 '{item}' はグループ {group.name} にありません", f"item '{item}' is not in group {group.name}"
+                ),
                 where=_where(path, lines, ("items", item)),
                 hint=_suggest(item, known),
             )
     for key in file.key or ():
         if key not in known:
             raise FitgapError(
-                f"key item '{key}' is not in group {group.name}",
+                say(
+                    f"キー項目 '{key}' はグループ {group.name} にありません",
+                    f"key item '{key}' is not in group {group.name}",
+                ),
                 where=_where(path, lines, ("key",)),
                 hint=_suggest(key, known),
             )
     if source_override is not None:  # given on the command line: checked now (the mapping's own path when read)
-        check_input_file(source_override, "source file", hint="check the path given to --source")
+        check_input_file(
+            source_override,
+            say("元データのファイル", "source file"),
+            hint=say("--source に渡したパスを確かめてください", "check the path given to --source"),
+        )
         source_path = source_override
     else:
         source_path = resolve_path(
-            base, source.path, file.allow_outside_paths, _where(path, lines, ("source", "path")), "source path"
+            base,
+            source.path,
+            file.allow_outside_paths,
+            _where(path, lines, ("source", "path")),
+            say("元データのパス", "source path"),
         )
     tables: dict[str, dict[str, str]] = {}
     for name, table in file.code_tables.items():
@@ -451,12 +552,15 @@ def load_mapping(path: Path, catalog: Catalog, source_override: Path | None = No
         else:
             assert table.path is not None
             tables[name] = _read_code_table(
-                resolve_path(base, table.path, file.allow_outside_paths, where, "code table"), where, code_table=True
+                resolve_path(base, table.path, file.allow_outside_paths, where, say("コード表", "code table")),
+                where,
+                code_table=True,
             )
     gaiji = {}
     if file.gaiji:
         where = _where(path, lines, ("gaiji",))
-        gaiji = read_gaiji_table(resolve_path(base, file.gaiji, file.allow_outside_paths, where, "外字 table"), where)
+        table_path = resolve_path(base, file.gaiji, file.allow_outside_paths, where, say("外字表", "外字 table"))
+        gaiji = read_gaiji_table(table_path, where)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     mapping = Mapping(lines, file, path, spec, group, source_path, tables, gaiji, digest)
     _check_transforms(mapping, lines)
@@ -476,14 +580,25 @@ def check_columns(mapping: Mapping, columns: list[str]) -> None:
         positions = [i + 1 for i, name in enumerate(columns) if name == column]
         if len(positions) > 1:
             fix = (
-                "give each column its own name in the sheet's header row"
+                say(
+                    "シートの見出し行で列ごとに別の名前を付けてください",
+                    "give each column its own name in the sheet's header row",
+                )
                 if isinstance(source, ExcelSource)
-                else "give each column its own name in the header line, or set 'header: false' and list the "
-                "columns under 'columns:'"
+                else say(
+                    "見出し行で列ごとに別の名前を付けるか、'header: false' として 'columns:' に列の名前を並べて"
+                    "ください",
+                    "give each column its own name in the header line, or set 'header: false' and list the "
+                    "columns under 'columns:'",
+                )
             )
+            at = ", ".join(map(str, positions))
             raise FitgapError(
-                f"item '{item}' reads column '{column}', which the header names {len(positions)} times "
-                f"(columns {', '.join(map(str, positions))})",
+                say(
+                    f"項目 '{item}' が読む列 '{column}' は見出しに {len(positions)} 回あります（{at} 列目）",
+                    f"item '{item}' reads column '{column}', which the header names {len(positions)} times "
+                    f"(columns {at})",
+                ),
                 where=_where(mapping.path, mapping.lines, ("items", item, "from")),
                 hint=fix,
             )
@@ -495,14 +610,23 @@ def check_columns(mapping: Mapping, columns: list[str]) -> None:
     from_header = isinstance(source, ExcelSource) or (isinstance(source, CsvSource) and source.header)
     if from_header and len(absent) >= 2 and len(absent) * 2 > len(named):
         if isinstance(source, ExcelSource):
-            what, fix = f"row {source.header_row} of the sheet", "set source.header_row to the row that names them"
+            what = say(f"シートの {source.header_row} 行目", f"row {source.header_row} of the sheet")
+            fix = say(
+                "source.header_row を列の名前がある行にしてください", "set source.header_row to the row that names them"
+            )
             loc: Loc = ("source", "header_row")
         else:
-            what = "the header line of the source"
-            fix = "if the file has no header line, set 'header: false' and list its columns under 'columns:'"
+            what = say("元データの見出し行", "the header line of the source")
+            fix = say(
+                "ファイルに見出し行がなければ、'header: false' として 'columns:' に列の名前を並べてください",
+                "if the file has no header line, set 'header: false' and list its columns under 'columns:'",
+            )
             loc = ("source", "header")
         raise FitgapError(
-            f"{what} does not hold the mapping's column names ({len(absent)} of {len(named)} not found)",
+            say(
+                f"{what}にマッピングの列名がありません（{len(named)} 列中 {len(absent)} 列が見つかりません）",
+                f"{what} does not hold the mapping's column names ({len(absent)} of {len(named)} not found)",
+            ),
             where=_where(mapping.path, mapping.lines, loc),
             hint=fix,
         )
@@ -510,13 +634,25 @@ def check_columns(mapping: Mapping, columns: list[str]) -> None:
     close = difflib.get_close_matches(column, columns, n=1)
     if not from_header:
         last = f"column{len(columns)}"
-        fix = f"the file has no header line: read its columns as column1 … {last}, or name them under 'columns:'"
+        fix = say(
+            f"ファイルに見出し行がありません。列は column1 … {last} として読むか、'columns:' で名前を付けてください",
+            f"the file has no header line: read its columns as column1 … {last}, or name them under 'columns:'",
+        )
+    elif close:
+        fix = say(f"'{close[0]}' の書き間違いではありませんか？", f"did you mean '{close[0]}'?")
     else:
-        fix = f"did you mean '{close[0]}'?" if close else "check the name against the source's header"
+        fix = say("元データの見出しと名前を見比べてください", "check the name against the source's header")
     raise FitgapError(
-        f"item '{item}' reads column '{column}', which the source does not have",
+        _no_such_column(item, column),
         where=_where(mapping.path, mapping.lines, ("items", item, "from")),
         hint=fix,
+    )
+
+
+def _no_such_column(item: str, column: str) -> str:
+    return say(
+        f"項目 '{item}' が読む列 '{column}' は元データにありません",
+        f"item '{item}' reads column '{column}', which the source does not have",
     )
 
 
@@ -528,7 +664,7 @@ def _check_transforms(mapping: Mapping, lines: dict[Loc, int]) -> None:
         for column in spec.columns:
             if columns and column not in columns:
                 raise FitgapError(
-                    f"item '{item}' reads column '{column}', which the source does not have",
+                    _no_such_column(item, column),
                     where=_where(mapping.path, lines, ("items", item, "from")),
                     hint=_suggest(column, list(columns)),
                 )
@@ -537,24 +673,36 @@ def _check_transforms(mapping: Mapping, lines: dict[Loc, int]) -> None:
             for option, value in transform:
                 if isinstance(value, int) and not isinstance(value, bool) and value > MAX_COUNT:
                     raise FitgapError(
-                        f"{transform.name} option '{option}' is {value}, more than {MAX_COUNT:,}",
+                        say(
+                            f"{transform.name} のオプション '{option}' が {value} で、{MAX_COUNT:,} を超えています",
+                            f"{transform.name} option '{option}' is {value}, more than {MAX_COUNT:,}",
+                        ),
                         where=where,
-                        hint=f"no item is that long: write {type(transform).example}",
+                        hint=say(
+                            f"そんなに長い項目はありません。{type(transform).example} のように書いてください",
+                            f"no item is that long: write {type(transform).example}",
+                        ),
                     )
             if isinstance(transform, opt.Code) and transform.table not in mapping.code_tables:
                 raise FitgapError(
-                    f"code table '{transform.table}' is not defined",
+                    say(
+                        f"コード表 '{transform.table}' が定義されていません",
+                        f"code table '{transform.table}' is not defined",
+                    ),
                     where=where,
                     hint=_suggest(transform.table, sorted(mapping.code_tables))
                     if mapping.code_tables
-                    else "define it under code_tables",
+                    else say("code_tables の下に定義してください", "define it under code_tables"),
                 )
             if isinstance(transform, opt.LgCode) and transform.in_force_on is not None:
                 _check_date_item(mapping, item, transform.in_force_on, where)
             # A 不詳 text sent to an item the group lacks would be dropped without a trace.
             if isinstance(transform, opt.EraDate) and transform.unknown_to and transform.unknown_to not in known:
                 raise FitgapError(
-                    f"unknown_to names item '{transform.unknown_to}', which is not in group {mapping.group.name}",
+                    say(
+                        f"unknown_to の項目 '{transform.unknown_to}' はグループ {mapping.group.name} にありません",
+                        f"unknown_to names item '{transform.unknown_to}', which is not in group {mapping.group.name}",
+                    ),
                     where=where,
                     hint=_suggest(transform.unknown_to, known),
                 )
@@ -566,13 +714,29 @@ def _check_date_item(mapping: Mapping, item: str, date_item: str, where: str) ->
     dates = [i.romanized for i in mapping.group.items if i.type is DataType.DATE and i.romanized != item]
     if date_item not in dates:
         raise FitgapError(
-            f"lgcode option 'in_force_on' names '{date_item}', which is not a DATE item of group {mapping.group.name}",
+            say(
+                f"lgcode のオプション 'in_force_on' の '{date_item}' はグループ {mapping.group.name} の DATE 項目では"
+                "ありません",
+                f"lgcode option 'in_force_on' names '{date_item}', which is not a DATE item of group "
+                f"{mapping.group.name}",
+            ),
             where=where,
-            hint=_suggest(date_item, dates) if dates else "the group has no DATE item: drop in_force_on",
+            hint=_suggest(date_item, dates)
+            if dates
+            else say(
+                "グループに DATE 項目がありません。in_force_on を外してください",
+                "the group has no DATE item: drop in_force_on",
+            ),
         )
     if date_item not in mapping.file.items:
         raise FitgapError(
-            f"lgcode option 'in_force_on' names item '{date_item}', which the mapping does not fill",
+            say(
+                f"lgcode のオプション 'in_force_on' の項目 '{date_item}' をマッピングが作っていません",
+                f"lgcode option 'in_force_on' names item '{date_item}', which the mapping does not fill",
+            ),
             where=where,
-            hint=f"map {date_item} under items, or drop in_force_on",
+            hint=say(
+                f"items の下に {date_item} を書くか、in_force_on を外してください",
+                f"map {date_item} under items, or drop in_force_on",
+            ),
         )

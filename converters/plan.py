@@ -22,6 +22,7 @@ from converters.transforms.width import FULL_ASCII_CLASS, to_full_width, to_half
 from spec_catalog.base import FitgapError
 from spec_catalog.codes import Code
 from spec_catalog.database import literal as lit
+from spec_catalog.language import say
 from spec_catalog.models import DataItem
 from spec_catalog.rules import NARROW_CLASS, DataRule, group_rules
 from spec_catalog.vocab import DataType
@@ -126,9 +127,18 @@ def _step(transform: opt.AnyTransform, mapping: Mapping, item: DataItem) -> SqlS
             target = unknown_to or _fushou_item(mapping, item)
             if keep_non_calendar and target is None:
                 raise FitgapError(
-                    f"era_date of item '{item.romanized}' keeps non-calendar dates, but the item has no 不詳表記 item",
+                    say(
+                        f"項目 '{item.romanized}' の era_date は暦にない日付を残す設定ですが、この項目には不詳表記の"
+                        "項目がありません",
+                        f"era_date of item '{item.romanized}' keeps non-calendar dates, but the item has no 不詳表記 "
+                        "item",
+                    ),
                     where=str(mapping.path),
-                    hint="name one with unknown_to, or drop keep_non_calendar (such dates are then quarantined)",
+                    hint=say(
+                        "unknown_to で項目を指定するか、keep_non_calendar を外してください（そうした日付は移行エラー"
+                        "になります）",
+                        "name one with unknown_to, or drop keep_non_calendar (such dates are then quarantined)",
+                    ),
                 )
             # A 不詳 text goes to the 不詳表記 item; a non-calendar date only where the mapping asks for it.
             kept = {Code.DATE_UNKNOWN.value} | ({Code.ERA_DATE_NOT_CALENDAR.value} if keep_non_calendar else set())

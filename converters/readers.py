@@ -4,7 +4,7 @@ Bytes are decoded in Python (CP932 is not a DuckDB encoding; domain.md §8), in 
 only a chunk that fails is looked at line by line. DuckDB then parses the UTF-8 text. The staging table
 ``stage`` has ``_line`` (the source line or record number) and ``c0 … cN`` (the source columns by position:
 user-supplied names never reach SQL). Rows that cannot be staged are returned as :class:`Rejected` with
-their line, byte offset and reason.
+their line, byte offset and reason (its rule text said in the run's language).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from spec_catalog.base import InputFileError
 from spec_catalog.codes import Code
 from spec_catalog.database import literal
 from spec_catalog.files import check_input_file
+from spec_catalog.language import say
 
 CHUNK = 8 << 20  # bytes read at a time: memory stays flat whatever the file size
 MAX_LINE = 10_000_000  # bytes: DuckDB quarantines a longer CSV record (CSV_MALFORMED)
@@ -77,14 +78,26 @@ class Staged:
     may_have_pua: bool = True  # False when no byte could start a 外字 (Private Use Area) character
 
 
-def _check_not_binary(head: bytes, path: Path) -> None:
+def check_text(head: bytes, path: Path) -> None:
+    """An empty or a binary file is no export: one clear error before anything is read (or guessed, by
+    ``convert init``)."""
     if not head:
-        raise InputFileError("the file is empty", where=path, hint="check the export; there is nothing to convert")
+        raise InputFileError(
+            say("ファイルが空です", "the file is empty"),
+            where=path,
+            hint=say(
+                "出力されたファイルを確かめてください。変換するものがありません",
+                "check the export; there is nothing to convert",
+            ),
+        )
     if head.count(0) > max(8, len(head) // 100):
         raise InputFileError(
-            "this is a binary file, not a text export",
+            say("テキストの出力ファイルではなく、バイナリファイルです", "this is a binary file, not a text export"),
             where=path,
-            hint="give the CSV or fixed-width export itself (not a zip, Excel or database file)",
+            hint=say(
+                "CSV か固定長の出力ファイルそのものを渡してください（zip、Excel、データベースのファイルではなく）",
+                "give the CSV or fixed-width export itself (not a zip, Excel or database file)",
+            ),
         )
 
 
@@ -94,7 +107,7 @@ def _decode_lines(chunk: bytes, first_line: int, start: int, encoding: str, reje
     offset = start
     for number, line in enumerate(chunk.split(b"\n"), start=first_line):
         if b"\x00" in line:
-            rejected.append(Rejected(number, offset + line.index(b"\x00"), Code.NUL_BYTE, "NUL byte in the record"))
+            rejected.append(Rejected(number, offset + line.index(b"\x00"), Code.NUL_BYTE, _nul_byte()))
             line = line.replace(b"\x00", b"")
         try:
             out.append(line.decode(encoding))
@@ -105,13 +118,59 @@ def _decode_lines(chunk: bytes, first_line: int, start: int, encoding: str, reje
                     number,
                     offset + exc.start,
                     Code.ENCODING_INVALID,
-                    f"not {encoding} at byte {offset + exc.start}",
+                    say(
+                        f"{offset + exc.start} バイト目が {encoding} として読めません",
+                        f"not {encoding} at byte {offset + exc.start}",
+                    ),
                     bad,
                 )
             )
             out.append(line.decode(encoding, errors="replace"))
         offset += len(line) + 1
     return "\n".join(out)
+
+
+def _nul_byte() -> str:
+    return say("レコードに NUL バイトがあります", "NUL byte in the record")
+
+
+def _source_missing(path: Path) -> InputFileError:
+    return InputFileError(
+        say("元データのファイルが見つかりません", "source file not found"),
+        where=path,
+        hint=say("パスを確かめるか、--source で渡してください", "check the path or pass --source"),
+    )
+
+
+def _check_settings() -> str:
+    return say(
+        "マッピングの delimiter と quote の設定をファイルと見比べてください",
+        "check the delimiter and quote settings of the mapping against the file",
+    )
+
+
+def _check_layout() -> str:
+    return say(
+        "マッピングの record_length と terminator をファイルのレイアウトと見比べてください",
+        "check record_length and terminator in the mapping against the file's layout",
+    )
+
+
+# DuckDB's kinds of CSV error (reject_errors.error_type), in Japanese; another kind is shown as DuckDB names it.
+_CSV_ERRORS_JA = {
+    "missing columns": "列が足りません",
+    "too many columns": "列が多すぎます",
+    "unquoted value": "引用符の外に値があります",
+    "line size over maximum": "行が長すぎます",
+    "invalid unicode": "文字コードとして読めません",
+    "invalid encoding": "文字コードとして読めません",
+    "cast error": "型の変換に失敗しました",
+}
+
+
+def _csv_rule(error_type: str, columns: int) -> str:
+    kind = error_type.lower()
+    return say(f"{_CSV_ERRORS_JA.get(kind, kind)}（{columns} 列のはず）", f"{kind} (expected {columns} columns)")
 
 
 def _python_encoding(encoding: str) -> str:
@@ -130,7 +189,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
     try:
         handle = path.open("rb")
     except FileNotFoundError:
-        raise InputFileError("source file not found", where=path, hint="check the path or pass --source") from None
+        raise _source_missing(path) from None
     with handle, utf8.open("wb") as out:
         carry = b""
         first = True
@@ -141,14 +200,20 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
             block = handle.read(CHUNK)
             digest.update(block)
             if first:
-                _check_not_binary(block[: 1 << 16], path)
+                check_text(block[: 1 << 16], path)
                 if encoding == "utf-8" and block.startswith(codecs.BOM_UTF8):
                     block, offset = block[3:], 3
                 if encoding == "cp932" and _looks_utf8(block):
                     raise InputFileError(
-                        "the file is UTF-8 but the mapping says cp932",
+                        say(
+                            "ファイルは UTF-8 ですが、マッピングでは cp932 になっています",
+                            "the file is UTF-8 but the mapping says cp932",
+                        ),
                         where=path,
-                        hint="set 'encoding: utf-8' (or utf-8-sig) in the mapping's source",
+                        hint=say(
+                            "マッピングの source に 'encoding: utf-8'（または utf-8-sig）と書いてください",
+                            "set 'encoding: utf-8' (or utf-8-sig) in the mapping's source",
+                        ),
                     )
                 first = False
             data = carry + block
@@ -161,10 +226,17 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
                 if cut == 0:
                     if len(data) > MAX_CARRY:
                         raise InputFileError(
-                            f"line {line} runs past {MAX_CARRY >> 20} MiB without a line break",
+                            say(
+                                f"{line} 行目が改行のないまま {MAX_CARRY >> 20} MiB を超えています",
+                                f"line {line} runs past {MAX_CARRY >> 20} MiB without a line break",
+                            ),
                             where=path,
-                            hint="records must end with LF or CRLF: re-export the file (a file with CR line ends, "
-                            "or fixed-width records without terminators, needs another mapping)",
+                            hint=say(
+                                "レコードは LF か CRLF で終わる必要があります。ファイルを出力し直してください（改行が"
+                                "CR だけのファイルや、区切りのない固定長レコードには別のマッピングが必要です）",
+                                "records must end with LF or CRLF: re-export the file (a file with CR line ends, "
+                                "or fixed-width records without terminators, needs another mapping)",
+                            ),
                         )
                     carry = data
                     continue
@@ -218,27 +290,35 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
     try:
         con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({literal(str(utf8))}, {options})")
     except duckdb.InvalidInputException as exc:
+        why = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ")
         raise InputFileError(
-            f"the CSV cannot be parsed ({str(exc).splitlines()[0].removeprefix('Invalid Input Error: ')})",
+            say(f"CSV として解析できません（{why}）", f"the CSV cannot be parsed ({why})"),
             where=path,
-            hint="check the delimiter and quote settings of the mapping against the file",
+            hint=_check_settings(),
         ) from None
     # DuckDB records one error per missing column: one quarantine entry per line is enough.
     for reject_line, error_type in con.execute(
         "SELECT line, first(error_type ORDER BY column_idx) FROM reject_errors GROUP BY line ORDER BY line"
     ).fetchall():
         reason = Code.COLUMN_COUNT if "COLUMNS" in str(error_type) else Code.CSV_MALFORMED
-        rule = f"{str(error_type).lower()} (expected {len(names)} columns)"
+        rule = _csv_rule(str(error_type), len(names))
         rejected.append(Rejected(int(reject_line), _offset_of(offsets, int(reject_line)), reason, rule))
     staged_rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
     rejected_lines = {r.line for r in rejected if r.reason in (Code.COLUMN_COUNT, Code.CSV_MALFORMED)}
     data_lines = total_lines - first_data + 1
     if staged_rows + len(rejected_lines) != data_lines:
+        records = staged_rows + len(rejected_lines)
         raise InputFileError(
-            f"the file has {data_lines} data lines but {staged_rows + len(rejected_lines)} records: a quoted field "
-            "spans lines",
+            say(
+                f"データ行が {data_lines} 行あるのにレコードは {records} 件です。"
+                "引用符で囲まれた値が行をまたいでいます",
+                f"the file has {data_lines} data lines but {records} records: a quoted field spans lines",
+            ),
             where=path,
-            hint="re-export without line breaks inside fields (records must be one line each)",
+            hint=say(
+                "値の中に改行を入れずに出力し直してください（レコードは1行に1件です）",
+                "re-export without line breaks inside fields (records must be one line each)",
+            ),
         )
     _create_stage(con, sorted(rejected_lines), first_data)
     return Staged(
@@ -307,27 +387,39 @@ def _csv_columns(utf8: Path, source: CsvSource, path: Path) -> list[str]:
         first = handle.readline(MAX_LINE + 1)
     if len(first) > MAX_LINE:
         raise InputFileError(
-            f"line 1 is longer than {MAX_LINE:,} characters",
+            say(f"1行目が {MAX_LINE:,} 文字を超えています", f"line 1 is longer than {MAX_LINE:,} characters"),
             where=path,
-            hint="check that the file is a CSV with one record per line (its line breaks may be CR alone)",
+            hint=say(
+                "1行に1レコードの CSV か確かめてください（改行が CR だけかもしれません）",
+                "check that the file is a CSV with one record per line (its line breaks may be CR alone)",
+            ),
         )
     if not first.strip() and source.header:
-        raise InputFileError("the header line is empty", where=path, hint="set 'header: false' and name the columns")
+        raise InputFileError(
+            say("見出し行が空です", "the header line is empty"),
+            where=path,
+            hint=say("'header: false' として列に名前を付けてください", "set 'header: false' and name the columns"),
+        )
     csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))  # a record's field may be as long as its line
     try:
         row = next(csv.reader(io.StringIO(first), delimiter=source.delimiter, quotechar=source.quote), [])
     except csv.Error as exc:
         raise InputFileError(
-            f"line 1 cannot be read as CSV ({exc})",
+            say(f"1行目を CSV として読めません（{exc}）", f"line 1 cannot be read as CSV ({exc})"),
             where=path,
-            hint="check the delimiter and quote settings of the mapping against the file",
+            hint=_check_settings(),
         ) from None
     if source.columns:
         if len(source.columns) != len(row):
             raise InputFileError(
-                f"the mapping names {len(source.columns)} columns but line 1 has {len(row)}",
+                say(
+                    f"マッピングは {len(source.columns)} 列を挙げていますが、1行目は {len(row)} 列です",
+                    f"the mapping names {len(source.columns)} columns but line 1 has {len(row)}",
+                ),
                 where=path,
-                hint="list one name per column under source.columns",
+                hint=say(
+                    "source.columns に列ごとに名前を一つ書いてください", "list one name per column under source.columns"
+                ),
             )
         return list(source.columns)
     if source.header:
@@ -346,7 +438,7 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
     try:
         total = path.stat().st_size
     except FileNotFoundError:
-        raise InputFileError("source file not found", where=path, hint="check the path or pass --source") from None
+        raise _source_missing(path) from None
     rejected: list[Rejected] = []
     records = total // size_of
     rest = total - records * size_of
@@ -356,7 +448,7 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
     per_chunk = max(1, CHUNK // size_of)
     may_have_pua = False
     with path.open("rb") as handle, utf8.open("wb") as out:
-        _check_not_binary(handle.read(1 << 16), path)
+        check_text(handle.read(1 << 16), path)
         handle.seek(0)
         digest = hashlib.sha256()
         for first in range(0, records, per_chunk):
@@ -368,11 +460,14 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
             block = np.frombuffer(data, dtype=np.uint8).reshape(count, size_of)
             if terminator and not (block[:, length:] == np.frombuffer(terminator, dtype=np.uint8)).all():
                 bad = int(np.flatnonzero(~(block[:, length:] == np.frombuffer(terminator, np.uint8)).all(axis=1))[0])
+                record, at, ends = first + bad + 1, (first + bad) * size_of + length, source.terminator.upper()
                 raise InputFileError(
-                    f"record {first + bad + 1} does not end with {source.terminator.upper()} at byte "
-                    f"{(first + bad) * size_of + length}",
+                    say(
+                        f"レコード {record} が {at} バイト目で {ends} で終わっていません",
+                        f"record {record} does not end with {ends} at byte {at}",
+                    ),
                     where=path,
-                    hint="check record_length and terminator in the mapping against the file's layout",
+                    hint=_check_layout(),
                 )
             _check_no_separators(block[:, :length], first, size_of, path)
             text = _fixed_chunk(block[:, :length].copy(), first, size_of, source, encoding, rejected).encode("utf-8")
@@ -384,7 +479,15 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
         if rest:
             line = records + 1
             rejected.append(
-                Rejected(line, records * size_of, Code.TRUNCATED_RECORD, f"last record has {rest} of {size_of} bytes")
+                Rejected(
+                    line,
+                    records * size_of,
+                    Code.TRUNCATED_RECORD,
+                    say(
+                        f"最後のレコードが {size_of} バイト中 {rest} バイトしかありません",
+                        f"last record has {rest} of {size_of} bytes",
+                    ),
+                )
             )
     names = ["_line"] + [f"c{i}" for i in range(len(source.fields))]
     types = ", ".join(f"{literal(n)}: {literal('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
@@ -421,11 +524,14 @@ def _check_no_separators(records: Any, first: int, size_of: int, path: Path) -> 
         return
     index = int(np.flatnonzero(hits.any(axis=1))[0])
     at = int(np.flatnonzero(hits[index])[0])
+    record, byte, offset = first + index + 1, f"{int(records[index, at]):02X}", (first + index) * size_of + at
     raise InputFileError(
-        f"record {first + index + 1} holds the control byte {int(records[index, at]):02X} at byte "
-        f"{(first + index) * size_of + at}",
+        say(
+            f"レコード {record} の {offset} バイト目に制御バイト {byte} があります",
+            f"record {record} holds the control byte {byte} at byte {offset}",
+        ),
         where=path,
-        hint="check record_length and terminator in the mapping against the file's layout",
+        hint=_check_layout(),
     )
 
 
@@ -443,7 +549,7 @@ def _fixed_chunk(
     for index in nul.tolist():
         line = first + index + 1
         at = int(np.flatnonzero(block[index] == 0)[0])
-        rejected.append(Rejected(line, (line - 1) * size_of + at, Code.NUL_BYTE, "NUL byte in the record"))
+        rejected.append(Rejected(line, (line - 1) * size_of + at, Code.NUL_BYTE, _nul_byte()))
         block[index] = 0x20
     count = block.shape[0]
     separator = np.full((count, 1), 0x1F, dtype=np.uint8)
@@ -493,19 +599,33 @@ def _reject_record(
             raw.decode(encoding)
         except UnicodeDecodeError as exc:
             split = exc.start == len(raw) - 1 and raw[-1] in _LEAD
+            bytes_ = f"{f.start}–{f.start + f.length - 1}"
+            if split:
+                rule = say(
+                    f"フィールド {f.name}（{bytes_} バイト目）: 最後のバイトが2バイト文字の1バイト目です",
+                    f"field {f.name} (bytes {bytes_}): its last byte starts a double-byte character",
+                )
+            else:
+                rule = say(
+                    f"フィールド {f.name}（{bytes_} バイト目）: {encoding} として読めません",
+                    f"field {f.name} (bytes {bytes_}): not {encoding}",
+                )
             rejected.append(
                 Rejected(
                     line,
                     (line - 1) * size_of + f.start - 1 + exc.start,
                     Code.FIELD_SPLITS_DOUBLE_BYTE if split else Code.ENCODING_INVALID,
-                    f"field {f.name} (bytes {f.start}–{f.start + f.length - 1})"
-                    + (": its last byte starts a double-byte character" if split else f": not {encoding}"),
+                    rule,
                     raw[exc.start : exc.start + 2].hex(" ").upper(),
                 )
             )
             return
     # Every field decodes alone: the bytes between the fields (outside every field) do not.
-    rejected.append(Rejected(line, (line - 1) * size_of, Code.ENCODING_INVALID, f"not {encoding}"))
+    rejected.append(
+        Rejected(
+            line, (line - 1) * size_of, Code.ENCODING_INVALID, say(f"{encoding} として読めません", f"not {encoding}")
+        )
+    )
 
 
 def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:
@@ -524,17 +644,21 @@ def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:
     path = mapping.source_path
     workbook = open_workbook(path)
     if source.sheet is not None and source.sheet not in workbook.sheetnames:
+        sheets = ", ".join(workbook.sheetnames)
         raise InputFileError(
-            f"no sheet '{source.sheet}' (sheets: {', '.join(workbook.sheetnames)})",
+            say(
+                f"シート '{source.sheet}' がありません（シート: {sheets}）",
+                f"no sheet '{source.sheet}' (sheets: {sheets})",
+            ),
             where=path,
-            hint="name the sheet under source.sheet",
+            hint=say("source.sheet にシートの名前を書いてください", "name the sheet under source.sheet"),
         )
     sheet = workbook[source.sheet] if source.sheet else workbook.worksheets[0]
     formulas = _formula_cells(path, sheet.title, source.header_row)
     rows = sheet.iter_rows(min_row=source.header_row)
     header = next(rows, None)
     if header is None:
-        raise InputFileError(f"sheet '{sheet.title}' is empty", where=path)
+        raise InputFileError(say(f"シート '{sheet.title}' が空です", f"sheet '{sheet.title}' is empty"), where=path)
     columns = [_excel_text(cell.value) for cell in header]
     rejected: list[Rejected] = []
     utf8 = workdir / "source.utf8.csv"
@@ -545,19 +669,24 @@ def stage_excel(con: Any, mapping: Mapping, workdir: Path) -> Staged:
             values: list[str] = []
             before = len(rejected)
             for index, cell in enumerate(row, start=1):
-                at = f"cell {get_column_letter(index)}{number}"
+                at = say(f"セル {get_column_letter(index)}{number}", f"cell {get_column_letter(index)}{number}")
                 # A formula whose result is the empty text was calculated (its type is 'str'): it is empty.
                 unsaved = cell.value is None and cell.data_type != "str" and (number, index) in formulas
                 if cell.data_type == "e" or unsaved:
                     rule = (
-                        "a formula with an error result" if cell.data_type == "e" else "a formula with no saved result"
+                        say("結果がエラーの数式", "a formula with an error result")
+                        if cell.data_type == "e"
+                        else say("結果が保存されていない数式", "a formula with no saved result")
                     )
                     rejected.append(Rejected(number, None, Code.EXCEL_FORMULA_NO_VALUE, f"{at}: {rule}"))
                     values.append("")
                     continue
                 digits = _significant_digits(cell.value)
                 if digits > EXCEL_DIGITS:
-                    rule = f"{at}: a number of {digits} significant digits (Excel keeps {EXCEL_DIGITS})"
+                    rule = say(
+                        f"{at}: 有効数字 {digits} 桁の数値（Excel が保つのは {EXCEL_DIGITS} 桁）",
+                        f"{at}: a number of {digits} significant digits (Excel keeps {EXCEL_DIGITS})",
+                    )
                     rejected.append(Rejected(number, None, Code.EXCEL_NUMBER_TOO_PRECISE, rule))
                     values.append("")
                     continue
@@ -639,7 +768,11 @@ def _excel_text(value: object) -> str:
 def stage(con: Any, mapping: Mapping, workdir: Path, progress: Progress = None) -> Staged:
     """Stage the mapping's source; raises a one-line error for a file that cannot be read at all."""
     # Before opening it: a FIFO would block for ever, a device stream without end.
-    check_input_file(mapping.source_path, "source file", hint="check the path or pass --source")
+    check_input_file(
+        mapping.source_path,
+        say("元データのファイル", "source file"),
+        hint=say("パスを確かめるか、--source で渡してください", "check the path or pass --source"),
+    )
     source = mapping.file.source
     if isinstance(source, CsvSource):
         return stage_csv(con, mapping, workdir, progress)

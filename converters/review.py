@@ -37,10 +37,30 @@ from spec_catalog.database import (
     read_runs,
     record_correction_request,
 )
+from spec_catalog.files import exists_already
+from spec_catalog.language import current, say
 from spec_catalog.models import Catalog, DataGroup, DataItem, table_name
 from spec_catalog.vocab import Sensitivity
 
-_NO_CONVERSION = "convert first: fitgap convert run MAPPING.yaml --db FILE"
+
+def _no_conversion() -> str:
+    return say(
+        "先に変換してください: fitgap convert run MAPPING.yaml --db FILE",
+        "convert first: fitgap convert run MAPPING.yaml --db FILE",
+    )
+
+
+def _holds_no_conversion(db: Path) -> FitgapError:
+    return FitgapError(
+        say("データベースに変換の記録がありません", "the database holds no conversion"), where=db, hint=_no_conversion()
+    )
+
+
+def _no_published_run(mapping: str) -> str:
+    return say(
+        f"マッピング '{mapping}' の公開された変換がデータベースにありません",
+        f"mapping '{mapping}' has no published run in the database",
+    )
 
 
 class QuarantineGroup(FrozenModel):
@@ -49,7 +69,7 @@ class QuarantineGroup(FrozenModel):
     item: str | None  # romanized; None: the reader rejected the whole record; 'a+b': a key of several items
     item_name: str | None  # データ項目 (Japanese)
     reason: str  # the code
-    message: str  # the code's Japanese message
+    message: str  # the code's message, in the run's language
     value: str | None  # masked
     count: int
     lines: tuple[int, ...]
@@ -105,8 +125,8 @@ def _label(group: DataGroup | None, item: str | None) -> str | None:
 
 
 def reason_message(reason: str, group: DataGroup | None, item: str | None) -> str:
-    """The reason's Japanese message from the catalogue, its placeholders filled from the item (``…`` for what
-    is not known); a reason no code names is shown as it is."""
+    """The reason's message from the catalogue in the run's language, its placeholders filled from the item
+    (``…`` for what is not known); a reason no code names is shown as it is."""
     try:
         entry = info(reason)
     except ValueError:
@@ -119,8 +139,10 @@ def reason_message(reason: str, group: DataGroup | None, item: str | None) -> st
         "type": str(first.type) if first else "…",
         "code_list": first.code_list if first and first.code_list else "…",
     }
-    fields = {name for _, name, _, _ in string.Formatter().parse(entry.ja) if name}
-    return entry.message("ja", **{name: known.get(name, "…") for name in fields})
+    language = current()
+    template = entry.en if language == "en" else entry.ja
+    fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return entry.message(language, **{name: known.get(name, "…") for name in fields})
 
 
 def _sensitivity(group: DataGroup | None, item: str | None) -> Sensitivity:
@@ -155,20 +177,25 @@ def review_quarantine(
     con = connect_read_only(db)
     try:
         if not has_runs(con):
-            raise FitgapError("the database holds no conversion", where=db, hint=_NO_CONVERSION)
+            raise _holds_no_conversion(db)
         runs = _published_runs(con)
         rows = read_quarantine(con, mapping)
     finally:
         con.close()
     if mapping is not None and mapping not in runs:
+        known = ", ".join(sorted(runs))
         raise FitgapError(
-            f"mapping '{mapping}' has no published run in the database",
+            _no_published_run(mapping),
             where=db,
-            hint=f"known: {', '.join(sorted(runs))}" if runs else _NO_CONVERSION,
+            hint=say(f"あるもの: {known}", f"known: {known}") if runs else _no_conversion(),
         )
     if table is not None and table not in {r.target_table for r in runs.values()}:
-        targets = sorted({r.target_table for r in runs.values()})
-        raise FitgapError(f"no mapping published into table '{table}'", where=db, hint=f"tables: {', '.join(targets)}")
+        targets = ", ".join(sorted({r.target_table for r in runs.values()}))
+        raise FitgapError(
+            say(f"テーブル '{table}' に公開したマッピングはありません", f"no mapping published into table '{table}'"),
+            where=db,
+            hint=say(f"テーブル: {targets}", f"tables: {targets}"),
+        )
     groups = _groups_by_table(catalog)
     by_mapping: dict[str, list[QuarantineRow]] = defaultdict(list)
     for row in rows:
@@ -226,15 +253,30 @@ def _mapping_quarantine(
 def _not_correctable(mapping: Mapping, item: str | None) -> str:
     """Why the workbook cannot correct this item (a note for staff)."""
     if item is None:
-        return "元データから読み込めなかった行です。ここでは補正できません。元データを出力し直してください。"
+        return say(
+            "元データから読み込めなかった行です。ここでは補正できません。元データを出力し直してください。",
+            "A line the source could not be read for: it cannot be corrected here. Export the source again.",
+        )
     if "+" in item:
-        return "複数の項目からなるキーのため、ここでは補正できません。元データを直してください。"
+        return say(
+            "複数の項目からなるキーのため、ここでは補正できません。元データを直してください。",
+            "A key of several items: it cannot be corrected here. Correct the source.",
+        )
     spec = mapping.file.items.get(item)
     if spec is None:
-        return "マッピングにない項目のため、ここでは補正できません。マッピングに from: を加えてください。"
+        return say(
+            "マッピングにない項目のため、ここでは補正できません。マッピングに from: を加えてください。",
+            "An item the mapping lacks: it cannot be corrected here. Add its from: to the mapping.",
+        )
     if spec.value is not None:
-        return "マッピングの定数（value:）で作る項目のため、ここでは補正できません。マッピングを直してください。"
-    return "複数の列から作る項目のため、ここでは補正できません。元データを直してください。"
+        return say(
+            "マッピングの定数（value:）で作る項目のため、ここでは補正できません。マッピングを直してください。",
+            "An item made from a constant of the mapping (value:): it cannot be corrected here. Correct the mapping.",
+        )
+    return say(
+        "複数の列から作る項目のため、ここでは補正できません。元データを直してください。",
+        "An item made from several columns: it cannot be corrected here. Correct the source.",
+    )
 
 
 def _source_values(
@@ -273,20 +315,24 @@ def cleansing_request(
     con = connect_read_only(db)
     try:
         if not has_runs(con):
-            raise FitgapError("the database holds no conversion", where=db, hint=_NO_CONVERSION)
+            raise _holds_no_conversion(db)
         run = _published_runs(con).get(mapping.name)
         rows = read_quarantine(con, mapping.name)
     finally:
         con.close()
     if run is None:
-        raise FitgapError(
-            f"mapping '{mapping.name}' has no published run in the database", where=db, hint=_NO_CONVERSION
-        )
+        raise FitgapError(_no_published_run(mapping.name), where=db, hint=_no_conversion())
     if run.source_sha256 and file_sha256(mapping.source_path) != run.source_sha256:
         raise FitgapError(
-            f"the source file is not the one run {run.run_id} read (its sha256 differs)",
+            say(
+                f"元データのファイルが変換 {run.run_id} の読んだものと違います（sha256 が異なります）",
+                f"the source file is not the one run {run.run_id} read (its sha256 differs)",
+            ),
             where=mapping.source_path,
-            hint="give the file that run read with --source, or convert again and write the workbook then",
+            hint=say(
+                "その変換が読んだファイルを --source で渡すか、変換し直してからファイルを書き出してください",
+                "give the file that run read with --source, or convert again and write the workbook then",
+            ),
         )
     group = mapping.group
     keys = list(mapping.file.key or [i.romanized for i in group.primary_key])
@@ -308,7 +354,7 @@ def cleansing_request(
                 line=line,
                 key=key,
                 item=item,
-                item_name=_label(group, item) or "（行全体）",
+                item_name=_label(group, item) or say("（行全体）", "(whole row)"),
                 reasons=tuple(reason_message(e.reason, group, item) for e in entries),
                 codes=tuple(e.reason for e in entries),
                 value=_shown(entries[0].value, group, item, unmask),
@@ -337,21 +383,29 @@ def cleansing_request(
 
 
 def write_request(
-    db: Path, mapping: Mapping, path: Path, *, force: bool = False, unmask: bool = False
+    db: Path,
+    mapping: Mapping,
+    path: Path,
+    *,
+    force: bool = False,
+    unmask: bool = False,
+    municipality: str | None = None,
 ) -> RequestWritten:
     """Write the cleansing-request workbook of ``mapping``'s quarantine to ``path`` and record the request (and
     the secret of its fingerprints) in ``db``. A file that exists (it may be filled in) is kept unless
-    ``force``."""
+    ``force``. ``municipality``: the 団体名 of the printed pages' header."""
     if path.exists() and not force:
-        raise FitgapError(
-            "the workbook exists already (it may be filled in)", where=path, hint="add --force to replace it"
-        )
+        raise exists_already(path, filled_in=True, what=say("データ補正依頼のファイル", "the workbook"))
     request_id = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(4)
     secret = secrets.token_hex(32)
     content = cleansing_request(db, mapping, request_id, secret, unmask=unmask)
     if not content.rows:
         raise FitgapError(
-            f"run {content.run_id} of mapping '{mapping.name}' quarantined nothing: there is nothing to correct",
+            say(
+                f"マッピング '{mapping.name}' の変換 {content.run_id} に移行エラーはありません。"
+                "補正するものがありません",
+                f"run {content.run_id} of mapping '{mapping.name}' quarantined nothing: there is nothing to correct",
+            ),
             where=db,
         )
     con = connect(db)
@@ -371,7 +425,7 @@ def write_request(
         )
     finally:
         con.close()
-    write_cleansing_request(content, path, unmask=unmask)
+    write_cleansing_request(content, path, unmask=unmask, municipality=municipality)
     return RequestWritten(
         request_id=request_id,
         file=str(path),

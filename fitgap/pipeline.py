@@ -141,14 +141,16 @@ def write_validation_reports(
     xlsx: Path | None = None,
     html: Path | None = None,
     lang: str = "ja",
+    municipality: str | None = None,
 ) -> list[Path]:
-    """The validation report in each format asked for (people's reports in ``lang``); returns the files written."""
+    """The validation report in each format asked for (people's reports in ``lang``, ``municipality`` in their
+    printed header); returns the files written."""
     if junit is not None:
         _write_text(junit, junit_xml(report))
     if json_file is not None:
         _write_text(json_file, to_json(report) + "\n")
     if xlsx is not None or html is not None:
-        _write_document(validation_document(report, lang), xlsx, html)
+        _write_document(validation_document(report, lang, municipality), xlsx, html)
     return [p for p in (junit, json_file, xlsx, html) if p is not None]
 
 
@@ -232,14 +234,16 @@ def quarantine(
     xlsx: Path | None = None,
     force: bool = False,
     unmask: bool = False,
+    municipality: str | None = None,
 ) -> QuarantineReport:
     """The quarantine of the last published run of every mapping (or ``mapping``'s, or those filling ``table``),
     by item, reason and value (masked); with ``xlsx``, also ``mapping``'s cleansing-request workbook written
-    there (none when it quarantined nothing; an existing file is kept unless ``force``)."""
+    there (none when it quarantined nothing; an existing file is kept unless ``force``; ``municipality``: the
+    団体名 of its printed pages)."""
     report = review_quarantine(db, catalog, mapping=mapping.name if mapping else None, table=table, unmask=unmask)
     if xlsx is None or mapping is None or not any(m.values_quarantined for m in report.mappings):
         return report
-    written = write_request(db, mapping, xlsx, force=force, unmask=unmask)
+    written = write_request(db, mapping, xlsx, force=force, unmask=unmask, municipality=municipality)
     return report.model_copy(update={"request": written})
 
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 from converters import format_era
 from spec_catalog.checkdigits import my_number_check_digit
+from spec_catalog.language import say
 
 SURNAMES = [
     ("佐藤", "ｻﾄｳ"),
@@ -194,7 +195,8 @@ def write_csv(path: Path, count: int, seed: int = 20261126, start: int = 1) -> P
 def _field(value: str, length: int) -> bytes:
     data = value.encode("cp932")
     if len(data) > length:
-        raise ValueError(f"{value!r} does not fit {length} bytes")
+        # A fault of the generator (its values are synthetic), never of the user's input.
+        raise ValueError(say(f"{value!r} が {length} バイトに収まりません", f"{value!r} does not fit {length} bytes"))
     return data + b" " * (length - len(data))
 
 

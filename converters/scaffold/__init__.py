@@ -21,17 +21,18 @@ from converters.scaffold.encoding import EncodingGuess, detect_encoding
 from converters.scaffold.layout_file import RecordLayout, check_record_length, read_layout, refuse_record_length
 from converters.scaffold.proposals import PUA, Proposal, fushohyoki_of, propose
 from converters.scaffold.shape import (
-    LAYOUT_HINT,
     SAMPLE_BYTES,
     Sample,
     Terminator,
     delimiter_of,
     fixed_records,
+    layout_hint,
     no_line_breaks,
     read_sample,
     split_unterminated,
 )
 from spec_catalog.base import FitgapError, FrozenModel, InputFileError, UsageError
+from spec_catalog.language import say
 from spec_catalog.models import BusinessSpec, Catalog, DataGroup
 from spec_catalog.vocab import DataType, OutputCondition
 
@@ -86,10 +87,17 @@ def _target(catalog: Catalog, target: str) -> tuple[BusinessSpec, DataGroup]:
     spec = catalog.business(business_id)
     group = spec.group(group_name) if group_name else (spec.layouts[0] if len(spec.layouts) == 1 else None)
     if group is None:
+        example = f"{spec.business_id}/{spec.layouts[0].name if spec.layouts else '…'}"
+        groups = ", ".join(g.name for g in spec.layouts)
         raise FitgapError(
-            f"give the target as BUSINESS/GROUP, e.g. {spec.business_id}/"
-            f"{spec.layouts[0].name if spec.layouts else '…'}",
-            hint=f"groups of {spec.business_id}: {', '.join(g.name for g in spec.layouts) or 'none'}",
+            say(
+                f"対象は 業務/グループ の形で指定してください（例: {example}）",
+                f"give the target as BUSINESS/GROUP, e.g. {example}",
+            ),
+            hint=say(
+                f"{spec.business_id} のグループ: {groups or 'なし'}",
+                f"groups of {spec.business_id}: {groups or 'none'}",
+            ),
         )
     return spec, group
 
@@ -117,20 +125,41 @@ def _fixed_with_layout(
     length = layout.record_length
     if found is not None:
         terminator, actual = found
-        check_record_length(layout, actual, f"{actual} bytes ({terminator.upper()})", path)
+        ends = terminator.upper()
+        check_record_length(
+            layout, actual, say(f"レコードは {actual} バイト（{ends}）です", f"{actual} bytes ({ends})"), path
+        )
         return terminator, tuple(line.removesuffix(b"\r") for line in sample.lines)
     if len(sample.lines) <= 1:  # no line feed at all: records without terminators
         if sample.body_size % length:
-            refuse_record_length(layout, f"not a multiple of it ({sample.body_size:,} bytes, no line breaks)", path)
+            size = f"{sample.body_size:,}"
+            refuse_record_length(
+                layout,
+                say(
+                    f"ファイルの大きさがその倍数ではありません（{size} バイト、改行なし）",
+                    f"not a multiple of it ({size} bytes, no line breaks)",
+                ),
+                path,
+            )
         return "none", split_unterminated(body, length)
     delimiter = delimiter_of([line.decode("cp932", errors="replace") for line in sample.lines])
     if delimiter is not None:
         raise UsageError(
-            f"the file is delimited ({delimiter!r}), not fixed width", where=path, hint="leave out --layout"
+            say(
+                f"ファイルは固定長ではなく区切り文字（{delimiter!r}）で区切られています",
+                f"the file is delimited ({delimiter!r}), not fixed width",
+            ),
+            where=path,
+            hint=say("--layout を外してください", "leave out --layout"),
         )
     lengths = Counter(len(line.removesuffix(b"\r")) for line in sample.lines)
-    shown = ", ".join(f"{n} bytes" for n, _ in lengths.most_common(3))
-    refuse_record_length(layout, f"of different lengths ({shown} …)", path)
+    shown_ja = "、".join(f"{n} バイト" for n, _ in lengths.most_common(3))
+    shown_en = ", ".join(f"{n} bytes" for n, _ in lengths.most_common(3))
+    refuse_record_length(
+        layout,
+        say(f"レコードの長さがそろっていません（{shown_ja} …）", f"of different lengths ({shown_en} …)"),
+        path,
+    )
 
 
 def _read_fixed(sample: Sample, body: bytes, layout: RecordLayout, path: Path) -> _Read:
@@ -171,17 +200,25 @@ def _read_csv(sample: Sample, path: Path, group: DataGroup) -> _Read:
     delimiter = delimiter_of(texts)
     if fixed is not None and delimiter is None:
         terminator, length = fixed
+        ends = terminator.upper()
         raise UsageError(
-            f"fixed-width records of {length} bytes ({terminator.upper()}) with no delimiter: the fields need the "
-            "record layout",
+            say(
+                f"区切り文字のない {length} バイト（{ends}）の固定長レコードです。フィールドにはレコードレイアウトが"
+                "必要です",
+                f"fixed-width records of {length} bytes ({ends}) with no delimiter: the fields need the record layout",
+            ),
             where=path,
-            hint=LAYOUT_HINT,
+            hint=layout_hint(),
         )
     delimiter = delimiter or ","
     rows = [next(csv.reader([text], delimiter=delimiter), []) for text in texts]
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
-        raise InputFileError("the file holds no record", where=path, hint="check the export")
+        raise InputFileError(
+            say("ファイルにレコードがありません", "the file holds no record"),
+            where=path,
+            hint=say("出力されたファイルを確かめてください", "check the export"),
+        )
     first = rows[0]
     named = names.match(group.items, first)
     numeric_first = any(cell.strip().isdigit() for cell in first)
@@ -302,39 +339,74 @@ def _warnings(
     layout: RecordLayout | None,
 ) -> list[str]:
     guess = read.guess
-    unit = "records" if read.format == "fixed" else "lines"
+    fixed = read.format == "fixed"
+    unit_ja = "レコード" if fixed else "行"
+    unit = "records" if fixed else "lines"
     found = []
     if guess.bad_count:
         shown = ", ".join(str(n) for n in guess.bad_lines) + (", …" if guess.bad_count > len(guess.bad_lines) else "")
         where = f"{unit if guess.bad_count > 1 else unit[:-1]} {shown}"
         found.append(
-            f"{unit} not in {guess.encoding}: {guess.bad_count:,} of {guess.lines:,} ({where}); convert run "
-            "quarantines them (ENCODING_INVALID)"
+            say(
+                f"{guess.encoding} として読めない{unit_ja}: {guess.lines:,} 中 {guess.bad_count:,}"
+                f"（{unit_ja} {shown}）。convert run では移行エラーになります（ENCODING_INVALID）",
+                f"{unit} not in {guess.encoding}: {guess.bad_count:,} of {guess.lines:,} ({where}); convert run "
+                "quarantines them (ENCODING_INVALID)",
+            )
         )
     if read.other_width:
         found.append(
-            f"lines with another number of columns than the first ({len(read.columns)}): {read.other_width:,}; "
-            "convert run quarantines them (COLUMN_COUNT)"
+            say(
+                f"1行目（{len(read.columns)} 列）と列の数が違う行: {read.other_width:,}。convert run では移行エラーに"
+                "なります（COLUMN_COUNT）",
+                f"lines with another number of columns than the first ({len(read.columns)}): {read.other_width:,}; "
+                "convert run quarantines them (COLUMN_COUNT)",
+            )
         )
     if not sample.whole:
         found.append(
-            f"counts and proposals come from the first {guess.lines:,} {unit} ({SAMPLE_BYTES >> 20} MiB of "
-            f"{sample.size:,} bytes): codes seen only further on are not in the code tables"
+            say(
+                f"件数と提案は先頭の {guess.lines:,} {unit_ja}（{sample.size:,} バイト中 {SAMPLE_BYTES >> 20} MiB）"
+                "から作りました。その先にだけ現れるコードはコード表にありません",
+                f"counts and proposals come from the first {guess.lines:,} {unit} ({SAMPLE_BYTES >> 20} MiB of "
+                f"{sample.size:,} bytes): codes seen only further on are not in the code tables",
+            )
         )
     if read.format == "csv" and not read.header:
-        found.append("no header row: the columns are column1 … and no item was matched by name")
+        found.append(
+            say(
+                "見出し行がありません。列は column1 … となり、名前で対応付けた項目はありません",
+                "no header row: the columns are column1 … and no item was matched by name",
+            )
+        )
     for first, last in layout.gaps if layout else ():
-        found.append(f"bytes {first}–{last} of each record are in no field of the layout")
+        found.append(
+            say(
+                f"各レコードの {first}–{last} バイト目はレイアウトのどのフィールドにも入っていません",
+                f"bytes {first}–{last} of each record are in no field of the layout",
+            )
+        )
     for p in proposals.values():
         found.extend(p.warnings)
     for item in group.items:
         required = item.output_condition is OutputCondition.REQUIRED
         if required and item.romanized not in proposals and item.romanized not in filled_by:
             found.append(
-                f"必須 item {item.romanized} ({item.name}) has no column: convert run refuses the mapping until "
-                "the item reads a column or is given a constant ({value: …}) or derived from columns"
+                say(
+                    f"必須項目 {item.romanized}（{item.name}）に列がありません。この項目が列を読むか、定数"
+                    "（{value: …}）か複数の列から作られるまで、convert run はマッピングを受け付けません",
+                    f"必須 item {item.romanized} ({item.name}) has no column: convert run refuses the mapping until "
+                    "the item reads a column or is given a constant ({value: …}) or derived from columns",
+                )
             )
     return found
+
+
+def _replace_hint() -> str:
+    return say(
+        "置き換えるには --force を付けるか、別の -o を指定してください",
+        "add --force to replace it, or choose another -o",
+    )
 
 
 def write_scaffold(built: Scaffold, *, force: bool = False) -> Detected:
@@ -343,11 +415,18 @@ def write_scaffold(built: Scaffold, *, force: bool = False) -> Detected:
     if not force:
         for path, _, _ in files:
             if path.exists():
-                what = "the mapping file" if path == built.mapping[0] else "a code table"
+                what = (
+                    say("マッピングのファイル", "the mapping file")
+                    if path == built.mapping[0]
+                    else say("コード表", "a code table")
+                )
                 raise UsageError(
-                    f"{what} exists already (it may hold your edits)",
+                    say(
+                        f"{what}がすでにあります（編集済みかもしれません）",
+                        f"{what} exists already (it may hold your edits)",
+                    ),
                     where=path,
-                    hint="add --force to replace it, or choose another -o",
+                    hint=_replace_hint(),
                 )
     written = []
     for path, text, encoding in files:  # UTF-8 with a BOM for the tables: Excel then shows their Japanese
@@ -357,7 +436,7 @@ def write_scaffold(built: Scaffold, *, force: bool = False) -> Detected:
                 handle.write(text)
         except FileExistsError:  # created since the check above
             raise UsageError(
-                "the file exists already", where=path, hint="add --force to replace it, or choose another -o"
+                say("ファイルがすでにあります", "the file exists already"), where=path, hint=_replace_hint()
             ) from None
         written.append(str(path))
     return built.detected.model_copy(update={"files": tuple(written)})

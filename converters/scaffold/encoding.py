@@ -12,6 +12,7 @@ from pathlib import Path
 
 from converters.mapping import MAINFRAME
 from spec_catalog.base import FrozenModel, InputFileError
+from spec_catalog.language import say
 
 _WIDE = re.compile(rb"[\x80-\xff]")
 # Lines numbers of undecodable lines kept for the message (the count is always complete).
@@ -45,18 +46,6 @@ def _mostly_japanese(lines: list[bytes]) -> bool:
     return japanese * 2 >= len(wide)
 
 
-def check_text(sample: bytes, path: Path) -> None:
-    """An empty or a binary file is no export: one clear error before anything is guessed."""
-    if not sample:
-        raise InputFileError("the file is empty", where=path, hint="check the export; there is nothing to convert")
-    if sample.count(0) > max(8, len(sample) // 100):
-        raise InputFileError(
-            "this is a binary file, not a text export",
-            where=path,
-            hint="give the CSV or fixed-width export itself (not a zip, Excel or database file)",
-        )
-
-
 def detect_encoding(lines: list[bytes], path: Path, *, bom: bool = False) -> EncodingGuess:
     """UTF-8 (with or without BOM) or CP932, by the share of lines (or fixed-width records) that decode."""
     numbered = [(n, line) for n, line in enumerate(lines, start=1) if _WIDE.search(line)]
@@ -70,12 +59,20 @@ def detect_encoding(lines: list[bytes], path: Path, *, bom: bool = False) -> Enc
     cp932 = sum(1 for _, line in numbered if _decodes(line, "cp932"))
     if cp932 * 2 > len(numbered):
         return _guess("cp932", len(lines), numbered, "cp932")
+    mainframe = ", ".join(sorted(MAINFRAME))
     raise InputFileError(
-        f"neither UTF-8 nor CP932: of {len(numbered):,} lines with non-ASCII bytes, {len(utf8):,} decode as UTF-8 "
-        f"and {cp932:,} as CP932",
+        say(
+            f"UTF-8 でも CP932 でもありません: ASCII 以外のバイトを含む {len(numbered):,} 行のうち、UTF-8 として"
+            f"読めるのは {len(utf8):,} 行、CP932 としては {cp932:,} 行です",
+            f"neither UTF-8 nor CP932: of {len(numbered):,} lines with non-ASCII bytes, {len(utf8):,} decode as "
+            f"UTF-8 and {cp932:,} as CP932",
+        ),
         where=path,
-        hint=f"ask for a CP932 or UTF-8 re-export (mainframe encodings such as {', '.join(sorted(MAINFRAME))} "
-        "cannot be read)",
+        hint=say(
+            f"CP932 か UTF-8 で出力し直すよう依頼してください（{mainframe} などのメインフレームの文字コードは"
+            "読めません）",
+            f"ask for a CP932 or UTF-8 re-export (mainframe encodings such as {mainframe} cannot be read)",
+        ),
     )
 
 

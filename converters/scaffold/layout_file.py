@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from spec_catalog.base import FrozenModel, InputFileError
 from spec_catalog.files import check_input_file
+from spec_catalog.language import say
 
 # The columns of a layout and the header labels each may carry (compared after NFKC, without spaces, in lower
 # case). バイト数 wins over 桁数 when a layout has both (桁数 may count characters of a double-byte field).
@@ -77,7 +78,11 @@ def _label(value: object) -> str:
 
 def _rows(path: Path) -> list[tuple[str, list[list[str]]]]:
     """Every sheet of the layout file as (sheet name, rows of cell texts)."""
-    check_input_file(path, "layout file", hint="check the path given to --layout")
+    check_input_file(
+        path,
+        say("レイアウトのファイル", "layout file"),
+        hint=say("--layout に渡したパスを確かめてください", "check the path given to --layout"),
+    )
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from spec_catalog.importers.workbook import cell_text, open_workbook
 
@@ -87,7 +92,11 @@ def _rows(path: Path) -> list[tuple[str, list[list[str]]]]:
             for sheet in workbook.worksheets
         ]
     if path.suffix.lower() == ".xls":
-        raise InputFileError("this is an old .xls (Excel 97-2003) file", where=path, hint="save it as .xlsx or CSV")
+        raise InputFileError(
+            say("古い .xls（Excel 97-2003）のファイルです", "this is an old .xls (Excel 97-2003) file"),
+            where=path,
+            hint=say(".xlsx か CSV で保存してください", "save it as .xlsx or CSV"),
+        )
     data = path.read_bytes()
     for encoding in ("utf-8-sig", "cp932"):
         try:
@@ -96,7 +105,11 @@ def _rows(path: Path) -> list[tuple[str, list[list[str]]]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise InputFileError("the layout file is neither UTF-8 nor CP932", where=path, hint="save it as CSV or .xlsx")
+        raise InputFileError(
+            say("レイアウトのファイルが UTF-8 でも CP932 でもありません", "the layout file is neither UTF-8 nor CP932"),
+            where=path,
+            hint=say("CSV か .xlsx で保存してください", "save it as CSV or .xlsx"),
+        )
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     return [(path.name, [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)])]
@@ -120,7 +133,11 @@ def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
 def _number(text: str, what: str, where: str) -> int:
     value = unicodedata.normalize("NFKC", text).strip()
     if not value.isdigit():
-        raise InputFileError(f"{what} {text!r} is not a whole number", where=where, hint="give whole bytes")
+        raise InputFileError(
+            say(f"{what} {text!r} が整数ではありません", f"{what} {text!r} is not a whole number"),
+            where=where,
+            hint=say("バイト数を整数で書いてください", "give whole bytes"),
+        )
     return int(value)
 
 
@@ -131,9 +148,15 @@ def read_layout(path: Path) -> RecordLayout:
         if found is not None:
             return _layout(path, sheet, rows, *found)
     raise InputFileError(
-        f"no header row with 項目名 and バイト数 (or 桁数) in the first {SCAN_ROWS} rows",
+        say(
+            f"先頭の {SCAN_ROWS} 行に、項目名とバイト数（または桁数）のある見出し行がありません",
+            f"no header row with 項目名 and バイト数 (or 桁数) in the first {SCAN_ROWS} rows",
+        ),
         where=path,
-        hint="the layout needs the columns 項目名, 開始位置 or 順序, バイト数 or 桁数, and 型",
+        hint=say(
+            "レイアウトには 項目名、開始位置または順序、バイト数または桁数、型 の列が必要です",
+            "the layout needs the columns 項目名, 開始位置 or 順序, バイト数 or 桁数, and 型",
+        ),
     )
 
 
@@ -150,15 +173,27 @@ def _layout(path: Path, sheet: str, rows: list[list[str]], header: int, columns:
         name, length = cell(row, "name"), cell(row, length_field)
         if not name or not length:  # a blank row, a heading (【基本情報】) or a note: no field
             continue
-        where = f"{path}:{sheet} row {number}" if path.suffix.lower().startswith(".xls") else f"{path}:{number}"
+        where = (
+            say(f"{path}:{sheet} {number} 行目", f"{path}:{sheet} row {number}")
+            if path.suffix.lower().startswith(".xls")
+            else f"{path}:{number}"
+        )
         size = _number(length, rows[header][columns[length_field]], where)
         if size == 0:
-            raise InputFileError(f"field {name} has 0 bytes", where=where, hint="give each field its bytes")
+            raise InputFileError(
+                say(f"フィールド {name} が 0 バイトです", f"field {name} has 0 bytes"),
+                where=where,
+                hint=say("フィールドごとにバイト数を書いてください", "give each field its bytes"),
+            )
         start = _number(cell(row, "start"), "開始位置", where) if cell(row, "start") else None
         order = _number(cell(row, "order"), "順序", where) if cell(row, "order") else None
         raw.append((number, name, size, start, order, cell(row, "type") or None))
     if not raw:
-        raise InputFileError("the layout lists no field below its header", where=path, hint="check the sheet")
+        raise InputFileError(
+            say("レイアウトの見出しの下にフィールドがありません", "the layout lists no field below its header"),
+            where=path,
+            hint=say("シートを確かめてください", "check the sheet"),
+        )
     starts = [r[3] for r in raw]
     if all(s is not None for s in starts):
         positions_from = labels[columns["start"]]
@@ -194,11 +229,18 @@ def _fields(path: Path, placed: list[tuple[int, str, int, int, str | None]]) -> 
         fields.append(LayoutField(name=unique, start=start, length=size, type=kind, row=number))
     for before, after in itertools.pairwise(fields):
         if after.start <= before.start + before.length - 1:
+            end = before.start + before.length - 1
             raise InputFileError(
-                f"fields {before.name} (bytes {before.start}–{before.start + before.length - 1}) and {after.name} "
-                f"(from byte {after.start}) overlap",
+                say(
+                    f"フィールド {before.name}（{before.start}–{end} バイト目）と {after.name}（{after.start} バイト目"
+                    "から）が重なっています",
+                    f"fields {before.name} (bytes {before.start}–{end}) and {after.name} (from byte {after.start}) "
+                    "overlap",
+                ),
                 where=f"{path}:{after.row}",
-                hint="check 開始位置 and バイト数 of these rows",
+                hint=say(
+                    "これらの行の開始位置とバイト数を確かめてください", "check 開始位置 and バイト数 of these rows"
+                ),
             )
     return tuple(fields)
 
@@ -219,16 +261,26 @@ def check_record_length(layout: RecordLayout, actual: int, how: str, where: Path
 
 
 def refuse_record_length(layout: RecordLayout, how: str, where: Path, actual: int | None = None) -> NoReturn:
-    """One line saying both lengths; when 桁数 of the double-byte fields seem to count characters, say so."""
+    """One line saying both lengths; when 桁数 of the double-byte fields seem to count characters, say so.
+    ``how`` describes the records in the run's language."""
     expected = layout.record_length
-    hint = "check the layout against the export (a missing or extra field, a wrong バイト数)"
+    hint = say(
+        "レイアウトを出力ファイルと見比べてください（フィールドの過不足、バイト数の誤り）",
+        "check the layout against the export (a missing or extra field, a wrong バイト数)",
+    )
     if _label(layout.length_label) not in HEADERS["bytes"] and expected + layout.double_byte_bytes() == actual:
-        hint = (
+        hint = say(
+            f"2バイト文字（N）のフィールドの{layout.length_label}が文字数を数えているようです。レイアウトにバイト数"
+            "（1文字2バイト）を書いてください",
             f"the {layout.length_label} of the double-byte (N) fields seem to count characters: give バイト数 "
-            "(2 bytes a character) in the layout"
+            "(2 bytes a character) in the layout",
         )
+    name = Path(layout.path).name
     raise InputFileError(
-        f"the layout {Path(layout.path).name} covers {expected} bytes a record but the records are {how}",
+        say(
+            f"レイアウト {name} は1レコード {expected} バイトですが、{how}",
+            f"the layout {name} covers {expected} bytes a record but the records are {how}",
+        ),
         where=where,
         hint=hint,
     )

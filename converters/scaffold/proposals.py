@@ -3,7 +3,7 @@
 Only what the engine does not do by itself is proposed: :mod:`converters.plan` already narrows X items
 (``half_width``), widens Ｎ items (``full_width``), reads DATE items as dates (``era_date``, 不詳 to the item's
 不詳表記), TIME items as times and numbers as numbers; those are noted, not written. A note never quotes a value
-(the values can be personal data): it gives shapes and counts.
+(the values can be personal data): it gives shapes and counts. Notes and warnings are said in the run's language.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from converters.transforms.era import parse_era_date
 from converters.transforms.values import code_key
 from converters.transforms.width import to_full_width, to_half_width
+from spec_catalog.language import say
 from spec_catalog.models import BusinessSpec, CodeList, DataGroup, DataItem
 from spec_catalog.vocab import DataType
 
@@ -34,6 +35,12 @@ _DATE_FORMS = (
     ("era letter", re.compile(r"[MTSHR][0-9]", re.IGNORECASE)),
     ("kanji era", re.compile("明治|大正|昭和|平成|令和|[明大昭平令]")),
 )
+_DATE_FORM_JA = {
+    "packed GYYMMDD": "GYYMMDD（数字）",
+    "era letter": "元号の英字",
+    "kanji era": "元号の漢字",
+    "other": "その他",
+}
 
 
 @dataclass
@@ -89,22 +96,33 @@ def propose(item: DataItem, column: str, values: Counter[str], spec: BusinessSpe
     seen = _stripped(values)
     total = sum(seen.values())
     if not total:
-        proposal.warnings.append(f"{item.romanized}: column {column} is empty in the sample")
+        proposal.warnings.append(
+            say(
+                f"{item.romanized}: 列 {column} はサンプルの中で空です",
+                f"{item.romanized}: column {column} is empty in the sample",
+            )
+        )
         return proposal
     if not trimmed and any(v.strip(SPACES) and v != v.strip(SPACES) for v in values):
         proposal.transforms.append("trim")
-        proposal.notes.append("values with outer spaces: trim")
+        proposal.notes.append(say("前後に空白のある値: trim", "values with outer spaces: trim"))
     gaiji = sorted({ch for value in seen for ch in PUA.findall(value)})
     if gaiji:
+        listed = ", ".join(f"U+{ord(ch):04X}" for ch in gaiji[:5])
+        more = len(gaiji) - 5
         proposal.notes.append(
-            f"外字 {', '.join(f'U+{ord(ch):04X}' for ch in gaiji[:5])}"
-            + (f" and {len(gaiji) - 5} more" if len(gaiji) > 5 else "")
-            + ": through the 外字 table"
+            say(
+                f"外字 {listed}" + (f" ほか {more} 字" if more > 0 else "") + ": 外字表で変換します",
+                f"外字 {listed}" + (f" and {more} more" if more > 0 else "") + ": through the 外字 table",
+            )
         )
     code_list = spec.code_list(item.code_list) if item.code_list else None
     if code_list is not None and code_list.open:
         proposal.notes.append(
-            f"code list {code_list.code_list_id} {code_list.name} is the municipality's own: no code table"
+            say(
+                f"コード一覧 {code_list.code_list_id} {code_list.name} は団体独自のものです: コード表は作りません",
+                f"code list {code_list.code_list_id} {code_list.name} is the municipality's own: no code table",
+            )
         )
     elif code_list is not None:
         _code(proposal, code_list, seen)
@@ -113,13 +131,18 @@ def propose(item: DataItem, column: str, values: Counter[str], spec: BusinessSpe
         five = _share(narrow, re.compile("[0-9]{5}"))
         if five + _share(narrow, re.compile("[0-9]{6}")) >= 0.5:
             proposal.transforms.append("lgcode")
+            share = round(five * 100)
             proposal.notes.append(
-                f"{round(five * 100)} % of values have 5 digits: lgcode adds the check digit and checks the code "
-                "against the national table (successor: true maps abolished codes to today's)"
+                say(
+                    f"値の {share} % が5桁: lgcode が検査数字を付け、全国の団体コードと照合します"
+                    "（successor: true で廃止コードを現在のコードにします）",
+                    f"{share} % of values have 5 digits: lgcode adds the check digit and checks the code "
+                    "against the national table (successor: true maps abolished codes to today's)",
+                )
             )
     elif "郵便番号" in item.name:
         proposal.transforms.append("postal")
-        proposal.notes.append("postal: hyphen and 〒 dropped, 7 digits")
+        proposal.notes.append(say("postal: ハイフンと〒を除いて7桁にします", "postal: hyphen and 〒 dropped, 7 digits"))
     elif item.type is DataType.HALF_WIDTH and item.name.endswith(("番号", "コード")):
         _padding(proposal, _digits(seen))
     _by_type(proposal, seen, total)
@@ -132,9 +155,14 @@ def _code(proposal: Proposal, code_list: CodeList, seen: Counter[str]) -> None:
     for value, count in seen.items():  # keyed as the loader keys a code table: 1 and １ are one code
         narrow[code_key(value)] += count
     if len(narrow) > MAX_CODES or max(len(v) for v in narrow) > MAX_CODE_LENGTH:
+        longest = max(len(v) for v in narrow)
         proposal.warnings.append(
-            f"{item.romanized}: column {proposal.column} has {len(narrow):,} distinct values (longest "
-            f"{max(len(v) for v in narrow)} characters): no codes? no code table written"
+            say(
+                f"{item.romanized}: 列 {proposal.column} には {len(narrow):,} 種類の値があります"
+                f"（最長 {longest} 文字）。コードではないようなので、コード表は作りません",
+                f"{item.romanized}: column {proposal.column} has {len(narrow):,} distinct values (longest "
+                f"{longest} characters): no codes? no code table written",
+            )
         )
         return
     proposal.transforms.append(f"{{code: {item.romanized}}}")
@@ -142,8 +170,12 @@ def _code(proposal: Proposal, code_list: CodeList, seen: Counter[str]) -> None:
     proposal.code_table = CodeDraft(name=item.romanized, item=item, code_list=code_list, counts=counts)
     outside = [v for v in narrow if v not in {c.code for c in code_list.values}]
     proposal.notes.append(
-        f"{len(narrow)} distinct legacy codes ({len(outside)} not in code list {code_list.code_list_id}): "
-        "fill the code table"
+        say(
+            f"旧コード {len(narrow)} 種類（うちコード一覧 {code_list.code_list_id} にないもの {len(outside)}）: "
+            "コード表を埋めてください",
+            f"{len(narrow)} distinct legacy codes ({len(outside)} not in code list {code_list.code_list_id}): "
+            "fill the code table",
+        )
     )
 
 
@@ -156,7 +188,12 @@ def _padding(proposal: Proposal, narrow: Counter[str]) -> None:
         proposal.transforms.append(f'{{pad_left: {{length: {item.length}, char: "0"}}}}')
         shortest, longest = min(lengths), max(lengths)
         digits = f"{shortest}–{longest}" if shortest != longest else str(longest)
-        proposal.notes.append(f"values of {digits} digits, item X({item.length}): padded with 0 on the left")
+        proposal.notes.append(
+            say(
+                f"{digits} 桁の値、項目は X({item.length}): 左を 0 で埋めます",
+                f"values of {digits} digits, item X({item.length}): padded with 0 on the left",
+            )
+        )
 
 
 def _by_type(proposal: Proposal, seen: Counter[str], total: int) -> None:
@@ -180,34 +217,67 @@ def _by_type(proposal: Proposal, seen: Counter[str], total: int) -> None:
             ] += count
             result = parse_era_date(value)
             readable += count if result.ok or result.extra is not None else 0
-        shown = ", ".join(f"{label} {count:,}" for label, count in forms.most_common())
-        proposal.notes.append(f"dates seen: {shown}; era_date runs by default for a DATE item")
+        shown_ja = ", ".join(f"{_DATE_FORM_JA.get(label, label)} {count:,}" for label, count in forms.most_common())
+        shown_en = ", ".join(f"{label} {count:,}" for label, count in forms.most_common())
+        proposal.notes.append(
+            say(
+                f"日付の形: {shown_ja}。DATE 項目には era_date が既定で働きます",
+                f"dates seen: {shown_en}; era_date runs by default for a DATE item",
+            )
+        )
         if readable < total:
             proposal.warnings.append(
-                f"{item.romanized}: {total - readable:,} of {total:,} values are no date convert run reads "
-                "(they will be quarantined)"
+                say(
+                    f"{item.romanized}: {total:,} 件中 {total - readable:,} 件は convert run が日付として読めない値"
+                    "です（移行エラーになります）",
+                    f"{item.romanized}: {total - readable:,} of {total:,} values are no date convert run reads "
+                    "(they will be quarantined)",
+                )
             )
     elif kind is DataType.TIME:
-        proposal.notes.append("time of day: HHMM and H:MM read as HH:MM by default")
+        proposal.notes.append(
+            say(
+                "時刻: HHMM と H:MM は既定で HH:MM として読みます",
+                "time of day: HHMM and H:MM read as HH:MM by default",
+            )
+        )
     elif kind is DataType.FULL_WIDTH:
         narrow = sum(c for v, c in seen.items() if _NARROW.search(v))
         if narrow:
-            proposal.notes.append(f"{narrow:,} values with half-width characters (ｶﾅ …): full width by default")
+            proposal.notes.append(
+                say(
+                    f"半角文字（ｶﾅ …）のある値 {narrow:,} 件: 既定で全角にします",
+                    f"{narrow:,} values with half-width characters (ｶﾅ …): full width by default",
+                )
+            )
     elif kind is DataType.HALF_WIDTH:
         wide = sum(c for v, c in seen.items() if _FULL_ASCII.search(v))
         if wide:
-            proposal.notes.append(f"{wide:,} values with full-width digits or letters: half width by default")
+            proposal.notes.append(
+                say(
+                    f"全角の数字か英字のある値 {wide:,} 件: 既定で半角にします",
+                    f"{wide:,} values with full-width digits or letters: half width by default",
+                )
+            )
         kanji = sum(c for v, c in seen.items() if _WIDE_AFTER_HALF.search(to_half_width(v)) and not PUA.search(v))
         if kanji and proposal.code_table is None:
             proposal.warnings.append(
-                f"{item.romanized}: {kanji:,} values hold characters an X item cannot (kana, kanji …)"
+                say(
+                    f"{item.romanized}: {kanji:,} 件の値に X 項目が持てない文字（かな、漢字 …）があります",
+                    f"{item.romanized}: {kanji:,} values hold characters an X item cannot (kana, kanji …)",
+                )
             )
     reshaped = any(t != "trim" for t in proposal.transforms)  # padded, lgcode, postal, code: lengths change
     if item.length and kind in (DataType.HALF_WIDTH, DataType.FULL_WIDTH) and not reshaped:
         width = to_half_width if kind is DataType.HALF_WIDTH else to_full_width
         longer = sum(c for v, c in seen.items() if len(width(v)) > item.length)
         if longer:
-            proposal.warnings.append(f"{item.romanized}: {longer:,} values are longer than 桁数 {item.length}")
+            proposal.warnings.append(
+                say(
+                    f"{item.romanized}: {longer:,} 件の値が桁数 {item.length} より長くなっています",
+                    f"{item.romanized}: {longer:,} values are longer than 桁数 {item.length}",
+                )
+            )
 
 
 def fushohyoki_of(group: DataGroup, item: DataItem) -> DataItem | None:

@@ -14,13 +14,25 @@ from collections import Counter
 from pathlib import Path
 from typing import Literal
 
+from converters.readers import check_text
 from spec_catalog.base import FrozenModel, InputFileError, UsageError
 from spec_catalog.files import check_input_file
+from spec_catalog.language import say
 
 SAMPLE_BYTES = 8 << 20  # what convert init reads (some 40,000 records): counts and proposals come from these
 DELIMITERS = (",", "\t", "|", ";")
 CONSISTENT = 0.9  # share of lines that must split into the same number of fields for a delimiter to count
-LAYOUT_HINT = "pass --layout FILE (the record layout: Excel or CSV with 項目名, 開始位置 or 順序, バイト数 or 桁数, 型)"
+
+
+def layout_hint() -> str:
+    """The hint for a fixed-width file given without its record layout."""
+    return say(
+        "--layout FILE でレコードレイアウトを渡してください（Excel か CSV で、項目名、開始位置または順序、バイト数"
+        "または桁数、型の列があるもの）",
+        "pass --layout FILE (the record layout: Excel or CSV with 項目名, 開始位置 or 順序, バイト数 or 桁数, 型)",
+    )
+
+
 Terminator = Literal["crlf", "lf", "none"]
 
 
@@ -39,11 +51,13 @@ class Sample(FrozenModel):
 
 def read_sample(path: Path) -> tuple[Sample, bytes]:
     """The sample's lines and its bytes (BOM removed)."""
-    size = check_input_file(path, "source file", hint="check the path given to --source")
+    size = check_input_file(
+        path,
+        say("元データのファイル", "source file"),
+        hint=say("--source に渡したパスを確かめてください", "check the path given to --source"),
+    )
     with path.open("rb") as handle:
         data = handle.read(SAMPLE_BYTES)
-    from converters.scaffold.encoding import check_text
-
     check_text(data[: 1 << 16], path)
     bom = data.startswith(codecs.BOM_UTF8)
     body = data[3:] if bom else data
@@ -94,12 +108,17 @@ def no_line_breaks(sample: Sample, path: Path) -> None:
         return
     if b"\r" in sample.lines[0]:
         raise InputFileError(
-            "the lines end with CR alone", where=path, hint="re-export the file with CRLF or LF line ends"
+            say("行の終わりが CR だけです", "the lines end with CR alone"),
+            where=path,
+            hint=say("改行を CRLF か LF にして出力し直してください", "re-export the file with CRLF or LF line ends"),
         )
     raise UsageError(
-        "the file has no line breaks: fixed-width records without terminators need their layout",
+        say(
+            "ファイルに改行がありません。区切りのない固定長レコードにはレコードレイアウトが必要です",
+            "the file has no line breaks: fixed-width records without terminators need their layout",
+        ),
         where=path,
-        hint=LAYOUT_HINT,
+        hint=layout_hint(),
     )
 
 

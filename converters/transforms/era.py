@@ -16,7 +16,7 @@ Never guessed, each with its reason and the value's text (``extra``) so the engi
 ``DATE_UNKNOWN``; a day the calendar does not have (平成13年2月29日) is ``ERA_DATE_NOT_CALENDAR``. An era date
 before the calendar reform (明治6年1月1日) is a lunar date: ``DATE_BEFORE_CALENDAR_REFORM``, never converted.
 Anything else is ``ERA_DATE_INVALID``. A reason's detail names the rule, never the value (a birth date is
-personal data): the value goes, masked, where values go.
+personal data): the value goes, masked, where values go. Details are said in the run's language.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import yaml
 
 from converters.transforms.result import Converted, rejected
 from spec_catalog.codes import Code
+from spec_catalog.language import Language, current, say
 
 _ERAS_FILE = Path(__file__).resolve().parents[1] / "data" / "eras.yaml"
 OPEN_ENDS = {"0000-01-01", "9999-12-31"}  # the standard's 不明 start / 無期限 end
@@ -51,10 +52,36 @@ UNCERTAIN_MARKS: tuple[str, ...] = (
     # placeholders and ditto marks
     "○", "〇", "◯", "●", "□", "■", "△", "×", "*", "XX", "〃", "同上",
 )  # fmt: skip
-UNKNOWN_DETAIL = "不詳 (an unknown or estimated date)"
-PARTIAL_DETAIL = "不詳 (a date without its day or month)"
-REFORM_DETAIL = "a lunar-calendar date before 明治6年1月1日 (1873-01-01)"
-NOT_CALENDAR_DETAIL = "not a calendar day"
+
+
+def unknown_detail() -> str:
+    return say("不詳（不明または推定の日付）", "不詳 (an unknown or estimated date)")
+
+
+def partial_detail() -> str:
+    return say("不詳（日または月のない日付）", "不詳 (a date without its day or month)")
+
+
+def reform_detail() -> str:
+    return say(
+        "明治6年1月1日（1873-01-01）より前の旧暦の日付", "a lunar-calendar date before 明治6年1月1日 (1873-01-01)"
+    )
+
+
+def not_calendar_detail() -> str:
+    return say("暦にない日付", "not a calendar day")
+
+
+def _out_of_range() -> Converted:
+    return rejected(Code.ERA_DATE_INVALID, say("月または日が範囲外です", "the month or the day is out of range"))
+
+
+def _no_known_form() -> Converted:
+    return rejected(Code.ERA_DATE_INVALID, say("どの日付の形式にも当てはまりません", "not a date in any known form"))
+
+
+def _unknown_era() -> Converted:
+    return rejected(Code.ERA_DATE_INVALID, say("元号が不明です", "the era is unknown"))
 
 
 @dataclass(frozen=True)
@@ -171,59 +198,70 @@ def _number(token: str | None) -> int:
     return -1  # positional kanji (一九) is no era year, month or day
 
 
-def _unknown(text: str, detail: str = UNKNOWN_DETAIL) -> Converted:
-    return Converted(None, Code.DATE_UNKNOWN, detail, extra=text)
+def _unknown(text: str, detail: str | None = None) -> Converted:
+    return Converted(None, Code.DATE_UNKNOWN, detail if detail is not None else unknown_detail(), extra=text)
 
 
 def _western(year: int, month: int, day: int, text: str) -> Converted:
     if (year, month, day) == (0, 1, 1):
         return Converted("0000-01-01")
     if year < 1:
-        return rejected(Code.ERA_DATE_INVALID, "the year is 0")
+        return rejected(Code.ERA_DATE_INVALID, say("年が0です", "the year is 0"))
     if day == 0 and 0 <= month <= 12:  # 00 for the day (and the month): a date without them
-        return _unknown(text, PARTIAL_DETAIL)
+        return _unknown(text, partial_detail())
     if not (1 <= month <= 12 and 1 <= day <= 31):
-        return rejected(Code.ERA_DATE_INVALID, "the month or the day is out of range")
+        return _out_of_range()
     try:
         return Converted(dt.date(year, month, day).isoformat())
     except ValueError:
-        return Converted(None, Code.ERA_DATE_NOT_CALENDAR, NOT_CALENDAR_DETAIL, extra=text)
+        return Converted(None, Code.ERA_DATE_NOT_CALENDAR, not_calendar_detail(), extra=text)
 
 
 def _outside(era: Era) -> Converted:
-    end = era.last.isoformat() if era.last else "today"
-    return rejected(Code.ERA_DATE_INVALID, f"the date is outside {era.name} ({era.start} – {end})")
+    if era.last:
+        end_ja = end_en = era.last.isoformat()
+    else:
+        end_ja, end_en = "現在", "today"
+    return rejected(
+        Code.ERA_DATE_INVALID,
+        say(
+            f"{era.name}の期間（{era.start} – {end_ja}）の外の日付です",
+            f"the date is outside {era.name} ({era.start} – {end_en})",
+        ),
+    )
 
 
 def _era_partial(era: Era, year: int, month: int, text: str) -> Converted:
     """昭和60年 or 昭和60年2月 (or a day of 00): 不詳, if the era had that year and month."""
     western = era.start.year + year - 1
     if not 0 <= month <= 12 or western > dt.date.max.year:
-        return rejected(Code.ERA_DATE_INVALID, "the month or the day is out of range")
+        return _out_of_range()
     if month == 0:
         first, last = dt.date(western, 1, 1), dt.date(western, 12, 31)
     else:
         first = dt.date(western, month, 1)
         last = first.replace(day=calendar.monthrange(western, month)[1])
-    return _unknown(text, PARTIAL_DETAIL) if era.overlaps(first, last) else _outside(era)
+    return _unknown(text, partial_detail()) if era.overlaps(first, last) else _outside(era)
 
 
 def _era_date(era: Era | None, year: int, month: int, day: int, text: str) -> Converted:
     if era is None:
-        return rejected(Code.ERA_DATE_INVALID, "the era is unknown")
+        return _unknown_era()
     if min(year, month, day) < 0:  # kanji numerals that are no number (十十)
-        return rejected(Code.ERA_DATE_INVALID, "not a date in any known form")
+        return _no_known_form()
     if year < 1:
-        return rejected(Code.ERA_DATE_INVALID, f"the year is before {era.name} 元年")
+        return rejected(
+            Code.ERA_DATE_INVALID, say(f"{era.name}元年より前の年です", f"the year is before {era.name} 元年")
+        )
     if day == 0 and 0 <= month <= 12:  # 00 for the day (and the month): a date without them
         return _era_partial(era, year, month, text)
     if not (1 <= month <= 12 and 1 <= day <= 31):
-        return rejected(Code.ERA_DATE_INVALID, "the month or the day is out of range")
+        return _out_of_range()
     western = era.start.year + year - 1
     reform = gregorian_from()
     # The era's numbering counts lunar years until the reform: 明治5年12月2日 is no Gregorian 1872-12-02.
     if (western, month, day) < (reform.year, reform.month, reform.day):
-        return rejected(Code.DATE_BEFORE_CALENDAR_REFORM, REFORM_DETAIL)
+        return rejected(Code.DATE_BEFORE_CALENDAR_REFORM, reform_detail())
     if western > dt.date.max.year:
         return _outside(era)
     first = dt.date(western, month, 1)
@@ -268,8 +306,8 @@ def _read(s: str, text: str) -> Converted:
     if _is_range(s):
         return _unknown(text)
     if re.fullmatch("[A-Z][0-9]{1,2}([./-])[0-9]{1,2}\\1[0-9]{1,2}|[A-Z][0-9]{6}", s):
-        return rejected(Code.ERA_DATE_INVALID, "the era is unknown")
-    return rejected(Code.ERA_DATE_INVALID, "not a date in any known form")
+        return _unknown_era()
+    return _no_known_form()
 
 
 def _is_range(s: str) -> bool:
@@ -282,9 +320,16 @@ def _is_range(s: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=1 << 18)
 def parse_era_date(text: str | None) -> Converted:
     """An ISO date (``value``), an empty value, or a reason; 不詳 and non-calendar texts keep ``extra``."""
+    return _parse_era_date(text, current())
+
+
+@lru_cache(maxsize=1 << 18)
+def _parse_era_date(text: str | None, language: Language) -> Converted:
+    """:func:`parse_era_date` in ``language``: the language is part of the cache's key, as the details are said in
+    it (a run in English after one in Japanese, in one process, gets its own)."""
+    del language  # only a part of the key: say() reads the same language
     if text is None or not text.strip():
         return Converted(None)
     original = text.strip()
@@ -328,7 +373,12 @@ def format_era(day: dt.date, form: str, era: Era | None = None) -> str:
     reform has no era form (its era date is a lunar date).
     """
     if day < gregorian_from():
-        raise ValueError(f"{day} is before the calendar reform: its era date is a lunar date")
+        raise ValueError(
+            say(
+                f"{day} は改暦より前の日です（元号の日付は旧暦の日付になります）",
+                f"{day} is before the calendar reform: its era date is a lunar date",
+            )
+        )
     era = era or era_of(day)
     year = day.year - era.start.year + 1
     if form == "packed":
@@ -351,4 +401,4 @@ def format_era(day: dt.date, form: str, era: Era | None = None) -> str:
         if form == "kanji_fullwidth":
             text = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
         return text
-    raise ValueError(f"unknown form {form!r}")
+    raise ValueError(say(f"書式 {form!r} はありません", f"unknown form {form!r}"))

@@ -16,6 +16,7 @@ from pydantic import BeforeValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from spec_catalog.base import FrozenModel
+from spec_catalog.language import say
 
 # The pydantic error type of a refused transform; its context holds ``problem``, ``fix`` and ``at`` (the keys
 # below the transform's entry that the problem sits at), so the mapping loader can name the line.
@@ -258,6 +259,14 @@ def _closest(word: str, choices: list[str]) -> str | None:
     return close[0] if close else None
 
 
+def _write(example: str) -> str:
+    return say(f"{example} のように書いてください", f"write {example}")
+
+
+def _name_alone(name: str) -> str:
+    return say(f"名前だけを書いてください: - {name}", f"write the name alone: - {name}")
+
+
 def _options_of(model: type[TransformOptions], name: str, options: Any) -> dict[Any, Any]:
     """The options as a mapping, whichever form the file wrote them in."""
     if options is None:  # `- trim:` and `{trim: null}` name the transform alone
@@ -266,9 +275,38 @@ def _options_of(model: type[TransformOptions], name: str, options: Any) -> dict[
         return options
     if model.main is None:
         if model.option_names():
-            raise _refuse(f"{name} takes its options as a mapping", f"write {model.example}", (name,))
-        raise _refuse(f"{name} takes no options", f"write the name alone: - {name}", (name,))
+            raise _refuse(
+                say(f"{name} のオプションはマッピング（キー: 値）で書きます", f"{name} takes its options as a mapping"),
+                _write(model.example),
+                (name,),
+            )
+        raise _refuse(say(f"{name} にオプションはありません", f"{name} takes no options"), _name_alone(name), (name,))
     return {model.main: options}
+
+
+# pydantic's messages for a wrong option, in Japanese (English: pydantic's own).
+_OPTION_PROBLEMS = {
+    "int_type": "整数を書いてください",
+    "int_parsing": "整数として読めません",
+    "int_from_float": "整数を書いてください",
+    "string_type": "文字列を書いてください",
+    "bool_type": "真偽値（true / false）を書いてください",
+    "bool_parsing": "真偽値（true / false）として読めません",
+}
+
+
+def _option_problem(error: Any) -> str:
+    """What is wrong with an option's value, in the run's language."""
+    english = str(error["msg"])
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "greater_than_equal":
+        return say(f"{ctx['ge']} 以上にしてください", english)
+    if kind == "string_too_short":
+        return say(f"{ctx['min_length']} 文字以上にしてください", english)
+    if kind == "string_too_long":
+        return say(f"{ctx['max_length']} 文字以下にしてください", english)
+    return say(_OPTION_PROBLEMS.get(kind, english), english)
 
 
 def _typed(model: type[TransformOptions], name: str, options: dict[Any, Any]) -> TransformOptions:
@@ -276,25 +314,43 @@ def _typed(model: type[TransformOptions], name: str, options: dict[Any, Any]) ->
     for key in options:
         if key not in known:
             close = _closest(str(key), known)
+            listed = ", ".join(known)
             fix = (
-                f"did you mean '{close}'?"
+                say(f"'{close}' の書き間違いではありませんか？", f"did you mean '{close}'?")
                 if close
-                else f"{name} takes {', '.join(known)}"
+                else say(f"{name} のオプションは {listed} です", f"{name} takes {listed}")
                 if known
-                else f"{name} takes no options: write the name alone: - {name}"
+                else say(
+                    f"{name} にオプションはありません。名前だけを書いてください: - {name}",
+                    f"{name} takes no options: write the name alone: - {name}",
+                )
             )
-            raise _refuse(f"{name} has no option '{key}'", fix, (name, str(key)))
+            raise _refuse(
+                say(f"{name} にオプション '{key}' はありません", f"{name} has no option '{key}'"), fix, (name, str(key))
+            )
     try:
         return model.model_validate(options)
     except ValidationError as exc:
         error = exc.errors()[0]
         option = ".".join(str(part) for part in error["loc"])
         if error["type"] == "missing":
-            raise _refuse(f"{name} needs the option '{option}'", f"write {model.example}", (name,)) from None
-        fix = f"write {model.example}"
+            raise _refuse(
+                say(f"{name} にはオプション '{option}' が必要です", f"{name} needs the option '{option}'"),
+                _write(model.example),
+                (name,),
+            ) from None
+        fix = _write(model.example)
         if error["type"] == "string_type" and isinstance(error["input"], bool):
-            fix = "YAML reads yes/no/on/off/true/false as a truth value: put the text in quotes"
-        raise _refuse(f"{name} option '{option}': {error['msg']}", fix, (name, option)) from None
+            fix = say(
+                "YAML は yes/no/on/off/true/false を真偽値として読みます。文字列なら引用符で囲んでください",
+                "YAML reads yes/no/on/off/true/false as a truth value: put the text in quotes",
+            )
+        problem = _option_problem(error)
+        raise _refuse(
+            say(f"{name} のオプション '{option}': {problem}", f"{name} option '{option}': {problem}"),
+            fix,
+            (name, option),
+        ) from None
 
 
 def parse_transform(raw: Any) -> Any:
@@ -309,12 +365,23 @@ def parse_transform(raw: Any) -> Any:
     elif isinstance(raw, dict) and len(raw) == 1:
         ((name, options),) = raw.items()
     else:
-        raise _refuse("a transform is one name, or one name with its options", "write e.g. pad_left: {length: 15}")
+        raise _refuse(
+            say(
+                "変換は名前一つか、名前一つとそのオプションで書きます",
+                "a transform is one name, or one name with its options",
+            ),
+            say("例えば pad_left: {length: 15} のように書いてください", "write e.g. pad_left: {length: 15}"),
+        )
     model = BY_NAME.get(str(name))
     if model is None:
         close = _closest(str(name), sorted(BY_NAME))
-        fix = f"did you mean '{close}'?" if close else f"choose one of: {', '.join(BY_NAME)}"
-        raise _refuse(f"unknown transform '{name}'", fix)
+        listed = ", ".join(BY_NAME)
+        fix = (
+            say(f"'{close}' の書き間違いではありませんか？", f"did you mean '{close}'?")
+            if close
+            else say(f"次のどれかにしてください: {listed}", f"choose one of: {listed}")
+        )
+        raise _refuse(say(f"変換 '{name}' はありません", f"unknown transform '{name}'"), fix)
     return _typed(model, str(name), _options_of(model, str(name), options))
 
 

@@ -1,6 +1,7 @@
 """Value transforms that the engine applies to the distinct values of a column (codes, 団体コード, postal
 codes, 外字): each takes one legacy value and returns a :class:`Converted`. A rejection's detail names the rule,
-never the value: it becomes the quarantine's rule text, and a value can be personal data."""
+never the value: it becomes the quarantine's rule text, and a value can be personal data. The detail is said in
+the run's language, when the value is looked at."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from converters.transforms.result import Converted, rejected
 from converters.transforms.width import to_full_width, to_half_width
 from spec_catalog.checkdigits import complete_local_government_code, is_valid_local_government_code
 from spec_catalog.codes import Code
+from spec_catalog.language import say
 from spec_catalog.localgov import history_of
 
 PUA = re.compile("[\ue000-\uf8ff]")
@@ -51,20 +53,43 @@ def local_government_code(
     if _FIVE.fullmatch(text):
         text = complete_local_government_code(text)
     elif not _SIX.fullmatch(text):
-        return rejected(Code.LGCODE_INVALID, "not a 5- or 6-digit 団体コード")
+        return rejected(
+            Code.LGCODE_INVALID, say("5桁または6桁の団体コードではありません", "not a 5- or 6-digit 団体コード")
+        )
     elif not is_valid_local_government_code(text):
-        return rejected(Code.LGCODE_INVALID, "the check digit is wrong")
+        return rejected(Code.LGCODE_INVALID, say("検査数字が誤っています", "the check digit is wrong"))
     record = history_of(text)
     if record is None:
-        return rejected(Code.LGCODE_UNKNOWN, "in neither the national code table nor its history since 1970")
+        return rejected(
+            Code.LGCODE_UNKNOWN,
+            say(
+                "全国地方公共団体コードにも、1970年以降のその変遷にもありません",
+                "in neither the national code table nor its history since 1970",
+            ),
+        )
     if record.is_prefecture and not prefectures:
-        return rejected(Code.LGCODE_INVALID, "a prefecture's code, where the item takes municipalities only")
+        return rejected(
+            Code.LGCODE_INVALID,
+            say(
+                "都道府県のコードです（この項目は市区町村のコードだけを取ります）",
+                "a prefecture's code, where the item takes municipalities only",
+            ),
+        )
     day = _day(on)
     if day is not None and not record.in_force_on(day):
-        return rejected(Code.LGCODE_NOT_IN_FORCE, "not in force on the record's date")
+        return rejected(
+            Code.LGCODE_NOT_IN_FORCE,
+            say("レコードの日付に有効なコードではありません", "not in force on the record's date"),
+        )
     if successor and not record.in_force:
         if len(record.current_successors) != 1:
-            return rejected(Code.LGCODE_NOT_IN_FORCE, "abolished and split into several codes: no one successor")
+            return rejected(
+                Code.LGCODE_NOT_IN_FORCE,
+                say(
+                    "廃止され、複数のコードに分かれています（承継先が一つに決まりません）",
+                    "abolished and split into several codes: no one successor",
+                ),
+            )
         return Converted(record.current_successors[0])
     return Converted(text)
 
@@ -77,7 +102,9 @@ def postal_code(value: str | None) -> Converted:
     text = to_half_width(value).translate(_POSTAL_DASHES).strip()
     if text.isascii() and text.isdigit() and len(text) in (3, 5, 7):
         return Converted(text)
-    return rejected(Code.POSTAL_INVALID, "not a 3-, 5- or 7-digit postal code")
+    return rejected(
+        Code.POSTAL_INVALID, say("3桁・5桁・7桁の郵便番号ではありません", "not a 3-, 5- or 7-digit postal code")
+    )
 
 
 def code_key(text: str) -> str:
@@ -99,7 +126,7 @@ def code(value: str | None, table: Mapping[str, str], keep_unmapped: bool = Fals
         return Converted(table[key])
     if keep_unmapped:
         return Converted(value)
-    return rejected(Code.CODE_UNMAPPED, "the code is not in the code table")
+    return rejected(Code.CODE_UNMAPPED, say("コード表にないコードです", "the code is not in the code table"))
 
 
 def gaiji(value: str | None, table: Mapping[str, str]) -> Converted:
@@ -109,7 +136,8 @@ def gaiji(value: str | None, table: Mapping[str, str]) -> Converted:
         return Converted(value)
     missing = sorted({ch for ch in PUA.findall(value) if ch not in table})
     if missing:
-        return rejected(Code.GAIJI_UNMAPPED, "unmapped 外字 " + ", ".join(f"U+{ord(ch):04X}" for ch in missing))
+        listed = ", ".join(f"U+{ord(ch):04X}" for ch in missing)
+        return rejected(Code.GAIJI_UNMAPPED, say(f"外字表にない外字 {listed}", f"unmapped 外字 {listed}"))
     return Converted(PUA.sub(lambda m: table[m.group(0)], value))
 
 
@@ -120,8 +148,14 @@ def time_of_day(value: str | None) -> Converted:
     text = to_half_width(value).strip()
     match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?|(\d{2})(\d{2})(\d{2})?", text)
     if not match:
-        return rejected(Code.TIME_INVALID, "not HH:MM[:SS]")
+        return rejected(Code.TIME_INVALID, say("HH:MM[:SS] の形ではありません", "not HH:MM[:SS]"))
     hh, mm, ss = (match[1], match[2], match[3]) if match[1] else (match[4], match[5], match[6])
     if int(hh) > 23 or int(mm) > 59 or (ss is not None and int(ss) > 59):
-        return rejected(Code.TIME_INVALID, "not a time of day (hour over 23, minute or second over 59)")
+        return rejected(
+            Code.TIME_INVALID,
+            say(
+                "時刻ではありません（時が23を、分か秒が59を超えています）",
+                "not a time of day (hour over 23, minute or second over 59)",
+            ),
+        )
     return Converted(f"{int(hh):02d}:{mm}" + (f":{ss}" if ss is not None else ""))

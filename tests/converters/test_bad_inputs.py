@@ -12,6 +12,14 @@ import pytest
 
 from conftest import CliResult
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables pin the English wording of the messages (a run in English: LANG=en_US); that they are said
+    in Japanese by default is tests/converters/test_messages_language.py's."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
 Cli = Callable[..., CliResult]
 
 MAPPING = """name: t

@@ -16,6 +16,14 @@ from spec_catalog.codes import Code
 
 from conftest import CliResult
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables pin the English wording of the messages (a run in English: LANG=en_US); that they are said
+    in Japanese by default is tests/converters/test_messages_language.py's."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
 Cli = Callable[..., CliResult]
 
 UNKNOWN = (None, Code.LGCODE_UNKNOWN, "in neither the national code table nor its history since 1970")

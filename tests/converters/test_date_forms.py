@@ -12,16 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from converters.transforms.era import (
-    NOT_CALENDAR_DETAIL,
-    PARTIAL_DETAIL,
-    REFORM_DETAIL,
     UNCERTAIN_MARKS,
-    UNKNOWN_DETAIL,
     eras,
     format_era,
+    not_calendar_detail,
     parse_era_date,
+    partial_detail,
+    reform_detail,
+    unknown_detail,
 )
 from spec_catalog.codes import Code
+from spec_catalog.language import chosen
 
 ACCEPTED = [
     # The forms the issue names.
@@ -203,7 +204,7 @@ def test_a_qualifier_anywhere_makes_the_date_unknown(text: str) -> None:
     assert (result.value, result.reason, result.detail, result.extra) == (
         None,
         Code.DATE_UNKNOWN,
-        UNKNOWN_DETAIL,
+        unknown_detail(),
         text.strip(),
     )
 
@@ -233,7 +234,7 @@ def test_a_date_without_its_day_is_unknown(text: str) -> None:
     assert (result.value, result.reason, result.detail, result.extra) == (
         None,
         Code.DATE_UNKNOWN,
-        PARTIAL_DETAIL,
+        partial_detail(),
         text,
     )
 
@@ -287,9 +288,34 @@ REFUSED = [
 
 @pytest.mark.parametrize(("text", "detail"), REFUSED, ids=[_id(t) for t, _ in REFUSED])
 def test_refused_forms(text: str, detail: str) -> None:
-    result = parse_era_date(text)
+    with chosen("en"):
+        result = parse_era_date(text)
     # The detail becomes the quarantine's rule text: it names the rule, never the (personal) value.
     assert (result.value, result.reason, result.detail, result.extra) == (None, Code.ERA_DATE_INVALID, detail, None)
+
+
+REFUSED_JA = [
+    ("平成31年5月1日", "平成の期間（1989-01-08 – 2019-04-30）の外の日付です"),
+    ("令和元年4月30日", "令和の期間（2019-05-01 – 現在）の外の日付です"),
+    ("令和0年1月1日", "令和元年より前の年です"),
+    ("H31.13.01", "月または日が範囲外です"),
+    ("0000-05-01", "年が0です"),
+    ("6300101", "元号が不明です"),
+    ("abc", "どの日付の形式にも当てはまりません"),
+]
+
+
+@pytest.mark.parametrize(("text", "detail"), REFUSED_JA, ids=[_id(t) for t, _ in REFUSED_JA])
+def test_refusals_are_said_in_japanese_by_default(text: str, detail: str) -> None:
+    assert parse_era_date(text).detail == detail
+
+
+def test_one_value_is_said_in_each_language_of_one_process() -> None:
+    """The parse is cached per language: a value read in English after Japanese gets its English detail."""
+    assert parse_era_date("X60.2.14").detail == "元号が不明です"
+    with chosen("en"):
+        assert parse_era_date("X60.2.14").detail == "the era is unknown"
+    assert parse_era_date("X60.2.14").detail == "元号が不明です"
 
 
 BEFORE_REFORM = [
@@ -312,7 +338,7 @@ BEFORE_REFORM = [
 @pytest.mark.parametrize("text", BEFORE_REFORM, ids=_id)
 def test_lunar_dates_before_the_calendar_reform_are_never_converted(text: str) -> None:
     result = parse_era_date(text)
-    assert (result.value, result.reason, result.detail) == (None, Code.DATE_BEFORE_CALENDAR_REFORM, REFORM_DETAIL)
+    assert (result.value, result.reason, result.detail) == (None, Code.DATE_BEFORE_CALENDAR_REFORM, reform_detail())
 
 
 @pytest.mark.parametrize(
@@ -352,7 +378,7 @@ def test_non_calendar_days_have_their_own_code(text: str) -> None:
     assert (result.value, result.reason, result.detail, result.extra) == (
         None,
         Code.ERA_DATE_NOT_CALENDAR,
-        NOT_CALENDAR_DETAIL,
+        not_calendar_detail(),
         text,
     )
 

@@ -49,9 +49,9 @@ QUARANTINED = [
     (3, "seinengappi", "BIRTH_DATE_AFTER_AS_OF", "001_住民.seinengappi.not_after_as_of"),
     (3, "sosanengappi", "DATE_BEFORE_BIRTH", "001_住民.sosanengappi.not_before_birth"),
     (4, "idonengappi", "DATE_BEFORE_BIRTH", "001_住民.idonengappi.not_before_birth"),
-    (6, "seinengappi", "ERA_DATE_NOT_CALENDAR", "not a calendar day"),
-    (7, "seinengappi", "DATE_BEFORE_CALENDAR_REFORM", "a lunar-calendar date before 明治6年1月1日 (1873-01-01)"),
-    (8, "idonengappi", "DATE_UNKNOWN", "不詳 (an unknown or estimated date)"),
+    (6, "seinengappi", "ERA_DATE_NOT_CALENDAR", "暦にない日付"),
+    (7, "seinengappi", "DATE_BEFORE_CALENDAR_REFORM", "明治6年1月1日（1873-01-01）より前の旧暦の日付"),
+    (8, "idonengappi", "DATE_UNKNOWN", "不詳（不明または推定の日付）"),
 ]
 
 
@@ -126,6 +126,7 @@ def test_keeping_non_calendar_dates_needs_a_fushohyoki_item(tmp_path: Path) -> N
     with pytest.raises(FitgapError) as caught:
         run_conversion(mapping, None, dry_run=True)
     assert caught.value.one_line() == (
-        f"{tmp_path / 'm.yaml'}: era_date of item 'idonengappi' keeps non-calendar dates, but the item has no 不詳表記 "
-        "item — name one with unknown_to, or drop keep_non_calendar (such dates are then quarantined)"
+        f"{tmp_path / 'm.yaml'}: 項目 'idonengappi' の era_date は暦にない日付を残す設定ですが、この項目には不詳表記"
+        "の項目がありません — unknown_to で項目を指定するか、keep_non_calendar を外してください（そうした日付は"
+        "移行エラーになります）"
     )

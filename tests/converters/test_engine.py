@@ -194,6 +194,6 @@ def test_a_second_writer_gets_a_clear_error(cli: Cli, residents: Path, tmp_path:
         holder.stdout.close()  # type: ignore[union-attr]
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {db}: the database is in use by another process — wait for the other fitgap run "
-        "to finish (DuckDB allows one writer at a time)\n"
+        f"エラー: {db}: データベースを別のプロセスが使っています — 別の fitgap の実行が終わるのを待ってください"
+        "（DuckDB に同時に書けるのは一つだけです）\n"
     )

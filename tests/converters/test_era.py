@@ -13,6 +13,13 @@ from converters.transforms.era import format_era, parse_era_date
 from spec_catalog.codes import Code
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables pin the English wording of the messages (a run in English: LANG=en_US); that they are said
+    in Japanese by default is tests/converters/test_messages_language.py's."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
 @pytest.mark.parametrize(
     ("text", "iso"),
     [

@@ -32,9 +32,9 @@ def test_init_detects_and_guesses(cli: Cli, tmp_path: Path) -> None:
     assert "  # TODO setaibango: {from: COLUMN}  # 世帯番号 X(15) 必須\n" in text
     assert (
         '  atenabango: {from: "宛名番号", transforms: [{pad_left: {length: 15, char: "0"}}]}  '
-        "# 宛名番号 X(15) 必須 (guessed by name)\n"
+        "# 宛名番号 X(15) 必須（名前から推測）\n"
     ) in text
-    assert "  # seinengappi_fushohyoki: the 不詳 text of seinengappi goes here (era_date)" in text
+    assert "  # seinengappi_fushohyoki: seinengappi の不詳表記がここに入ります（era_date）" in text
     assert cli("convert", "init", "--source", source, "--target", "001/住民", "-o", out).exit_code == 2
 
 
@@ -60,7 +60,9 @@ def test_init_wrong_target(cli: Cli, tmp_path: Path) -> None:
     source.write_text("a\n1\n", encoding="utf-8")
     result = cli("convert", "init", "--source", source, "--target", "001/宛名", "-o", tmp_path / "m.yaml")
     assert result.exit_code == 2
-    assert result.stderr == "Error: give the target as BUSINESS/GROUP, e.g. 001/住民 — groups of 001: 住民, 世帯\n"
+    assert result.stderr == (
+        "エラー: 対象は 業務/グループ の形で指定してください（例: 001/住民） — 001 のグループ: 住民, 世帯\n"
+    )
 
 
 def test_excel_source(cli: Cli, tmp_path: Path) -> None:

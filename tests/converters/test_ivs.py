@@ -161,11 +161,11 @@ def test_a_cp932_export_refuses_an_ivs_and_writes_nothing(converted: Path, tmp_p
     with pytest.raises(FitgapError) as caught:
         export(converted, out, tables=[TABLE], encoding="cp932")
     assert caught.value.message == (
-        "CP932 cannot hold every value, nothing was written — "
-        f"{TABLE}.shimei: 3 rows hold variation selectors (IVS) CP932 lacks: U+E0100, U+E0101 "
-        f"(first: residents.csv line 2); "
-        f"{TABLE}.jusho_choaza: 1 row holds variation selectors (IVS) CP932 lacks: U+E0100 "
-        f"(first: residents.csv line 3)"
+        "CP932 で書けない値があるため、何も書き出していません — "
+        f"{TABLE}.shimei: 3 行に CP932 にない異体字セレクタ（IVS）があります: U+E0100, U+E0101"
+        "（最初: residents.csv の 2 行目）; "
+        f"{TABLE}.jusho_choaza: 1 行に CP932 にない異体字セレクタ（IVS）があります: U+E0100"
+        "（最初: residents.csv の 3 行目）"
     )
     assert not out.exists()
 

@@ -1,5 +1,6 @@
 """The publish guard: a run that would lose data is rejected, and what was published survives byte for byte.
 
+
 One test per class of data loss (a bad run, every row quarantined, an empty source, a mapping with no items,
 fewer rows than published, a key another mapping holds), each also showing the option that publishes on purpose.
 Every published state starts from the ``published`` fixture: mapping ``a``, 100 rows, row 100 quarantined.
@@ -23,6 +24,14 @@ from spec_catalog.codes import Code
 from spec_catalog.vocab import Sensitivity
 
 from conftest import CliResult
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables pin the English wording of the messages (a run in English: LANG=en_US); that they are said
+    in Japanese by default is tests/converters/test_messages_language.py's."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
 
 Cli = Callable[..., CliResult]
 TABLE = "031_住登外者宛名基本情報"

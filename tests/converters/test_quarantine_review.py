@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from converters.corrections import CHANGED, NO_ITEM, fingerprint
+from converters.corrections import changed_detail, fingerprint, no_item_detail
 from converters.engine import RunResult, run_conversion
 from converters.guard import PublishGuard
 from converters.mapping import load_mapping
@@ -124,6 +124,15 @@ def test_review_fills_the_message_placeholders() -> None:
     assert reason_message("NOT_A_CODE", group, "shimei") == "NOT_A_CODE"
 
 
+def test_review_messages_follow_the_run_language() -> None:
+    from converters.review import reason_message
+    from spec_catalog.language import chosen
+
+    group = CATALOG.business("001").group("住民")
+    with chosen("en"):
+        assert reason_message("KEY_DUPLICATE", group, "atenabango") == "primary key 宛名番号 is repeated"
+
+
 def test_the_workbook_lists_each_value_masked_with_a_keyed_fingerprint(
     converted: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -217,12 +226,12 @@ def test_a_stale_correction_is_not_applied(converted: tuple[Path, Path], residen
         8,
         "seinengappi",
         Code.CORRECTION_NOT_APPLIED,
-        CHANGED,
+        changed_detail(),
     )
     assert (8, "seinengappi", "ERA_DATE_INVALID") in _quarantine(db)  # the changed value, still wrong
     assert _loaded(db, 18)[2] == "01"
     assert sorted(_statuses(db, result.run_id)) == [
-        (8, "seinengappi", "not-applied", "CORRECTION_NOT_APPLIED", CHANGED),
+        (8, "seinengappi", "not-applied", "CORRECTION_NOT_APPLIED", changed_detail()),
         (18, "zokugara", "applied", None, None),
     ]
 
@@ -268,7 +277,7 @@ def test_a_row_the_reader_rejected_cannot_be_corrected(converted: tuple[Path, Pa
     filled = fill(_request(mapping, db, tmp_path / "r.xlsx"), tmp_path / "f.xlsx", {(wb.RECORD_SHEET, 24): "x"})
     result = _run(mapping, db, (filled,))
     assert result.corrections is not None
-    assert [(r.line, r.item, r.detail) for r in result.corrections.not_applied_rows] == [(24, None, NO_ITEM)]
+    assert [(r.line, r.item, r.detail) for r in result.corrections.not_applied_rows] == [(24, None, no_item_detail())]
     assert (24, None, "COLUMN_COUNT") in _quarantine(db)
 
 
@@ -301,8 +310,8 @@ def test_corrections_need_the_database_of_their_request(converted: tuple[Path, P
         _run(mapping, other, (filled,))
     request_id = load_workbook(filled)[wb.GUIDE_SHEET]["B3"].value
     assert caught.value.one_line() == (
-        f"{filled}: the database does not know the request {request_id} of this file — apply it with the "
-        "database it was written from (--db)"
+        f"{filled}: このファイルの依頼 {request_id} はデータベースにありません — 書き出したときのデータベース"
+        "（--db）で適用してください"
     )
 
 
@@ -315,8 +324,8 @@ def test_a_workbook_that_is_no_request_is_refused(converted: tuple[Path, Path], 
     with pytest.raises(FitgapError) as caught:
         _run(mapping, db, (path,))
     assert caught.value.one_line() == (
-        f"{path}: no sheet '説明': not a cleansing-request workbook — give the データ補正依頼 workbook written by "
-        "'fitgap convert quarantine MAPPING --xlsx FILE', filled in"
+        f"{path}: シート '説明' がありません。データ補正依頼のファイルではありません — "
+        "'fitgap convert quarantine MAPPING --xlsx FILE' が書き出し、記入したデータ補正依頼のファイルを渡してください"
     )
 
 
@@ -327,7 +336,8 @@ def test_a_filled_workbook_is_not_replaced_without_force(converted: tuple[Path, 
     with pytest.raises(FitgapError) as caught:
         _request(mapping, db, path)
     assert caught.value.one_line() == (
-        f"{path}: the workbook exists already (it may be filled in) — add --force to replace it"
+        f"{path}: データ補正依頼のファイルがすでにあります（記入済みかもしれません） — 置き換えるには --force を"
+        "付けてください"
     )
     assert path.read_bytes() == b"filled in by staff"
     write_request(db, load_mapping(mapping, CATALOG), path, force=True)
@@ -340,6 +350,6 @@ def test_the_workbook_needs_the_source_the_run_read(
     mapping, db = converted
     source = residents / "residents.csv"
     source.write_bytes(source.read_bytes() + b"\r\n")
-    with pytest.raises(FitgapError, match=r"the source file is not the one run .* read"):
+    with pytest.raises(FitgapError, match=r"元データのファイルが変換 .* の読んだものと違います（sha256 が異なります）"):
         _request(mapping, db, tmp_path / "request.xlsx")
     assert not (tmp_path / "request.xlsx").exists()

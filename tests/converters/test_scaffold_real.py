@@ -21,6 +21,14 @@ from spec_catalog.base import InputFileError
 from conftest import CliResult
 from workbooks import write_sheet
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables pin the English wording of the messages (a run in English: LANG=en_US); that they are said
+    in Japanese by default is tests/converters/test_messages_language.py's."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
 Cli = Callable[..., CliResult]
 GROUP = load_embedded().business("001").group("住民")
 assert GROUP is not None

@@ -42,6 +42,14 @@ from spec_catalog.base import FitgapError
 
 from conftest import ROOT, CliResult
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables pin the English wording of the messages (a run in English: LANG=en_US); that they are said
+    in Japanese by default is tests/converters/test_messages_language.py's."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
 Cli = Callable[..., CliResult]
 
 

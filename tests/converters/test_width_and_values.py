@@ -11,6 +11,14 @@ from converters.transforms.width import is_full_width, is_half_width, to_full_wi
 from fitgap.assessment.suggest import normalize
 from spec_catalog.codes import Code
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tables pin the English wording of the rule texts (a run in English: LANG=en_US); that they are said
+    in Japanese by default is tests/converters/test_messages_language.py's."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
 HALF_KANA = "".join(chr(c) for c in range(0xFF61, 0xFFA0))
 
 

@@ -52,16 +52,16 @@ def test_round_trip_workbook_out_corrections_in_rerun_clean(
     assert out.exit_code == 0, out.stderr
     request_id = load_workbook(request)[wb.GUIDE_SHEET]["B3"].value
     assert (
-        f"Wrote {request}: 3 values on 3 sheets, 3 correctable (request {request_id}). Fill 補正後の値, then list "
-        "the file under corrections: in the mapping and convert again." in out.stdout
+        f"{request} を書き出しました: 3 シートに 3 値、うち補正できるもの 3（依頼 {request_id}）。補正後の値を記入し、"
+        "ファイルをマッピングの corrections: に書いてから、変換し直してください。" in out.stdout
     )
     filled = _fill(
         request, tmp_path / "filled.xlsx", {("生年月日", 8): "3600214", ("氏名", 14): "森　花子", ("続柄", 18): "10"}
     )
     run = cli("convert", "run", mapping, "--db", db, "--corrections", filled)
     assert run.exit_code == 0, run.stderr
-    assert "Corrections filled.xlsx (sha256 " in run.stdout
-    assert "…): 3 applied, 0 not applied, 0 superseded" in run.stdout
+    assert "補正 filled.xlsx（sha256 " in run.stdout
+    assert "…）: 適用 3、適用せず 0、後の補正で置き換え 0" in run.stdout
     listed = json.loads(cli("convert", "quarantine", mapping, "--db", db, "--json").stdout)
     (clean,) = listed["mappings"]
     assert (clean["rows_quarantined"], clean["groups"]) == (0, [])
@@ -90,9 +90,9 @@ def test_a_stale_correction_warns_and_is_not_applied(
     source.write_bytes(b"\r\n".join(lines))
     run = cli("convert", "run", mapping, "--db", db, "--corrections", filled, "--accept-quarantine")
     assert run.exit_code == 0, run.stderr
-    assert "…): 0 applied, 1 not applied, 0 superseded" in run.stdout
+    assert "…）: 適用 0、適用せず 1、後の補正で置き換え 0" in run.stdout
     assert (
-        "Warning: CORRECTION_NOT_APPLIED filled.xlsx line 18 zokugara: 元データのこの行の値が依頼時と異なります\n"
+        "警告: CORRECTION_NOT_APPLIED filled.xlsx 18 行目 zokugara: 元データのこの行の値が依頼時と異なります\n"
         in run.stderr
     )
 
@@ -115,8 +115,8 @@ def test_the_listing_names_the_run_and_each_group(cli: Cli, converted: tuple[Pat
     _, db = converted
     result = cli("convert", "quarantine", "--db", db, "--table", "001_住民")
     assert result.exit_code == 0, result.stderr
-    assert "residents-csv → 001_住民 (run " in result.stdout
-    assert "): 3 rows, 3 values quarantined" in result.stdout
+    assert "residents-csv → 001_住民（実行 " in result.stdout
+    assert "）: 移行エラー 3 行、3 値" in result.stdout
     row = next(line for line in result.stdout.splitlines() if "CODE_UNMAPPED" in line)
     assert [cell.strip() for cell in row.strip("│ ").split("│")] == [
         "続柄",
@@ -128,36 +128,51 @@ def test_the_listing_names_the_run_and_each_group(cli: Cli, converted: tuple[Pat
     ]
 
 
-def _missing_db(mapping: Path, db: Path, tmp: Path) -> tuple[list[object], str]:
+# Each misuse: the arguments, and its one line in Japanese (the default) and in English (--lang en).
+Misuse = tuple[list[object], str, str]
+
+
+def _missing_db(mapping: Path, db: Path, tmp: Path) -> Misuse:
     missing = tmp / "none.duckdb"
-    return ["--db", missing], f"{missing}: database not found — convert first: fitgap convert run MAPPING --db FILE"
+    return (
+        ["--db", missing],
+        f"{missing}: データベースが見つかりません — 先に移行してください: fitgap convert run MAPPING --db FILE",
+        f"{missing}: database not found — convert first: fitgap convert run MAPPING --db FILE",
+    )
 
 
-def _unknown_mapping(mapping: Path, db: Path, tmp: Path) -> tuple[list[object], str]:
-    other = mapping.parent / "mapping-fixed.yaml"
-    return [
-        other,
-        "--db",
-        db,
-    ], f"{db}: mapping 'residents-fixed' has no published run in the database — known: residents-csv"
+def _unknown_mapping(mapping: Path, db: Path, tmp: Path) -> Misuse:
+    return (
+        [mapping.parent / "mapping-fixed.yaml", "--db", db],
+        f"{db}: マッピング 'residents-fixed' の公開された変換がデータベースにありません — あるもの: residents-csv",
+        f"{db}: mapping 'residents-fixed' has no published run in the database — known: residents-csv",
+    )
 
 
-def _unknown_table(mapping: Path, db: Path, tmp: Path) -> tuple[list[object], str]:
-    return ["--db", db, "--table", "001_世帯"], f"{db}: no mapping published into table '001_世帯' — tables: 001_住民"
+def _unknown_table(mapping: Path, db: Path, tmp: Path) -> Misuse:
+    return (
+        ["--db", db, "--table", "001_世帯"],
+        f"{db}: テーブル '001_世帯' に公開したマッピングはありません — テーブル: 001_住民",
+        f"{db}: no mapping published into table '001_世帯' — tables: 001_住民",
+    )
 
 
-def _xlsx_without_mapping(mapping: Path, db: Path, tmp: Path) -> tuple[list[object], str]:
+def _xlsx_without_mapping(mapping: Path, db: Path, tmp: Path) -> Misuse:
     return (
         ["--db", db, "--xlsx", tmp / "r.xlsx"],
+        "--xlsx は一つのマッピングのデータ補正依頼を書き出します — マッピングを指定してください: "
+        "convert quarantine MAPPING.yaml",
         "--xlsx writes one mapping's workbook — name the mapping: convert quarantine MAPPING.yaml",
     )
 
 
-def _existing_workbook(mapping: Path, db: Path, tmp: Path) -> tuple[list[object], str]:
+def _existing_workbook(mapping: Path, db: Path, tmp: Path) -> Misuse:
     path = tmp / "filled.xlsx"
     path.write_bytes(b"filled in by staff")
     return (
         [mapping, "--db", db, "--xlsx", path],
+        f"{path}: データ補正依頼のファイルがすでにあります（記入済みかもしれません） — 置き換えるには --force を"
+        "付けてください",
         f"{path}: the workbook exists already (it may be filled in) — add --force to replace it",
     )
 
@@ -174,9 +189,11 @@ ERRORS = {
 @pytest.mark.parametrize("case", ERRORS)
 def test_each_misuse_is_one_line_and_exit_2(cli: Cli, converted: tuple[Path, Path], tmp_path: Path, case: str) -> None:
     mapping, db = converted
-    args, line = ERRORS[case](mapping, db, tmp_path)
+    args, japanese, english = ERRORS[case](mapping, db, tmp_path)
     result = cli("convert", "quarantine", *args)
-    assert (result.exit_code, result.stderr, result.stdout) == (2, f"Error: {line}\n", "")
+    assert (result.exit_code, result.stderr, result.stdout) == (2, f"エラー: {japanese}\n", "")
+    result = cli("convert", "quarantine", *args, "--lang", "en")
+    assert (result.exit_code, result.stderr, result.stdout) == (2, f"Error: {english}\n", "")
 
 
 def test_corrections_of_another_database_are_refused(cli: Cli, converted: tuple[Path, Path], tmp_path: Path) -> None:
@@ -189,12 +206,12 @@ def test_corrections_of_another_database_are_refused(cli: Cli, converted: tuple[
     request_id = load_workbook(request)[wb.GUIDE_SHEET]["B3"].value
     assert (result.exit_code, result.stderr) == (
         2,
-        f"Error: {request}: the database does not know the request {request_id} of this file — apply it with the "
-        "database it was written from (--db)\n",
+        f"エラー: {request}: このファイルの依頼 {request_id} はデータベースにありません — 書き出したときの"
+        "データベース（--db）で適用してください\n",
     )
     missing = tmp_path / "none.xlsx"
     result = cli("convert", "run", mapping, "--db", db, "--corrections", missing)
     assert (result.exit_code, result.stderr) == (
         2,
-        f"Error: {missing}: corrections file not found — check the path given to --corrections\n",
+        f"エラー: {missing}: 補正ファイルが見つかりません — --corrections に渡したパスを確かめてください\n",
     )

@@ -44,8 +44,7 @@ def test_suite_refuses_to_replace_a_suite_file(cli: Cli, tmp_path: Path) -> None
     result = cli("validate", "suite", "001", "-o", folder)
     assert (result.exit_code, result.stderr) == (
         2,
-        f"Error: {edited}: a suite file exists already (it may hold your edits) — add --force to replace it, "
-        "or write to another folder\n",
+        f"エラー: {edited}: スイートのファイルがすでにあります — 置き換えるには --force を付けてください\n",
     )
     assert edited.read_text(encoding="utf-8") == kept
     assert not (folder / "001_世帯.json").exists()  # nothing written when one file may not be
