@@ -30,6 +30,7 @@ from converters.readers import file_sha256
 from fitgap.moji.shrink import shrink_text
 from fitgap.reconcile.models import Difference, Explanation, ItemSummary, Reconciliation, TotalCheck
 from reports.masking import mask
+from spec_catalog import language
 from spec_catalog.base import FitgapError
 from spec_catalog.codes import Code
 from spec_catalog.database import (
@@ -553,32 +554,33 @@ class _Comparison:
         """Items whose values a recorded rule of the mapping makes other than the legacy text: a constant (every
         row) or a code table (the rows whose code it changed), with how many values — agreed, and why."""
         found: dict[int, tuple[str, int]] = {}
-        counted: list[tuple[int, str]] = []
+        counted: list[tuple[int, str, bool]] = []  # item, the rule's label, whether it is a constant
         for i in compared:
             plan = self.plans[i]
             spec = self.mapping.file.items.get(plan.item.romanized)
             if spec is not None and spec.value is not None:
-                counted.append((i, "定数（マッピング）"))
+                counted.append((i, language.say("定数（マッピング）", "constant (mapping)"), True))
                 continue
             tables = [
                 s.name.split(":", 1)[1] for s in plan.steps if isinstance(s, ValueStep) and s.name.startswith("code:")
             ]
             if tables:
-                counted.append((i, f"コード表 {', '.join(tables)}"))
+                named = ", ".join(tables)
+                counted.append((i, language.say(f"コード表 {named}", f"code table {named}"), False))
         if not counted:
             return found
         # One pass over the legacy rows: how many values the constant or the code table made.
         figures = ", ".join(
             f"count(e.v{i})"
-            if label.startswith("定数")
+            if constant
             else f"count(*) FILTER (WHERE trim({self.plans[i].initial}) IS DISTINCT FROM e.v{i} AND e.v{i} IS NOT NULL)"
-            for i, label in counted
+            for i, _, constant in counted
         )
         row = self.con.execute(
             f"SELECT {figures} FROM exp e JOIN stage s ON s._line = e._line "
             "WHERE e._line NOT IN (SELECT _line FROM outcome WHERE _tid IS NULL)"  # the rows compared
         ).fetchone()
-        return {i: (label, int(n)) for (i, label), n in zip(counted, row, strict=True)}
+        return {i: (label, int(n)) for (i, label, _), n in zip(counted, row, strict=True)}
 
     def _totals(self, tolerances: Mapping[str, str]) -> tuple[TotalCheck, ...]:
         from fitgap.reconcile.totals import compare_totals, compute_totals, plan_totals
