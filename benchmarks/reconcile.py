@@ -227,15 +227,18 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-RECONCILE_FINDINGS = """What the comparison phase does: one full outer join on the key with every item compared in the
-same pass (the target is read where it is, through a view; only the rows that differ are materialised), the counts
-of values the mapping's constants and code tables made (one more pass over the legacy rows joined to the staged
-file), the control totals (three scans per side: the aggregates, the distinct keys, every code item's counts in one
-GROUPING SETS) and the classification of the differing rows in Python, then the record. What dominates the whole
-command is re-deriving the expected values: reading the CP932 file again and making every item with the mapping's
-transforms, which costs what a conversion costs (the conversion row, minus its publish). A comparison that did not
-re-derive the values from the legacy file would prove nothing about the conversion, so the whole command is
-compared with the conversion, and the comparison phase with the join floor."""
+RECONCILE_FINDINGS = """What the comparison phase does: one full outer join on the key that carries a 64-bit hash of
+each row's values, not the values (the target is read where it is, through a view); only the rows whose hashes
+differ are read again and compared item by item, so agreeing rows cost one hash each. A differing row would be
+missed only if its two hashes collided: a chance of 2^-64 per differing row. Repeated keys on either side are found
+with one hash aggregate of the keys (the rows of a repeated key are ranked, not all rows), and the distinct-key
+control total is the join's own count. Then the counts of values the mapping's constants and code tables made (one
+pass over the legacy rows joined to the staged file), the other control totals (the aggregates and every code
+item's counts in one GROUPING SETS, per side), the classification of the differing rows in Python, and the record.
+What dominates the whole command is re-deriving the expected values: reading the CP932 file again and making every
+item with the mapping's transforms, which costs what a conversion costs (the conversion row, minus its publish). A
+comparison that did not re-derive the values from the legacy file would prove nothing about the conversion, so the
+whole command is compared with the conversion, and the comparison phase with the join floor."""
 
 
 def main() -> None:

@@ -593,18 +593,40 @@ def _duplicates(con: Any, index: list[int]) -> list[Duplicate]:
     """Rows whose key repeats an earlier row's (the first is loaded); added to ``excluded``."""
     if not index:
         return []
-    partition = ", ".join(f"v{i}" for i in index)
+    repeated = repeated_keys(con, [f"v{i}" for i in index])
+    if not repeated:
+        return []
+    partition = ", ".join(f"c.v{i}" for i in index)
     duplicates = [
         Duplicate(*row)
         for row in con.execute(
-            f"SELECT _line, {_key_text(index)} FROM (SELECT *, row_number() OVER (PARTITION BY {partition} "
-            "ORDER BY _line) AS n FROM conv WHERE _line NOT IN (SELECT _line FROM excluded)) "
+            f"SELECT _line, {_key_text(index)} FROM (SELECT c.*, row_number() OVER (PARTITION BY {partition} "
+            f"ORDER BY c._line) AS n FROM conv c SEMI JOIN {repeated} "
+            "WHERE c._line NOT IN (SELECT _line FROM excluded)) "
             "WHERE n > 1 ORDER BY _line"
         ).fetchall()
     ]
     if duplicates:
         con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": [d.line for d in duplicates]})
     return duplicates
+
+
+def repeated_keys(con: Any, keys: list[str], rows: str = "_line NOT IN (SELECT _line FROM excluded)") -> str | None:
+    """The keys of ``conv`` that more than one of its ``rows`` holds, in the temp table ``repeated_keys``;
+    returns the SEMI JOIN clause that keeps the rows ``c`` of those keys (None when no key repeats).
+
+    Only the rows of a repeated key are then ranked: one hash aggregate over every row instead of a sort of all of
+    them by key (a key repeats on a handful of rows out of millions). Keys compare as the window did: two empty
+    (NULL) values are one key."""
+    columns = ", ".join(keys)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE repeated_keys AS SELECT {columns} FROM conv "
+        f"WHERE {rows} GROUP BY ALL HAVING count(*) > 1"
+    )
+    if not con.execute("SELECT count(*) FROM repeated_keys").fetchone()[0]:
+        return None
+    on = " AND ".join(f"c.{k} IS NOT DISTINCT FROM r.{k}" for k in keys)
+    return f"repeated_keys r ON {on}"
 
 
 def _outcome(

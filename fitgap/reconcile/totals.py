@@ -225,10 +225,19 @@ def _figure(value: object) -> str | None:
     return str(value)
 
 
-def compute_totals(con: Any, relation: str, specs: Sequence[TotalSpec]) -> dict[str, str | None]:
+_ROWS = TotalSpec(name="行数", kind="rows", item=None)
+
+
+def compute_totals(
+    con: Any, relation: str, specs: Sequence[TotalSpec], *, key_repeats: int | None = None
+) -> dict[str, str | None]:
     """The figures of ``specs`` over ``relation`` (a table name, quoted or not, or a ``(SELECT …)``), keyed by
     :attr:`TotalSpec.total_id`: counts and exact sums as text, dates as ISO text, None where nothing was totalled
-    (a sum or a min of no readable value)."""
+    (a sum or a min of no readable value).
+
+    ``key_repeats``: how many rows repeat a key already held by another row, when the caller has counted them (a
+    comparison that joined on the key has): the distinct keys are then the rows less those, without a scan of
+    their own."""
     unique = list({spec.total_id: spec for spec in specs}.values())
     source = _relation(relation)
     needed = {spec.item for spec in unique if spec.item is not None} | {k for spec in unique for k in spec.keys}
@@ -249,11 +258,17 @@ def compute_totals(con: Any, relation: str, specs: Sequence[TotalSpec]) -> dict[
     scalars = [spec for spec in unique if spec.kind not in ("rows_per_code", "distinct_values", "distinct_keys")]
     # A DISTINCT aggregate in the SELECT of the others makes DuckDB take a slow path for all of them (measured on
     # 10 M rows: 14 s together, 2.8 s + 3.8 s apart): each key count has a scan of its own.
+    distinct_keys = [spec for spec in unique if spec.kind == "distinct_keys"]
+    if key_repeats is not None and distinct_keys and all(spec.kind != "rows" for spec in scalars):
+        scalars = [*scalars, _ROWS]
     batches = [scalars] if scalars else []
-    batches += [[spec] for spec in unique if spec.kind == "distinct_keys"]
+    batches += [[spec] for spec in distinct_keys] if key_repeats is None else []
     for batch in batches:
         row = con.execute(_scalar_query(source, batch)).fetchone()
         figures.update({spec.total_id: _figure(value) for spec, value in zip(batch, row, strict=True)})
+    if key_repeats is not None:
+        for spec in distinct_keys:
+            figures[spec.total_id] = str(int(figures[_ROWS.total_id] or 0) - key_repeats)
     coded = [spec for spec in unique if spec.kind in ("rows_per_code", "distinct_values")]
     if coded:
         counts = _value_counts(con, source, sorted({spec.item for spec in coded if spec.item is not None}))
