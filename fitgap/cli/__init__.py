@@ -22,7 +22,7 @@ from fitgap import __version__
 from fitgap.cli import assess, catalog, convert, demo, moji, project, reconcile, report, sample, validate
 from fitgap.cli.console import err_console
 from fitgap.cli.help_language import help_text, speak
-from fitgap.cli.options import Lang
+from fitgap.cli.options import Lang, LangOption
 from fitgap.cli.usage_errors import usage_hint, usage_message
 from spec_catalog.base import FitgapError
 from spec_catalog.language import LANGUAGES, Language, chosen, from_environment, say
@@ -42,6 +42,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _group(lang: LangOption = None) -> None:
+    """--lang after a group's name too (``fitgap convert --help --lang en``); main reads it before parsing."""
+    del lang
+
+
+for _module in (catalog, assess, convert, sample, validate, report, moji, reconcile):
+    _module.app.callback()(_group)
 app.command("demo", help=demo.HELP)(demo.demo)
 app.command("init", help=project.HELP)(project.init)
 app.add_typer(catalog.app, name="catalog")
