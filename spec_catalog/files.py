@@ -184,7 +184,12 @@ def _check_keys(node: yaml.MappingNode, path: Path) -> None:
             continue
         key = (key_node.tag, key_node.value)
         if key in seen:
-            lines = f"lines {seen[key]} and {_line(key_node)}" if seen[key] != _line(key_node) else f"line {seen[key]}"
+            first, again = seen[key], _line(key_node)
+            lines = (
+                say(f"{first} 行目と {again} 行目", f"lines {first} and {again}")
+                if first != again
+                else say(f"{first} 行目", f"line {first}")
+            )
             raise FitgapError(
                 say(
                     f"キー '{key_node.value}' が一つのマッピングに二度あります（{lines}）",
@@ -229,7 +234,7 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
             else say("そこの YAML の書き方を直してください", "fix the YAML syntax there")
         )
         raise FitgapError(
-            say(f"YAML として読めません: {problem}", f"invalid YAML: {problem}"), where=where, hint=fix
+            say(f"YAML として読めません（{problem}）", f"invalid YAML: {problem}"), where=where, hint=fix
         ) from None
     finally:
         loader.dispose()

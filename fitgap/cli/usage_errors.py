@@ -48,7 +48,7 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
 def usage_message(error: Any) -> str:
     """The one-line message of a usage error, in the run's language."""
     if current() == "en":
-        return str(error.format_message())
+        return str(error.format_message()).replace("Value error, ", "")  # pydantic's prefix: no news to a user
     if isinstance(error, click_errors.NoSuchOption):
         possible = f"（候補: {', '.join(sorted(error.possibilities))}）" if error.possibilities else ""
         return f"オプション {error.option_name} はありません{possible}"
@@ -57,7 +57,8 @@ def usage_message(error: Any) -> str:
         kind = error.param_type or (error.param.param_type_name if error.param is not None else "parameter")
         return f"{'引数' if kind == 'argument' else 'オプション'} {hint} を指定してください"
     if isinstance(error, click_errors.BadParameter):
-        return f"{_hint(error)} の値が正しくありません: {_read(str(error.message), _DETAILS)}"
+        detail = str(error.message).removeprefix("Value error, ")
+        return f"{_hint(error)} の値が正しくありません: {_read(detail, _DETAILS)}"
     return _read(str(error.message), _MESSAGES)
 
 

@@ -6,6 +6,7 @@ asserts the exact exit code and the exact one-line message, or the exact reason 
 from __future__ import annotations
 
 import json
+import re
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -558,7 +559,7 @@ def test_bad_input(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ca
         monkeypatch.chdir(tmp_path / "p")
     defaults.project.cache_clear()
     try:
-        result = cli(*args)
+        result = cli("--lang", "en", *args)  # the English wording, pinned (the Japanese: the test below)
     finally:
         defaults.project.cache_clear()
     assert result.exit_code == code
@@ -569,6 +570,30 @@ def test_bad_input(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ca
         assert lines[0].startswith(f"Error: {message}")
     else:
         assert lines[0] == f"Error: {message}"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_is_told_in_japanese_by_default(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    from fitgap.cli import defaults
+
+    args, code, english = CASES[case](tmp_path)
+    if (tmp_path / "p").exists():
+        monkeypatch.chdir(tmp_path / "p")
+    defaults.project.cache_clear()
+    try:
+        result = cli(*args)
+    finally:
+        defaults.project.cache_clear()
+    assert result.exit_code == code
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("エラー: "), result.stderr
+    # A Japanese sentence (kana) and no English phrase: quoted names, what a parser said (in brackets) and the
+    # paths are the user's or the library's words, not ours.
+    assert re.search(r"[ぁ-んァ-ヶ]", lines[0]), lines[0]
+    ours = re.sub(r"'[^']*'|（[^）]*）|\([^)]*\)|\S*/\S*|fitgap( [\w.-]+)*", " ", lines[0])
+    assert not re.search(r"\b[A-Za-z]{2,} +[A-Za-z]{2,}\b", ours), lines[0]
 
 
 # Legacy-data cases beyond tests/converters/test_bad_inputs.py: exact reason and count.
@@ -641,13 +666,13 @@ def test_json_errors_are_objects_on_stdout(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert json.loads(result.stdout) == {
         "error": {
-            "message": "file not found",
+            "message": "ファイルが見つかりません",
             "where": str(tmp_path / "nope.yaml"),
-            "hint": "check the path",
+            "hint": "パスを確かめてください",
             "exit_code": 2,
         }
     }
-    assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: file not found — check the path\n"
+    assert result.stderr == f"エラー: {tmp_path / 'nope.yaml'}: ファイルが見つかりません — パスを確かめてください\n"
 
 
 def test_json_usage_and_environment_errors_are_objects_too(cli: Cli, tmp_path: Path) -> None:
@@ -656,13 +681,15 @@ def test_json_usage_and_environment_errors_are_objects_too(cli: Cli, tmp_path: P
         2,
         {
             "error": {
-                "message": "No such option: --dbb (Possible options: --db)",
+                "message": "オプション --dbb はありません（候補: --db）",
                 "where": None,
-                "hint": "see 'fitgap convert runs --help'",
+                "hint": "'fitgap convert runs --help' で使い方を確かめてください",
                 "exit_code": 2,
             }
         },
     )
+    english = cli("convert", "runs", "--json", "--dbb", "x", "--lang", "en")
+    assert json.loads(english.stdout)["error"]["message"] == "No such option: --dbb (Possible options: --db)"
     db = _damaged_db(tmp_path)
     damaged = cli("convert", "runs", "--db", db, "--json")
     assert (damaged.exit_code, json.loads(damaged.stdout)["error"]["where"]) == (2, str(db))
@@ -708,7 +735,7 @@ def test_a_full_disk_keeps_the_old_data(cli: Cli, tmp_path: Path, monkeypatch: p
     mapping = _small_mapping(tmp_path, "7,1,OP9,R060101,1200\r\n8,1,OP9,R060101,1200\r\n9,1,OP9,R060101,1200\r\n")
     real = engine.connect
     monkeypatch.setattr(engine, "connect", lambda *a, **k: _DiskFillsOnCommit(real(*a, **k), Path(f"{db}.wal")))
-    result = cli("convert", "run", mapping, "--db", db)
+    result = cli("convert", "run", mapping, "--db", db, "--lang", "en")
     assert (result.exit_code, result.stderr) == (
         2,
         f"Error: {db}.wal: the disk is full — free space on that disk and run again: the database keeps what it "
@@ -730,8 +757,8 @@ def test_ctrl_c_during_a_conversion(cli: Cli, tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(engine, "stage", interrupt)
     db = tmp_path / "t.duckdb"
     result = cli("convert", "run", _small_mapping(tmp_path), "--db", db)
-    line = "interrupted (Ctrl-C): a conversion stopped this way is recorded as 'interrupted' and published nothing"
-    assert (result.exit_code, result.stdout, result.stderr) == (130, "", "I" + line[1:] + "\n")
+    line = "中断しました（Ctrl-C）: こうして止めた移行は 'interrupted' と記録され、何も公開されていません"
+    assert (result.exit_code, result.stdout, result.stderr) == (130, "", line + "\n")
     as_json = cli("convert", "run", _small_mapping(tmp_path), "--db", db, "--json")
     assert as_json.exit_code == 130
     assert json.loads(as_json.stdout) == {"error": {"message": line, "where": None, "hint": None, "exit_code": 130}}
@@ -761,9 +788,7 @@ def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     _, stderr = process.communicate(timeout=60)
     output.unlink()  # synthetic, but its 個人番号 are check-digit valid: no output of a test may keep them
     assert process.returncode == 130
-    assert stderr == (
-        "Interrupted (Ctrl-C): a conversion stopped this way is recorded as 'interrupted' and published nothing\n"
-    )
+    assert stderr == "中断しました（Ctrl-C）: こうして止めた移行は 'interrupted' と記録され、何も公開されていません\n"
 
 
 # A run whose process is gone is reported as interrupted, and blocks nothing.

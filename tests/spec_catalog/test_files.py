@@ -5,12 +5,37 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from spec_catalog.base import FitgapError
 from spec_catalog.files import MAX_ALIAS_NODES, check_input_file, read_yaml
+from spec_catalog.language import chosen
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The English wording of every message is pinned here; the Japanese (the default) is checked below."""
+    with chosen("en"):
+        yield
+
+
+def test_the_messages_are_japanese_by_default(tmp_path: Path) -> None:
+    (tmp_path / "dup.yaml").write_text("a: 1\nb: 2\na: 3\n", encoding="utf-8")
+    with chosen("ja"), pytest.raises(FitgapError) as raised:
+        read_yaml(tmp_path / "dup.yaml")
+    assert raised.value.one_line() == (
+        f"{tmp_path / 'dup.yaml'}:3: キー 'a' が一つのマッピングに二度あります（1 行目と 3 行目） — "
+        "どちらか一つにしてください（YAML は黙って後のほうを使います）"
+    )
+    with chosen("ja"), pytest.raises(FitgapError) as missing:
+        check_input_file(tmp_path / "codes.csv", "コード表", where="m.yaml:7")
+    assert (
+        missing.value.one_line()
+        == f"m.yaml:7: コード表 {tmp_path / 'codes.csv'}が見つかりません — パスを確かめてください"
+    )
 
 
 def _yaml(tmp_path: Path, text: str) -> Path:
