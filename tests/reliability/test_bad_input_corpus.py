@@ -6,8 +6,8 @@ asserts the exact exit code and the exact one-line message, or the exact reason 
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -578,7 +578,7 @@ def test_bad_input_is_told_in_japanese_by_default(
 ) -> None:
     from fitgap.cli import defaults
 
-    args, code, english = CASES[case](tmp_path)
+    args, code, _ = CASES[case](tmp_path)
     if (tmp_path / "p").exists():
         monkeypatch.chdir(tmp_path / "p")
     defaults.project.cache_clear()
