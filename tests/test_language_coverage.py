@@ -24,7 +24,9 @@ PACKAGES = ("spec_catalog", "reports", "converters", "validation", "fitgap")
 JAPANESE = re.compile(r"[ぁ-んァ-ヶ一-龠]")
 # An English word a person would read: three letters or more, not a code (ALL_CAPS), an option (--force), a
 # quoted name ('mapping.yaml'), a placeholder or a file extension.
-_NOT_WORDS = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|--?[\w-]+|\b[A-Z0-9_]{2,}\b|\.\w+\b|\w+\.\w+|\w+/\w+")
+_NOT_WORDS = re.compile(
+    r"'[^']*'|\"[^\"]*\"|`[^`]*`|--?[\w-]+|\b[A-Z0-9_]{2,}\b|\.\w+\b|\w+\.\w+|\w+/\w+|\[/?[a-z ]+\]|\bfitgap\b"
+)
 _WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 ERRORS = {"FitgapError", "InputFileError", "CatalogError", "UsageError"}
 PRINTS = {"print", "echo"}
@@ -46,8 +48,9 @@ def _help_texts() -> Iterator[tuple[str, str]]:
             where = f"{path} {param.opts[0] if param.opts else param.name}"
             if getattr(param, "help", None):
                 yield where, param.help
-            if isinstance(getattr(param, "show_default", None), str):
-                yield f"{where} (default)", param.show_default
+            default = getattr(param, "show_default", None)
+            if isinstance(default, str) and " " in default.strip():  # a value (TABLE_縮退) is no sentence
+                yield f"{where} (default)", default
 
 
 def test_every_help_text_is_japanese_with_its_english() -> None:
