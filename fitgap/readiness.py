@@ -865,6 +865,10 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
             ),
         ),
         category_colours=tuple(VERDICT_COLOURS[b.verdict] for b in report.businesses),
+        category_legend=(
+            (t("GO（移行可）", "GO (ready for cutover)"), VERDICT_COLOURS["GO"]),
+            (t("NO-GO（移行不可）", "NO-GO (not ready)"), VERDICT_COLOURS["NO-GO"]),
+        ),
         # in the chart's unit: the values are percentages
         threshold=round(report.thresholds.min_assessment_readiness * 100, 1),
         threshold_label=t("GO に必要な対応完了率", "Readiness a GO needs"),

@@ -8,6 +8,7 @@ from pathlib import Path
 from reports.tables import Cell, Column, Document, Table, columns
 from spec_catalog.base import FrozenModel, UsageError
 from spec_catalog.diff import CatalogDiff
+from spec_catalog.language import current, say
 from spec_catalog.models import BusinessSpec, Catalog, DataItem, FunctionRequirement
 from spec_catalog.vocab import Source
 
@@ -17,12 +18,11 @@ SAMPLE_NOTES = {
     "en": "SAMPLE: this catalog includes fitgap's sample content (function lists, some layouts), not the official "
     "specification; import the official files with 'fitgap catalog import'.",
 }
-SAMPLE_NOTE = SAMPLE_NOTES["ja"]  # Japanese first: what a report shows unless it is asked for in English
 
 
 def sample_note(businesses: Iterable[BusinessSpec]) -> str | None:
-    """The sample label, wherever sample content shows."""
-    return SAMPLE_NOTE if any(b.source is Source.SAMPLE for b in businesses) else None
+    """The sample label, wherever sample content shows (in the run's language)."""
+    return SAMPLE_NOTES[current()] if any(b.source is Source.SAMPLE for b in businesses) else None
 
 
 def _mark(flag: bool) -> str:
@@ -35,12 +35,24 @@ def _length(item: DataItem) -> str:
     return f"{item.length},{item.fraction_digits}" if item.fraction_digits is not None else str(item.length)
 
 
+def _source(source: Source) -> str:
+    return say("サンプル", "sample") if source is Source.SAMPLE else say("公式から取込", "imported")
+
+
 def businesses_table(catalog: Catalog, *, wide: bool = True) -> Table:
     """The businesses; ``wide=False`` keeps the columns that fit a terminal."""
-    headers = ["業務ID", "業務名", "English (unofficial)", "共通機能", "機能数", "データ項目数", "source"]
+    headers = [
+        "業務ID",
+        say("業務名", "Business"),
+        say("英語名（非公式）", "English (unofficial)"),
+        say("共通機能", "Common function"),
+        say("機能数", "Functions"),
+        say("データ項目数", "Data items"),
+        say("収録", "Source"),
+    ]
     if wide:
-        headers[3:3] = ["標準仕様書", "版", "所管"]
-        headers.insert(7, "都道府県実施(福祉事務所なし)")
+        headers[3:3] = [say("標準仕様書", "Specification"), say("版", "Version"), say("所管", "Ministry")]
+        headers.insert(7, say("都道府県実施(福祉事務所なし)", "Run by the prefecture (no 福祉事務所)"))
     rows = []
     for b in catalog.businesses:
         row: list[str | int] = [
@@ -50,27 +62,31 @@ def businesses_table(catalog: Catalog, *, wide: bool = True) -> Table:
             _mark(b.common),
             len(b.functions),
             sum(len(g.items) for g in b.layouts),
-            b.source.value,
+            _source(b.source),
         ]
         if wide:
             row[3:3] = [b.spec_name, b.spec_version or "", b.ministry]
             row.insert(7, _mark(b.prefecture_without_welfare_office))
         rows.append(tuple(row))
     return Table(
-        title=f"業務一覧 / Businesses — {catalog.name}",
-        sheet="業務一覧",
+        title=say("業務一覧", "Businesses") + f" — {catalog.name}",
+        sheet=say("業務一覧", "Businesses"),
         columns=columns(*headers),
         rows=tuple(rows),
         note=sample_note(catalog.businesses),
     )
 
 
+def _function_headers() -> tuple[str, ...]:
+    return ("機能ID", say("機能名称", "Name"), say("実装区分", "Class"), say("要件", "Requirement"))
+
+
 def functions_table(spec: BusinessSpec, functions: Iterable[FunctionRequirement] | None = None) -> Table:
     chosen = tuple(spec.functions if functions is None else functions)
     return Table(
-        title=f"機能要件 / Functions — {spec.business_id} {spec.name}",
-        sheet="機能要件",
-        columns=columns("機能ID", "機能名称", "実装区分", "要件"),
+        title=say("機能要件", "Functions") + f" — {spec.business_id} {spec.name}",
+        sheet=say("機能要件", "Functions"),
+        columns=columns(*_function_headers()),
         rows=tuple((f.function_id, f.name, f.function_class.value, f.requirement) for f in chosen),
         note=sample_note([spec]),
     )
@@ -84,17 +100,17 @@ def items_table(spec: BusinessSpec, items: Iterable[DataItem] | None = None, *, 
     if wide:
         headers = (
             "データ項目ID",
-            "データ項目",
-            "ローマ字",
-            "グループ",
-            "主キー",
-            "外部キー",
-            "データ型",
-            "桁数",
-            "コード",
-            "データ出力条件",
-            "条件",
-            "個人情報",
+            say("データ項目", "Data item"),
+            say("ローマ字", "Romanized"),
+            say("グループ", "Group"),
+            say("主キー", "Primary key"),
+            say("外部キー", "Foreign key"),
+            say("データ型", "Type"),
+            say("桁数", "Length"),
+            say("コード", "Code list"),
+            say("データ出力条件", "Output condition"),
+            say("条件", "Condition"),
+            say("個人情報", "Personal data"),
         )
         rows = tuple(
             (
@@ -116,13 +132,13 @@ def items_table(spec: BusinessSpec, items: Iterable[DataItem] | None = None, *, 
     else:
         headers = (
             "データ項目ID",
-            "データ項目",
-            "ローマ字",
-            "型(桁)",
-            "キー",
-            "コード",
-            "出力条件",
-            "個人情報",
+            say("データ項目", "Data item"),
+            say("ローマ字", "Romanized"),
+            say("型(桁)", "Type (length)"),
+            say("キー", "Keys"),
+            say("コード", "Code list"),
+            say("出力条件", "Output"),
+            say("個人情報", "Personal data"),
         )
         rows = tuple(
             (
@@ -138,11 +154,20 @@ def items_table(spec: BusinessSpec, items: Iterable[DataItem] | None = None, *, 
             for i in chosen
         )
     return Table(
-        title=f"データ項目 / Data items — {spec.business_id} {spec.name}",
-        sheet="データ項目",
+        title=say("データ項目", "Data items") + f" — {spec.business_id} {spec.name}",
+        sheet=say("データ項目", "Data items"),
         columns=columns(*headers),
         rows=rows,
         note=spec.attribution,
+    )
+
+
+def _code_list_headers() -> tuple[str, ...]:
+    return (
+        say("コードID", "Code list ID"),
+        say("コード名", "Code list"),
+        say("コード値", "Code"),
+        say("コード値の内容", "Meaning"),
     )
 
 
@@ -150,12 +175,13 @@ def code_lists_table(spec: BusinessSpec) -> Table:
     rows = []
     for code_list in spec.code_lists:
         if code_list.open:
-            rows.append((code_list.code_list_id, code_list.name, "任意", code_list.note or "自治体が定めるコード"))
+            own = code_list.note or say("自治体が定めるコード", "codes the municipality defines")
+            rows.append((code_list.code_list_id, code_list.name, say("任意", "any"), own))
         rows += [(code_list.code_list_id, code_list.name, v.code, v.label) for v in code_list.values]
     return Table(
-        title=f"コード一覧 / Code lists — {spec.business_id} {spec.name}",
-        sheet="コード一覧",
-        columns=columns("コードID", "コード名", "コード値", "コード値の内容"),
+        title=say("コード一覧", "Code lists") + f" — {spec.business_id} {spec.name}",
+        sheet=say("コード一覧", "Code lists"),
+        columns=columns(*_code_list_headers()),
         rows=tuple(rows),
     )
 
@@ -168,9 +194,17 @@ def links_table(catalog: Catalog, business_ids: set[str] | None = None) -> Table
         if business_ids is None or link.provider in business_ids or link.consumer in business_ids
     ]
     return Table(
-        title="業務連携 / Links between businesses",
-        sheet="業務連携",
-        columns=columns("提供業務", "提供業務名", "利用業務", "利用業務名", "データ", "方式", "備考"),
+        title=say("業務連携", "Links between businesses"),
+        sheet=say("業務連携", "Links"),
+        columns=columns(
+            say("提供業務", "Provider"),
+            say("提供業務名", "Provider name"),
+            say("利用業務", "Consumer"),
+            say("利用業務名", "Consumer name"),
+            say("データ", "Data"),
+            say("方式", "Method"),
+            say("備考", "Note"),
+        ),
         rows=tuple(
             (
                 lk.provider,
@@ -183,19 +217,21 @@ def links_table(catalog: Catalog, business_ids: set[str] | None = None) -> Table
             )
             for lk in links
         ),
-        note=SAMPLE_NOTE if catalog.is_sample else None,
+        note=SAMPLE_NOTES[current()] if catalog.is_sample else None,
     )
 
 
-def catalog_document(catalog: Catalog, businesses: list[BusinessSpec]) -> Document:
-    """The whole catalog (or some businesses) as one workbook: an overview then one sheet per part."""
+def catalog_document(catalog: Catalog, businesses: list[BusinessSpec], municipality: str | None = None) -> Document:
+    """The whole catalog (or some businesses) as one workbook: an overview then one sheet per part;
+    ``municipality``: the 団体名 of the printed header."""
     chosen = Catalog(name=catalog.name, businesses=tuple(businesses), links=())
     tables = [businesses_table(chosen)]
     functions = [f for b in businesses for f in b.functions]
+    business_name = say("業務名", "Business")
     tables.append(
         Table(
-            title="機能要件",
-            columns=columns("業務ID", "業務名", "機能ID", "機能名称", "実装区分", "要件"),
+            title=say("機能要件", "Functions"),
+            columns=columns("業務ID", business_name, *_function_headers()),
             rows=tuple(
                 (b.business_id, b.name, f.function_id, f.name, f.function_class.value, f.requirement)
                 for b in businesses
@@ -207,7 +243,7 @@ def catalog_document(catalog: Catalog, businesses: list[BusinessSpec]) -> Docume
     item_tables = [items_table(b) for b in businesses]
     tables.append(
         Table(
-            title="データ項目",
+            title=say("データ項目", "Data items"),
             columns=(Column(header="業務ID"), *items_table(businesses[0]).columns) if businesses else (),
             rows=tuple((b.business_id, *row) for b, t in zip(businesses, item_tables, strict=True) for row in t.rows),
             note=" / ".join(dict.fromkeys(b.attribution for b in businesses if b.layouts and b.attribution)) or None,
@@ -215,32 +251,56 @@ def catalog_document(catalog: Catalog, businesses: list[BusinessSpec]) -> Docume
     )
     tables.append(
         Table(
-            title="コード一覧",
-            columns=columns("業務ID", "コードID", "コード名", "コード値", "コード値の内容"),
+            title=say("コード一覧", "Code lists"),
+            columns=columns("業務ID", *_code_list_headers()),
             rows=tuple((b.business_id, *row) for b in businesses for row in code_lists_table(b).rows),
         )
     )
     tables.append(links_table(catalog, {i for b in businesses for i in b.ids}))
-    return Document(title=f"fitgap catalog — {catalog.name}", tables=tuple(tables), note=sample_note(businesses))
+    return Document(
+        title=say("標準仕様カタログ", "fitgap catalog") + f" — {catalog.name}",
+        tables=tuple(tables),
+        note=sample_note(businesses),
+        lang=current(),
+        municipality=municipality,
+    )
+
+
+def _diff_headers() -> tuple[str, ...]:
+    return (
+        "業務ID",
+        say("変更", "Change"),
+        say("対象", "Target"),
+        say("名称", "Name"),
+        say("旧", "Old"),
+        say("新", "New"),
+    )
 
 
 def diff_table(diff: CatalogDiff) -> Table:
     return Table(
-        title=f"差分 / Catalog diff — {diff.old} → {diff.new}",
-        sheet="差分",
-        columns=columns("業務ID", "変更", "対象", "名称", "旧", "新"),
+        title=say("差分", "Catalog diff") + f" — {diff.old} → {diff.new}",
+        sheet=say("差分", "Diff"),
+        columns=columns(*_diff_headers()),
         rows=tuple((c.business_id, c.kind.value, c.target, c.name, c.old or "", c.new or "") for c in diff.changes),
     )
 
 
-def diff_document(diff: CatalogDiff) -> Document:
+def diff_document(diff: CatalogDiff, municipality: str | None = None) -> Document:
+    """The diff as a report: the count of each kind of change, then every change; ``municipality``: the 団体名 of
+    the printed header."""
     summary = Table(
-        title="集計 / Summary",
-        sheet="集計",
-        columns=columns("変更", "件数"),
+        title=say("集計", "Summary"),
+        sheet=say("集計", "Summary"),
+        columns=columns(say("変更", "Change"), say("件数", "Count")),
         rows=tuple((kind, count) for kind, count in diff.counts.items()),
     )
-    return Document(title=f"fitgap catalog diff — {diff.old} → {diff.new}", tables=(summary, diff_table(diff)))
+    return Document(
+        title=say("カタログの差分", "fitgap catalog diff") + f" — {diff.old} → {diff.new}",
+        tables=(summary, diff_table(diff)),
+        lang=current(),
+        municipality=municipality,
+    )
 
 
 class CatalogExport(FrozenModel):
@@ -250,18 +310,26 @@ class CatalogExport(FrozenModel):
     businesses: tuple[str, ...]
 
 
-def export_catalog(catalog: Catalog, businesses: list[BusinessSpec], output: Path) -> CatalogExport:
-    """The businesses to Excel (``.xlsx``) or JSON (``.json``, sample values masked)."""
+def export_catalog(
+    catalog: Catalog, businesses: list[BusinessSpec], output: Path, municipality: str | None = None
+) -> CatalogExport:
+    """The businesses to Excel (``.xlsx``) or JSON (``.json``, sample values masked); ``municipality``: the 団体名
+    of the workbook's printed header."""
     from reports.excel import write_document
     from reports.jsonout import to_json
     from reports.masking import masked_samples
 
     suffix = output.suffix.lower()
     if suffix == ".xlsx":
-        write_document(catalog_document(catalog, businesses), output)
+        write_document(catalog_document(catalog, businesses, municipality), output)
     elif suffix == ".json":
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(to_json([masked_samples(b) for b in businesses]) + "\n", encoding="utf-8")
     else:
-        raise UsageError(f"cannot export to {output.name!r}", hint="give a file name ending in .xlsx or .json")
+        raise UsageError(
+            say(f"{output.name!r} には書き出せません", f"cannot export to {output.name!r}"),
+            hint=say(
+                "末尾が .xlsx か .json のファイル名を指定してください", "give a file name ending in .xlsx or .json"
+            ),
+        )
     return CatalogExport(output=str(output), businesses=tuple(b.business_id for b in businesses))

@@ -17,6 +17,7 @@ from typing import Any
 from reports.clock import local_time
 from reports.excel import FONT_NAME, HEADER_FILL, print_setup, sheet_title, write_cell
 from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.language import say
 
 TITLE = "データ補正依頼"
 GUIDE_SHEET = "説明"
@@ -114,7 +115,11 @@ def write_cleansing_request(
         workbook.save(path)
     except OSError as exc:
         raise FitgapError(
-            f"cannot write the workbook: {exc.strerror}", where=path, hint="close it in Excel or choose another path"
+            say(f"ブックを書き込めません: {exc.strerror}", f"cannot write the workbook: {exc.strerror}"),
+            where=path,
+            hint=say(
+                "Excel で開いていれば閉じるか、別のパスを指定してください", "close it in Excel or choose another path"
+            ),
         ) from None
     return path
 

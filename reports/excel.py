@@ -19,6 +19,7 @@ from reports.masking import mask_cell, mask_text
 from reports.palette import STATUS_COLOURS, THRESHOLD_COLOUR
 from reports.tables import Cell, Chart, Column, Document, Summary, Table
 from spec_catalog.base import FitgapError
+from spec_catalog.language import say
 
 FONT_NAME = "Meiryo"  # installed with every Japanese Windows; LibreOffice substitutes a CJK font
 HEADER_FILL = "1F4E78"
@@ -167,7 +168,11 @@ def write_document(document: Document, path: Path, *, unmask: bool = False) -> P
         workbook.save(path)
     except OSError as exc:
         raise FitgapError(
-            f"cannot write the workbook: {exc.strerror}", where=path, hint="close it in Excel or choose another path"
+            say(f"ブックを書き込めません: {exc.strerror}", f"cannot write the workbook: {exc.strerror}"),
+            where=path,
+            hint=say(
+                "Excel で開いていれば閉じるか、別のパスを指定してください", "close it in Excel or choose another path"
+            ),
         ) from None
     return path
 

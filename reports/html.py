@@ -23,6 +23,7 @@ from reports.palette import STATUS_COLOURS
 from reports.svg import chart_svg
 from reports.tables import Cell, Column, Document, Format
 from spec_catalog.base import FitgapError
+from spec_catalog.language import say
 
 _TEMPLATES = Path(__file__).parent / "templates"
 SUMMARY_TOP_ROWS = 10  # more would not fit the one page; the summary says how many there are
@@ -149,7 +150,9 @@ def render_html(document: Document, *, unmask: bool = False, summary_only: bool 
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     if summary_only and document.summary is None:
-        raise ValueError("summary_only needs a document with a summary")
+        raise ValueError(
+            say("summary_only には要約のある帳票が必要です", "summary_only needs a document with a summary")
+        )
     environment = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=select_autoescape(["j2"]))
     template = environment.get_template("document.html.j2")
     document = masked_document(document, unmask=unmask)
@@ -181,5 +184,8 @@ def write_html(document: Document, path: Path, *, unmask: bool = False) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render_html(document, unmask=unmask), encoding="utf-8")
     except OSError as exc:
-        raise FitgapError(f"cannot write the HTML report: {exc.strerror}", where=path) from None
+        raise FitgapError(
+            say(f"HTML の帳票を書き込めません: {exc.strerror}", f"cannot write the HTML report: {exc.strerror}"),
+            where=path,
+        ) from None
     return path

@@ -110,6 +110,7 @@ def _masked_chart(chart: Chart) -> Chart:
             "series": tuple(s.model_copy(update={"name": mask_text(s.name)}) for s in chart.series),
             "y_title": mask_text(chart.y_title),
             "threshold_label": mask_text(chart.threshold_label),
+            "category_legend": tuple((mask_text(label) or "", colour) for label, colour in chart.category_legend),
         }
     )
 

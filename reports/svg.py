@@ -109,17 +109,20 @@ def _threshold(chart: Chart, width: int, height: int, top_value: float) -> list[
 
 def _legend(chart: Chart, parts: list[str], width: int, height: int, *, swatches: bool = True) -> None:
     """The legend under the labels; it wraps onto as many rows as it needs and the picture grows to hold them.
-    Without ``swatches`` (bars coloured by category) it names the series only: one swatch would say a wrong colour.
+    Without ``swatches`` (bars coloured by category) it names the series without a swatch (one swatch would say a
+    wrong colour), then what each category colour means (``category_legend``: GO green, NO-GO red).
     """
+    entries = [(series.name, _series_colour(chart, s) if swatches else None) for s, series in enumerate(chart.series)]
+    if not swatches:
+        entries += [(label, _colour(colour)) for label, colour in chart.category_legend]
     x, legend_y = _LEFT, height - _BOTTOM + 34
-    for s, series in enumerate(chart.series):
-        item = 24 + _text_width(series.name)
+    for name, colour in entries:
+        item = 24 + _text_width(name)
         if x + item > width and x > _LEFT:
             x, legend_y = _LEFT, legend_y + 16
-        if swatches:
-            colour = _series_colour(chart, s)
-            parts.append(f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 14}" y="{legend_y}" class="tick">{escape(series.name)}</text>')
+        if colour is not None:
+            parts.append(f'<rect x="{x}" y="{legend_y - 9}" width="10" height="10" fill="{colour}" class="swatch"/>')
+        parts.append(f'<text x="{x + 14}" y="{legend_y}" class="tick">{escape(name)}</text>')
         x += item
     parts.append("</svg>")
     total_height = max(height, legend_y + 10)

@@ -60,6 +60,8 @@ class Chart(FrozenModel):
     threshold_label: str | None = None
     # One colour per category (e.g. GO green / NO-GO red per business), for a chart with one series.
     category_colours: tuple[str | None, ...] = ()
+    # What those colours mean, as the legend shows it: (label, RRGGBB), e.g. ("GO（移行可）", "2E7D32").
+    category_legend: tuple[tuple[str, str], ...] = ()
 
 
 class Kpi(FrozenModel):

@@ -5,6 +5,8 @@ Each ``*_check_digit`` returns the digit for the body; each ``is_valid_*`` check
 
 from __future__ import annotations
 
+from spec_catalog.language import say
+
 _MY_NUMBER_WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 
@@ -18,7 +20,7 @@ def my_number_check_digit(body: str) -> int:
     """Check digit of a 12-digit 個人番号 from its first 11 digits."""
     digits = _digits(body, 11)
     if digits is None:
-        raise ValueError("a 個人番号 body is 11 ASCII digits")
+        raise ValueError(say("個人番号の本体は半角数字 11 桁です", "a 個人番号 body is 11 ASCII digits"))
     remainder = sum(d * w for d, w in zip(digits, _MY_NUMBER_WEIGHTS, strict=True)) % 11
     return 0 if remainder <= 1 else 11 - remainder
 
@@ -31,7 +33,7 @@ def corporate_number_check_digit(body: str) -> int:
     """Check digit (the *first* digit) of a 13-digit 法人番号 from its last 12 digits."""
     digits = _digits(body, 12)
     if digits is None:
-        raise ValueError("a 法人番号 body is 12 ASCII digits")
+        raise ValueError(say("法人番号の本体は半角数字 12 桁です", "a 法人番号 body is 12 ASCII digits"))
     # Positions counted from the right: odd positions weigh 1, even positions weigh 2.
     total = sum(d * (1 if pos % 2 == 1 else 2) for pos, d in enumerate(reversed(digits), start=1))
     return 9 - total % 9
@@ -45,7 +47,7 @@ def local_government_check_digit(body: str) -> int:
     """Check digit of a 全国地方公共団体コード (JIS X 0402) from its 5-digit body."""
     digits = _digits(body, 5)
     if digits is None:
-        raise ValueError("a 団体コード body is 5 ASCII digits")
+        raise ValueError(say("団体コードの本体は半角数字 5 桁です", "a 団体コード body is 5 ASCII digits"))
     total = sum(d * w for d, w in zip(digits, (6, 5, 4, 3, 2), strict=True))
     return (11 - total % 11) % 10
 

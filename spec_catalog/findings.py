@@ -12,6 +12,7 @@ from pydantic import model_validator
 
 from spec_catalog.base import FrozenModel
 from spec_catalog.codes import Code, Severity, severity_of
+from spec_catalog.language import say
 
 __all__ = ["Code", "Finding", "Location", "Severity"]
 
@@ -56,5 +57,10 @@ class Finding(FrozenModel):
             if given is None:
                 data = {**data, "severity": expected}
             elif Severity(given) is not expected:
-                raise ValueError(f"{data['code']} is a {expected.value} in the code catalogue, not {given}")
+                raise ValueError(
+                    say(
+                        f"{data['code']} の重大度はコード一覧では {expected.value} です（{given} ではありません）",
+                        f"{data['code']} is a {expected.value} in the code catalogue, not {given}",
+                    )
+                )
         return data

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.checkdigits import complete_local_government_code, is_valid_local_government_code
+from spec_catalog.language import say
 
 _TABLE = Path(__file__).parent / "data" / "localgov.csv"
 _HISTORY = Path(__file__).parent / "data" / "localgov-history.csv"
@@ -175,23 +176,42 @@ def lookup(code: str) -> LocalGovernment:
         text = complete_local_government_code(text)
     if not (len(text) == 6 and text.isascii() and text.isdigit()):
         raise FitgapError(
-            f"{code!r} is not a 全国地方公共団体コード",
-            hint="give the 6-digit code with its check digit, e.g. 013455 for 森町 (北海道)",
+            say(f"{code!r} は全国地方公共団体コードではありません", f"{code!r} is not a 全国地方公共団体コード"),
+            hint=say(
+                "検査数字を含む 6 桁のコードを指定してください（例: 森町（北海道）は 013455）",
+                "give the 6-digit code with its check digit, e.g. 013455 for 森町 (北海道)",
+            ),
         )
     if not is_valid_local_government_code(text):
         fixed = complete_local_government_code(text[:5])
         known = _history().get(fixed)
         nearest = ", ".join(g.label for g in nearest_codes(text))
-        suggestion = f"did you mean {_government(known).label}?" if known else f"nearest valid codes: {nearest}"
-        raise FitgapError(f"{code} has a wrong check digit (expected {fixed[5]})", hint=suggestion)
+        suggestion = (
+            say(f"{_government(known).label} ではありませんか？", f"did you mean {_government(known).label}?")
+            if known
+            else say(f"近い有効なコード: {nearest}", f"nearest valid codes: {nearest}")
+        )
+        raise FitgapError(
+            say(
+                f"{code} の検査数字が違います（正しくは {fixed[5]}）",
+                f"{code} has a wrong check digit (expected {fixed[5]})",
+            ),
+            hint=suggestion,
+        )
     record = _history().get(text)
     if record is None:
         nearest = ", ".join(g.label for g in nearest_codes(text))
-        raise FitgapError(f"no local government has the code {text}", hint=f"nearest valid codes: {nearest}")
+        raise FitgapError(
+            say(f"コード {text} の地方公共団体はありません", f"no local government has the code {text}"),
+            hint=say(f"近い有効なコード: {nearest}", f"nearest valid codes: {nearest}"),
+        )
     if not record.in_force:
         successors = ", ".join(_government(_history()[c]).label for c in record.current_successors)
         raise FitgapError(
-            f"{record.label} was abolished on {record.valid_to} ({record.change})",
-            hint=f"give the code in force today: {successors}",
+            say(
+                f"{record.label} は {record.valid_to} に廃止されました（{record.change}）",
+                f"{record.label} was abolished on {record.valid_to} ({record.change})",
+            ),
+            hint=say(f"現在のコードを指定してください: {successors}", f"give the code in force today: {successors}"),
         )
     return _government(record)

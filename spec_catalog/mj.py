@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.language import say
 
 _DATA = Path(__file__).parent / "data" / "mj"
 _MJI = _DATA / "mji.tsv.gz"
@@ -318,7 +319,8 @@ def _is_basic(ch: str) -> bool:
 
 def _one(ch: str) -> str:
     if len(characters(ch)) != 1:
-        raise ValueError(f"one character expected, got {len(characters(ch))}")
+        count = len(characters(ch))
+        raise ValueError(say(f"1 文字のはずが {count} 文字あります", f"one character expected, got {count}"))
     return ch
 
 
@@ -387,16 +389,27 @@ _JUKI = re.compile(r"[Jj]\+([0-9A-Fa-f]{4})")
 _KOSEKI = re.compile(r"\d{6}")
 _MJ_NAME = re.compile(r"MJ\d{6}", re.IGNORECASE)
 _UCS = re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})(?:(?:\s+|_)(?:[Uu]\+)?([0-9A-Fa-f]{4,6}))?")
-_CODE_FORMS = (
-    "a 住基ネット統一文字コード (J+FA11), a 6-digit 戸籍統一文字番号 (094190), U+FA11 or U+845B U+E0102 "
-    "(U+845B_E0102), an MJ文字図形名 (MJ030196) or the character itself"
-)
+
+
+def _give_code_forms() -> str:
+    return say(
+        "住基ネット統一文字コード（J+FA11）、6 桁の戸籍統一文字番号（094190）、U+FA11 か U+845B U+E0102"
+        "（U+845B_E0102）、MJ文字図形名（MJ030196）、または文字そのものを指定してください",
+        "give a 住基ネット統一文字コード (J+FA11), a 6-digit 戸籍統一文字番号 (094190), U+FA11 or U+845B U+E0102 "
+        "(U+845B_E0102), an MJ文字図形名 (MJ030196) or the character itself",
+    )
 
 
 def _code_point(text: str) -> str:
     value = int(text, 16)
     if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
-        raise FitgapError(f"U+{text.upper()} is not a Unicode scalar value", hint=f"give {_CODE_FORMS}")
+        raise FitgapError(
+            say(
+                f"U+{text.upper()} は Unicode のスカラー値ではありません",
+                f"U+{text.upper()} is not a Unicode scalar value",
+            ),
+            hint=_give_code_forms(),
+        )
     return chr(value)
 
 
@@ -420,8 +433,11 @@ def resolve(code: str) -> MjChar | None:
     if len(characters(text)) == 1:
         return lookup(text)
     # A code is ASCII: anything else may be a value of the data, and a message never shows one.
-    shown = f"{text!r} is" if text.isascii() and len(text) <= 40 else "the text is"
-    raise FitgapError(f"{shown} not a character code", hint=f"give {_CODE_FORMS}")
+    if text.isascii() and len(text) <= 40:
+        message = say(f"{text!r} は文字コードではありません", f"{text!r} is not a character code")
+    else:
+        message = say("その文字列は文字コードではありません", "the text is not a character code")
+    raise FitgapError(message, hint=_give_code_forms())
 
 
 # Candidates ------------------------------------------------------------------------------------------------
@@ -490,7 +506,13 @@ def candidates(
     ``strokes``. Ties go by MJ文字図形名; the query's own MJ character is not a candidate."""
     text = query.strip()
     if not text and not reading and strokes is None:
-        raise FitgapError("no character, reading or stroke count to find candidates for", hint="give one of them")
+        raise FitgapError(
+            say(
+                "候補を探す文字、読み、画数のどれもありません",
+                "no character, reading or stroke count to find candidates for",
+            ),
+            hint=say("どれか一つを指定してください", "give one of them"),
+        )
     table, index, shrink_map = _table(), _search_index(), _shrink_map()
     readings: list[str] = []
     stroke_counts: set[int] = set()
@@ -501,8 +523,10 @@ def candidates(
         readings.append(_fold(text))
     elif text:
         if len(characters(text)) != 1:
+            count = len(characters(text))
             raise FitgapError(
-                f"{len(characters(text))} characters given", hint="give one character, or a reading in kana"
+                say(f"{count} 文字が指定されています", f"{count} characters given"),
+                hint=say("1 文字か、かなの読みを指定してください", "give one character, or a reading in kana"),
             )
         mj = lookup(text)
         if mj is not None:

@@ -13,6 +13,7 @@ from typing import Any, Literal, Self
 from pydantic import ConfigDict, Field, computed_field, field_validator, model_validator
 
 from spec_catalog.base import CatalogError, FrozenModel
+from spec_catalog.language import say
 from spec_catalog.sensitivity import infer_sensitivity
 from spec_catalog.vocab import (
     DataType,
@@ -32,6 +33,13 @@ ROMANIZED = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def _duplicates(values: list[str]) -> list[str]:
     return sorted(value for value, count in Counter(values).items() if count > 1)
+
+
+def _business_id_shape(value: str, owner: str = "") -> str:
+    return say(
+        f"{owner}業務ID {value!r} が 3 桁の数字ではありません（例: 001）",
+        f"{owner}業務ID {value!r} must be 3 digits, e.g. 001",
+    )
 
 
 class Business(FrozenModel):
@@ -85,7 +93,7 @@ class Business(FrozenModel):
     def _check_ids(cls, value: str | tuple[str, ...]) -> str | tuple[str, ...]:
         for business_id in [value] if isinstance(value, str) else value:
             if not BUSINESS_ID.match(business_id):
-                raise ValueError(f"業務ID {business_id!r} must be 3 digits, e.g. 001")
+                raise ValueError(_business_id_shape(business_id))
         return value
 
     @property
@@ -119,7 +127,12 @@ class FunctionRequirement(FrozenModel):
     @classmethod
     def _check_id(cls, value: str) -> str:
         if not FUNCTION_ID.match(value):
-            raise ValueError(f"機能ID {value!r} must be 7 digits (業務ID + 4-digit sequence), e.g. 0010001")
+            raise ValueError(
+                say(
+                    f"機能ID {value!r} が 7 桁の数字（業務ID + 4 桁の連番）ではありません（例: 0010001）",
+                    f"機能ID {value!r} must be 7 digits (業務ID + 4-digit sequence), e.g. 0010001",
+                )
+            )
         return value
 
     @field_validator("function_class", mode="before")
@@ -167,7 +180,12 @@ class DataItem(FrozenModel):
             if "sensitivity" not in data:
                 data["sensitivity"] = Sensitivity.PERSONAL if flag else Sensitivity.NONE
             elif bool(flag) != (Sensitivity(data["sensitivity"]) != Sensitivity.NONE):
-                raise ValueError("personal_data contradicts sensitivity; give sensitivity alone")
+                raise ValueError(
+                    say(
+                        "personal_data と sensitivity が食い違っています。sensitivity だけを書いてください",
+                        "personal_data contradicts sensitivity; give sensitivity alone",
+                    )
+                )
         return data
 
     @computed_field  # type: ignore[prop-decorator]
@@ -190,14 +208,24 @@ class DataItem(FrozenModel):
     @classmethod
     def _check_id(cls, value: str) -> str:
         if not ITEM_ID.match(value):
-            raise ValueError(f"データ項目ID {value!r} must be 8 digits (業務ID + 5 digits), e.g. 03100001")
+            raise ValueError(
+                say(
+                    f"データ項目ID {value!r} が 8 桁の数字（業務ID + 5 桁）ではありません（例: 03100001）",
+                    f"データ項目ID {value!r} must be 8 digits (業務ID + 5 digits), e.g. 03100001",
+                )
+            )
         return value
 
     @field_validator("romanized")
     @classmethod
     def _check_romanized(cls, value: str) -> str:
         if not ROMANIZED.match(value):
-            raise ValueError(f"romanized name {value!r} must be lower-case ASCII letters, digits and _")
+            raise ValueError(
+                say(
+                    f"ローマ字名 {value!r} に使えるのは半角の英小文字、数字と _ だけです",
+                    f"romanized name {value!r} must be lower-case ASCII letters, digits and _",
+                )
+            )
         return value
 
     @field_validator("related_functions")
@@ -205,19 +233,44 @@ class DataItem(FrozenModel):
     def _check_functions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for function_id in value:
             if not FUNCTION_ID.match(function_id):
-                raise ValueError(f"related 機能ID {function_id!r} must be 7 digits")
+                raise ValueError(
+                    say(
+                        f"関連する機能ID {function_id!r} が 7 桁の数字ではありません",
+                        f"related 機能ID {function_id!r} must be 7 digits",
+                    )
+                )
         return value
 
     @model_validator(mode="after")
     def _check_shape(self) -> Self:
         if self.length is not None and self.length <= 0:
-            raise ValueError(f"{self.name}: 桁数 must be positive, got {self.length}")
+            raise ValueError(
+                say(
+                    f"{self.name}: 桁数は正の数にしてください（{self.length} になっています）",
+                    f"{self.name}: 桁数 must be positive, got {self.length}",
+                )
+            )
         if self.type is DataType.DECIMAL and (self.length is None or self.fraction_digits is None):
-            raise ValueError(f"{self.name}: a 9V item needs 桁数 as 'n,m' (integer and fraction digits)")
+            raise ValueError(
+                say(
+                    f"{self.name}: 9V の項目の桁数は 'n,m'（整数部と小数部の桁数）で書いてください",
+                    f"{self.name}: a 9V item needs 桁数 as 'n,m' (integer and fraction digits)",
+                )
+            )
         if self.type is not DataType.DECIMAL and self.fraction_digits is not None:
-            raise ValueError(f"{self.name}: fraction digits are only for 9V items")
+            raise ValueError(
+                say(
+                    f"{self.name}: 小数部の桁数は 9V の項目にだけ書けます",
+                    f"{self.name}: fraction digits are only for 9V items",
+                )
+            )
         if self.condition and self.output_condition is not OutputCondition.CONDITIONAL:
-            raise ValueError(f"{self.name}: a condition (※※) belongs to 条件付き必須 items only")
+            raise ValueError(
+                say(
+                    f"{self.name}: 条件（※※）は条件付き必須の項目にだけ書けます",
+                    f"{self.name}: a condition (※※) belongs to 条件付き必須 items only",
+                )
+            )
         return self
 
 
@@ -230,16 +283,26 @@ class DataGroup(FrozenModel):
     @model_validator(mode="after")
     def _check_items(self) -> Self:
         if not self.items:
-            raise ValueError(f"group {self.name} has no items")
-        strays = sorted({item.group for item in self.items if item.group != self.name})
+            raise ValueError(say(f"グループ {self.name} に項目がありません", f"group {self.name} has no items"))
+        strays = ", ".join(sorted({item.group for item in self.items if item.group != self.name}))
         if strays:
-            raise ValueError(f"group {self.name} holds items of group(s) {', '.join(strays)}")
+            raise ValueError(
+                say(
+                    f"グループ {self.name} に別のグループ（{strays}）の項目があります",
+                    f"group {self.name} holds items of group(s) {strays}",
+                )
+            )
         for label, values in (
             ("データ項目ID", [i.item_id for i in self.items]),
-            ("romanized name", [i.romanized for i in self.items]),
+            (say("ローマ字名", "romanized name"), [i.romanized for i in self.items]),
         ):
-            if dupes := _duplicates(values):
-                raise ValueError(f"group {self.name}: duplicate {label} {', '.join(dupes)}")
+            if dupes := ", ".join(_duplicates(values)):
+                raise ValueError(
+                    say(
+                        f"グループ {self.name}: {label} {dupes} が重複しています",
+                        f"group {self.name}: duplicate {label} {dupes}",
+                    )
+                )
         return self
 
     @property
@@ -271,15 +334,25 @@ class CodeList(FrozenModel):
     @classmethod
     def _check_owner(cls, value: str | None) -> str | None:
         if value is not None and not BUSINESS_ID.match(value):
-            raise ValueError(f"owner 業務ID {value!r} must be 3 digits, e.g. 001")
+            raise ValueError(_business_id_shape(value, say("連携元の", "owner ")))
         return value
 
     @model_validator(mode="after")
     def _check_values(self) -> Self:
-        if dupes := _duplicates([v.code for v in self.values]):
-            raise ValueError(f"code list {self.code_list_id}: duplicate code(s) {', '.join(dupes)}")
+        if dupes := ", ".join(_duplicates([v.code for v in self.values])):
+            raise ValueError(
+                say(
+                    f"コード一覧 {self.code_list_id}: コード {dupes} が重複しています",
+                    f"code list {self.code_list_id}: duplicate code(s) {dupes}",
+                )
+            )
         if not self.open and not self.values:
-            raise ValueError(f"code list {self.code_list_id} ({self.name}) has no values and is not open")
+            raise ValueError(
+                say(
+                    f"コード一覧 {self.code_list_id}（{self.name}）に値がなく、open（任意）でもありません",
+                    f"code list {self.code_list_id} ({self.name}) has no values and is not open",
+                )
+            )
         return self
 
 
@@ -292,26 +365,36 @@ class BusinessSpec(Business):
 
     @model_validator(mode="after")
     def _check_belongs(self) -> Self:
-        ids = self.ids
-        wrong = [f.function_id for f in self.functions if f.function_id[:3] not in ids]
-        if wrong:
-            raise ValueError(f"{self.business_id}: 機能ID {', '.join(wrong)} do not start with {'/'.join(ids)}")
+        bid, ids = self.business_id, "/".join(self.ids)
         items = [item for group in self.layouts for item in group.items]
-        wrong = [i.item_id for i in items if i.item_id[:3] not in ids]
-        if wrong:
-            raise ValueError(f"{self.business_id}: データ項目ID {', '.join(wrong)} do not start with {'/'.join(ids)}")
+        for label, found in (
+            ("機能ID", [f.function_id for f in self.functions]),
+            ("データ項目ID", [i.item_id for i in items]),
+        ):
+            if wrong := ", ".join(i for i in found if i[:3] not in self.ids):
+                raise ValueError(
+                    say(
+                        f"{bid}: {label} {wrong} が {ids} で始まっていません",
+                        f"{bid}: {label} {wrong} do not start with {ids}",
+                    )
+                )
         for label, values in (
             ("機能ID", [f.function_id for f in self.functions]),
             ("データ項目ID", [i.item_id for i in items]),
-            ("group", [g.name for g in self.layouts]),
-            ("code list", [c.code_list_id for c in self.code_lists]),
+            (say("グループ", "group"), [g.name for g in self.layouts]),
+            (say("コード一覧", "code list"), [c.code_list_id for c in self.code_lists]),
         ):
-            if dupes := _duplicates(values):
-                raise ValueError(f"{self.business_id}: duplicate {label} {', '.join(dupes)}")
+            if dupes := ", ".join(_duplicates(values)):
+                raise ValueError(say(f"{bid}: {label} {dupes} が重複しています", f"{bid}: duplicate {label} {dupes}"))
         known = {c.code_list_id for c in self.code_lists}
-        missing = sorted({i.code_list for i in items if i.code_list and i.code_list not in known})
+        missing = ", ".join(sorted({i.code_list for i in items if i.code_list and i.code_list not in known}))
         if missing:
-            raise ValueError(f"{self.business_id}: items refer to code list(s) {', '.join(missing)} not defined")
+            raise ValueError(
+                say(
+                    f"{bid}: 項目が参照するコード一覧 {missing} が定義されていません",
+                    f"{bid}: items refer to code list(s) {missing} not defined",
+                )
+            )
         return self
 
     def function(self, function_id: str) -> FunctionRequirement | None:
@@ -337,7 +420,7 @@ class BusinessLink(FrozenModel):
     @classmethod
     def _check_ids(cls, value: str) -> str:
         if not BUSINESS_ID.match(value):
-            raise ValueError(f"業務ID {value!r} must be 3 digits, e.g. 001")
+            raise ValueError(_business_id_shape(value))
         return value
 
 
@@ -351,13 +434,24 @@ class Catalog(FrozenModel):
     @model_validator(mode="after")
     def _check_catalog(self) -> Self:
         ids = [i for b in self.businesses for i in b.ids]
-        if dupes := _duplicates(ids):
-            raise ValueError(f"catalog {self.name}: 業務ID {', '.join(dupes)} appear in more than one business")
+        if dupes := ", ".join(_duplicates(ids)):
+            raise ValueError(
+                say(
+                    f"カタログ {self.name}: 業務ID {dupes} が複数の業務にあります",
+                    f"catalog {self.name}: 業務ID {dupes} appear in more than one business",
+                )
+            )
         known = set(ids)
         for link in self.links:
             for end in (link.provider, link.consumer):
                 if end not in known:
-                    raise ValueError(f"catalog {self.name}: link {link.provider}→{link.consumer} names unknown {end}")
+                    raise ValueError(
+                        say(
+                            f"カタログ {self.name}: 連携 {link.provider}→{link.consumer} の {end} は"
+                            "カタログにない業務IDです",
+                            f"catalog {self.name}: link {link.provider}→{link.consumer} names unknown {end}",
+                        )
+                    )
         return self
 
     @property
@@ -373,8 +467,11 @@ class Catalog(FrozenModel):
         if found is None:
             choices = ", ".join(f"{b.business_id} {b.name}" for b in self.businesses[:6])
             raise CatalogError(
-                f"no business {key!r} in catalog {self.name}",
-                hint=f"give a 業務ID or name from 'fitgap catalog list' (e.g. {choices} …)",
+                say(f"カタログ {self.name} に業務 {key!r} がありません", f"no business {key!r} in catalog {self.name}"),
+                hint=say(
+                    f"'fitgap catalog list' にある業務ID か業務名を指定してください（例: {choices} …）",
+                    f"give a 業務ID or name from 'fitgap catalog list' (e.g. {choices} …)",
+                ),
             )
         return found
 

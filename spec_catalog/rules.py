@@ -24,6 +24,7 @@ from spec_catalog import mj
 from spec_catalog.base import FrozenModel
 from spec_catalog.codes import Code
 from spec_catalog.database import literal, quote
+from spec_catalog.language import say
 from spec_catalog.models import BusinessSpec, DataGroup, DataItem, table_name
 from spec_catalog.vocab import DataType, OutputCondition
 
@@ -124,7 +125,9 @@ class DataRule(FrozenModel):
     def sql(self, column: Callable[[str], str] = quote) -> str:
         """The predicate with each ``${item}`` replaced by ``column(item)`` (quoted column names by default)."""
         if self.predicate is None:
-            raise ValueError(f"rule {self.rule_id} has no SQL predicate")
+            raise ValueError(
+                say(f"ルール {self.rule_id} に SQL の条件がありません", f"rule {self.rule_id} has no SQL predicate")
+            )
         return _PLACEHOLDER.sub(lambda m: column(m[1]), self.predicate)
 
     def description(self, lang: str = "ja") -> str:

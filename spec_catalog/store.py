@@ -22,6 +22,7 @@ import yaml
 
 from spec_catalog.base import CatalogError, FitgapError, FrozenModel
 from spec_catalog.files import load_yaml_model, read_yaml
+from spec_catalog.language import say
 from spec_catalog.models import BusinessLink, BusinessSpec, Catalog
 from spec_catalog.sensitivity import infer_sensitivity
 from spec_catalog.vocab import (
@@ -123,15 +124,24 @@ def business_versions(directory: Path) -> dict[str, list[tuple[Path, BusinessSpe
 def _check_directory(directory: Path) -> None:
     if not directory.is_dir():
         raise CatalogError(
-            "catalog directory not found",
+            say("カタログのフォルダが見つかりません", "catalog directory not found"),
             where=directory,
-            hint="give a directory made by 'fitgap catalog import'",
+            hint=say(
+                "'fitgap catalog import' で作ったフォルダを指定してください",
+                "give a directory made by 'fitgap catalog import'",
+            ),
         )
     if not _business_files(directory):
         raise CatalogError(
-            "no business files (*.yaml) in the catalog directory",
+            say(
+                "カタログのフォルダに業務のファイル（*.yaml）がありません",
+                "no business files (*.yaml) in the catalog directory",
+            ),
             where=directory,
-            hint="create it with 'fitgap catalog import FILE.xlsx -o DIR'",
+            hint=say(
+                "'fitgap catalog import FILE.xlsx -o DIR' で作ってください",
+                "create it with 'fitgap catalog import FILE.xlsx -o DIR'",
+            ),
         )
 
 
@@ -171,9 +181,12 @@ def load_version(directory: Path, version: str) -> Catalog:
             }
         )
         raise CatalogError(
-            f"no business file of version {version} in the catalog directory",
+            say(
+                f"カタログのフォルダに版 {version} の業務のファイルがありません",
+                f"no business file of version {version} in the catalog directory",
+            ),
             where=directory,
-            hint=f"the directory holds: {', '.join(held)}",
+            hint=say(f"このフォルダにあるもの: {', '.join(held)}", f"the directory holds: {', '.join(held)}"),
         )
     manifest = _manifest(directory)
     name = f"{manifest.name}@{version}"
@@ -226,9 +239,12 @@ def load_any(reference: str | Path) -> Catalog:
     if at and directory and Path(directory).is_dir():
         return load_version(Path(directory), version)
     raise FitgapError(
-        "no such catalog",
+        say("そのようなカタログはありません", "no such catalog"),
         where=path,
-        hint="give 'embedded', a catalog directory, DIRECTORY@VERSION or a business .yaml file",
+        hint=say(
+            "'embedded'、カタログのフォルダ、DIRECTORY@VERSION または業務の .yaml ファイルを指定してください",
+            "give 'embedded', a catalog directory, DIRECTORY@VERSION or a business .yaml file",
+        ),
     )
 
 

@@ -10,6 +10,7 @@ import unicodedata
 from enum import StrEnum
 
 from spec_catalog.base import FrozenModel
+from spec_catalog.language import say
 
 
 def _key(text: object) -> str:
@@ -29,8 +30,13 @@ class FunctionClass(StrEnum):
         found = _FUNCTION_CLASS_ALIASES.get(_key(label))
         if found is None:
             raise ValueError(
-                f"unknown 実装区分 {label!r}: use 実装必須機能, 標準オプション機能 or 実装不可機能 "
-                "(the old labels 実装すべき機能 / 実装してもしなくても良い機能 / 実装しない機能 also work)"
+                say(
+                    f"実装区分 {label!r} は使えません: 実装必須機能、標準オプション機能、実装不可機能のどれかを"
+                    "書いてください（旧表記の 実装すべき機能 / 実装してもしなくても良い機能 / 実装しない機能 "
+                    "も使えます）",
+                    f"unknown 実装区分 {label!r}: use 実装必須機能, 標準オプション機能 or 実装不可機能 "
+                    "(the old labels 実装すべき機能 / 実装してもしなくても良い機能 / 実装しない機能 also work)",
+                )
             )
         return found
 
@@ -90,7 +96,13 @@ class DataType(StrEnum):
         for member in cls:
             if _key(member.value).upper() == key:
                 return member
-        raise ValueError(f"unknown データ型 {label!r}: expected one of {', '.join(m.value for m in cls)}")
+        choices = ", ".join(m.value for m in cls)
+        raise ValueError(
+            say(
+                f"データ型 {label!r} は使えません（使える値: {choices}）",
+                f"unknown データ型 {label!r}: expected one of {choices}",
+            )
+        )
 
 
 class OutputCondition(StrEnum):
@@ -106,7 +118,12 @@ class OutputCondition(StrEnum):
         for member in cls:
             if member.value == key:
                 return member
-        raise ValueError(f"unknown データ出力条件 {label!r}: expected 必須, 条件付き必須 or 任意")
+        raise ValueError(
+            say(
+                f"データ出力条件 {label!r} は使えません（使える値: 必須、条件付き必須、任意）",
+                f"unknown データ出力条件 {label!r}: expected 必須, 条件付き必須 or 任意",
+            )
+        )
 
 
 class Source(StrEnum):

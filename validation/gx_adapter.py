@@ -143,12 +143,17 @@ class Pending:
             self.errors.close()
         if self.process.returncode != 0:
             from spec_catalog.base import FitgapError
+            from spec_catalog.language import say
 
-            last = (err.strip().splitlines() or ["no output"])[-1]
+            last = (err.strip().splitlines() or [say("出力なし", "no output")])[-1]
             raise FitgapError(
-                f"Great Expectations could not run: {last}",
+                say(f"Great Expectations を実行できませんでした: {last}", f"Great Expectations could not run: {last}"),
                 where=self.db,
-                hint="run again with --debug; if GX was upgraded, see validation/gx_adapter.py",
+                hint=say(
+                    "--debug を付けてもう一度実行してください。GX を更新したときは validation/gx_adapter.py を"
+                    "見てください",
+                    "run again with --debug; if GX was upgraded, see validation/gx_adapter.py",
+                ),
             )
         return {table: [Outcome(**o) for o in found] for table, found in outcomes.items()}
 

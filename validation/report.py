@@ -12,6 +12,7 @@ from reports.catalog import SAMPLE_NOTES
 from reports.clock import local_time
 from reports.tables import Cell, Column, Document, RowStyle, Table
 from spec_catalog.codes import info
+from spec_catalog.language import current, say
 from validation.runner import RuleResult, RunCheck, ValidationReport
 
 _KANA = re.compile(r"[\u3040-\u30ff]")  # a Japanese sentence has kana; an English one (naming a table) has none
@@ -29,24 +30,38 @@ def junit_xml(report: ValidationReport) -> str:
         for rule in table.rules:
             case = ET.SubElement(suite, "testcase", classname=table.table, name=rule.rule_id)
             tests += 1
+            description = rule.text(current())
             if rule.status == "skipped":
-                ET.SubElement(case, "skipped", message=rule.note or "skipped")
+                ET.SubElement(case, "skipped", message=rule.note or say("スキップ", "skipped"))
                 skips += 1
             elif rule.counts_as_error:
-                sample = "\n".join(f"line {r.source_line}: {r.key} {r.values}" for r in rule.failing_rows[:20])
+                sample = "\n".join(
+                    say(f"{r.source_line} 行目: {r.key} {r.values}", f"line {r.source_line}: {r.key} {r.values}")
+                    for r in rule.failing_rows[:20]
+                )
                 more = len(rule.failing_rows) - 20
+                note = f" ({rule.note})" if rule.note else ""
                 failure = ET.SubElement(
                     case,
                     "failure",
                     type=rule.code or rule.kind,
-                    message=f"{rule.unexpected_count} failing rows: {rule.description}"
-                    + (f" ({rule.note})" if rule.note else ""),
+                    message=say(
+                        f"チェックエラー行 {rule.unexpected_count} 行: {description}{note}",
+                        f"{rule.unexpected_count} failing rows: {description}{note}",
+                    ),
                 )
-                failure.text = sample + (f"\n… {more} more rows in the JSON and Excel reports" if more > 0 else "")
+                rest = say(
+                    f"\n… ほか {more} 行は JSON と Excel の帳票にあります",
+                    f"\n… {more} more rows in the JSON and Excel reports",
+                )
+                failure.text = sample + (rest if more > 0 else "")
                 fails += 1
             elif rule.counts_as_warning:
                 out = ET.SubElement(case, "system-out")
-                out.text = f"warning: {rule.unexpected_count} rows: {rule.description}"
+                out.text = say(
+                    f"警告: {rule.unexpected_count} 行: {description}",
+                    f"warning: {rule.unexpected_count} rows: {description}",
+                )
         for check in table.run_checks:
             case = ET.SubElement(suite, "testcase", classname=table.table, name=f"run:{check.mapping}")
             tests += 1
@@ -251,7 +266,9 @@ def _manual(report: ValidationReport, lang: str) -> Table:
 
 
 def _run_message(check: RunCheck, lang: str) -> str:
-    if lang != "en":
+    """The message of a conversion record in ``lang``: as the run wrote it when it is in that language (a run
+    says it in its own), else made again from its code."""
+    if lang != "en" or not _KANA.search(check.message):
         return check.message
     if check.code is None:
         return "counts agree: read = loaded + quarantined"
@@ -312,9 +329,10 @@ def input_facts(report: ValidationReport, lang: str = "ja") -> tuple[tuple[str, 
     )
 
 
-def validation_document(report: ValidationReport, lang: str = "ja") -> Document:
+def validation_document(report: ValidationReport, lang: str = "ja", municipality: str | None = None) -> Document:
     """The validation report for people, in ``lang`` (ja or en): a summary, every rule (the failed ones first),
-    every failing row (the errors' first), manual checks, runs."""
+    every failing row (the errors' first), manual checks, runs; ``municipality``: the 団体名 of the printed
+    header."""
     language: Literal["ja", "en"] = "en" if lang == "en" else "ja"
     total_failing = sum(len(r.failing_rows) for t in report.tables for r in t.rules)
     return Document(
@@ -339,4 +357,5 @@ def validation_document(report: ValidationReport, lang: str = "ja") -> Document:
         ),
         lang=language,
         created=report.created,
+        municipality=municipality,
     )

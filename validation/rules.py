@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from spec_catalog.base import FrozenModel
 from spec_catalog.codes import Code
 from spec_catalog.database import literal, quote
+from spec_catalog.language import say
 from spec_catalog.models import BusinessSpec, DataGroup
 from spec_catalog.rules import DataRule, ManualCheck, RuleKind, RuleSeverity, group_rules
 
@@ -185,7 +186,7 @@ class CustomArguments(FrozenModel):
     @model_validator(mode="after")
     def _bounds(self) -> CustomArguments:
         if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
-            raise ValueError("min_value is above max_value")
+            raise ValueError(say("min_value が max_value より大きくなっています", "min_value is above max_value"))
         return self
 
 
@@ -193,7 +194,7 @@ def missing_arguments(gx_type: str, arguments: CustomArguments) -> list[str]:
     """The arguments a custom expectation needs and does not have."""
     missing = [n for n in _REQUIRED_ARGUMENTS.get(gx_type, ()) if getattr(arguments, n) is None]
     if gx_type == "expect_column_value_lengths_to_be_between" and arguments.min_value is arguments.max_value is None:
-        missing.append("min_value or max_value")
+        missing.append(say("min_value か max_value", "min_value or max_value"))
     return missing
 
 
@@ -221,4 +222,6 @@ def custom_sql(table: str, gx_type: str, arguments: CustomArguments) -> str:
         return f"({c} IS NOT NULL AND length({c}) <> {arguments.value})"
     if gx_type == "expect_column_values_to_be_unique":
         return f"({c} IS NOT NULL AND {c} IN (SELECT {c} FROM {quote(table)} GROUP BY {c} HAVING count(*) > 1))"
-    raise ValueError(f"{gx_type} is no custom expectation")
+    raise ValueError(
+        say(f"{gx_type} は独自のエクスペクテーションではありません", f"{gx_type} is no custom expectation")
+    )

@@ -24,6 +24,7 @@ from spec_catalog.database import (
     tables,
 )
 from spec_catalog.database import quote as q
+from spec_catalog.language import current, say
 from spec_catalog.models import Catalog
 from spec_catalog.vocab import Sensitivity
 from validation.rules import Rule, SuitePlan, allow_characters, plan_suite
@@ -139,9 +140,15 @@ def suites_for(db: Path, catalog: Catalog) -> list[SuitePlan]:
                 plans.append(plan)
     if not plans:
         raise FitgapError(
-            "the database holds no converted table of the catalog",
+            say(
+                "データベースにカタログの変換済みのテーブルがありません",
+                "the database holds no converted table of the catalog",
+            ),
             where=db,
-            hint="convert first with 'fitgap convert run', or give --suites",
+            hint=say(
+                "先に 'fitgap convert run' で変換するか、--suites を指定してください",
+                "convert first with 'fitgap convert run', or give --suites",
+            ),
         )
     return plans
 
@@ -152,17 +159,30 @@ def _check_tables(con: Any, db: Path, plans: list[SuitePlan]) -> dict[str, int]:
     for plan in plans:
         if plan.table not in present:
             raise FitgapError(
-                f"no table {plan.table} for suite {plan.table}",
+                say(
+                    f"スイート {plan.table} のテーブル {plan.table} がありません",
+                    f"no table {plan.table} for suite {plan.table}",
+                ),
                 where=db,
-                hint="convert that group first, or remove its suite",
+                hint=say(
+                    "先にそのグループを変換するか、そのスイートを取り除いてください",
+                    "convert that group first, or remove its suite",
+                ),
             )
         wanted = {i for r in plan.rules if r.kind.value == "columns" for i in r.items}
         missing = sorted(wanted - set(columns_of(con, plan.table)))
         if missing:
+            absent = ", ".join(missing)
             raise FitgapError(
-                f"table {plan.table} does not match its suite: no column {', '.join(missing)}",
+                say(
+                    f"テーブル {plan.table} がスイートと合いません: 列 {absent} がありません",
+                    f"table {plan.table} does not match its suite: no column {absent}",
+                ),
                 where=db,
-                hint="regenerate the suite from the catalog the data was converted with",
+                hint=say(
+                    "データを変換したときのカタログからスイートを作り直してください",
+                    "regenerate the suite from the catalog the data was converted with",
+                ),
             )
         rows[plan.table] = count_rows(con, plan.table)
     return rows
@@ -172,19 +192,23 @@ def _run_check(mapping: str, runs: list[RunRecord], in_table: set[str]) -> RunCh
     """The conversion record of one mapping: its last run succeeded and the table holds that run's rows."""
     if not runs:
         return RunCheck(
-            mapping=mapping, run_id=None, status="failed", code=Code.RUN_MISSING, message=info(Code.RUN_MISSING).ja
+            mapping=mapping,
+            run_id=None,
+            status="failed",
+            code=Code.RUN_MISSING,
+            message=info(Code.RUN_MISSING).message(current()),
         )
     last = runs[0]
     if last.status is not RunStatus.SUCCEEDED or not last.reconciled:
         # a run that was rejected (its counts did not add up, or the publish guard refused it: its message starts
         # with the guard's code) published nothing; one that stopped on an error, was interrupted or killed failed
-        code, message = Code.RUN_FAILED, info(Code.RUN_FAILED).message(status=last.status.value)
+        code, message = Code.RUN_FAILED, info(Code.RUN_FAILED).message(current(), status=last.status.value)
         if last.status is RunStatus.REJECTED:
             guard = (last.message or "").partition(":")[0]
             if last.reconciled and guard in Code.__members__:
                 code, message = Code(guard), last.message or guard
             else:
-                code, message = Code.RUN_NOT_RECONCILED, info(Code.RUN_NOT_RECONCILED).ja
+                code, message = Code.RUN_NOT_RECONCILED, info(Code.RUN_NOT_RECONCILED).message(current())
         return RunCheck(mapping=mapping, run_id=last.run_id, status="failed", code=code, message=message)
     if in_table != {last.run_id}:
         return RunCheck(
@@ -192,10 +216,14 @@ def _run_check(mapping: str, runs: list[RunRecord], in_table: set[str]) -> RunCh
             run_id=last.run_id,
             status="failed",
             code=Code.TABLE_STALE,
-            message=info(Code.TABLE_STALE).ja,
+            message=info(Code.TABLE_STALE).message(current()),
         )
     return RunCheck(
-        mapping=mapping, run_id=last.run_id, status="passed", code=None, message="件数一致: 読込 = 登録 + 移行エラー"
+        mapping=mapping,
+        run_id=last.run_id,
+        status="passed",
+        code=None,
+        message=say("件数一致: 読込 = 登録 + 移行エラー", "counts agree: read = loaded + quarantined"),
     )
 
 
@@ -258,10 +286,10 @@ def _skipped(con: Any, plans: list[SuitePlan]) -> dict[str, str]:
     for plan in plans:
         for rule in plan.rules:
             if not rule.enabled:
-                skipped[rule.rule_id] = "スイートで無効 / switched off in the suite"
+                skipped[rule.rule_id] = say("スイートで無効", "switched off in the suite")
             elif rule.references and rule.references not in present:
                 table = rule.references
-                skipped[rule.rule_id] = f"{table} がデータベースにありません / {table} is not in the database"
+                skipped[rule.rule_id] = say(f"{table} がデータベースにありません", f"{table} is not in the database")
     return skipped
 
 
@@ -323,11 +351,12 @@ def _rule_result(
     note, code = outcome.error, Code.RULE_ERROR if outcome.error else rule.code
     if status != "error" and sql_count is not None and (outcome.unexpected_count or 0) != sql_count:
         status, code = "error", Code.GX_COUNT_MISMATCH
-        note = info(code).message("en", gx=outcome.unexpected_count, sql=sql_count) + (
-            ": the GX adapter needs a look (GX upgraded?)"
+        note = info(code).message(current(), gx=outcome.unexpected_count, sql=sql_count) + say(
+            ": GX との接続部（validation/gx_adapter.py）を確かめてください（GX を更新しましたか？）",
+            ": the GX adapter needs a look (GX upgraded?)",
         )
     elif status == "failed" and rule.failing_sql is None:
-        note = f"GX sample (custom rule): {outcome.sample[:20]}"
+        note = say(f"GX の例（独自のルール）: {outcome.sample[:20]}", f"GX sample (custom rule): {outcome.sample[:20]}")
     return RuleResult(
         rule_id=rule.rule_id,
         severity=rule.severity,

@@ -28,7 +28,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from spec_catalog.base import FitgapError, FrozenModel, InputFileError, UsageError
 from spec_catalog.database import connect
-from spec_catalog.files import check_input_file
+from spec_catalog.files import check_input_file, exists_already
+from spec_catalog.language import say
 from spec_catalog.models import Catalog, DataGroup, table_name
 from spec_catalog.rules import RuleSeverity
 from validation.rules import (
@@ -45,7 +46,24 @@ from validation.rules import (
 FORMAT = "fitgap-suite/2"  # 1 carried each rule's SQL; 2 carries none
 CATALOG_RULE = "fitgap_catalog_rule"  # how a file shows a catalog rule that GX states with SQL: the SQL is not written
 SQL_KEYS = frozenset({"failing_sql", "unexpected_rows_query", "row_condition", "condition_parser", "query", "sql"})
-_HOW_TO_REGENERATE = "regenerate it with 'fitgap validate suite BUSINESS -o DIR --force'"
+
+
+_REGENERATE = "'fitgap validate suite BUSINESS -o DIR --force'"
+
+
+def _how_to_regenerate() -> str:
+    return say(f"{_REGENERATE} で作り直してください", f"regenerate it with {_REGENERATE}")
+
+
+def _expectation(index: int, kind: str | None = None) -> str:
+    """How a message names an expectation of the file: its number, and its type when known."""
+    if kind is None:
+        return say(f"エクスペクテーション {index}", f"expectation {index}")
+    return say(f"エクスペクテーション {index}（{kind}）", f"expectation {index} ({kind})")
+
+
+def _suite_file() -> str:
+    return say("スイートのファイル", "a suite file")
 
 
 class _Expectation(BaseModel):
@@ -121,11 +139,7 @@ def write_suites(plans: list[SuitePlan], directory: Path, *, force: bool = False
     if not force:
         existing = [suite_path(p, directory) for p in plans if suite_path(p, directory).exists()]
         if existing:
-            raise UsageError(
-                "a suite file exists already (it may hold your edits)",
-                where=existing[0],
-                hint="add --force to replace it, or write to another folder",
-            )
+            raise exists_already(existing[0], what=_suite_file())
     return tuple(
         WrittenSuite(
             file=str(write_suite(plan, directory, force=True)),
@@ -146,11 +160,11 @@ def write_suite(plan: SuitePlan, directory: Path, *, force: bool = False) -> Pat
         with path.open("w" if force else "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise UsageError(
-            "a suite file exists already (it may hold your edits)", where=path, hint="add --force to replace it"
-        ) from None
+        raise exists_already(path, what=_suite_file()) from None
     except OSError as exc:
-        raise FitgapError(f"cannot write the suite: {exc.strerror}", where=path) from None
+        raise FitgapError(
+            say(f"スイートを書き込めません: {exc.strerror}", f"cannot write the suite: {exc.strerror}"), where=path
+        ) from None
     return path
 
 
@@ -159,17 +173,22 @@ def write_suite(plan: SuitePlan, directory: Path, *, force: bool = False) -> Pat
 
 def _load(path: Path) -> _SuiteFile:
     if path.exists():
-        check_input_file(path, "suite file")  # a FIFO or a device would hang or stream for ever
+        check_input_file(path, say("スイートのファイル", "suite file"))  # a FIFO or a device would hang for ever
     try:
         return _SuiteFile.model_validate_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputFileError("suite file not found", where=path) from None
+        raise InputFileError(say("スイートのファイルが見つかりません", "suite file not found"), where=path) from None
     except (ValidationError, UnicodeDecodeError) as exc:
-        detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else "not UTF-8"
+        detail = (
+            exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else say("UTF-8 ではありません", "not UTF-8")
+        )
         raise InputFileError(
-            f"not an expectation suite ({detail})",
+            say(f"検証スイートではありません（{detail}）", f"not an expectation suite ({detail})"),
             where=path,
-            hint="make one with 'fitgap validate suite BUSINESS -o DIR'",
+            hint=say(
+                "'fitgap validate suite BUSINESS -o DIR' で作ってください",
+                "make one with 'fitgap validate suite BUSINESS -o DIR'",
+            ),
         ) from None
 
 
@@ -177,12 +196,22 @@ def _group(data: _SuiteFile, catalog: Catalog, path: Path) -> tuple[SuitePlan, D
     """The catalog's plan for the group the suite is about (its meta.fitgap.table, else its name)."""
     info = (data.meta or {}).get("fitgap") or {}
     if not isinstance(info, dict):
-        raise InputFileError("meta.fitgap is not an object", where=path, hint=_HOW_TO_REGENERATE)
+        raise InputFileError(
+            say("meta.fitgap がオブジェクトではありません", "meta.fitgap is not an object"),
+            where=path,
+            hint=_how_to_regenerate(),
+        )
     if info.get("format") == "fitgap-suite/1":
         raise InputFileError(
-            "the suite was written by an earlier fitgap and holds SQL (fitgap-suite/1)",
+            say(
+                "以前の fitgap で書いたスイートで、SQL を含んでいます（fitgap-suite/1）",
+                "the suite was written by an earlier fitgap and holds SQL (fitgap-suite/1)",
+            ),
             where=path,
-            hint=f"{_HOW_TO_REGENERATE}, then carry over your severity and enabled changes",
+            hint=say(
+                f"{_REGENERATE} で作り直し、severity と enabled の変更を移してください",
+                f"{_how_to_regenerate()}, then carry over your severity and enabled changes",
+            ),
         )
     table = str(info.get("table") or data.name)
     for spec in catalog.businesses:
@@ -190,47 +219,77 @@ def _group(data: _SuiteFile, catalog: Catalog, path: Path) -> tuple[SuitePlan, D
             if table_name(spec.business_id, group.name) == table:
                 return plan_suite(spec, group, catalog.name), group
     raise InputFileError(
-        f"the suite is for table {table}, which catalog {catalog.name} has no group for",
+        say(
+            f"スイートはテーブル {table} のものですが、カタログ {catalog.name} にそのグループがありません",
+            f"the suite is for table {table}, which catalog {catalog.name} has no group for",
+        ),
         where=path,
-        hint="give the --catalog the suite was made from, or remove the suite",
+        hint=say(
+            "スイートを作ったときの --catalog を指定するか、スイートを取り除いてください",
+            "give the --catalog the suite was made from, or remove the suite",
+        ),
     )
 
 
 def _refuse_sql(index: int, e: _Expectation, path: Path) -> None:
-    label = f"expectation {index} ({e.type})"
+    label = _expectation(index, e.type)
     if e.type == "unexpected_rows_expectation":
         raise UsageError(
-            f"{label}: unexpected_rows_expectation is refused (a suite file holds no SQL)",
+            say(
+                f"{label}: unexpected_rows_expectation は使えません（スイートのファイルには SQL を書きません）",
+                f"{label}: unexpected_rows_expectation is refused (a suite file holds no SQL)",
+            ),
             where=path,
-            hint="state the check with a column expectation (docs/validation.md lists them)",
+            hint=say(
+                "列のエクスペクテーションで書いてください（docs/validation.md に一覧があります）",
+                "state the check with a column expectation (docs/validation.md lists them)",
+            ),
         )
     for where, values in (("kwargs", e.kwargs), ("meta", e.meta or {})):
         found = sorted(k for k in SQL_KEYS & set(values) if values[k] is not None)  # null carries no SQL
         if found:
             raise UsageError(
-                f"{label}: {where}.{found[0]} is refused (a suite file holds no SQL)",
+                say(
+                    f"{label}: {where}.{found[0]} は使えません（スイートのファイルには SQL を書きません）",
+                    f"{label}: {where}.{found[0]} is refused (a suite file holds no SQL)",
+                ),
                 where=path,
-                hint="a rule's SQL comes from the catalog: remove it",
+                hint=say(
+                    "ルールの SQL はカタログから作ります。取り除いてください",
+                    "a rule's SQL comes from the catalog: remove it",
+                ),
             )
 
 
 def _severity(index: int, meta: dict[str, Any], path: Path) -> RuleSeverity:
     severity = meta.get("severity", "error")
     if severity not in ("error", "warning"):
-        raise UsageError(f"expectation {index}: severity {severity!r} is not error or warning", where=path)
+        raise UsageError(
+            say(
+                f"{_expectation(index)}: severity {severity!r} は error でも warning でもありません",
+                f"{_expectation(index)}: severity {severity!r} is not error or warning",
+            ),
+            where=path,
+        )
     return "warning" if severity == "warning" else "error"
 
 
 def _enabled(index: int, meta: dict[str, Any], path: Path) -> bool:
     enabled = meta.get("enabled", True)
     if not isinstance(enabled, bool):
-        raise UsageError(f"expectation {index}: enabled {enabled!r} is not true or false", where=path)
+        raise UsageError(
+            say(
+                f"{_expectation(index)}: enabled {enabled!r} は true でも false でもありません",
+                f"{_expectation(index)}: enabled {enabled!r} is not true or false",
+            ),
+            where=path,
+        )
     return enabled
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1)
-    return f"did you mean {close[0]}?" if close else None
+    return say(f"{close[0]} の書き間違いではありませんか？", f"did you mean {close[0]}?") if close else None
 
 
 def _check_regex(label: str, regex: str, path: Path) -> None:
@@ -238,9 +297,12 @@ def _check_regex(label: str, regex: str, path: Path) -> None:
 
     if not (regex.startswith("^") and regex.endswith("$") and not regex.endswith("\\$")):
         raise UsageError(
-            f"{label}: the regex is not anchored",
+            say(f"{label}: 正規表現が ^ と $ で囲まれていません", f"{label}: the regex is not anchored"),
             where=path,
-            hint="begin it with ^ and end it with $: a value must match as a whole",
+            hint=say(
+                "^ で始めて $ で終えてください。値は全体で一致しなければなりません",
+                "begin it with ^ and end it with $: a value must match as a whole",
+            ),
         )
     con = connect(None)
     try:
@@ -248,7 +310,9 @@ def _check_regex(label: str, regex: str, path: Path) -> None:
     except duckdb.Error as exc:
         detail = str(exc).splitlines()[0].split(": ", 1)[-1]
         raise UsageError(
-            f"{label}: the regex does not compile ({detail})", where=path, hint="write it in RE2 syntax"
+            say(f"{label}: 正規表現として読めません（{detail}）", f"{label}: the regex does not compile ({detail})"),
+            where=path,
+            hint=say("RE2 の書き方で書いてください", "write it in RE2 syntax"),
         ) from None
     finally:
         con.close()
@@ -257,23 +321,36 @@ def _check_regex(label: str, regex: str, path: Path) -> None:
 def _custom(index: int, e: _Expectation, plan: SuitePlan, group: DataGroup, path: Path) -> Rule:
     """A custom expectation in its declared, checked form; its SQL made from the checked arguments."""
     meta = e.meta or {}
-    label = f"expectation {index} ({e.type})"
+    label = _expectation(index, e.type)
     if e.type not in CUSTOM_EXPECTATIONS:
         close = _did_you_mean(e.type, list(CUSTOM_EXPECTATIONS))
+        kinds = ", ".join(t.removeprefix("expect_column_") for t in CUSTOM_EXPECTATIONS)
         raise UsageError(
-            f"{label}: not an expectation a suite may add",
+            say(
+                f"{label}: スイートに加えられるエクスペクテーションではありません",
+                f"{label}: not an expectation a suite may add",
+            ),
             where=path,
-            hint=close or f"use one of {', '.join(t.removeprefix('expect_column_') for t in CUSTOM_EXPECTATIONS)}",
+            hint=close or say(f"次のどれかを使ってください: {kinds}", f"use one of {kinds}"),
         )
     allowed = CUSTOM_EXPECTATIONS[e.type] | {"column"}
     unknown = sorted(set(e.kwargs) - allowed)
     if unknown:
+        takes = ", ".join(sorted(allowed))
         hint = (
-            "a rule counts every failing row: give the expectation severity warning instead"
+            say(
+                "ルールはチェックエラー行をすべて数えます。代わりにそのエクスペクテーションの severity を warning に"
+                "してください",
+                "a rule counts every failing row: give the expectation severity warning instead",
+            )
             if unknown[0] == "mostly"
-            else f"{e.type} takes {', '.join(sorted(allowed))}"
+            else say(f"{e.type} の引数は {takes} です", f"{e.type} takes {takes}")
         )
-        raise UsageError(f"{label}: argument {unknown[0]!r} is refused", where=path, hint=hint)
+        raise UsageError(
+            say(f"{label}: 引数 {unknown[0]!r} は使えません", f"{label}: argument {unknown[0]!r} is refused"),
+            where=path,
+            hint=hint,
+        )
     try:
         arguments = CustomArguments.model_validate(e.kwargs)
     except ValidationError as exc:
@@ -282,17 +359,29 @@ def _custom(index: int, e: _Expectation, plan: SuitePlan, group: DataGroup, path
         raise UsageError(
             f"{label}: {where}: {error['msg']}",
             where=path,
-            hint="values are text (the tables hold text), lengths whole numbers",
+            hint=say(
+                "値は文字列（テーブルは文字列を持ちます）、長さは整数で書いてください",
+                "values are text (the tables hold text), lengths whole numbers",
+            ),
         ) from None
     missing = missing_arguments(e.type, arguments)
     if missing:
-        raise UsageError(f"{label}: no {missing[0]}", where=path, hint=f"{e.type} needs {', '.join(missing)}")
+        needs = ", ".join(missing)
+        raise UsageError(
+            say(f"{label}: {missing[0]} がありません", f"{label}: no {missing[0]}"),
+            where=path,
+            hint=say(f"{e.type} には {needs} が必要です", f"{e.type} needs {needs}"),
+        )
     columns = [i.romanized for i in group.items]
     if arguments.column not in columns:
+        names = ", ".join(columns)
         raise UsageError(
-            f"{label}: {arguments.column!r} is not a column of {plan.table}",
+            say(
+                f"{label}: {arguments.column!r} は {plan.table} の列ではありません",
+                f"{label}: {arguments.column!r} is not a column of {plan.table}",
+            ),
             where=path,
-            hint=_did_you_mean(arguments.column, columns) or f"columns: {', '.join(columns)}",
+            hint=_did_you_mean(arguments.column, columns) or say(f"列: {names}", f"columns: {names}"),
         )
     if arguments.regex is not None:
         _check_regex(label, arguments.regex, path)
@@ -325,7 +414,13 @@ def read_suite(path: Path, catalog: Catalog) -> SuitePlan:
         meta = e.meta or {}
         rule_id = meta.get("rule_id")
         if rule_id is not None and not isinstance(rule_id, str):
-            raise UsageError(f"expectation {index}: rule_id {rule_id!r} is not text", where=path)
+            raise UsageError(
+                say(
+                    f"{_expectation(index)}: rule_id {rule_id!r} が文字列ではありません",
+                    f"{_expectation(index)}: rule_id {rule_id!r} is not text",
+                ),
+                where=path,
+            )
         if rule_id in known:
             rules.append(
                 known[rule_id].model_copy(
@@ -336,15 +431,26 @@ def read_suite(path: Path, catalog: Catalog) -> SuitePlan:
             rules.append(_custom(index, e, catalog_plan, group, path))
         else:
             close = _did_you_mean(rule_id, list(known))
+            own = f"{catalog_plan.table}.custom.NAME"
             raise UsageError(
-                f"expectation {index}: rule {rule_id} is not a rule of catalog {catalog.name}",
+                say(
+                    f"{_expectation(index)}: ルール {rule_id} はカタログ {catalog.name} のルールではありません",
+                    f"{_expectation(index)}: rule {rule_id} is not a rule of catalog {catalog.name}",
+                ),
                 where=path,
                 hint=(f"{close} " if close else "")
-                + f"remove it, or {_HOW_TO_REGENERATE}; a check of your own is {catalog_plan.table}.custom.NAME",
+                + say(
+                    f"取り除くか、{_REGENERATE} で作り直してください。独自のチェックの rule_id は {own} です",
+                    f"remove it, or {_how_to_regenerate()}; a check of your own is {own}",
+                ),
             )
     ids = [r.rule_id for r in rules]
     if len(set(ids)) != len(ids):
-        raise UsageError("two expectations share a rule_id", where=path, hint="give each a rule_id of its own")
+        raise UsageError(
+            say("二つのエクスペクテーションが同じ rule_id です", "two expectations share a rule_id"),
+            where=path,
+            hint=say("それぞれに別の rule_id を付けてください", "give each a rule_id of its own"),
+        )
     return catalog_plan.model_copy(update={"rules": tuple(rules)})
 
 
@@ -352,22 +458,31 @@ def read_suites(directory: Path, catalog: Catalog) -> list[SuitePlan]:
     """Every suite file (``*.json``) of a folder, read with :func:`read_suite`; one file per table."""
     if not directory.is_dir():
         raise InputFileError(
-            "suite directory not found",
+            say("スイートのフォルダが見つかりません", "suite directory not found"),
             where=directory,
-            hint="write suites with 'fitgap validate suite BUSINESS -o DIR'",
+            hint=say(
+                "'fitgap validate suite BUSINESS -o DIR' でスイートを書いてください",
+                "write suites with 'fitgap validate suite BUSINESS -o DIR'",
+            ),
         )
     files = sorted(directory.glob("*.json"))
     if not files:
-        raise InputFileError("no suite files (*.json) in the directory", where=directory)
+        raise InputFileError(
+            say("フォルダにスイートのファイル（*.json）がありません", "no suite files (*.json) in the directory"),
+            where=directory,
+        )
     plans: list[SuitePlan] = []
     seen: dict[str, Path] = {}
     for path in files:
         plan = read_suite(path, catalog)
         if plan.table in seen:
             raise UsageError(
-                f"two suite files for table {plan.table} (and {seen[plan.table].name})",
+                say(
+                    f"テーブル {plan.table} のスイートのファイルが二つあります（ほかに {seen[plan.table].name}）",
+                    f"two suite files for table {plan.table} (and {seen[plan.table].name})",
+                ),
                 where=path,
-                hint="keep one suite per table",
+                hint=say("テーブルごとにスイートを一つにしてください", "keep one suite per table"),
             )
         seen[plan.table] = path
         plans.append(plan)

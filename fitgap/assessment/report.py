@@ -549,6 +549,7 @@ def business_tables(
                 ),
                 rows=tuple(rows),
                 row_styles=tuple("danger" if row[2] == "実装不可機能" else None for row in rows),
+                page_break_before=True,  # printed, each business starts a page of its own
             )
         )
     return tables

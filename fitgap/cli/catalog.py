@@ -6,33 +6,59 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.text import Text
 
 from fitgap.cli.console import console, err_console
-from fitgap.cli.defaults import catalog_dir
-from fitgap.cli.options import CatalogOption, HtmlOption, JsonFileOption, JsonOption, XlsxOption, output_option
+from fitgap.cli.defaults import catalog_dir, municipality_name
+from fitgap.cli.help_language import help_text
+from fitgap.cli.options import (
+    CatalogOption,
+    HtmlOption,
+    JsonFileOption,
+    JsonOption,
+    LangOption,
+    XlsxOption,
+    output_option,
+)
+from spec_catalog.language import say
 
 if TYPE_CHECKING:
     from reports.tables import Table
     from spec_catalog.importers import ImportResult
+    from spec_catalog.importers.sheets import SheetReport
     from spec_catalog.store import ListedBusiness
 
 app = typer.Typer(
-    help="The standard specifications of the 20 businesses: functions, data layouts, code lists, links.",
+    help=help_text(
+        "20 業務の標準仕様: 機能要件、データレイアウト、コード一覧、業務連携。",
+        "The standard specifications of the 20 businesses: functions, data layouts, code lists, links.",
+    ),
     no_args_is_help=True,
 )
 
 
-_KINDS = {"core": "基幹業務", "common": "共通機能"}
-_VERSION_ORIGINS = {
-    "option": "--spec-version",
-    "cells": "ブック内の記載 (cells)",
-    "file_name": "ファイル名 (file name)",
-    "unknown": "不明 (unknown)",
-}
-VERSION_RULE = (
-    "版 / version: --spec-version > ブック内の記載 > ファイル名 > 不明. Of several versions in a catalog directory the "
-    "latest import is used, unless versions say otherwise (a higher comparable 版 imported earlier stays in use)."
-)
+def _kinds() -> dict[str, str]:
+    return {"core": say("基幹業務", "core business"), "common": say("共通機能", "common function")}
+
+
+def _version_origin(origin: str) -> str:
+    """Where a version came from, as the list and the import say it."""
+    return {
+        "option": "--spec-version",
+        "cells": say("ブック内の記載", "cells"),
+        "file_name": say("ファイル名", "file name"),
+        "unknown": say("不明", "unknown"),
+    }[origin]
+
+
+def version_rule() -> str:
+    """How a version is read and which of several a catalog directory uses (printed under the list)."""
+    return say(
+        "版: --spec-version > ブック内の記載 > ファイル名 > 不明。カタログのフォルダに複数の版があるときは最後に"
+        "取り込んだものを使います（ただし、先に取り込んだ比べられる上位の版があれば、それを使い続けます）。",
+        "version: --spec-version > cells > file name > unknown. Of several versions in a catalog directory the "
+        "latest import is used, unless versions say otherwise (a higher comparable 版 imported earlier stays in use).",
+    )
 
 
 def _source_label(row: ListedBusiness) -> str:
@@ -40,26 +66,29 @@ def _source_label(row: ListedBusiness) -> str:
     from spec_catalog.vocab import Source
 
     if not row.in_catalog:
-        return "未収録 (not in catalog)"
-    kind = "サンプル (sample)" if row.source is Source.SAMPLE else "公式ファイルから取込 (official import)"
-    where = "埋め込み (embedded)" if row.origin == EMBEDDED else str(row.origin)
-    held = f"{row.held_by} に収録 / held by {row.held_by}: " if row.held_by else ""
+        return say("未収録", "not in catalog")
+    kind = say("サンプル", "sample") if row.source is Source.SAMPLE else say("公式ファイルから取込", "official import")
+    where = say("組み込み", "embedded") if row.origin == EMBEDDED else str(row.origin)
+    held = say(f"{row.held_by} に収録: ", f"held by {row.held_by}: ") if row.held_by else ""
     return f"{held}{kind}, {where}"
 
 
 def _version_label(row: ListedBusiness) -> str:
     if not row.in_catalog:
         return ""
-    origin = _VERSION_ORIGINS[row.version_source] if row.version_source else "カタログに記載 (catalog file)"
+    origin = _version_origin(row.version_source) if row.version_source else say("カタログに記載", "catalog file")
     text = f"{row.spec_version} — {origin}" if row.spec_version else origin
-    return f"{text}; 他の版: {', '.join(row.other_versions)}" if row.other_versions else text
+    others = ", ".join(row.other_versions)
+    return f"{text}; " + say(f"他の版: {others}", f"other versions: {others}") if others else text
 
 
 def _kind_label(row: ListedBusiness) -> str:
-    if row.kind in _KINDS:
-        return _KINDS[row.kind]
-    part = f"{'/'.join(row.part_of)} の一部" if row.part_of else ""
-    return f"{row.family}（{part}）" if row.family and part else part
+    kinds = _kinds()
+    if row.kind in kinds:
+        return kinds[row.kind]
+    ids = "/".join(row.part_of)
+    part = say(f"{ids} の一部", f"part of {ids}") if row.part_of else ""
+    return say(f"{row.family}（{part}）", f"{row.family} ({part})") if row.family and part else part
 
 
 def listing_table(rows: tuple[ListedBusiness, ...], catalog_name: str, note: str | None) -> Table:
@@ -79,21 +108,35 @@ def listing_table(rows: tuple[ListedBusiness, ...], catalog_name: str, note: str
         for row in rows
     )
     return Table(
-        title=f"業務一覧 / Businesses — {catalog_name}",
-        columns=columns("業務ID", "業務名", "区分", "収録 / source", "版 / version", "機能数", "データ項目数"),
+        title=say("業務一覧", "Businesses") + f" — {catalog_name}",
+        columns=columns(
+            "業務ID",
+            say("業務名", "Business"),
+            say("区分", "Kind"),
+            say("収録", "Source"),
+            say("版", "Version"),
+            say("機能数", "Functions"),
+            say("データ項目数", "Data items"),
+        ),
         rows=body,
         note=note,
     )
 
 
-@app.command("list")
-def list_businesses(catalog: CatalogOption = None, as_json: JsonOption = False) -> None:
-    """List every 業務ID of the standard (001–039: the 20 businesses, their parts such as 005 or 014, the common
-    functions) with where the catalog's content for it comes from (embedded sample, official import, or not in
-    the catalog) and its version with where the version came from.
-
-    Example: fitgap catalog list --json
-    """
+@app.command(
+    "list",
+    help=help_text(
+        "標準の業務IDをすべて（001–039: 20 業務、005 や 014 のような一部の業務、共通機能）、カタログの内容の出どころ"
+        "（組み込みのサンプル、公式ファイルからの取込、未収録）と、版とその出どころとともに一覧にします。\n\n"
+        "例: fitgap catalog list --json",
+        "List every 業務ID of the standard (001–039: the 20 businesses, their parts such as 005 or 014, the common "
+        "functions) with where the catalog's content for it comes from (embedded sample, official import, or not in "
+        "the catalog) and its version with where the version came from.\n\n"
+        "Example: fitgap catalog list --json",
+    ),
+)
+def list_businesses(catalog: CatalogOption = None, lang: LangOption = None, as_json: JsonOption = False) -> None:
+    """List every 業務ID of the standard with where the catalog's content for it comes from."""
     from reports.catalog import sample_note
     from reports.jsonout import to_json
     from reports.terminal import print_table
@@ -107,24 +150,49 @@ def list_businesses(catalog: CatalogOption = None, as_json: JsonOption = False) 
         typer.echo(to_json(rows))
         return
     print_table(console, listing_table(rows, resolved.name, sample_note(resolved.businesses)))
-    console.print(VERSION_RULE)
+    console.print(version_rule())
 
 
-@app.command("show")
+@app.command(
+    "show",
+    help=help_text(
+        "一つの業務の機能要件、データレイアウト、コード一覧を表示します。\n\n"
+        "例: fitgap catalog show 031 --group 住登外者宛名基本情報",
+        "Show one business: its functions, data layout and code lists.\n\n"
+        "Example: fitgap catalog show 031 --group 住登外者宛名基本情報",
+    ),
+)
 def show(
-    business: Annotated[str, typer.Argument(help="業務ID (e.g. 001) or name (e.g. 住民基本台帳).")],
+    business: Annotated[
+        str,
+        typer.Argument(
+            help=help_text(
+                "業務ID（例: 001）または業務名（例: 住民基本台帳）。", "業務ID (e.g. 001) or name (e.g. 住民基本台帳)."
+            )
+        ),
+    ],
     function_class: Annotated[
         list[str] | None,
-        typer.Option("--class", help="Only functions of this class (実装必須機能, 標準オプション機能, 実装不可機能)."),
+        typer.Option(
+            "--class",
+            help=help_text(
+                "この実装区分の機能だけ（実装必須機能、標準オプション機能、実装不可機能）。",
+                "Only functions of this class (実装必須機能, 標準オプション機能, 実装不可機能).",
+            ),
+        ),
     ] = None,
-    group: Annotated[list[str] | None, typer.Option("--group", help="Only the data items of this group.")] = None,
+    group: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--group",
+            help=help_text("このグループのデータ項目だけ。", "Only the data items of this group."),
+        ),
+    ] = None,
     catalog: CatalogOption = None,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one business: its functions, data layout and code lists.
-
-    Example: fitgap catalog show 031 --group 住登外者宛名基本情報
-    """
+    """Show one business: its functions, data layout and code lists."""
     from reports.catalog import code_lists_table, functions_table, items_table, links_table
     from reports.jsonout import to_json
     from reports.masking import masked_samples
@@ -141,10 +209,13 @@ def show(
             raise UsageError(f"--class: {exc}") from None
     unknown = [g for g in group or [] if spec.group(g) is None]
     if unknown:
-        known = ", ".join(g.name for g in spec.layouts) or "none"
+        known = ", ".join(g.name for g in spec.layouts) or say("なし", "none")
         raise UsageError(
-            f"--group {unknown[0]!r} is not a group of {spec.business_id} {spec.name}",
-            hint=f"groups: {known}",
+            say(
+                f"--group {unknown[0]!r} は {spec.business_id} {spec.name} のグループではありません",
+                f"--group {unknown[0]!r} is not a group of {spec.business_id} {spec.name}",
+            ),
+            hint=say(f"グループ: {known}", f"groups: {known}"),
         )
     functions = tuple(f for f in spec.functions if not classes or f.function_class in classes)
     layouts = tuple(g for g in spec.layouts if not group or g.name in group)
@@ -152,10 +223,12 @@ def show(
     if as_json:
         typer.echo(to_json(masked_samples(shown)))
         return
-    console.print(
-        f"[bold]{spec.business_id} {spec.name}[/bold] ({spec.name_en}) — {spec.spec_name} "
-        f"{spec.spec_version or '(版 unknown)'} — {spec.ministry} — source: {spec.source.value}"
-    )
+    version = spec.spec_version or say("（版不明）", "(版 unknown)")
+    source = say("サンプル", "sample") if spec.source.value == "sample" else say("公式から取込", "imported")
+    heading = Text(f"{spec.business_id} {spec.name}", style="bold")
+    heading.append(f" ({spec.name_en}) — {spec.spec_name} {version} — {spec.ministry} — ")
+    heading.append(say(f"収録: {source}", f"source: {source}"))
+    console.print(heading)
     print_table(console, functions_table(spec, functions))
     if layouts:
         print_table(console, items_table(spec, [i for g in layouts for i in g.items], wide=False))
@@ -165,37 +238,73 @@ def show(
         print_table(console, links_table(resolved, set(spec.ids)))
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=help_text(
+        "公式のブックをカタログのフォルダに取り込みます（業務と版ごとに YAML ファイル一つ）。\n\n"
+        "すべてのシートを読みます: 項目のシート（データのグループ一つ）、コード一覧のシート（コード一覧（個別）と"
+        "（連携））。版は --spec-version、なければセルの記載、なければファイル名（【第2.1版】、v2.1、令和5年9月）から"
+        "取ります。データレイアウトを取り込んでも業務の機能要件は残り、機能要件を取り込んでもデータレイアウトは"
+        "残ります。\n\n"
+        "例: fitgap catalog import 項目定義書【第2.1版】.xlsx -o catalog",
+        "Import official workbooks into a catalog directory (one YAML file per business and version).\n\n"
+        "Every sheet is read: each item sheet (one data group), each code-list sheet (コード一覧（個別）and "
+        "（連携）). The version comes from --spec-version, else the cells, else the file name (【第2.1版】, v2.1, "
+        "令和5年9月). A layout keeps the business's functions, and functions keep its layout.\n\n"
+        "Example: fitgap catalog import 項目定義書【第2.1版】.xlsx -o catalog",
+    ),
+)
 def import_(
     files: Annotated[
         list[Path],
-        typer.Argument(help="Official .xlsx workbooks (項目定義書 or function lists) or .docx specifications."),
+        typer.Argument(
+            help=help_text(
+                "公式の .xlsx のブック（項目定義書か機能一覧）または .docx の標準仕様書。",
+                "Official .xlsx workbooks (項目定義書 or function lists) or .docx specifications.",
+            )
+        ),
     ],
     output: Annotated[
         Path | None,
         output_option(
-            "Catalog directory to write into (made if missing).", "--into", show_default="the project's, else catalog"
+            help_text(
+                "書き込むカタログのフォルダ（なければ作ります）。", "Catalog directory to write into (made if missing)."
+            ),
+            "--into",
+            show_default=help_text("プロジェクトのもの、なければ catalog", "the project's, else catalog"),
         ),
     ] = None,
     column: Annotated[
         list[str] | None,
-        typer.Option("--column", help="Name a function-list column: FIELD=HEADER, e.g. 機能ID=要件番号."),
+        typer.Option(
+            "--column",
+            help=help_text(
+                "機能一覧の列を指定します: FIELD=HEADER（例: 機能ID=要件番号）。",
+                "Name a function-list column: FIELD=HEADER, e.g. 機能ID=要件番号.",
+            ),
+        ),
     ] = None,
     spec_version: Annotated[
         str | None,
-        typer.Option("--spec-version", help="Version label, e.g. 第5.0版 (read from the file if it says)."),
+        typer.Option(
+            "--spec-version",
+            help=help_text(
+                "版の表記（例: 第5.0版）。ファイルに記載があればそこから読みます。",
+                "Version label, e.g. 第5.0版 (read from the file if it says).",
+            ),
+        ),
     ] = None,
-    attribution: Annotated[str | None, typer.Option("--attribution", help="出典 text to keep with the data.")] = None,
+    attribution: Annotated[
+        str | None,
+        typer.Option(
+            "--attribution",
+            help=help_text("データとともに残す出典の文言。", "出典 text to keep with the data."),
+        ),
+    ] = None,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import official workbooks into a catalog directory (one YAML file per business and version).
-
-    Every sheet is read: each item sheet (one data group), each code-list sheet (コード一覧（個別）and
-    （連携）). The version comes from --spec-version, else the cells, else the file name (【第2.1版】, v2.1,
-    令和5年9月). A layout keeps the business's functions, and functions keep its layout.
-
-    Example: fitgap catalog import 項目定義書【第2.1版】.xlsx -o catalog
-    """
+    """Import official workbooks into a catalog directory (one YAML file per business and version)."""
     from reports.jsonout import to_json
     from spec_catalog.importers import import_file
     from spec_catalog.importers.functions import parse_column_options
@@ -212,97 +321,156 @@ def import_(
         return
     for r in results:
         # One line each, never folded: a script or a person reads them line by line.
-        console.print(
-            f"{r.file}: {r.kind} of {r.business_id} {r.name} {r.spec_version or ''} — {r.functions} functions, "
-            f"{r.groups} groups, {r.items} items, {r.code_lists} code lists → {r.written}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+        console.print(import_line(r), markup=False, highlight=False, soft_wrap=True)
         for line in import_details(r):
             console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
-    err_console.print(f"Use it with: fitgap catalog list --catalog {into}")
+    err_console.print(
+        say(f"使うには: fitgap catalog list --catalog {into}", f"Use it with: fitgap catalog list --catalog {into}"),
+        markup=False,
+        highlight=False,
+    )
+
+
+def import_line(r: ImportResult) -> str:
+    """The first line of one import: what was read for which business, the counts and the file written."""
+    business = f"{r.business_id} {r.name} {r.spec_version or ''}".rstrip()
+    kinds = {"layout": ("データレイアウト", "layout"), "functions": ("機能一覧", "functions")}
+    kind_ja = "と".join(kinds[k][0] for k in r.kind.split("+") if k in kinds) or r.kind
+    return say(
+        f"{r.file}: {business} の{kind_ja} — 機能 {r.functions} 件、グループ {r.groups}、データ項目 {r.items} 件、"
+        f"コード一覧 {r.code_lists} → {r.written}",
+        f"{r.file}: {r.kind} of {r.business_id} {r.name} {r.spec_version or ''} — {r.functions} functions, "
+        f"{r.groups} groups, {r.items} items, {r.code_lists} code lists → {r.written}",
+    )
+
+
+def _sheet_line(sheet: SheetReport) -> str:
+    if sheet.kind == "items":
+        groups = ", ".join(sheet.groups)
+        what = say(f"グループ {groups} のデータ項目 {sheet.items} 件", f"{sheet.items} items of group {groups}")
+    elif sheet.kind == "code_lists":
+        lists = ", ".join(sheet.code_lists) or say("なし", "none")
+        what = say(f"コード一覧 {lists}", f"code lists {lists}")
+    elif sheet.kind == "functions":
+        what = say(f"機能 {sheet.functions} 件", f"{sheet.functions} functions")
+    else:
+        what = say("読み飛ばし", "skipped")
+    where = say(f"（見出し {sheet.header_row} 行目）", f" (header row {sheet.header_row})") if sheet.header_row else ""
+    notes = "".join(f"; {note}" for note in sheet.notes)
+    return say(f"シート '{sheet.sheet}': {what}{where}{notes}", f"sheet '{sheet.sheet}': {what}{where}{notes}")
 
 
 def import_details(result: ImportResult) -> list[str]:
     """What an import read from each sheet, where its version came from, what it kept, whether it is in use."""
-    lines = []
-    for sheet in result.sheets:
-        if sheet.kind == "items":
-            what = f"{sheet.items} items of group {', '.join(sheet.groups)}"
-        elif sheet.kind == "code_lists":
-            what = f"code lists {', '.join(sheet.code_lists) or 'none'}"
-        elif sheet.kind == "functions":
-            what = f"{sheet.functions} functions"
-        else:
-            what = "skipped"
-        where = f" (header row {sheet.header_row})" if sheet.header_row else ""
-        notes = "".join(f"; {note}" for note in sheet.notes)
-        lines.append(f"sheet '{sheet.sheet}': {what}{where}{notes}")
+    from spec_catalog.store import EMBEDDED
+
+    lines = [_sheet_line(sheet) for sheet in result.sheets]
     if result.linked_code_lists:
-        lines.append(f"連携 code lists (owned by another business): {', '.join(result.linked_code_lists)}")
+        linked = ", ".join(result.linked_code_lists)
+        lines.append(
+            say(
+                f"連携のコード一覧（ほかの業務が所管）: {linked}",
+                f"連携 code lists (owned by another business): {linked}",
+            )
+        )
     if result.version_source is not None:
-        origin = _VERSION_ORIGINS[result.version_source]
-        lines.append(
-            f"version: {result.spec_version or '-'} ({origin})"
-            + (f"; {result.version_note}" if result.version_note else "")
-        )
+        origin = _version_origin(result.version_source)
+        version = result.spec_version or "-"
+        note = f"; {result.version_note}" if result.version_note else ""
+        lines.append(say(f"版: {version}（{origin}）{note}", f"version: {version} ({origin}){note}"))
     for kept in result.kept:
-        sample = " — sample content: the business stays marked sample" if kept.sample else ""
-        lines.append(
-            f"kept: {kept.count} {'functions' if kept.part == 'functions' else 'data items'} from {kept.source}{sample}"
+        source = say("組み込みカタログ", "embedded") if kept.source == EMBEDDED else kept.source
+        if kept.part == "functions":
+            what = say(f"{source} の機能 {kept.count} 件", f"{kept.count} functions from {source}")
+        else:
+            what = say(f"{source} のデータ項目 {kept.count} 件", f"{kept.count} data items from {source}")
+        sample = (
+            say(
+                " — サンプルの内容のため、業務はサンプルのままです",
+                " — sample content: the business stays marked sample",
+            )
+            if kept.sample
+            else ""
         )
+        lines.append(say(f"残した内容: {what}{sample}", f"kept: {what}{sample}"))
     if result.in_use_note:
         lines.append(result.in_use_note)
     return lines
 
 
-@app.command("export")
+@app.command(
+    "export",
+    help=help_text(
+        "カタログ（または一部の業務）を Excel か JSON に書き出します。\n\n"
+        "例: fitgap catalog export 001 031 -o catalog.xlsx",
+        "Export the catalog (or some businesses) to Excel or JSON.\n\n"
+        "Example: fitgap catalog export 001 031 -o catalog.xlsx",
+    ),
+)
 def export(
-    output: Annotated[Path, output_option("File to write: .xlsx or .json.")],
-    businesses: Annotated[list[str] | None, typer.Argument(help="業務IDs to export (all when omitted).")] = None,
+    output: Annotated[
+        Path, output_option(help_text("書き出すファイル: .xlsx か .json。", "File to write: .xlsx or .json."))
+    ],
+    businesses: Annotated[
+        list[str] | None,
+        typer.Argument(help=help_text("書き出す業務ID（省略するとすべて）。", "業務IDs to export (all when omitted).")),
+    ] = None,
     catalog: CatalogOption = None,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Export the catalog (or some businesses) to Excel or JSON.
-
-    Example: fitgap catalog export 001 031 -o catalog.xlsx
-    """
+    """Export the catalog (or some businesses) to Excel or JSON."""
     from reports.catalog import export_catalog
     from reports.jsonout import to_json
     from spec_catalog import resolve_catalog
 
     resolved = resolve_catalog(catalog_dir(catalog))
     chosen = [resolved.business(b) for b in businesses] if businesses else list(resolved.businesses)
-    written = export_catalog(resolved, chosen, output)
+    written = export_catalog(resolved, chosen, output, municipality_name())
     if as_json:
         typer.echo(to_json(written))
     else:
-        console.print(f"Wrote {len(chosen)} businesses to {output}")
+        console.print(
+            say(f"{output} に {len(chosen)} 業務を書き出しました", f"Wrote {len(chosen)} businesses to {output}"),
+            markup=False,
+            highlight=False,
+        )
 
 
-@app.command("diff")
+_CATALOG_ARGUMENT = help_text(
+    "'embedded'、カタログのフォルダ、DIRECTORY@VERSION、または業務の .yaml ファイル。",
+    "'embedded', a catalog directory, DIRECTORY@VERSION, or a business .yaml file.",
+)
+
+
+@app.command(
+    "diff",
+    help=help_text(
+        "二つのカタログ、または一つの業務の二つの版を比べます（機能要件、データ項目、コード一覧）。\n\n"
+        "一つのカタログのフォルダに並べて持つ二つの版: catalog@第2.0版 catalog@第2.1版（catalog@unversioned は版のない"
+        "ファイル）、または二つの業務のファイル。--xlsx、--html、--json-file で差分を帳票にも書き出します。\n\n"
+        "例: fitgap catalog diff catalog@第2.0版 catalog@第2.1版 --business 031",
+        "Compare two catalogs or two versions of a business (functions, items, code lists).\n\n"
+        "Two versions held side by side in one catalog directory: catalog@第2.0版 catalog@第2.1版 (catalog@unversioned "
+        "names the files without a version), or the two business files. --xlsx, --html and --json-file also write "
+        "the diff as a report.\n\n"
+        "Example: fitgap catalog diff catalog@第2.0版 catalog@第2.1版 --business 031",
+    ),
+)
 def diff(
-    old: Annotated[
-        str, typer.Argument(help="'embedded', a catalog directory, DIRECTORY@VERSION, or a business .yaml file.")
-    ],
-    new: Annotated[
-        str, typer.Argument(help="'embedded', a catalog directory, DIRECTORY@VERSION, or a business .yaml file.")
-    ],
-    business: Annotated[list[str] | None, typer.Option("--business", help="Compare only these 業務IDs.")] = None,
+    old: Annotated[str, typer.Argument(help=_CATALOG_ARGUMENT)],
+    new: Annotated[str, typer.Argument(help=_CATALOG_ARGUMENT)],
+    business: Annotated[
+        list[str] | None,
+        typer.Option("--business", help=help_text("この業務IDだけを比べます。", "Compare only these 業務IDs.")),
+    ] = None,
     xlsx: XlsxOption = None,
     html: HtmlOption = None,
     json_file: JsonFileOption = None,
+    lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Compare two catalogs or two versions of a business (functions, items, code lists).
-
-    Two versions held side by side in one catalog directory: catalog@第2.0版 catalog@第2.1版 (catalog@unversioned
-    names the files without a version), or the two business files. --xlsx, --html and --json-file also write
-    the diff as a report.
-
-    Example: fitgap catalog diff catalog@第2.0版 catalog@第2.1版 --business 031
-    """
+    """Compare two catalogs or two versions of a business (functions, items, code lists)."""
     from reports.catalog import diff_document, diff_table
     from reports.excel import write_document
     from reports.html import write_html
@@ -311,10 +479,12 @@ def diff(
     from spec_catalog.diff import diff_sources
 
     result = diff_sources(old, new, business)
-    if xlsx is not None:
-        write_document(diff_document(result), xlsx)
-    if html is not None:
-        write_html(diff_document(result), html)
+    if xlsx is not None or html is not None:
+        document = diff_document(result, municipality_name())
+        if xlsx is not None:
+            write_document(document, xlsx)
+        if html is not None:
+            write_html(document, html)
     if json_file is not None:
         json_file.parent.mkdir(parents=True, exist_ok=True)
         json_file.write_text(to_json(result) + "\n", encoding="utf-8")
@@ -322,7 +492,11 @@ def diff(
         typer.echo(to_json(result))
         return
     if not result.changes:
-        console.print(f"No differences between {old} and {new}.")
+        console.print(
+            say(f"{old} と {new} に違いはありません", f"No differences between {old} and {new}."),
+            markup=False,
+            highlight=False,
+        )
         return
     print_table(console, diff_table(result))
     console.print(", ".join(f"{kind}: {count}" for kind, count in result.counts.items()))

@@ -9,25 +9,70 @@ import typer
 
 from fitgap.cli.console import console
 from fitgap.cli.defaults import allowed_characters, catalog_dir, database, language, project
+from fitgap.cli.help_language import help_text
 from fitgap.cli.options import CatalogOption, DbOption, JsonOption, LangOption, ReportFiles, report_files, report_option
+from spec_catalog.language import say
 
 if TYPE_CHECKING:
     from validation import ValidationReport
 
-app = typer.Typer(help="Reports that combine Fit & Gap, conversion and validation.", no_args_is_help=True)
+app = typer.Typer(
+    help=help_text(
+        "Fit & Gap、変換、検証をまとめた帳票。", "Reports that combine Fit & Gap, conversion and validation."
+    ),
+    no_args_is_help=True,
+)
 
 
-@app.command("readiness")
+@app.command(
+    "readiness",
+    help=help_text(
+        "Fit & Gap の状況、変換記録、検証をまとめ、業務ごとに GO / NO-GO（移行可 / 移行不可）を判定します。\n\n"
+        "NO-GO の業務があれば終了コード 1 です。プロジェクトでは、基準は fitgap.yaml から、評価は最新の評価"
+        "（記録された時刻で）のスナップショット、検証は suites/ フォルダにスイートがあればそれを使い、帳票は "
+        "--xlsx/--html/--json-file でほかを指定しない限り出力フォルダ（readiness.xlsx、.html、.json）に書きます。"
+        "どの帳票にも入力、ツールのバージョン、作成日時を記載します。\n\n"
+        "例: fitgap report readiness --assessment history/2026-11-26_assessment_20261126T101500.json --html r.html",
+        "Combine the Fit & Gap status, the conversion records and the validation into a go / no-go per business."
+        "\n\n"
+        "Exits 1 when a business is NO-GO. In a project, thresholds come from fitgap.yaml, the assessment is the "
+        "snapshot of the latest scoring (by the time recorded in it), the validation uses its suites/ folder when it "
+        "holds suite files, and the reports go to its output folder (readiness.xlsx, .html, .json) unless "
+        "--xlsx/--html/--json-file name others. Every report names its inputs, the tool version and 作成日時.\n\n"
+        "Example: fitgap report readiness --assessment history/2026-11-26_assessment_20261126T101500.json "
+        "--html r.html",
+    ),
+)
 def readiness(
     municipality: Annotated[
-        str | None, typer.Option("--municipality", help="全国地方公共団体コード (default: the project's).")
+        str | None,
+        typer.Option(
+            "--municipality",
+            help=help_text(
+                "全国地方公共団体コード（既定: プロジェクトのもの）。",
+                "全国地方公共団体コード (default: the project's).",
+            ),
+        ),
     ] = None,
     assessment: Annotated[
-        Path | None, typer.Option("--assessment", help="A scored assessment (JSON); default: the project's latest.")
+        Path | None,
+        typer.Option(
+            "--assessment",
+            help=help_text(
+                "採点済みの評価（JSON）。既定: プロジェクトの最新のもの。",
+                "A scored assessment (JSON); default: the project's latest.",
+            ),
+        ),
     ] = None,
     validation: Annotated[
         Path | None,
-        typer.Option("--validation", help="A validation report (JSON); default: validate the database now."),
+        typer.Option(
+            "--validation",
+            help=help_text(
+                "検証の帳票（JSON）。既定: いまデータベースを検証します。",
+                "A validation report (JSON); default: validate the database now.",
+            ),
+        ),
     ] = None,
     xlsx: Annotated[Path | None, report_option("xlsx", in_project="readiness")] = None,
     html: Annotated[Path | None, report_option("html", in_project="readiness")] = None,
@@ -37,15 +82,7 @@ def readiness(
     lang: LangOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Combine the Fit & Gap status, the conversion records and the validation into a go / no-go per business.
-
-    Exits 1 when a business is NO-GO. In a project, thresholds come from fitgap.yaml, the assessment is the
-    snapshot of the latest scoring (by the time recorded in it), the validation uses its suites/ folder when it
-    holds suite files, and the reports go to its output folder (readiness.xlsx, .html, .json) unless
-    --xlsx/--html/--json-file name others. Every report names its inputs, the tool version and 作成日時.
-
-    Example: fitgap report readiness --assessment history/2026-11-26_assessment_20261126T101500.json --html r.html
-    """
+    """Combine the Fit & Gap status, the conversion records and the validation into a go / no-go per business."""
     from fitgap.assessment.history import load_snapshot
     from fitgap.cli.progress import VALIDATION, by_table, phases
     from fitgap.cli.validate import project_suites
@@ -61,7 +98,13 @@ def readiness(
     resolved = resolve_catalog(catalog_dir(catalog))
     code = municipality or (found.settings.municipality if found else None)
     if code is None:
-        raise UsageError("no municipality", hint="give --municipality CODE or run inside a project (fitgap init)")
+        raise UsageError(
+            say("団体が指定されていません", "no municipality"),
+            hint=say(
+                "--municipality CODE を指定するか、プロジェクトの中で実行してください（fitgap init）",
+                "give --municipality CODE or run inside a project (fitgap init)",
+            ),
+        )
     if found is not None and code == found.settings.municipality:
         businesses, thresholds = found.settings.businesses, found.settings.thresholds
     else:
@@ -107,12 +150,17 @@ def _read_validation(path: Path) -> ValidationReport:
     from spec_catalog.files import check_input_file
     from validation import ValidationReport
 
-    fix = "give the JSON file written by 'fitgap validate run --json-file FILE'"
-    check_input_file(path, "validation report", hint=fix)
+    fix = say(
+        "'fitgap validate run --json-file FILE' で書いた JSON ファイルを指定してください",
+        "give the JSON file written by 'fitgap validate run --json-file FILE'",
+    )
+    check_input_file(path, say("検証の帳票", "validation report"), hint=fix)
     try:
         return ValidationReport.model_validate_json(path.read_bytes())
     except ValidationError as exc:
         first = exc.errors()[0]
         at = ".".join(str(part) for part in first["loc"])
-        problem = f"{first['msg']} at {at}" if at else first["msg"]
-        raise FitgapError(f"not a validation report ({problem})", where=path, hint=fix) from None
+        problem = say(f"{at}: {first['msg']}", f"{first['msg']} at {at}") if at else first["msg"]
+        raise FitgapError(
+            say(f"検証の帳票ではありません（{problem}）", f"not a validation report ({problem})"), where=path, hint=fix
+        ) from None

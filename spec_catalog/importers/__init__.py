@@ -23,7 +23,8 @@ from spec_catalog.base import FrozenModel, InputFileError
 from spec_catalog.importers.layout import linked_business
 from spec_catalog.importers.sheets import SheetReport, WorkbookContent, read_sheets
 from spec_catalog.importers.versions import choose_version, version_in_cells, version_in_file_name
-from spec_catalog.importers.workbook import open_workbook
+from spec_catalog.importers.workbook import open_workbook, problem_of
+from spec_catalog.language import say
 from spec_catalog.models import Business, BusinessSpec, CodeList, DataGroup, DataItem
 from spec_catalog.store import (
     EMBEDDED,
@@ -97,25 +98,34 @@ def _business_id(ids: set[str], path: Path, into: Path) -> str:
     unknown = sorted(i for i, holder in holders.items() if holder is None)
     if unknown:
         raise InputFileError(
-            f"業務ID {', '.join(unknown)} is not one of the standard businesses",
+            _not_standard(", ".join(unknown)),
             where=path,
-            hint="check the ID prefix of the 機能ID / データ項目ID column ('fitgap catalog list' shows the 業務IDs)",
+            hint=say(
+                "機能ID / データ項目ID の列の先頭の業務IDを確かめてください"
+                "（業務IDは 'fitgap catalog list' で見られます）",
+                "check the ID prefix of the 機能ID / データ項目ID column ('fitgap catalog list' shows the 業務IDs)",
+            ),
         )
     businesses = {h for h in holders.values() if h is not None}
     if len(businesses) != 1:
+        mixed = ", ".join(sorted(businesses))
         raise InputFileError(
-            f"the workbook mixes businesses {', '.join(sorted(businesses))}",
+            say(f"ブックに複数の業務（{mixed}）が混ざっています", f"the workbook mixes businesses {mixed}"),
             where=path,
-            hint="import one business per workbook",
+            hint=say("一つのブックには一つの業務を入れて取り込んでください", "import one business per workbook"),
         )
     return businesses.pop()
+
+
+def _not_standard(ids: str) -> str:
+    return say(f"業務ID {ids} は標準の業務ではありません", f"業務ID {ids} is not one of the standard businesses")
 
 
 def scheme_business(business_id: str) -> Business:
     """The metadata of a business the embedded catalog does not hold (005, 014 …), from the ID scheme."""
     entry = standard_business(business_id)
     if entry is None:
-        raise InputFileError(f"業務ID {business_id} is not one of the standard businesses")
+        raise InputFileError(_not_standard(business_id))
     return Business(
         business_id=entry.business_id,
         other_ids=tuple(b.business_id for b in STANDARD_BUSINESSES if b.held_by == business_id),
@@ -170,18 +180,33 @@ def _resolve_linked(items: list[DataItem], code_lists: list[CodeList], into: Pat
         owner = catalog.find(entry.business_id) if entry else None
         source = owner.code_list(number) if owner is not None and owner.source is Source.IMPORTED else None
         if entry is None or owner is None or source is None:
-            held = (
-                f"{business_name} is not a business of the ID scheme"
-                if entry is None
-                else f"the catalog holds no imported code list {number} of {entry.business_id} {entry.name}"
-                + (" (only a sample)" if owner is not None and owner.source is Source.SAMPLE else "")
-            )
+            sample = owner is not None and owner.source is Source.SAMPLE
+            if entry is None:
+                held_ja, held_en = (
+                    f"{business_name} は業務IDの体系にない業務です",
+                    f"{business_name} is not a business of the ID scheme",
+                )
+            else:
+                owning = f"{entry.business_id} {entry.name}"
+                held_ja = f"カタログに {owning} の取り込んだコード一覧 {number} がありません" + (
+                    "（サンプルだけです）" if sample else ""
+                )
+                held_en = f"the catalog holds no imported code list {number} of {owning}" + (
+                    " (only a sample)" if sample else ""
+                )
             raise InputFileError(
-                f"items refer to the 連携 code list {reference}, which no 「コード一覧（連携）」 sheet defines "
-                f"and {held}",
+                say(
+                    f"項目が連携のコード一覧 {reference} を参照していますが、それを定める「コード一覧（連携）」の"
+                    f"シートがなく、{held_ja}",
+                    f"items refer to the 連携 code list {reference}, which no 「コード一覧（連携）」 sheet defines "
+                    f"and {held_en}",
+                ),
                 where=path,
-                hint="add the 「コード一覧（連携）」 sheet to the workbook, "
-                "or import the 項目定義書 of the owning business first",
+                hint=say(
+                    "ブックに「コード一覧（連携）」のシートを加えるか、先に所管する業務の項目定義書を取り込んでください",
+                    "add the 「コード一覧（連携）」 sheet to the workbook, "
+                    "or import the 項目定義書 of the owning business first",
+                ),
             )
         found.append(
             source.model_copy(
@@ -239,14 +264,18 @@ def in_use_note(into: Path, business_id: str, written: Path) -> tuple[bool, str 
     if path == written:
         others = [p for p in into.glob(f"{business_id}*.yaml") if p != written and not p.name.startswith(".")]
         if others and spec.spec_version is None:
-            return (
-                True,
+            return True, say(
+                "使用中: 版の記載がないので、最新の取り込みとして使われます（順位を付けるには --spec-version を"
+                "指定してください）",
                 "in use: it states no version, so as the latest import it is used (give --spec-version to rank it)",
             )
         return True, None
-    return False, (
-        f"not in use: the catalog keeps {path.name} ({spec.spec_version or 'unversioned'}), a higher version "
-        "than this import; 'catalog diff' compares them"
+    version = spec.spec_version or "unversioned"
+    return False, say(
+        f"使用されません: カタログはこの取り込みより新しい版の {path.name}（{version}）を使い続けます。"
+        "'catalog diff' で比べられます",
+        f"not in use: the catalog keeps {path.name} ({version}), a higher version than this import; "
+        "'catalog diff' compares them",
     )
 
 
@@ -264,11 +293,19 @@ def import_workbook(
     if not content.has_layout and not content.has_functions:
         sheets = ", ".join(f"'{s.title}'" for s in workbook.worksheets)
         raise InputFileError(
-            f"no spec sheet found (sheets: {sheets}); expected a 項目定義書 header (データ項目ID, データ項目, "
-            "データ項目（ローマ字）, グループ, データ型, データ出力条件) "
-            "or a function list (機能ID, 機能名称, 実装区分)",
+            say(
+                f"仕様のシートが見つかりません（シート: {sheets}）。項目定義書の見出し（データ項目ID、データ項目、"
+                "データ項目（ローマ字）、グループ、データ型、データ出力条件）か、機能一覧の見出し（機能ID、機能名称、"
+                "実装区分）が必要です",
+                f"no spec sheet found (sheets: {sheets}); expected a 項目定義書 header (データ項目ID, データ項目, "
+                "データ項目（ローマ字）, グループ, データ型, データ出力条件) "
+                "or a function list (機能ID, 機能名称, 実装区分)",
+            ),
             where=path,
-            hint="give an official 項目定義書 / 機能要件 workbook, or name the columns with --column FIELD=HEADER",
+            hint=say(
+                "公式の項目定義書 / 機能要件のブックを指定するか、--column FIELD=HEADER で列を指定してください",
+                "give an official 項目定義書 / 機能要件 workbook, or name the columns with --column FIELD=HEADER",
+            ),
         )
     ids = {item.item_id[:3] for item in content.items} | {f.function_id[:3] for f in content.functions}
     business_id = _business_id(ids, path, into)
@@ -293,8 +330,11 @@ def import_workbook(
             }
         )
     except ValidationError as exc:
-        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        raise InputFileError(message, where=path, hint="fix the workbook and import again") from None
+        raise InputFileError(
+            problem_of(exc),
+            where=path,
+            hint=say("ブックを直して、もう一度取り込んでください", "fix the workbook and import again"),
+        ) from None
     kind = "+".join(k for k, found in (("layout", content.has_layout), ("functions", content.has_functions)) if found)
     return write_result(
         path, into, spec, kind, version_source, version_note, sheets=tuple(content.sheets), kept=tuple(kept)

@@ -40,7 +40,8 @@ from spec_catalog.importers import ImportResult, _base, _holder, _merge, scheme_
 from spec_catalog.importers.functions import FUNCTION_ALIASES
 from spec_catalog.importers.sheets import SheetKind, SheetReport, WorkbookContent
 from spec_catalog.importers.versions import choose_version, version_in_file_name, version_in_text
-from spec_catalog.importers.workbook import normalize_label
+from spec_catalog.importers.workbook import normalize_label, problem_of
+from spec_catalog.language import say
 from spec_catalog.models import BusinessSpec, FunctionRequirement
 from spec_catalog.vocab import FunctionClass, Source, VersionSource
 
@@ -151,27 +152,58 @@ class _Package:
 
 def _check(path: Path) -> None:
     if not path.exists():
-        raise InputFileError("file not found", where=path, hint="check the path")
+        raise InputFileError(
+            say("ファイルが見つかりません", "file not found"),
+            where=path,
+            hint=say("パスを確かめてください", "check the path"),
+        )
     if path.is_dir():
-        raise InputFileError("is a directory, not a .docx document", where=path)
-    check_input_file(path, "document")
+        raise InputFileError(
+            say("フォルダで、.docx の文書ではありません", "is a directory, not a .docx document"), where=path
+        )
+    check_input_file(path, say("文書", "document"))
     head = path.read_bytes()[: 1 << 16]
     if head.startswith(_OLE_SIGNATURE):
         if _ENCRYPTED_STREAM in path.read_bytes():
             raise InputFileError(
-                "the document is password-protected",
+                say("文書にパスワードが掛かっています", "the document is password-protected"),
                 where=path,
-                hint="open it in Word, remove the password (ファイル > 情報 > 文書の保護) and save as .docx",
+                hint=say(
+                    "Word で開いてパスワードを外し（ファイル > 情報 > 文書の保護）、.docx で保存してください",
+                    "open it in Word, remove the password (ファイル > 情報 > 文書の保護) and save as .docx",
+                ),
             )
         raise InputFileError(
-            "this is an old .doc (Word 97-2003) file, not .docx", where=path, hint="save it as .docx in Word"
+            say(
+                "古い .doc（Word 97-2003）のファイルで、.docx ではありません",
+                "this is an old .doc (Word 97-2003) file, not .docx",
+            ),
+            where=path,
+            hint=say("Word で .docx として保存してください", "save it as .docx in Word"),
         )
     if not zipfile.is_zipfile(path):
         raise InputFileError(
-            "not a .docx document (the file is not a ZIP/OOXML package)",
+            say(
+                ".docx の文書ではありません（ZIP/OOXML の形式ではありません）",
+                "not a .docx document (the file is not a ZIP/OOXML package)",
+            ),
             where=path,
-            hint="give the specification as a Word .docx file (a PDF cannot be read)",
+            hint=say(
+                "仕様書を Word の .docx ファイルで指定してください（PDF は読めません）",
+                "give the specification as a Word .docx file (a PDF cannot be read)",
+            ),
         )
+
+
+def _corrupted(what: str) -> str:
+    return say(f"文書が壊れていて読めません（{what}）", f"the document is corrupted and cannot be read ({what})")
+
+
+def _resave() -> str:
+    return say(
+        "Word で開いて保存し直すか、もう一度ダウンロードしてください",
+        "open and re-save it in Word, or download it again",
+    )
 
 
 def _target(archive: zipfile.ZipFile, rels: str, kind: str, base: str, default: str) -> str:
@@ -207,9 +239,15 @@ def _open(path: Path) -> _Package:
             main = _target(archive, "_rels/.rels", _OFFICE_DOCUMENT, "", "word/document.xml")
             if main not in archive.namelist():
                 raise InputFileError(
-                    "not a Word document: the package has no main document part (an .xlsx or .pptx renamed?)",
+                    say(
+                        "Word の文書ではありません: 本文のパートがありません（.xlsx や .pptx の名前を変えたもの？）",
+                        "not a Word document: the package has no main document part (an .xlsx or .pptx renamed?)",
+                    ),
                     where=path,
-                    hint="give the specification as a Word .docx file",
+                    hint=say(
+                        "仕様書を Word の .docx ファイルで指定してください",
+                        "give the specification as a Word .docx file",
+                    ),
                 )
             folder, name = posixpath.split(main)
             styles_part = _target(
@@ -218,18 +256,10 @@ def _open(path: Path) -> _Package:
             document = ElementTree.fromstring(archive.read(main))
             styles = ElementTree.fromstring(archive.read(styles_part)) if styles_part in archive.namelist() else None
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, EOFError) as exc:
-        raise InputFileError(
-            f"the document is corrupted and cannot be read ({type(exc).__name__})",
-            where=path,
-            hint="open and re-save it in Word, or download it again",
-        ) from exc
+        raise InputFileError(_corrupted(type(exc).__name__), where=path, hint=_resave()) from exc
     body = document.find(f"{_W}body")
     if body is None:
-        raise InputFileError(
-            "the document is corrupted and cannot be read (no body)",
-            where=path,
-            hint="open and re-save it in Word, or download it again",
-        )
+        raise InputFileError(_corrupted(say("本文がありません", "no body")), where=path, hint=_resave())
     return _Package(body, *_styles(styles))
 
 
@@ -441,18 +471,27 @@ def _read_function_rows(
             continue  # a heading row inside the table
         if not re.fullmatch(r"\d{7}", function_id):
             raise InputFileError(
-                f"{where} row {row_number}: 機能ID {function_id!r} is not 7 digits",
+                say(
+                    f"{where} {row_number} 行目: 機能ID {function_id!r} が 7 桁の数字ではありません",
+                    f"{where} row {row_number}: 機能ID {function_id!r} is not 7 digits",
+                ),
                 where=path,
-                hint="fix the table, or name the 機能ID column with --column 機能ID=HEADER",
+                hint=say(
+                    "表を直すか、--column 機能ID=HEADER で機能IDの列を指定してください",
+                    "fix the table, or name the 機能ID column with --column 機能ID=HEADER",
+                ),
             )
         entry = found.setdefault(function_id, _Found(section=value.get("category") or section))
         if value.get("name"):
             entry.names.insert(0, value["name"])  # the name a function list gives goes first
         if value.get("function_class"):
             try:
-                entry.classes.insert(0, (FunctionClass.parse(value["function_class"]), f"{where} row {row_number}"))
+                place = say(f"{where} {row_number} 行目", f"{where} row {row_number}")
+                entry.classes.insert(0, (FunctionClass.parse(value["function_class"]), place))
             except ValueError as exc:
-                raise InputFileError(f"{where} row {row_number}: {exc}", where=path, hint="fix the table") from None
+                raise InputFileError(
+                    f"{place}: {exc}", where=path, hint=say("表を直してください", "fix the table")
+                ) from None
         if value.get("requirement") and value["requirement"] not in entry.descriptions:
             entry.descriptions.insert(0, value["requirement"])
         read += 1
@@ -476,7 +515,11 @@ def _read_tables(
         table = block.table
         first = tuple(c.strip() for c in table[0]) if table else ()
         header = _table_header(table, aliases)
-        where = f"table '{caption}'" if caption else f"table {len(tables) + 1}"
+        where = (
+            say(f"表 '{caption}'", f"table '{caption}'")
+            if caption
+            else say(f"表 {len(tables) + 1}", f"table {len(tables) + 1}")
+        )
         read = _read_function_rows(table, header, where, block.section, found, path) if header else 0
         header_row = header[0] if header else 0
         tables.append(
@@ -515,10 +558,17 @@ def read_docx(path: Path, columns: dict[str, str] | None = None) -> DocxSpec:
     _read_mentions(blocks, types, found)
     if not found:
         raise InputFileError(
-            "no function requirement found: expected 機能名称（機能ID 0010001） in the text "
-            "or a table with 機能ID and 機能名称 columns",
+            say(
+                "機能要件が見つかりません: 本文の 機能名称（機能ID 0010001）か、"
+                "機能ID と機能名称の列のある表が必要です",
+                "no function requirement found: expected 機能名称（機能ID 0010001） in the text "
+                "or a table with 機能ID and 機能名称 columns",
+            ),
             where=path,
-            hint="give the standard specification itself (the Word file), or its function list as .xlsx",
+            hint=say(
+                "標準仕様書そのもの（Word のファイル）か、その機能一覧の .xlsx を指定してください",
+                "give the standard specification itself (the Word file), or its function list as .xlsx",
+            ),
         )
     appendix = next((m.group(1) for b in blocks if (m := _APPENDIX.search(b.text))), None)
     unstated_note = (
@@ -532,17 +582,32 @@ def read_docx(path: Path, columns: dict[str, str] | None = None) -> DocxSpec:
         entry = found[function_id]
         if not entry.names:
             raise InputFileError(
-                f"機能ID {function_id} has no name in the document (no 機能名称 before 「（機能ID {function_id}）」)",
+                say(
+                    f"機能ID {function_id} の名称が文書にありません"
+                    f"（「（機能ID {function_id}）」の前に機能名称がありません）",
+                    f"機能ID {function_id} has no name in the document "
+                    f"(no 機能名称 before 「（機能ID {function_id}）」)",
+                ),
                 where=path,
-                hint="the importer reads 機能名称（機能ID NNNNNNN）; check how the document writes it",
+                hint=say(
+                    "取り込みは 機能名称（機能ID NNNNNNN）の形を読みます。文書の書き方を確かめてください",
+                    "the importer reads 機能名称（機能ID NNNNNNN）; check how the document writes it",
+                ),
             )
         stated = {klass for klass, _ in entry.classes}
         if len(stated) > 1:
-            places = ", ".join(f"{klass.value} at {where}" for klass, where in entry.classes)
+            places_ja = "、".join(f"{where} に {klass.value}" for klass, where in entry.classes)
+            places_en = ", ".join(f"{klass.value} at {where}" for klass, where in entry.classes)
             raise InputFileError(
-                f"機能ID {function_id} has two classes in the document: {places}",
+                say(
+                    f"機能ID {function_id} に文書の中で二つの実装区分があります: {places_ja}",
+                    f"機能ID {function_id} has two classes in the document: {places_en}",
+                ),
                 where=path,
-                hint="correct the document, or import its function list (.xlsx) instead",
+                hint=say(
+                    "文書を正すか、代わりにその機能一覧（.xlsx）を取り込んでください",
+                    "correct the document, or import its function list (.xlsx) instead",
+                ),
             )
         requirement = "\n".join(entry.descriptions)
         if not stated:
@@ -561,8 +626,11 @@ def read_docx(path: Path, columns: dict[str, str] | None = None) -> DocxSpec:
                 )
             )
         except ValidationError as exc:
-            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-            raise InputFileError(message, where=path, hint="check the 機能ID in the document") from None
+            raise InputFileError(
+                problem_of(exc),
+                where=path,
+                hint=say("文書の機能IDを確かめてください", "check the 機能ID in the document"),
+            ) from None
     return DocxSpec(
         title=title,
         publisher=publisher,
@@ -580,18 +648,27 @@ def _reports(document: DocxSpec, ids: set[str], tables: bool) -> list[SheetRepor
     named = [i for i in mine if i in document.in_text]
     unstated = [i for i in mine if i in document.classes_not_stated]
     notes = (
-        (f"実装区分 not stated for {len(unstated)}: taken as 実装必須機能 for now (see the requirement text)",)
+        (
+            say(
+                f"{len(unstated)} 件は実装区分の記載がなく、実装必須機能として仮置きしました（要件の本文を参照）",
+                f"実装区分 not stated for {len(unstated)}: taken as 実装必須機能 for now (see the requirement text)",
+            ),
+        )
         if unstated
         else ()
     )
-    reports = [SheetReport(sheet="本文 (text)", kind=SheetKind.FUNCTIONS, functions=len(named), notes=notes)]
+    reports = [
+        SheetReport(sheet=say("本文", "本文 (text)"), kind=SheetKind.FUNCTIONS, functions=len(named), notes=notes)
+    ]
     for number, table in enumerate(document.tables if tables else (), start=1):
-        table_notes = [f"section {table.section}"] if table.section else []
+        table_notes = [say(f"節 {table.section}", f"section {table.section}")] if table.section else []
         if not table.functions:
-            table_notes.append(f"{table.rows} rows, not a function list")
+            table_notes.append(
+                say(f"{table.rows} 行、機能一覧ではありません", f"{table.rows} rows, not a function list")
+            )
         reports.append(
             SheetReport(
-                sheet=f"table {number}" + (f" {table.caption}" if table.caption else ""),
+                sheet=say(f"表 {number}", f"table {number}") + (f" {table.caption}" if table.caption else ""),
                 kind=SheetKind.FUNCTIONS if table.functions else SheetKind.SKIPPED,
                 functions=table.functions,
                 notes=tuple(table_notes),
@@ -631,8 +708,11 @@ def _import_business(
             }
         )
     except ValidationError as exc:
-        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        raise InputFileError(message, where=path, hint="fix the document and import again") from None
+        raise InputFileError(
+            problem_of(exc),
+            where=path,
+            hint=say("文書を直して、もう一度取り込んでください", "fix the document and import again"),
+        ) from None
     return write_result(
         path,
         into,
@@ -661,10 +741,14 @@ def import_docx(
     for function in document.functions:
         holder = _holder(function.function_id[:3], into)
         if holder is None:
+            business_id = function.function_id[:3]
             raise InputFileError(
-                f"機能ID {function.function_id}: 業務ID {function.function_id[:3]} is not a standard business",
+                say(
+                    f"機能ID {function.function_id}: 業務ID {business_id} は標準の業務ではありません",
+                    f"機能ID {function.function_id}: 業務ID {business_id} is not a standard business",
+                ),
                 where=path,
-                hint="'fitgap catalog list' shows the 業務IDs",
+                hint=say("業務IDは 'fitgap catalog list' で見られます", "'fitgap catalog list' shows the 業務IDs"),
             )
         by_business.setdefault(holder, []).append(function)
     version = choose_version(spec_version, document.spec_version, version_in_file_name(path.name))

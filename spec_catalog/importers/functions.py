@@ -11,7 +11,15 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from spec_catalog.base import InputFileError, UsageError
-from spec_catalog.importers.workbook import Header, cell_text, normalize_label, raise_row_problems
+from spec_catalog.importers.workbook import (
+    Header,
+    cell_text,
+    normalize_label,
+    problem_of,
+    raise_row_problems,
+    row_place,
+)
+from spec_catalog.language import say
 from spec_catalog.models import FunctionRequirement
 
 FUNCTION_ALIASES: dict[str, tuple[str, ...]] = {
@@ -56,8 +64,15 @@ def parse_column_options(options: list[str]) -> dict[str, str]:
         key = FIELD_NAMES.get(normalize_label(field))
         if not sep or not header.strip() or key is None:
             raise UsageError(
-                f"--column {option!r} is not FIELD=HEADER",
-                hint="FIELD is one of 機能ID, 機能名称, 実装区分, 要件, 分類; e.g. --column 機能ID=要件番号",
+                say(
+                    f"--column {option!r} が FIELD=HEADER の形ではありません",
+                    f"--column {option!r} is not FIELD=HEADER",
+                ),
+                hint=say(
+                    "FIELD は 機能ID、機能名称、実装区分、要件、分類 のどれかにしてください"
+                    "（例: --column 機能ID=要件番号）",
+                    "FIELD is one of 機能ID, 機能名称, 実装区分, 要件, 分類; e.g. --column 機能ID=要件番号",
+                ),
             )
         columns[key] = normalize_label(header)
     return columns
@@ -106,13 +121,18 @@ def read_function_sheet(header: Header, path: Path) -> list[FunctionRequirement]
                 )
             )
         except ValidationError as exc:
-            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-            problems.append(f"sheet '{sheet.title}' row {row}: {message}")
+            problems.append(f"{row_place(sheet.title, row)}: {problem_of(exc)}")
     raise_row_problems(problems, path)
     if not functions:
         raise InputFileError(
-            f"sheet '{sheet.title}' has a function-list header but no 機能ID below it",
+            say(
+                f"シート '{sheet.title}' に機能一覧の見出しはありますが、その下に機能IDがありません",
+                f"sheet '{sheet.title}' has a function-list header but no 機能ID below it",
+            ),
             where=path,
-            hint="check the 機能ID column, or name it with --column 機能ID=HEADER",
+            hint=say(
+                "機能IDの列を確かめるか、--column 機能ID=HEADER で列を指定してください",
+                "check the 機能ID column, or name it with --column 機能ID=HEADER",
+            ),
         )
     return functions

@@ -17,7 +17,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from spec_catalog.base import InputFileError
-from spec_catalog.importers.workbook import Header, cell_text, normalize_label, raise_row_problems
+from spec_catalog.importers.workbook import (
+    Header,
+    cell_text,
+    normalize_label,
+    problem_of,
+    raise_row_problems,
+    row_place,
+)
+from spec_catalog.language import say
 from spec_catalog.models import CodeList, CodeValue, DataItem
 from spec_catalog.sensitivity import infer_sensitivity
 from spec_catalog.vocab import standard_business_named
@@ -104,7 +112,12 @@ def _item_id(row: LayoutRows) -> str:
     first, second = cell_text(row.raw("item_id", 0)), cell_text(row.raw("item_id", 1))
     if first and second:
         if not (first.isdigit() and second.isdigit()):
-            raise ValueError(f"データ項目ID cells {first!r} and {second!r} are not numbers")
+            raise ValueError(
+                say(
+                    f"データ項目IDのセル {first!r} と {second!r} が数字ではありません",
+                    f"データ項目ID cells {first!r} and {second!r} are not numbers",
+                )
+            )
         return first.zfill(3) + second.zfill(5)
     return first or second
 
@@ -116,7 +129,11 @@ def _length(text: str) -> tuple[int | None, int | None]:
     try:
         numbers = [int(p) for p in parts]
     except ValueError:
-        raise ValueError(f"桁数 {text!r} is not a number (or 'n,m' for 9V)") from None
+        raise ValueError(
+            say(
+                f"桁数 {text!r} が数字ではありません（9V は 'n,m'）", f"桁数 {text!r} is not a number (or 'n,m' for 9V)"
+            )
+        ) from None
     return (numbers[0], numbers[1]) if len(numbers) == 2 else (numbers[0], None)
 
 
@@ -169,17 +186,21 @@ def read_item_sheet(header: Header, path: Path) -> list[DataItem]:
         try:
             item = _item(LayoutRows(header, row_number))
         except (ValidationError, ValueError) as exc:
-            message = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-            problems.append(f"sheet '{header.sheet.title}' row {row_number}: {message.removeprefix('Value error, ')}")
+            problems.append(f"{row_place(header.sheet.title, row_number)}: {problem_of(exc)}")
             continue
         if item is not None:
             items.append(item)
     raise_row_problems(problems, path)
     if not items:
         raise InputFileError(
-            f"sheet '{header.sheet.title}' has the item-definition header but no items below it",
+            say(
+                f"シート '{header.sheet.title}' に項目定義の見出しはありますが、その下に項目がありません",
+                f"sheet '{header.sheet.title}' has the item-definition header but no items below it",
+            ),
             where=path,
-            hint="check that the data rows carry a データ項目ID",
+            hint=say(
+                "データの行にデータ項目IDがあるか確かめてください", "check that the data rows carry a データ項目ID"
+            ),
         )
     return items
 
@@ -234,8 +255,13 @@ def read_code_sheet(header: Header, path: Path) -> CodeSheet:
                 owner_name = business or title_business
                 if not owner_name:
                     problems.append(
-                        f"sheet '{sheet.title}' row {row_number}: code list {list_id} names no 業務名 "
-                        "(a 連携 code list is <業務名>_<コード番号>, e.g. 住民基本台帳_001)"
+                        row_place(sheet.title, row_number)
+                        + say(
+                            f": コード一覧 {list_id} に業務名がありません"
+                            "（連携のコード一覧は <業務名>_<コード番号>、例: 住民基本台帳_001）",
+                            f": code list {list_id} names no 業務名 "
+                            "(a 連携 code list is <業務名>_<コード番号>, e.g. 住民基本台帳_001)",
+                        )
                     )
                     continue
                 list_id = normalize_code_list_id(f"{owner_name}_{list_id}") or list_id
@@ -243,7 +269,12 @@ def read_code_sheet(header: Header, path: Path) -> CodeSheet:
             if (named := linked_business(list_id)) is not None:
                 entry = standard_business_named(named)
                 if entry is None:
-                    result.notes.append(f"{list_id}: {named} is not a business of the ID scheme (owner unknown)")
+                    result.notes.append(
+                        say(
+                            f"{list_id}: {named} は業務IDの体系にない業務です（所管が不明）",
+                            f"{list_id}: {named} is not a business of the ID scheme (owner unknown)",
+                        )
+                    )
                 else:
                     lists[-1]["owner"] = entry.business_id
             if row.text("note"):
@@ -259,8 +290,11 @@ def read_code_sheet(header: Header, path: Path) -> CodeSheet:
         result.code_lists = [CodeList.model_validate(data) for data in lists]
     except ValidationError as exc:
         raise InputFileError(
-            f"sheet '{sheet.title}': {exc.errors()[0]['msg'].removeprefix('Value error, ')}",
+            say(f"シート '{sheet.title}'", f"sheet '{sheet.title}'") + f": {problem_of(exc)}",
             where=path,
-            hint="fix the code list in the workbook and import again",
+            hint=say(
+                "ブックのコード一覧を直して、もう一度取り込んでください",
+                "fix the code list in the workbook and import again",
+            ),
         ) from None
     return result

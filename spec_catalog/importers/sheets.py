@@ -24,6 +24,7 @@ from spec_catalog.importers.layout import (
     read_item_sheet,
 )
 from spec_catalog.importers.workbook import closest_header, find_header_in_sheet
+from spec_catalog.language import say
 from spec_catalog.models import CodeList, DataItem, FunctionRequirement
 
 # A row with this many of the item header's required labels is an item header, whole or not.
@@ -82,11 +83,19 @@ def _refuse_unreadable_item_sheet(sheet: Any, path: Path) -> None:
         return
     row, found = closest
     missing = ", ".join(_LABELS[f] for f in LAYOUT_REQUIRED if f not in found)
+    present = ", ".join(_LABELS[f] for f in found)
     raise InputFileError(
-        f"sheet '{sheet.title}' looks like an item sheet (row {row} has {', '.join(_LABELS[f] for f in found)}) "
-        f"but cannot be read: no {missing} column",
+        say(
+            f"シート '{sheet.title}' は項目のシートのようですが（{row} 行目に {present}）、{missing} の列がなく"
+            "読めません",
+            f"sheet '{sheet.title}' looks like an item sheet (row {row} has {present}) "
+            f"but cannot be read: no {missing} column",
+        ),
         where=path,
-        hint="give the column its 項目定義書 header, or delete the sheet if it is not part of the specification",
+        hint=say(
+            "その列に項目定義書の見出しを付けるか、仕様の一部でなければシートを削除してください",
+            "give the column its 項目定義書 header, or delete the sheet if it is not part of the specification",
+        ),
     )
 
 
@@ -123,6 +132,8 @@ def read_sheets(workbook: Any, path: Path, columns: dict[str, str] | None = None
             )
         else:
             _refuse_unreadable_item_sheet(sheet, path)
-            report = SheetReport(sheet=sheet.title, kind=SheetKind.SKIPPED, notes=("no spec header",))
+            report = SheetReport(
+                sheet=sheet.title, kind=SheetKind.SKIPPED, notes=(say("仕様の見出しがありません", "no spec header"),)
+            )
         content.sheets.append(report)
     return content

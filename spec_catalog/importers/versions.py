@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any
 
 from spec_catalog.importers.workbook import cell_text
+from spec_catalog.language import say
 from spec_catalog.store import ERA_MONTH, compare_versions
 from spec_catalog.vocab import VersionSource
 
@@ -19,9 +20,9 @@ _EDITION = re.compile(r"第\s*(\d+(?:\s*\.\s*\d+)*)\s*版")
 # v2.1, V2.1, Ver2.1, ver.2.1, version 2.1 — but not the v inside a word (dev2, rev3)
 _LATIN = re.compile(r"(?<![a-z0-9])(?:v|ver|version)\.?\s?(\d+(?:\.\d+)*)(?![\d.]*\d)", re.IGNORECASE)
 _LABELS = {
-    VersionSource.OPTION: "--spec-version",
-    VersionSource.CELLS: "a cell",
-    VersionSource.FILE_NAME: "the file name",
+    VersionSource.OPTION: ("--spec-version ", "--spec-version"),  # the Japanese gets a space before its particle
+    VersionSource.CELLS: ("セル", "a cell"),
+    VersionSource.FILE_NAME: ("ファイル名", "the file name"),
 }
 
 
@@ -78,6 +79,12 @@ def choose_version(
     if not stated:
         return None, VersionSource.UNKNOWN, None
     (source, version), *others = stated
-    disagree = [f"{_LABELS[s]} says {v}" for s, v in others if compare_versions(v, version) != 0]
-    note = f"{version} from {_LABELS[source]} is used; " + ", ".join(disagree) if disagree else None
+    disagree = [(_LABELS[s], v) for s, v in others if compare_versions(v, version) != 0]
+    if not disagree:
+        return version, source, None
+    (used_ja, used_en) = _LABELS[source]
+    note = say(
+        f"{used_ja}の {version} を使います（" + "、".join(f"{ja}では {v}" for (ja, _), v in disagree) + "）",
+        f"{version} from {used_en} is used; " + ", ".join(f"{en} says {v}" for (_, en), v in disagree),
+    )
     return version, source, note

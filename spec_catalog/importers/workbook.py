@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from spec_catalog.base import InputFileError
 from spec_catalog.files import check_input_file
+from spec_catalog.language import say
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -20,36 +23,60 @@ def open_workbook(path: Path) -> Any:
     import openpyxl  # heavy: only commands that read Excel pay for it
 
     if not path.exists():
-        raise InputFileError("file not found", where=path, hint="check the path")
+        raise InputFileError(
+            say("ファイルが見つかりません", "file not found"),
+            where=path,
+            hint=say("パスを確かめてください", "check the path"),
+        )
     if path.is_dir():
-        raise InputFileError("is a directory, not an .xlsx workbook", where=path)
-    check_input_file(path, "workbook")  # a FIFO or a device would hang or stream for ever
+        raise InputFileError(
+            say("フォルダで、.xlsx のブックではありません", "is a directory, not an .xlsx workbook"), where=path
+        )
+    check_input_file(path, say("ブック", "workbook"))  # a FIFO or a device would hang or stream for ever
     head = path.read_bytes()[: 1 << 16]
     if head.startswith(_OLE_SIGNATURE):
         if _ENCRYPTED_STREAM in path.read_bytes():
             raise InputFileError(
-                "the workbook is password-protected",
+                say("ブックにパスワードが掛かっています", "the workbook is password-protected"),
                 where=path,
-                hint="open it in Excel, remove the password (ファイル > 情報 > ブックの保護) and save as .xlsx",
+                hint=say(
+                    "Excel で開いてパスワードを外し（ファイル > 情報 > ブックの保護）、.xlsx で保存してください",
+                    "open it in Excel, remove the password (ファイル > 情報 > ブックの保護) and save as .xlsx",
+                ),
             )
         raise InputFileError(
-            "this is an old .xls (Excel 97-2003) file, not .xlsx",
+            say(
+                "古い .xls（Excel 97-2003）のファイルで、.xlsx ではありません",
+                "this is an old .xls (Excel 97-2003) file, not .xlsx",
+            ),
             where=path,
-            hint="save it as .xlsx in Excel",
+            hint=say("Excel で .xlsx として保存してください", "save it as .xlsx in Excel"),
         )
     if not zipfile.is_zipfile(path):
         raise InputFileError(
-            "not an .xlsx workbook (the file is not a ZIP/OOXML package)",
+            say(
+                ".xlsx のブックではありません（ZIP/OOXML の形式ではありません）",
+                "not an .xlsx workbook (the file is not a ZIP/OOXML package)",
+            ),
             where=path,
-            hint="give the 項目定義書 or function list as an .xlsx file",
+            hint=say(
+                "項目定義書か機能一覧を .xlsx のファイルで指定してください",
+                "give the 項目定義書 or function list as an .xlsx file",
+            ),
         )
     try:
         return openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types (KeyError, ParseError, …) on damaged packages
         raise InputFileError(
-            f"the workbook is corrupted and cannot be read ({_damage(exc)})",
+            say(
+                f"ブックが壊れていて読めません（{_damage(exc)}）",
+                f"the workbook is corrupted and cannot be read ({_damage(exc)})",
+            ),
             where=path,
-            hint="open and re-save it in Excel, or download it again",
+            hint=say(
+                "Excel で開いて保存し直すか、もう一度ダウンロードしてください",
+                "open and re-save it in Excel, or download it again",
+            ),
         ) from exc
 
 
@@ -57,7 +84,7 @@ def _damage(exc: Exception) -> str:
     """What is broken, the same whichever XML parser openpyxl uses (lxml's XMLSyntaxError, the standard
     library's ParseError)."""
     name = type(exc).__name__
-    return "damaged XML" if name in ("ParseError", "XMLSyntaxError") else name
+    return say("XML の破損", "damaged XML") if name in ("ParseError", "XMLSyntaxError") else name
 
 
 def normalize_label(value: object) -> str:
@@ -199,8 +226,33 @@ def _match(labels: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, 
     return columns
 
 
+def row_place(sheet: str, row: int) -> str:
+    """Where a row's problem is, in the run's language: ``シート '機能一覧' 7 行目``."""
+    return say(f"シート '{sheet}' {row} 行目", f"sheet '{sheet}' row {row}")
+
+
+def problem_of(exc: ValidationError | ValueError) -> str:
+    """The first problem of a row. The models' own messages are already in the run's language; pydantic's for an
+    empty cell where a text is required is said here."""
+    if not isinstance(exc, ValidationError):
+        return str(exc)
+    error = exc.errors()[0]
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "string_too_short":
+        field = ".".join(str(part) for part in error["loc"])
+        return say(f"{field} が空です", message)
+    return message
+
+
 def raise_row_problems(problems: list[str], path: Path) -> None:
     """One error for every row a workbook got wrong: the first row's problem and how many more there are."""
     if problems:
-        more = f" (and {len(problems) - 1} more rows)" if len(problems) > 1 else ""
-        raise InputFileError(problems[0] + more, where=path, hint="fix the row in the workbook and import again")
+        rest = len(problems) - 1
+        more = say(f"（ほかに {rest} 行）", f" (and {rest} more rows)") if rest else ""
+        raise InputFileError(
+            problems[0] + more,
+            where=path,
+            hint=say(
+                "ブックのその行を直して、もう一度取り込んでください", "fix the row in the workbook and import again"
+            ),
+        )

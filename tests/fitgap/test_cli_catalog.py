@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from spec_catalog import FunctionClass, load_embedded
@@ -51,11 +52,35 @@ def test_list_table_says_where_each_business_comes_from(cli: Cli) -> None:
     assert "サンプル: このカタログには fitgap のサンプル内容" in result.stdout
     lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("│")}
     for business_id in NOT_IN_THE_EMBEDDED_CATALOG:
-        assert "未収録 (not in catalog)" in lines[business_id]
-    assert "期日前・不在者投票管理" in lines["007"] and "006 の一部" in lines["007"]
-    assert "サンプル (sample), 埋め込み (embedded)" in lines["001"]
-    assert "017 に収録 / held by 017" in lines["018"]
-    assert "版 / version: --spec-version > ブック内の記載 > ファイル名 > 不明." in " ".join(result.stdout.split())
+        assert "未収録" in lines[business_id]
+    assert "期日前・不在者投票管理" in lines["007"] and "選挙（006 の一部）" in lines["007"]
+    assert "サンプル, 組み込み" in lines["001"]
+    assert "017 に収録: サンプル, 組み込み" in lines["018"]
+    assert "版: --spec-version > ブック内の記載 > ファイル名 > 不明。" in " ".join(result.stdout.split())
+
+
+def test_list_table_in_english(cli: Cli) -> None:
+    result = cli("catalog", "list", "--lang", "en")
+    assert result.exit_code == 0
+    assert "SAMPLE: this catalog includes fitgap's sample content" in result.stdout
+    lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("│")}
+    assert "not in catalog" in lines["005"]
+    assert "選挙 (part of 006)" in lines["007"]
+    assert "held by 017: sample, embedded" in lines["018"]
+    assert "version: --spec-version > cells > file name > unknown." in " ".join(result.stdout.split())
+
+
+def test_catalog_help_is_japanese_by_default(cli: Cli) -> None:
+    result = cli("catalog", "import", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "公式のブックをカタログのフォルダに取り込みます" in text
+    assert "機能一覧の列を指定します" in text
+    assert "例: fitgap catalog import" in text
+    assert "Import official workbooks" not in text
+    english = " ".join(cli("--lang", "en", "catalog", "import", "--help").stdout.split())
+    assert "Import official workbooks into a catalog directory" in english
+    assert "公式のブック" not in english
 
 
 def test_show_json_shape(cli: Cli) -> None:
@@ -112,16 +137,21 @@ def test_show_filters_by_class_and_group(cli: Cli) -> None:
 def test_show_unknown_group_and_class(cli: Cli) -> None:
     result = cli("catalog", "show", "001", "--group", "住所")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "Error: --group '住所' is not a group of 001 住民基本台帳 — groups: 住民, 世帯"
+    assert (
+        result.stderr.strip()
+        == "エラー: --group '住所' は 001 住民基本台帳 のグループではありません — グループ: 住民, 世帯"
+    )
     result = cli("catalog", "show", "001", "--class", "maybe")
     assert result.exit_code == 2
-    assert "--class: unknown 実装区分 'maybe'" in result.stderr
+    assert "--class: 実装区分 'maybe' は使えません" in result.stderr
+    english = cli("catalog", "show", "001", "--group", "住所", "--lang", "en")
+    assert english.stderr.strip() == "Error: --group '住所' is not a group of 001 住民基本台帳 — groups: 住民, 世帯"
 
 
 def test_show_unknown_business(cli: Cli) -> None:
     result = cli("catalog", "show", "999")
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: no business '999' in catalog fitgap embedded sample catalog — give")
+    assert result.stderr.startswith("エラー: カタログ fitgap embedded sample catalog に業務 '999' がありません — ")
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == ""
 
@@ -147,10 +177,10 @@ def test_an_id_014_workbook_imports_and_shows_in_the_list(cli: Cli, tmp_path: Pa
     result = cli("catalog", "import", path, "--into", target)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        f"{path}: layout of 014 収納管理 第2.1版 — 0 functions, 1 groups, 1 items, 0 code lists → "
+        f"{path}: 014 収納管理 第2.1版 のデータレイアウト — 機能 0 件、グループ 1、データ項目 1 件、コード一覧 0 → "
         f"{target / '014_v2.1.yaml'}",
-        "  sheet '項目定義書': 1 items of group 収納 (header row 6)",
-        "  version: 第2.1版 (ブック内の記載 (cells))",
+        "  シート '項目定義書': グループ 収納 のデータ項目 1 件（見出し 6 行目）",
+        "  版: 第2.1版（ブック内の記載）",
     ]
     listed = {b["business_id"]: b for b in json.loads(cli("catalog", "list", "--catalog", target, "--json").stdout)}
     assert (listed["014"]["source"], listed["014"]["origin"], listed["014"]["spec_version"]) == (
@@ -161,9 +191,7 @@ def test_an_id_014_workbook_imports_and_shows_in_the_list(cli: Cli, tmp_path: Pa
     assert (listed["014"]["version_source"], listed["014"]["items"]) == ("cells", 1)
     table = cli("catalog", "list", "--catalog", target)
     line = next(x for x in table.stdout.splitlines() if x.startswith("│ 014"))
-    assert (
-        "公式ファイルから取込 (official import), 014_v2.1.yaml" in line and "第2.1版 — ブック内の記載 (cells)" in line
-    )
+    assert "公式ファイルから取込, 014_v2.1.yaml" in line and "第2.1版 — ブック内の記載" in line
 
 
 def test_import_says_what_each_sheet_gave(cli: Cli, spec_workbook: Path, tmp_path: Path) -> None:
@@ -171,12 +199,22 @@ def test_import_says_what_each_sheet_gave(cli: Cli, spec_workbook: Path, tmp_pat
     assert result.exit_code == 0, result.stderr
     functions = len(load_embedded().business("031").functions)
     assert result.stdout.splitlines()[1:] == [
+        "  シート '項目定義書（住登外者宛名番号管理）住登外者宛名基本情報': グループ 住登外者宛名基本情報 のデータ項目 "
+        "29 件（見出し 6 行目）",
+        "  シート 'コード一覧（個別）_住登外者宛名番号管理': コード一覧 001, 002, 999（見出し 4 行目）",
+        "  シート '凡例）列項目説明': 読み飛ばし; 仕様の見出しがありません",
+        "  シート '凡例）データ型': 読み飛ばし; 仕様の見出しがありません",
+        "  版: -（不明）",
+        f"  残した内容: 組み込みカタログ の機能 {functions} 件",
+    ]
+    english = cli("catalog", "import", spec_workbook, "--into", tmp_path / "cat-en", "--lang", "en")
+    assert english.stdout.splitlines()[1:] == [
         "  sheet '項目定義書（住登外者宛名番号管理）住登外者宛名基本情報': 29 items of group 住登外者宛名基本情報 (header "
         "row 6)",
         "  sheet 'コード一覧（個別）_住登外者宛名番号管理': code lists 001, 002, 999 (header row 4)",
         "  sheet '凡例）列項目説明': skipped; no spec header",
         "  sheet '凡例）データ型': skipped; no spec header",
-        "  version: - (不明 (unknown))",
+        "  version: - (unknown)",
         f"  kept: {functions} functions from embedded",
     ]
 
@@ -190,6 +228,12 @@ def test_an_item_sheet_that_cannot_be_read_is_one_line_exit_2(cli: Cli, tmp_path
     result = cli("catalog", "import", path, "--into", tmp_path / "cat")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
+        f"エラー: {path}: シート '項目定義書' は項目のシートのようですが（5 行目に データ項目ID, データ項目, "
+        "データ項目（ローマ字）, グループ, データ型）、データ出力条件 の列がなく読めません — その列に項目定義書の"
+        "見出しを付けるか、仕様の一部でなければシートを削除してください\n"
+    )
+    english = cli("catalog", "import", path, "--into", tmp_path / "cat", "--lang", "en")
+    assert english.stderr == (
         f"Error: {path}: sheet '項目定義書' looks like an item sheet (row 5 has データ項目ID, データ項目, "
         "データ項目（ローマ字）, グループ, データ型) but cannot be read: no データ出力条件 column — give the column its "
         "項目定義書 header, or delete the sheet if it is not part of the specification\n"
@@ -232,7 +276,7 @@ def test_import_with_named_columns(cli: Cli, tmp_path: Path) -> None:
         "実装区分=対応レベル",
     )
     assert result.exit_code == 0, result.stderr
-    assert "functions of 024 国民健康保険 第5.0版 — 2 functions" in result.stdout
+    assert "024 国民健康保険 第5.0版 の機能一覧 — 機能 2 件" in result.stdout
 
 
 def test_export_excel_and_json(cli: Cli, tmp_path: Path) -> None:
@@ -253,7 +297,10 @@ def test_export_excel_and_json(cli: Cli, tmp_path: Path) -> None:
     assert len(json.loads(out.read_text(encoding="utf-8"))) == 29
     bad = cli("catalog", "export", "-o", tmp_path / "catalog.csv")
     assert bad.exit_code == 2
-    assert bad.stderr.strip() == "Error: cannot export to 'catalog.csv' — give a file name ending in .xlsx or .json"
+    assert (
+        bad.stderr.strip()
+        == "エラー: 'catalog.csv' には書き出せません — 末尾が .xlsx か .json のファイル名を指定してください"
+    )
 
 
 def test_diff_two_versions(cli: Cli, tmp_path: Path) -> None:
@@ -275,13 +322,35 @@ def test_diff_two_versions(cli: Cli, tmp_path: Path) -> None:
     assert load_workbook(tmp_path / "diff.xlsx")["差分"].max_row == 3
     table = cli("catalog", "diff", old_file, new_file)
     assert "function_reclassified" in table.stdout
-    assert cli("catalog", "diff", "embedded", "embedded").stdout.startswith("No differences")
+    assert cli("catalog", "diff", "embedded", "embedded").stdout == "embedded と embedded に違いはありません\n"
 
 
 def test_diff_of_a_missing_catalog(cli: Cli, tmp_path: Path) -> None:
     result = cli("catalog", "diff", "embedded", tmp_path / "nope")
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"Error: {tmp_path / 'nope'}: no such catalog — give 'embedded', a catalog directory, DIRECTORY@VERSION or "
-        "a business .yaml file"
+        f"エラー: {tmp_path / 'nope'}: そのようなカタログはありません — 'embedded'、カタログのフォルダ、"
+        "DIRECTORY@VERSION または業務の .yaml ファイルを指定してください"
     )
+
+
+def test_reports_written_in_a_project_name_its_municipality_on_every_printed_page(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fitgap.cli import defaults
+
+    root = tmp_path / "mori"
+    assert cli("init", root, "--municipality", "013455").exit_code == 0
+    monkeypatch.chdir(root)
+    defaults.project.cache_clear()
+    try:
+        assert cli("catalog", "export", "001", "-o", tmp_path / "catalog.xlsx").exit_code == 0
+        assert cli("catalog", "diff", "embedded", "embedded", "--xlsx", tmp_path / "diff.xlsx").exit_code == 0
+    finally:
+        defaults.project.cache_clear()
+    for name in ("catalog.xlsx", "diff.xlsx"):
+        book = load_workbook(tmp_path / name)
+        assert {sheet.oddHeader.left.text for sheet in book.worksheets if sheet.sheet_state == "visible"} == {
+            "013455 森町（北海道）"
+        }, name
+    assert load_workbook(tmp_path / "diff.xlsx").sheetnames == ["集計", "差分"]

@@ -4,6 +4,9 @@ the top rows, next actions; charts in the fixed colours of reports.palette; the 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +25,7 @@ from fitgap.assessment.scoring import (
 from fitgap.assessment.vocab import GAP_LABELS, CurrentUse, GapClass, parse_choice
 from fitgap.project import Thresholds
 from fitgap.readiness import ReadinessReport, TableRecord, assess_readiness, readiness_document
+from reports.html import render_html
 from reports.palette import CLASS_COLOURS, TREND_COLOURS, VERDICT_COLOURS
 from reports.tables import Cell, Kpi
 from spec_catalog import load_embedded
@@ -29,6 +33,10 @@ from spec_catalog.database import ReconcileKind, ReconcileRecord
 from spec_catalog.vocab import FunctionClass
 from validation import ValidationReport
 from validation.runner import RuleResult, TableResult
+
+from conftest import CliResult
+
+Cli = Callable[..., CliResult]
 
 AS_OF = dt.date(2026, 11, 26)
 CLASS_KEYS = [*(g.value for g in GapClass), UNDECIDED]
@@ -248,6 +256,26 @@ def test_the_readiness_chart_colours_the_verdicts_and_draws_the_threshold(readin
     assert chart.category_colours == tuple(VERDICT_COLOURS[v] for v in ("NO-GO", "GO", "NO-GO", "NO-GO"))
     assert chart.category_colours[1] != chart.category_colours[0]
     assert (chart.threshold, chart.threshold_label) == (75.0, "GO に必要な対応完了率")
+
+
+@pytest.mark.parametrize(
+    ("lang", "legend"),
+    [
+        ("ja", ("対応完了率（%）", "GO（移行可）", "NO-GO（移行不可）")),
+        ("en", ("Readiness (%)", "GO (ready for cutover)", "NO-GO (not ready)")),
+    ],
+)
+def test_the_readiness_chart_has_a_legend_of_its_verdict_colours(
+    readiness: ReadinessReport, lang: str, legend: tuple[str, str, str]
+) -> None:
+    (chart,) = readiness_document(readiness, lang).charts
+    go, no_go = VERDICT_COLOURS["GO"], VERDICT_COLOURS["NO-GO"]
+    assert chart.category_legend == ((legend[1], go), (legend[2], no_go))
+    html = render_html(readiness_document(readiness, lang))
+    svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg"') : html.index("</svg>")]
+    # The series is named without a swatch (its bars have two colours), then each colour with what it means.
+    assert re.findall(r'class="tick">([^<]+)</text>', svg)[-3:] == list(legend)
+    assert re.findall(r'<rect [^>]*fill="(#\w+)" class="swatch"/>', svg) == [f"#{go}", f"#{no_go}"]
 
 
 def test_one_action_names_every_business_it_holds_back() -> None:
@@ -506,3 +534,30 @@ def test_the_trend_is_two_lines_of_the_whole_assessment(scored: ScoreReport) -> 
 )
 def test_labels_old_and_new_read_back(text: str, expected: GapClass | None) -> None:
     assert parse_choice(GapClass, text) is expected
+
+
+def test_a_missing_validation_report_is_one_line_in_the_run_s_language(cli: Cli, tmp_path: Path) -> None:
+    missing = tmp_path / "v.json"
+    args = ("report", "readiness", "--municipality", "013455", "--db", tmp_path / "x.duckdb", "--validation", missing)
+    result = cli(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"エラー: {missing}: 検証の帳票が見つかりません — "
+        "'fitgap validate run --json-file FILE' で書いた JSON ファイルを指定してください\n",
+    )
+    english = cli(*args, "--lang", "en")
+    assert (english.exit_code, english.stderr) == (
+        2,
+        f"Error: {missing}: validation report not found — "
+        "give the JSON file written by 'fitgap validate run --json-file FILE'\n",
+    )
+
+
+def test_the_report_help_is_japanese_by_default(cli: Cli) -> None:
+    text = " ".join(cli("report", "readiness", "--help").stdout.split())
+    assert "業務ごとに GO / NO-GO（移行可 / 移行不可）を判定します" in text
+    assert "採点済みの評価（JSON）" in text and "Combine the Fit & Gap status" not in text
+    assert "Reports that combine" not in " ".join(cli("report", "--help").stdout.split())
+    english = " ".join(cli("--lang", "en", "report", "readiness", "--help").stdout.split())
+    assert "Combine the Fit & Gap status" in english and "A scored assessment (JSON)" in english

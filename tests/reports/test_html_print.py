@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from fitgap.assessment.report import CLASS_KEYS, report_document
+from fitgap.assessment.scoring import TOTAL, BusinessScore, CatalogInfo, ScoreReport
 from reports.html import SUMMARY_TOP_ROWS, css_string, format_value, keep_words, render_html
 from reports.palette import STATUS_COLOURS, THRESHOLD_COLOUR, VERDICT_COLOURS
 from reports.svg import NEUTRAL, bar_chart, chart_svg, line_chart
@@ -140,7 +142,7 @@ def test_the_summary_alone_is_the_first_page_only() -> None:
     html = render_html(_document(), summary_only=True)
     assert '<section class="summary">' in html and "<h1>移行準備状況レポート</h1>" in html
     assert "<svg" not in html and "table-section" not in html and '<div class="rest">' not in html
-    with pytest.raises(ValueError, match="summary_only needs a document with a summary"):
+    with pytest.raises(ValueError, match="summary_only には要約のある帳票が必要です"):
         render_html(_document(summary=None), summary_only=True)
 
 
@@ -317,7 +319,7 @@ def test_a_line_chart_draws_one_polyline_with_markers_per_series() -> None:
     assert "<title>2026-10-15 — 対応完了率: 10</title>" in svg
     assert re.findall(r'class="tick">(\d+)</text>', svg) == ["0", "10", "20", "30", "40"]
     assert re.findall(r'text-anchor="middle" class="tick">([\d-]+)</text>', svg) == list(chart.categories)
-    assert '<rect x="56" y="261" width="10" height="10" fill="#C62828"/>' in svg  # the legend, by meaning
+    assert '<rect x="56" y="261" width="10" height="10" fill="#C62828" class="swatch"/>' in svg  # by meaning
 
 
 def test_many_dates_are_labelled_without_overlapping() -> None:
@@ -414,3 +416,80 @@ def test_the_summary_kpis_and_new_texts_are_masked_by_value() -> None:
     )
     assert "\\2a \\2a \\2a \\2a \\2a \\2a \\2a \\2a 9018" in _page_rule(html)
     assert NUMBER in render_html(document, unmask=True)
+
+
+def test_a_chart_coloured_by_category_names_what_each_colour_means() -> None:
+    go, no_go = VERDICT_COLOURS["GO"], VERDICT_COLOURS["NO-GO"]
+    chart = Chart(
+        title="判定",
+        categories=("001", "002"),
+        series=(Series(name="対応完了率", values=(0.9, 0.4)),),
+        category_colours=(go, no_go),
+        category_legend=(("GO（移行可）", go), ("NO-GO（移行不可）", no_go)),
+    )
+    svg = bar_chart(chart)
+    assert re.findall(r'<rect x="(\d+)" y="\d+" width="10" height="10" fill="(#\w+)" class="swatch"/>', svg) == [
+        ("150", f"#{go}"),  # after the series' name, which has no swatch: its bars have two colours
+        ("258", f"#{no_go}"),
+    ]
+    assert re.findall(r'class="tick">([^<]+)</text>', svg)[-3:] == ["対応完了率", "GO（移行可）", "NO-GO（移行不可）"]
+    # A legend of category colours is only for a chart coloured by category.
+    two = chart.model_copy(update={"series": (*chart.series, Series(name="基準", values=(0.5, 0.5)))})
+    assert "GO（移行可）" not in bar_chart(two)
+
+
+def test_the_legend_of_the_category_colours_is_masked_by_value() -> None:
+    chart = Chart(
+        title="判定",
+        categories=("001",),
+        series=(Series(name="率", values=(1.0,)),),
+        category_colours=("2E7D32",),
+        category_legend=((f"GO {NUMBER}", "2E7D32"),),
+    )
+    html = render_html(_document(charts=(chart,)))
+    assert NUMBER not in html and f"GO {MASKED}" in html
+
+
+def _business(business_id: str, name: str) -> BusinessScore:
+    counts = dict.fromkeys(CLASS_KEYS, 0)
+    figures = ("functions", "mandatory", "optional", "prohibited", "decided", "new_work", "forced_gaps")
+    more = ("forced_gaps_unresolved", "options_to_decide", "mandatory_undecided", "custom_functions", "open_actions")
+    return BusinessScore.model_validate(
+        {
+            "business_id": business_id,
+            "name": name,
+            "counts": counts,
+            "fit_rate": None,
+            "readiness": 0.0,
+            **dict.fromkeys((*figures, *more, "overdue", "work_items", "work_done"), 0),
+        }
+    )
+
+
+def test_each_business_of_the_fit_and_gap_report_starts_a_printed_page() -> None:
+    businesses = (_business("001", "住民基本台帳"), _business("002", "印鑑登録"), _business("024", "国民健康保険"))
+    report = ScoreReport(
+        file="assessment.xlsx",
+        as_of=dt.date(2026, 11, 26),
+        municipality="013455 森町（北海道）",
+        catalog=CatalogInfo(name="embedded", sample=False, versions={}),
+        businesses=businesses,
+        total=_business(TOTAL, "合計"),
+        custom_by_fate={},
+        links=(),
+        links_without_standard=0,
+        gaps=(),
+        owners=(),
+        findings=(),
+        error_findings=0,
+    )
+    html = render_html(report_document(report, {}))
+    found = re.findall(r'<section class="([^"]+)">\s*<h2 id="t\d+">([^<]+)</h2>', html)
+    sections = {title: classes.split() for classes, title in found}
+    business_sections = [f"{b.business_id} {b.name}" for b in businesses]
+    assert [title for title in sections if title in business_sections] == business_sections
+    for title in business_sections[1:]:  # between businesses: a new sheet of paper
+        assert sections[title] == ["table-section", "page-break"], title
+    assert "page-break" in sections[business_sections[0]]  # the first leaves the lists before it, too
+    assert [t for t, classes in sections.items() if "page-break" in classes] == business_sections
+    assert ".page-break { break-before: page; }" in html  # the print CSS that makes the class a page break

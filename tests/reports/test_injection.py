@@ -191,8 +191,8 @@ def test_export_refuses_two_tables_in_one_file(tmp_path: Path) -> None:
     with pytest.raises(FitgapError) as error:
         export(db, tmp_path / "out")
     assert error.value.one_line() == (
-        f"{db}: tables '001_a/b', '001_a_b' would be written to one file 001_a_b.csv — "
-        "export them one at a time with --table, into separate folders"
+        f"{db}: テーブル '001_a/b', '001_a_b' が同じファイル 001_a_b.csv に書き出されることになります — "
+        "--table で一つずつ、別々のフォルダに出力してください"
     )
 
 
@@ -207,6 +207,6 @@ def test_export_never_writes_through_a_link_out_of_its_folder(tmp_path: Path) ->
     with pytest.raises(FitgapError) as error:
         export(db, out)
     assert error.value.one_line() == (
-        f"{out}: table '001_住民' makes no file name inside the output folder — rename the group"
+        f"{out}: テーブル '001_住民' からは出力フォルダの中のファイル名を作れません — グループの名前を変えてください"
     )
     assert outside.read_text(encoding="utf-8") == "keep\n"

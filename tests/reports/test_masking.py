@@ -117,9 +117,9 @@ def test_mask_by_flag_and_by_value(value: str | None, sensitivity: Sensitivity, 
 @pytest.mark.parametrize(
     ("detail", "result"),
     [
-        ("the date is outside 平成 (1989-01-08 – 2019-04-30)", parse_era_date("4310501")),
-        ("not a date in any known form", parse_era_date(f"{NUMBER}x")),
-        ("the code is not in the code table", code(NUMBER, {"1": "1"})),
+        ("平成の期間（1989-01-08 – 2019-04-30）の外の日付です", parse_era_date("4310501")),
+        ("どの日付の形式にも当てはまりません", parse_era_date(f"{NUMBER}x")),
+        ("コード表にないコードです", code(NUMBER, {"1": "1"})),
     ],
     ids=["era", "no-date", "code"],
 )
@@ -270,10 +270,10 @@ def test_a_number_in_key_code_and_text_columns_is_masked_in_every_output(
             "SELECT line, item, reason, rule, value FROM fitgap_quarantine ORDER BY mapping, line"
         ).fetchall()
         unmapped = con.execute("SELECT mapping, unmapped FROM fitgap_runs ORDER BY mapping").fetchall()
-    era = "the date is outside 平成 (1989-01-08 – 2019-04-30)"  # the rule, not the birth date
+    era = "平成の期間（1989-01-08 – 2019-04-30）の外の日付です"  # the rule, not the birth date
     assert quarantine == [
         (3, "seinengappi", "ERA_DATE_INVALID", era, "4＊＊＊＊＊＊"),
-        (4, "seibetsu", "CODE_UNMAPPED", "the code is not in the code table", MASKED),
+        (4, "seibetsu", "CODE_UNMAPPED", "コード表にないコードです", MASKED),
         (5, "atenabango", "KEY_DUPLICATE", "001_住民.atenabango.primary_key", mask(NUMBER, PERSONAL)),
         (6, "atenabango", "WIDTH_NOT_HALF", "001_住民.atenabango.half_width", mask(f"番号{NUMBER}", PERSONAL)),
     ]
@@ -310,7 +310,7 @@ def test_a_number_in_key_code_and_text_columns_is_masked_in_every_output(
         shown[kind] = (text.count(MASKED), text.count(KEY)) if kind != "xlsx" else None
     # (by value, by the key's flag): the failing rows' keys are shown masked as 宛名番号
     assert shown == {"junit": (0, 1), "json-file": (0, 2), "xlsx": None, "html": (0, 2)}
-    assert f"line 2: {{'atenabango': '{KEY}'}} {{'setaibango': '{mask(HOUSEHOLD, PERSONAL)}'}}" in files[
+    assert f"2 行目: {{'atenabango': '{KEY}'}} {{'setaibango': '{mask(HOUSEHOLD, PERSONAL)}'}}" in files[
         "junit"
     ].read_text(encoding="utf-8")
     sheet = load_workbook(files["xlsx"])["チェックエラー行"]

@@ -346,23 +346,23 @@ def _bad_table_id() -> tuple[str, ...]:
     [
         (
             _conflict,
-            "機能ID 0310001 has two classes in the document: 実装必須機能 at '① 付番（機能ID 0310001）', "
-            "標準オプション機能 at '② 付番（機能ID 0310001）' — correct the document, or import its function list "
-            "(.xlsx) instead",
+            "機能ID 0310001 に文書の中で二つの実装区分があります: '① 付番（機能ID 0310001）' に 実装必須機能、"
+            "'② 付番（機能ID 0310001）' に 標準オプション機能 — 文書を正すか、代わりにその機能一覧（.xlsx）を"
+            "取り込んでください",
         ),
         (
             _no_function,
-            "no function requirement found: expected 機能名称（機能ID 0010001） in the text or a table with 機能ID and "
-            "機能名称 columns — give the standard specification itself (the Word file), or its function list as .xlsx",
+            "機能要件が見つかりません: 本文の 機能名称（機能ID 0010001）か、機能ID と機能名称の列のある表が必要です"
+            " — 標準仕様書そのもの（Word のファイル）か、その機能一覧の .xlsx を指定してください",
         ),
         (
             _unknown_business,
-            "機能ID 0990001: 業務ID 099 is not a standard business — 'fitgap catalog list' shows the 業務IDs",
+            "機能ID 0990001: 業務ID 099 は標準の業務ではありません — 業務IDは 'fitgap catalog list' で見られます",
         ),
         (
             _bad_table_id,
-            "table '表 3　機能一覧' row 2: 機能ID '031-0001' is not 7 digits — fix the table, or name the 機能ID "
-            "column with --column 機能ID=HEADER",
+            "表 '表 3　機能一覧' 2 行目: 機能ID '031-0001' が 7 桁の数字ではありません — 表を直すか、"
+            "--column 機能ID=HEADER で機能IDの列を指定してください",
         ),
     ],
     ids=["conflicting-classes", "no-function", "unknown-business", "bad-id-in-table"],
@@ -400,19 +400,21 @@ def _broken(path: Path) -> None:
     [
         (
             _not_a_zip,
-            "not a .docx document (the file is not a ZIP/OOXML package) — give the specification as a Word .docx "
-            "file (a PDF cannot be read)",
+            ".docx の文書ではありません（ZIP/OOXML の形式ではありません） — 仕様書を Word の .docx ファイルで"
+            "指定してください（PDF は読めません）",
         ),
-        (_old_doc, "this is an old .doc (Word 97-2003) file, not .docx — save it as .docx in Word"),
+        (
+            _old_doc,
+            "古い .doc（Word 97-2003）のファイルで、.docx ではありません — Word で .docx として保存してください",
+        ),
         (
             _no_main_part,
-            "not a Word document: the package has no main document part (an .xlsx or .pptx renamed?) — give the "
-            "specification as a Word .docx file",
+            "Word の文書ではありません: 本文のパートがありません（.xlsx や .pptx の名前を変えたもの？） — 仕様書を "
+            "Word の .docx ファイルで指定してください",
         ),
         (
             _broken,
-            "the document is corrupted and cannot be read (ParseError) — open and re-save it in Word, "
-            "or download it again",
+            "文書が壊れていて読めません（ParseError） — Word で開いて保存し直すか、もう一度ダウンロードしてください",
         ),
     ],
     ids=["not-a-zip", "old-doc", "no-main-part", "corrupted"],
@@ -425,4 +427,17 @@ def test_files_that_are_not_word_documents_give_one_line_exit_2(
     result = cli("catalog", "import", path, "--into", tmp_path / "cat")
     assert result.exit_code == 2
     assert message in " ".join(result.stderr.split())
-    assert "workbook" not in result.stderr
+    assert "ブック" not in result.stderr
+
+
+def test_a_file_that_is_not_a_word_document_is_said_in_english_on_request(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "spec.docx"
+    _not_a_zip(path)
+    result = cli("catalog", "import", path, "--into", tmp_path / "cat", "--lang", "en")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {path}: not a .docx document (the file is not a ZIP/OOXML package) — give the specification as a "
+        "Word .docx file (a PDF cannot be read)\n"
+    )

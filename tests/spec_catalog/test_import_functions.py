@@ -9,6 +9,7 @@ import pytest
 from spec_catalog import FunctionClass, InputFileError, UsageError
 from spec_catalog.importers import import_workbook
 from spec_catalog.importers.functions import parse_column_options
+from spec_catalog.language import chosen
 from spec_catalog.store import load_directory
 
 from workbooks import function_workbook, write_sheet
@@ -57,7 +58,7 @@ def test_columns_named_by_the_user(tmp_path: Path) -> None:
         [2, "0240002", "医療費通知", "オプション", "医療費通知を作成する。"],
     ]
     path = function_workbook(tmp_path / "c.xlsx", header, rows)
-    with pytest.raises(InputFileError, match="no spec sheet found"):
+    with pytest.raises(InputFileError, match="仕様のシートが見つかりません（シート: '機能一覧'）"):
         import_workbook(path, tmp_path / "cat")
     columns = parse_column_options(["機能ID=要件コード", "機能名称=名称", "実装区分=対応レベル", "要件=詳細"])
     result = import_workbook(path, tmp_path / "cat", columns=columns)
@@ -66,31 +67,35 @@ def test_columns_named_by_the_user(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("option", ["機能ID", "機能ID=", "色=要件コード"])
 def test_bad_column_option(option: str) -> None:
-    with pytest.raises(UsageError, match="is not FIELD=HEADER"):
+    with pytest.raises(UsageError, match="が FIELD=HEADER の形ではありません"):
+        parse_column_options([option])
+    with chosen("en"), pytest.raises(UsageError, match="is not FIELD=HEADER"):
         parse_column_options([option])
 
 
 def test_bad_class_is_reported_with_its_row(tmp_path: Path) -> None:
     rows = [*ROWS, ["0010004", "謎", "", "たぶん"]]
     path = function_workbook(tmp_path / "d.xlsx", ["機能ID", "機能名称", "機能要件", "実装区分"], rows)
-    with pytest.raises(InputFileError, match=r"sheet '機能一覧' row 7: unknown 実装区分 'たぶん'"):
+    with pytest.raises(InputFileError, match=r"シート '機能一覧' 7 行目: 実装区分 'たぶん' は使えません"):
         import_workbook(path, tmp_path / "cat")
 
 
 def test_mixed_businesses_are_refused(tmp_path: Path) -> None:
     rows = [*ROWS, ["0100001", "課税", "課税する。", "実装必須機能"]]
     path = function_workbook(tmp_path / "e.xlsx", ["機能ID", "機能名称", "機能要件", "実装区分"], rows)
-    with pytest.raises(InputFileError, match="the workbook mixes businesses 001, 010"):
+    with pytest.raises(InputFileError, match="ブックに複数の業務（001, 010）が混ざっています"):
         import_workbook(path, tmp_path / "cat")
 
 
 def test_unknown_business_id(tmp_path: Path) -> None:
     path = write_sheet(tmp_path / "f.xlsx", [["機能ID", "機能名称", "実装区分"], ["0990001", "x", "実装必須機能"]])
-    with pytest.raises(InputFileError, match="業務ID 099 is not one of the standard businesses"):
+    with pytest.raises(InputFileError, match="業務ID 099 は標準の業務ではありません"):
         import_workbook(path, tmp_path / "cat")
 
 
 def test_a_header_without_rows(tmp_path: Path) -> None:
     path = write_sheet(tmp_path / "g.xlsx", [["機能ID", "機能名称", "実装区分"]])
-    with pytest.raises(InputFileError, match="has a function-list header but no 機能ID below it"):
+    with pytest.raises(
+        InputFileError, match="シート 'Sheet1' に機能一覧の見出しはありますが、その下に機能IDがありません"
+    ):
         import_workbook(path, tmp_path / "cat")

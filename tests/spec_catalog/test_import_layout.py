@@ -99,13 +99,13 @@ def test_built_variant_with_spacer_rows_numbers_and_decimal(tmp_path: Path) -> N
 def test_a_bad_row_is_reported_with_sheet_and_row(tmp_path: Path) -> None:
     rows = [item(1, "宛名番号", "atenabango", "X", 15, "必須"), item(2, "性別", "seibetsu", "Q", 1, "必須")]
     path = layout_workbook(tmp_path / "bad.xlsx", rows)
-    with pytest.raises(InputFileError, match=r"sheet '項目定義書' row 8: unknown データ型 'Q'"):
+    with pytest.raises(InputFileError, match=r"シート '項目定義書' 8 行目: データ型 'Q' は使えません"):
         import_workbook(path, tmp_path / "cat")
 
 
 def test_an_undefined_code_list_is_an_error(tmp_path: Path) -> None:
     path = layout_workbook(tmp_path / "bad.xlsx", [item(1, "性別", "seibetsu", "X", 1, "必須", code=7)])
-    with pytest.raises(InputFileError, match=r"code list\(s\) 007 not defined"):
+    with pytest.raises(InputFileError, match="001: 項目が参照するコード一覧 007 が定義されていません"):
         import_workbook(path, tmp_path / "cat")
 
 

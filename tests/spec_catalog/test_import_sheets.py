@@ -20,6 +20,7 @@ from spec_catalog import InputFileError, Sensitivity, Source, load_embedded
 from spec_catalog.importers import KeptContent, import_workbook
 from spec_catalog.importers.sheets import SheetKind
 from spec_catalog.importers.versions import choose_version, version_in_file_name
+from spec_catalog.language import chosen
 from spec_catalog.store import load_directory
 from spec_catalog.vocab import VersionSource
 
@@ -125,9 +126,9 @@ def test_without_the_linked_sheet_the_reference_is_one_clear_error(
     with pytest.raises(InputFileError) as info:
         import_workbook(path, tmp_path / "cat")
     assert info.value.one_line() == (
-        f"{path}: items refer to the 連携 code list 住民基本台帳_001, which no 「コード一覧（連携）」 sheet defines "
-        "and the catalog holds no imported code list 001 of 001 住民基本台帳 (only a sample) — add the "
-        "「コード一覧（連携）」 sheet to the workbook, or import the 項目定義書 of the owning business first"
+        f"{path}: 項目が連携のコード一覧 住民基本台帳_001 を参照していますが、それを定める「コード一覧（連携）」の"
+        "シートがなく、カタログに 001 住民基本台帳 の取り込んだコード一覧 001 がありません（サンプルだけです） — "
+        "ブックに「コード一覧（連携）」のシートを加えるか、先に所管する業務の項目定義書を取り込んでください"
     )
 
 
@@ -176,8 +177,8 @@ def test_a_linked_list_without_a_business_name_is_refused(tmp_path: Path) -> Non
     with pytest.raises(InputFileError) as info:
         import_workbook(path, tmp_path / "cat")
     assert info.value.one_line() == (
-        f"{path}: sheet 'コード一覧（連携）' row 5: code list 001 names no 業務名 (a 連携 code list is "
-        "<業務名>_<コード番号>, e.g. 住民基本台帳_001) — fix the row in the workbook and import again"
+        f"{path}: シート 'コード一覧（連携）' 5 行目: コード一覧 001 に業務名がありません（連携のコード一覧は "
+        "<業務名>_<コード番号>、例: 住民基本台帳_001） — ブックのその行を直して、もう一度取り込んでください"
     )
 
 
@@ -208,9 +209,9 @@ def test_a_sheet_that_looks_like_an_item_sheet_but_cannot_be_read_stops_the_impo
     with pytest.raises(InputFileError) as info:
         import_workbook(path, tmp_path / "cat")
     assert info.value.one_line() == (
-        f"{path}: sheet '{HISTORY_SHEET}' looks like an item sheet (row 5 has データ項目ID, データ項目, "
-        "データ項目（ローマ字）, グループ, データ出力条件) but cannot be read: no データ型 column — give the column its "
-        "項目定義書 header, or delete the sheet if it is not part of the specification"
+        f"{path}: シート '{HISTORY_SHEET}' は項目のシートのようですが（5 行目に データ項目ID, データ項目, "
+        "データ項目（ローマ字）, グループ, データ出力条件）、データ型 の列がなく読めません — その列に項目定義書の"
+        "見出しを付けるか、仕様の一部でなければシートを削除してください"
     )
     assert not (tmp_path / "cat").exists()
 
@@ -283,7 +284,7 @@ def test_versions_in_file_names(name: str, version: str | None) -> None:
             (
                 "第3.0版",
                 VersionSource.OPTION,
-                "第3.0版 from --spec-version is used; a cell says 第2.0版, the file name says 第2.1版",
+                "--spec-version の 第3.0版 を使います（セルでは 第2.0版、ファイル名では 第2.1版）",
             ),
         ),
         (None, "第2.0版", "第2.0版", ("第2.0版", VersionSource.CELLS, None)),
@@ -296,6 +297,12 @@ def test_version_precedence(
     option: str | None, cells: str | None, file_name: str | None, expected: tuple[object, ...]
 ) -> None:
     assert choose_version(option, cells, file_name) == expected
+
+
+def test_the_version_note_in_english() -> None:
+    with chosen("en"):
+        note = choose_version("第3.0版", "第2.0版", "第2.1版")[2]
+    assert note == "第3.0版 from --spec-version is used; a cell says 第2.0版, the file name says 第2.1版"
 
 
 def test_a_versioned_file_name_gives_the_version(spec_workbook: Path, tmp_path: Path, scratch: Path) -> None:
@@ -351,12 +358,12 @@ def test_an_older_version_imported_later_says_it_is_not_in_use(spec_workbook: Pa
     older = import_workbook(spec_workbook, tmp_path / "cat", spec_version="第2.0版")
     assert (older.in_use, older.in_use_note) == (
         False,
-        "not in use: the catalog keeps 031_v2.1.yaml (第2.1版), a higher version than this import; "
-        "'catalog diff' compares them",
+        "使用されません: カタログはこの取り込みより新しい版の 031_v2.1.yaml（第2.1版）を使い続けます。"
+        "'catalog diff' で比べられます",
     )
     unversioned = import_workbook(spec_workbook, tmp_path / "cat")
     assert (unversioned.in_use, unversioned.in_use_note) == (
         True,
-        "in use: it states no version, so as the latest import it is used (give --spec-version to rank it)",
+        "使用中: 版の記載がないので、最新の取り込みとして使われます（順位を付けるには --spec-version を指定してください）",
     )
     assert load_directory(tmp_path / "cat").business("031").spec_version is None

@@ -13,6 +13,7 @@ import pytest
 from spec_catalog.base import FitgapError
 from spec_catalog.checkdigits import is_valid_local_government_code
 from spec_catalog.data.build_localgov_history import DEFAULT_OUTPUT, build
+from spec_catalog.language import Language, chosen
 from spec_catalog.localgov import (
     all_local_governments,
     code_history,
@@ -125,27 +126,36 @@ def test_lookup_finds_prefectures_and_the_codes_in_force(code: str, label: str) 
 
 
 @pytest.mark.parametrize(
-    ("code", "message"),
+    ("code", "language", "message"),
     [
         (
             "013447",
+            "ja",
+            "013447 砂原町（北海道） は 2005-04-01 に廃止されました（新設合併） — 現在のコードを指定してください: "
+            "013455 森町（北海道）",
+        ),
+        (
+            "013447",
+            "en",
             "013447 砂原町（北海道） was abolished on 2005-04-01 (新設合併) — give the code in force today: "
             "013455 森町（北海道）",
         ),
         (
             "221317",
-            "221317 浜松市中区（静岡県） was abolished on 2024-01-01 (区の再編) — give the code in force today: "
+            "ja",
+            "221317 浜松市中区（静岡県） は 2024-01-01 に廃止されました（区の再編） — 現在のコードを指定してください: "
             "221384 浜松市中央区（静岡県）",
         ),
         (
             "193411",
-            "193411 上九一色村（山梨県） was abolished on 2006-03-01 (編入合併) — give the code in force today: "
+            "ja",
+            "193411 上九一色村（山梨県） は 2006-03-01 に廃止されました（編入合併） — 現在のコードを指定してください: "
             "192015 甲府市（山梨県）, 194301 富士河口湖町（山梨県）",
         ),
     ],
 )
-def test_lookup_refuses_an_abolished_code_with_its_successor(code: str, message: str) -> None:
-    with pytest.raises(FitgapError) as info:
+def test_lookup_refuses_an_abolished_code_with_its_successor(code: str, language: Language, message: str) -> None:
+    with chosen(language), pytest.raises(FitgapError) as info:
         lookup(code)
     assert info.value.one_line() == message
 
@@ -153,7 +163,7 @@ def test_lookup_refuses_an_abolished_code_with_its_successor(code: str, message:
 def test_lookup_refuses_the_statistical_aggregate() -> None:
     with pytest.raises(FitgapError) as info:
         lookup("131008")
-    assert info.value.one_line().startswith("no local government has the code 131008 — nearest valid codes: ")
+    assert info.value.one_line().startswith("コード 131008 の地方公共団体はありません — 近い有効なコード: ")
 
 
 def test_the_history_loads_only_when_a_code_is_looked_up() -> None:

@@ -13,6 +13,7 @@ import pytest
 from spec_catalog import mj
 from spec_catalog.base import FitgapError
 from spec_catalog.data.build_mj import build, read_shipped
+from spec_catalog.language import chosen
 from spec_catalog.mj import CharClass, ShrinkTable, Why
 
 from conftest import ROOT, SHARED_FIXTURES
@@ -203,15 +204,32 @@ def test_resolve_finds_nothing_for_a_well_formed_unknown_code(code: str) -> None
 @pytest.mark.parametrize(
     ("code", "message"),
     [
-        ("J+FA1", "'J+FA1' is not a character code"),
-        ("09419", "'09419' is not a character code"),
-        ("U+D800", "U+D800 is not a Unicode scalar value"),
-        ("U+110000", "U+110000 is not a Unicode scalar value"),
-        ("山田", "the text is not a character code"),  # a value of the data is never shown
+        ("J+FA1", "'J+FA1' は文字コードではありません"),
+        ("09419", "'09419' は文字コードではありません"),
+        ("U+D800", "U+D800 は Unicode のスカラー値ではありません"),
+        ("U+110000", "U+110000 は Unicode のスカラー値ではありません"),
+        ("山田", "その文字列は文字コードではありません"),  # a value of the data is never shown
     ],
 )
 def test_resolve_refuses_a_malformed_code_on_one_line(code: str, message: str) -> None:
     with pytest.raises(FitgapError) as info:
+        mj.resolve(code)
+    assert info.value.one_line() == (
+        f"{message} — 住基ネット統一文字コード（J+FA11）、6 桁の戸籍統一文字番号（094190）、U+FA11 か "
+        "U+845B U+E0102（U+845B_E0102）、MJ文字図形名（MJ030196）、または文字そのものを指定してください"
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("J+FA1", "'J+FA1' is not a character code"),
+        ("U+D800", "U+D800 is not a Unicode scalar value"),
+        ("山田", "the text is not a character code"),
+    ],
+)
+def test_resolve_refuses_a_malformed_code_in_english(code: str, message: str) -> None:
+    with chosen("en"), pytest.raises(FitgapError) as info:
         mj.resolve(code)
     assert info.value.one_line() == (
         f"{message} — give a 住基ネット統一文字コード (J+FA11), a 6-digit 戸籍統一文字番号 (094190), U+FA11 or "
@@ -248,7 +266,7 @@ def test_candidates_for_a_jis_character_are_the_mj_characters_behind_it() -> Non
 def test_candidates_need_something_to_go_on() -> None:
     with pytest.raises(FitgapError) as info:
         mj.candidates(" ")
-    assert info.value.one_line() == "no character, reading or stroke count to find candidates for — give one of them"
+    assert info.value.one_line() == "候補を探す文字、読み、画数のどれもありません — どれか一つを指定してください"
     with pytest.raises(FitgapError):
         mj.candidates("山田")
 

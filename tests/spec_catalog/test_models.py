@@ -16,6 +16,7 @@ from spec_catalog import (
     OutputCondition,
     Sensitivity,
 )
+from spec_catalog.language import chosen
 
 
 def business(**changes: Any) -> dict[str, Any]:
@@ -71,7 +72,9 @@ def test_function_class_labels_old_and_new(label: str, expected: FunctionClass) 
 
 
 def test_unknown_function_class_says_which_labels_work() -> None:
-    with pytest.raises(ValueError, match="use 実装必須機能, 標準オプション機能 or 実装不可機能"):
+    with pytest.raises(ValueError, match="実装必須機能、標準オプション機能、実装不可機能のどれかを書いてください"):
+        FunctionClass.parse("たぶん必要")
+    with chosen("en"), pytest.raises(ValueError, match="use 実装必須機能, 標準オプション機能 or 実装不可機能"):
         FunctionClass.parse("たぶん必要")
 
 
@@ -97,12 +100,12 @@ def test_function_json_uses_class_key() -> None:
 
 @pytest.mark.parametrize("bad", ["001001", "00100011", "001000a", ""])
 def test_function_id_must_have_seven_digits(bad: str) -> None:
-    with pytest.raises(ValidationError, match="must be 7 digits"):
+    with pytest.raises(ValidationError, match="が 7 桁の数字（業務ID \\+ 4 桁の連番）ではありません"):
         FunctionRequirement.model_validate({"function_id": bad, "name": "x", "class": "実装必須機能"})
 
 
 def test_function_id_must_start_with_its_business_id() -> None:
-    with pytest.raises(ValidationError, match="機能ID 0020001 do not start with 001"):
+    with pytest.raises(ValidationError, match="機能ID 0020001 が 001 で始まっていません"):
         BusinessSpec.model_validate(
             business(functions=[{"function_id": "0020001", "name": "x", "class": "実装必須機能"}])
         )
@@ -123,20 +126,20 @@ def test_a_business_with_two_ids_accepts_both_prefixes() -> None:
 
 
 def test_item_id_must_start_with_its_business_id() -> None:
-    with pytest.raises(ValidationError, match="データ項目ID 03100001 do not start with 001"):
+    with pytest.raises(ValidationError, match="データ項目ID 03100001 が 001 で始まっていません"):
         BusinessSpec.model_validate(business(layouts=[{"name": "住民", "items": [item(item_id="03100001")]}]))
 
 
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"item_id": "0010001"}, "must be 8 digits"),
-        ({"romanized": "Atena Bango"}, "lower-case ASCII"),
-        ({"type": "9V", "length": 5}, "needs 桁数 as 'n,m'"),
-        ({"fraction_digits": 2}, "only for 9V"),
-        ({"length": 0}, "must be positive"),
-        ({"condition": "氏名未定でない場合"}, "belongs to 条件付き必須 items only"),
-        ({"type": "Z"}, "unknown データ型|Input should be"),
+        ({"item_id": "0010001"}, "が 8 桁の数字"),
+        ({"romanized": "Atena Bango"}, "半角の英小文字、数字と _ だけ"),
+        ({"type": "9V", "length": 5}, "桁数は 'n,m'"),
+        ({"fraction_digits": 2}, "9V の項目にだけ書けます"),
+        ({"length": 0}, "桁数は正の数にしてください"),
+        ({"condition": "氏名未定でない場合"}, "条件付き必須の項目にだけ書けます"),
+        ({"type": "Z"}, r"データ型 'Z' は使えません（使える値: X, Ｎ, 9, 9V, S9, BLOB, YEAR, DATE, TIME）"),
     ],
     ids=["id", "romanized", "9v-length", "fraction-on-x", "zero-length", "condition-on-required", "type"],
 )
@@ -160,25 +163,25 @@ def test_item_personal_flag_is_derived_from_sensitivity() -> None:
     assert number.model_dump()["personal_data"] is True
     flagged = DataItem.model_validate(item(personal_data=True))
     assert flagged.sensitivity is Sensitivity.PERSONAL
-    with pytest.raises(ValidationError, match="contradicts sensitivity"):
+    with pytest.raises(ValidationError, match="personal_data と sensitivity が食い違っています"):
         DataItem.model_validate(item(personal_data=False, sensitivity="identifier"))
 
 
 def test_group_rejects_duplicate_items_and_strays() -> None:
-    with pytest.raises(ValidationError, match="duplicate データ項目ID 00100001"):
+    with pytest.raises(ValidationError, match="グループ 住民: データ項目ID 00100001 が重複しています"):
         DataGroup.model_validate({"name": "住民", "items": [item(), item(romanized="other")]})
-    with pytest.raises(ValidationError, match="holds items of group"):
+    with pytest.raises(ValidationError, match="グループ 世帯 に別のグループ（住民）の項目があります"):
         DataGroup.model_validate({"name": "世帯", "items": [item()]})
 
 
 def test_code_list_references_must_resolve() -> None:
-    with pytest.raises(ValidationError, match=r"code list\(s\) 001 not defined"):
+    with pytest.raises(ValidationError, match="001: 項目が参照するコード一覧 001 が定義されていません"):
         BusinessSpec.model_validate(business(layouts=[{"name": "住民", "items": [item(code_list="001")]}]))
 
 
 def test_catalog_rejects_a_link_to_an_unknown_business() -> None:
     spec = BusinessSpec.model_validate(business())
-    with pytest.raises(ValidationError, match="names unknown 010"):
+    with pytest.raises(ValidationError, match="カタログ t: 連携 001→010 の 010 はカタログにない業務IDです"):
         Catalog.model_validate(
             {
                 "name": "t",
@@ -198,7 +201,9 @@ def test_models_are_frozen_and_reject_unknown_fields() -> None:
 
 def test_output_condition_parse() -> None:
     assert OutputCondition.parse("条件付き必須") is OutputCondition.CONDITIONAL
-    with pytest.raises(ValueError, match="expected 必須, 条件付き必須 or 任意"):
+    with pytest.raises(ValueError, match="使える値: 必須、条件付き必須、任意"):
+        OutputCondition.parse("時々")
+    with chosen("en"), pytest.raises(ValueError, match="expected 必須, 条件付き必須 or 任意"):
         OutputCondition.parse("時々")
 
 

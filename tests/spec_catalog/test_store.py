@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from spec_catalog import CatalogError, FitgapError, Sensitivity, Source, load_embedded, resolve_catalog
+from spec_catalog.language import chosen
 from spec_catalog.store import business_file_name, dump_business, load_any, load_directory, write_business
 
 
@@ -83,6 +84,12 @@ def test_one_version_of_a_directory(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as info:
         load_any(f"{tmp_path}@第9.0版")
     assert info.value.one_line() == (
+        f"{tmp_path}: カタログのフォルダに版 第9.0版 の業務のファイルがありません — "
+        "このフォルダにあるもの: 032 unversioned, 032 第2.0版, 032 第2.1版"
+    )
+    with chosen("en"), pytest.raises(CatalogError) as info:
+        load_any(f"{tmp_path}@第9.0版")
+    assert info.value.one_line() == (
         f"{tmp_path}: no business file of version 第9.0版 in the catalog directory — "
         "the directory holds: 032 unversioned, 032 第2.0版, 032 第2.1版"
     )
@@ -128,6 +135,12 @@ def test_a_typo_names_its_line_and_suggests_the_field(tmp_path: Path) -> None:
     with pytest.raises(FitgapError) as info:
         load_directory(tmp_path)
     assert info.value.one_line() == (
+        f"{tmp_path / '001.yaml'}:10: functions.0.clas: この項目は使えません — 'class' の書き間違いではありませんか？"
+        "（ほかに 1 件: すべて見るには 'fitgap --debug' で実行してください）"
+    )
+    with chosen("en"), pytest.raises(FitgapError) as info:
+        load_directory(tmp_path)
+    assert info.value.one_line() == (
         f"{tmp_path / '001.yaml'}:10: functions.0.clas: Extra inputs are not permitted — did you mean 'class'? "
         "(and 1 more: run 'fitgap --debug' to see all)"
     )
@@ -135,31 +148,33 @@ def test_a_typo_names_its_line_and_suggests_the_field(tmp_path: Path) -> None:
 
 def test_a_bad_value_names_its_line(tmp_path: Path) -> None:
     _business_yaml(tmp_path, BASE + "functions:\n- function_id: '001001'\n  name: 転入\n  class: 実装必須機能\n")
-    with pytest.raises(FitgapError, match=r"001.yaml:8: functions.0.function_id: 機能ID '001001' must be 7 digits"):
+    with pytest.raises(FitgapError, match=r"001.yaml:8: functions.0.function_id: 機能ID '001001' が 7 桁の数字"):
         load_directory(tmp_path)
 
 
 def test_invalid_yaml_names_its_line(tmp_path: Path) -> None:
     _business_yaml(tmp_path, BASE + "functions: [\n")
-    with pytest.raises(FitgapError, match=r"001.yaml:8: invalid YAML"):
+    with pytest.raises(FitgapError, match=r"001.yaml:8: YAML として読めません"):
         load_directory(tmp_path)
 
 
 def test_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "001.yaml").write_bytes("name: 住民".encode("cp932"))
-    with pytest.raises(FitgapError, match="not UTF-8 text"):
+    with pytest.raises(FitgapError, match="UTF-8 のテキストではありません"):
         load_directory(tmp_path)
 
 
 def test_missing_and_empty_directories(tmp_path: Path) -> None:
-    with pytest.raises(CatalogError, match="catalog directory not found"):
+    with pytest.raises(CatalogError, match="カタログのフォルダが見つかりません"):
         load_directory(tmp_path / "nope")
-    with pytest.raises(CatalogError, match=r"no business files \(\*.yaml\)"):
+    with pytest.raises(CatalogError, match=r"カタログのフォルダに業務のファイル（\*.yaml）がありません"):
         load_directory(tmp_path)
-    with pytest.raises(FitgapError, match="no such catalog"):
+    with pytest.raises(FitgapError, match="そのようなカタログはありません"):
         load_any(tmp_path / "nope")
+    with chosen("en"), pytest.raises(CatalogError, match="catalog directory not found"):
+        load_directory(tmp_path / "nope")
 
 
 def test_unknown_business_lists_choices() -> None:
-    with pytest.raises(CatalogError, match=r"no business '999'.*e.g. 001 住民基本台帳"):
+    with pytest.raises(CatalogError, match=r"業務 '999' がありません.*例: 001 住民基本台帳"):
         load_embedded().business("999")

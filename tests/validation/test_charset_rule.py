@@ -232,7 +232,7 @@ def test_a_decision_record_with_a_bad_code_point_is_refused(tmp_path: Path) -> N
     path.write_text(f"{HEADER}\n{PUA},E0FF,x,そのまま,,,,そのまま,,,,m.xlsx,x\n", encoding="utf-8")
     with pytest.raises(FitgapError) as caught:
         read_allowed_characters(path)
-    assert caught.value.message == "line 2: the コードポイント column is not U+XXXX code points"
+    assert caught.value.message == "2 行目: コードポイントの列が U+XXXX の形ではありません"
 
 
 def test_the_cli_takes_the_option(loaded: Path, tmp_path: Path, cli: Callable[..., CliResult]) -> None:
@@ -251,7 +251,7 @@ def test_the_cli_takes_the_option(loaded: Path, tmp_path: Path, cli: Callable[..
 def test_the_cli_refuses_a_missing_file(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
     out = cli("validate", "run", "--db", tmp_path / "x.duckdb", "--allowed-characters", tmp_path / "no.txt")
     assert (out.exit_code, out.stdout) == (2, "")
-    assert "no.txt: allowed-characters file not found" in out.stderr
+    assert "no.txt: 許容する文字のファイルが見つかりません" in out.stderr
 
 
 def test_the_mj_data_loads_only_for_a_rule_of_an_n_item() -> None:
@@ -313,4 +313,4 @@ def test_the_project_setting_allows_its_characters_without_the_option(
     assert (rule["status"], report["allowed_characters"]) == ("passed", 2)
     assert report["allowed_characters_file"] == str(root / "decisions.csv")
     assert f"許容する文字: 2 字（{root / 'decisions.csv'}）" in shown.stdout
-    assert (given.exit_code, "none.txt: allowed-characters file not found" in given.stderr) == (2, True)
+    assert (given.exit_code, "none.txt: 許容する文字のファイルが見つかりません" in given.stderr) == (2, True)

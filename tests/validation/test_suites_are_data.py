@@ -14,6 +14,7 @@ from test_validate import build
 
 from spec_catalog import load_embedded
 from spec_catalog.base import FitgapError
+from spec_catalog.language import chosen
 from validation import plan_suite, read_suite, read_suites, write_suites
 
 from conftest import CliResult
@@ -97,6 +98,12 @@ def test_sql_in_the_file_is_refused_never_run(cli: Cli, suites: Path, defects: P
     result = cli("validate", "run", "--db", defects, "--suites", suites)
     assert (result.exit_code, result.stderr) == (
         2,
+        f"エラー: {path}: エクスペクテーション 31（expect_column_values_to_be_in_set）: meta.failing_sql は使えません"
+        "（スイートのファイルには SQL を書きません） — ルールの SQL はカタログから作ります。取り除いてください\n",
+    )
+    english = cli("validate", "run", "--db", defects, "--suites", suites, "--lang", "en")
+    assert (english.exit_code, english.stderr) == (
+        2,
         f"Error: {path}: expectation 31 (expect_column_values_to_be_in_set): meta.failing_sql is refused (a suite "
         "file holds no SQL) — a rule's SQL comes from the catalog: remove it\n",
     )
@@ -110,9 +117,9 @@ def test_unexpected_rows_expectation_is_refused(cli: Cli, suites: Path, defects:
     count = len(json.loads(path.read_text(encoding="utf-8"))["expectations"])
     assert (result.exit_code, result.stderr) == (
         2,
-        f"Error: {path}: expectation {count} (unexpected_rows_expectation): unexpected_rows_expectation is "
-        "refused (a suite file holds no SQL) — state the check with a column expectation (docs/validation.md "
-        "lists them)\n",
+        f"エラー: {path}: エクスペクテーション {count}（unexpected_rows_expectation）: unexpected_rows_expectation "
+        "は使えません（スイートのファイルには SQL を書きません） — 列のエクスペクテーションで書いてください"
+        "（docs/validation.md に一覧があります）\n",
     )
 
 
@@ -122,7 +129,8 @@ def test_a_rule_id_the_catalog_no_longer_has_is_an_error(cli: Cli, suites: Path,
     result = cli("validate", "run", "--db", defects, "--suites", suites)
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert result.stderr.startswith(
-        f"Error: {path}: expectation 31: rule {TABLE}.seibetsu.gone is not a rule of catalog {CATALOG.name} — "
+        f"エラー: {path}: エクスペクテーション 31: ルール {TABLE}.seibetsu.gone はカタログ {CATALOG.name} のルールでは"
+        "ありません — "
     )
 
 
@@ -130,6 +138,12 @@ def test_a_suite_of_an_earlier_fitgap_is_refused(suites: Path) -> None:
     path = suites / f"{TABLE}.json"
     _edit(path, lambda d: d["meta"]["fitgap"].update(format="fitgap-suite/1"))
     with pytest.raises(FitgapError) as raised:
+        read_suite(path, CATALOG)
+    assert raised.value.one_line() == (
+        f"{path}: 以前の fitgap で書いたスイートで、SQL を含んでいます（fitgap-suite/1） — "
+        "'fitgap validate suite BUSINESS -o DIR --force' で作り直し、severity と enabled の変更を移してください"
+    )
+    with chosen("en"), pytest.raises(FitgapError) as raised:
         read_suite(path, CATALOG)
     assert raised.value.one_line() == (
         f"{path}: the suite was written by an earlier fitgap and holds SQL (fitgap-suite/1) — regenerate it with "
@@ -140,7 +154,9 @@ def test_a_suite_of_an_earlier_fitgap_is_refused(suites: Path) -> None:
 def test_a_suite_for_a_table_the_catalog_lacks_is_refused(suites: Path) -> None:
     path = suites / f"{TABLE}.json"
     _edit(path, lambda d: d["meta"]["fitgap"].update(table="001_なし"))
-    with pytest.raises(FitgapError, match=r"the suite is for table 001_なし, which catalog .* has no group for"):
+    with pytest.raises(
+        FitgapError, match=r"スイートはテーブル 001_なし のものですが、カタログ .* にそのグループがありません"
+    ):
         read_suite(path, CATALOG)
 
 
@@ -151,43 +167,46 @@ def _column(gx_type: str, **kwargs: Any) -> dict[str, Any]:
 REFUSED = {
     "type-not-allowed": (
         _column("expect_column_values_to_be_between", min_value=1),
-        "not an expectation a suite may add",
+        "スイートに加えられるエクスペクテーションではありません",
     ),
     "typo-gets-a-suggestion": (
         _column("expect_column_values_to_not_be_nul"),
-        "did you mean expect_column_values_to_not_be_null?",
+        "expect_column_values_to_not_be_null の書き間違いではありませんか？",
     ),
     "column-not-of-the-group": (
         {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "shime"}},
-        "'shime' is not a column of 001_住民 — did you mean shimei?",
+        "'shime' は 001_住民 の列ではありません — shimei の書き間違いではありませんか？",
     ),
-    "unanchored-regex": (_column("expect_column_values_to_match_regex", regex="森"), "the regex is not anchored"),
+    "unanchored-regex": (
+        _column("expect_column_values_to_match_regex", regex="森"),
+        "正規表現が ^ と $ で囲まれていません",
+    ),
     "regex-that-does-not-compile": (
         _column("expect_column_values_to_match_regex", regex="^[森$"),
-        "the regex does not compile",
+        "正規表現として読めません",
     ),
     "row-condition-is-sql": (
         _column("expect_column_values_to_not_be_null", row_condition="shimei IS NOT NULL"),
-        "kwargs.row_condition is refused (a suite file holds no SQL)",
+        "kwargs.row_condition は使えません（スイートのファイルには SQL を書きません）",
     ),
-    "mostly": (_column("expect_column_values_to_not_be_null", mostly=0.9), "argument 'mostly' is refused"),
+    "mostly": (_column("expect_column_values_to_not_be_null", mostly=0.9), "引数 'mostly' は使えません"),
     "unknown-argument": (
         _column("expect_column_values_to_be_in_set", value_set=["1"], parse_strings_as_datetimes=True),
-        "argument 'parse_strings_as_datetimes' is refused",
+        "引数 'parse_strings_as_datetimes' は使えません",
     ),
     "numbers-in-a-value-set": (
         _column("expect_column_values_to_be_in_set", value_set=[1, 2]),
         "value_set.0: Input should be a valid string",
     ),
-    "no-value-set": (_column("expect_column_values_to_be_in_set"), "no value_set"),
-    "no-bounds": (_column("expect_column_value_lengths_to_be_between"), "no min_value or max_value"),
+    "no-value-set": (_column("expect_column_values_to_be_in_set"), "value_set がありません"),
+    "no-bounds": (_column("expect_column_value_lengths_to_be_between"), "min_value か max_value がありません"),
     "bad-severity": (
         {**_column("expect_column_values_to_not_be_null"), "meta": {"severity": "fatal"}},
-        "severity 'fatal' is not error or warning",
+        "severity 'fatal' は error でも warning でもありません",
     ),
     "custom-id-of-the-catalog-form": (
         {**_column("expect_column_values_to_not_be_null"), "meta": {"rule_id": f"{TABLE}.shimei.mine"}},
-        f"rule {TABLE}.shimei.mine is not a rule of catalog",
+        f"ルール {TABLE}.shimei.mine はカタログ",
     ),
 }
 
@@ -199,13 +218,13 @@ def test_a_custom_expectation_outside_the_declared_form_is_refused(
     _edit(suites / f"{TABLE}.json", _add(expectation))
     result = cli("validate", "run", "--db", defects, "--suites", suites)
     assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith(f"Error: {suites / f'{TABLE}.json'}: expectation ")
+    assert result.stderr.startswith(f"エラー: {suites / f'{TABLE}.json'}: エクスペクテーション ")
     assert message in result.stderr
 
 
 def test_two_suite_files_for_one_table_are_refused(suites: Path) -> None:
     (suites / "copy.json").write_text((suites / f"{TABLE}.json").read_text(encoding="utf-8"), encoding="utf-8")
-    with pytest.raises(FitgapError, match=f"two suite files for table {TABLE}"):
+    with pytest.raises(FitgapError, match=f"テーブル {TABLE} のスイートのファイルが二つあります"):
         read_suites(suites, CATALOG)
 
 

@@ -278,12 +278,35 @@ def test_cannot_run(cli: Cli, tmp_path: Path) -> None:
     result = cli("validate", "run", "--db", tmp_path / "none.duckdb")
     assert (result.exit_code, result.stderr) == (
         2,
+        f"エラー: {tmp_path / 'none.duckdb'}: データベースが見つかりません — "
+        "先に移行してください: fitgap convert run MAPPING --db FILE\n",
+    )
+    english = cli("validate", "run", "--db", tmp_path / "none.duckdb", "--lang", "en")
+    assert (english.exit_code, english.stderr) == (
+        2,
         f"Error: {tmp_path / 'none.duckdb'}: database not found — "
         "convert first: fitgap convert run MAPPING --db FILE\n",
     )
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
-    assert cli("validate", "run", "--db", empty).exit_code == 2
+    nothing = cli("validate", "run", "--db", empty)
+    assert (nothing.exit_code, nothing.stderr) == (
+        2,
+        f"エラー: {empty}: データベースにカタログの変換済みのテーブルがありません — "
+        "先に 'fitgap convert run' で変換するか、--suites を指定してください\n",
+    )
+
+
+def test_validate_help_is_japanese_by_default(cli: Cli) -> None:
+    result = cli("validate", "suite", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "カタログからグループごとに GX の検証スイートを一つ作ります" in text
+    assert "例: fitgap validate suite 001/住民 -o suites/" in text
+    assert "[既定: (プロジェクトの suites/)]" in text
+    assert "Write one GX expectation suite" not in text
+    english = " ".join(cli("validate", "suite", "--help", "--lang", "en").stdout.split())
+    assert "Write one GX expectation suite per group" in english and "[default: (the project's suites/)]" in english
 
 
 def test_gx_counts_equal_plain_sql_counts(defects: Path, report: dict[str, object]) -> None:
