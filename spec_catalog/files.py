@@ -294,7 +294,7 @@ def describe_validation_error(
         line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
         where = f"{path}:{line}" if line else str(path)
         place = ".".join(str(part) for part in loc) or say("（最上位）", "(top level)")
-        message = _pydantic_message(item)
+        message = pydantic_message(item)
         hint = ""
         if item["type"] == "extra_forbidden" and loc:
             close = difflib.get_close_matches(str(loc[-1]), sorted(known), n=1)
@@ -352,7 +352,8 @@ _PYDANTIC_JA = {
 }
 
 
-def _pydantic_message(item: Any) -> str:
+def pydantic_message(item: Any) -> str:
+    """One problem pydantic found (an item of ``ValidationError.errors()``), in the run's language."""
     message = str(item["msg"]).removeprefix("Value error, ")
     if current() == "en" or item["type"] == "value_error":
         return message

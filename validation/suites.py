@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from spec_catalog.base import FitgapError, FrozenModel, InputFileError, UsageError
 from spec_catalog.database import connect
-from spec_catalog.files import check_input_file, exists_already
+from spec_catalog.files import check_input_file, exists_already, pydantic_message
 from spec_catalog.language import say
 from spec_catalog.models import Catalog, DataGroup, table_name
 from spec_catalog.rules import RuleSeverity
@@ -180,7 +180,9 @@ def _load(path: Path) -> _SuiteFile:
         raise InputFileError(say("スイートのファイルが見つかりません", "suite file not found"), where=path) from None
     except (ValidationError, UnicodeDecodeError) as exc:
         detail = (
-            exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else say("UTF-8 ではありません", "not UTF-8")
+            pydantic_message(exc.errors()[0])
+            if isinstance(exc, ValidationError)
+            else say("UTF-8 ではありません", "not UTF-8")
         )
         raise InputFileError(
             say(f"検証スイートではありません（{detail}）", f"not an expectation suite ({detail})"),
@@ -357,7 +359,7 @@ def _custom(index: int, e: _Expectation, plan: SuitePlan, group: DataGroup, path
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"]) or "kwargs"
         raise UsageError(
-            f"{label}: {where}: {error['msg']}",
+            f"{label}: {where}: {pydantic_message(error)}",
             where=path,
             hint=say(
                 "値は文字列（テーブルは文字列を持ちます）、長さは整数で書いてください",

@@ -147,7 +147,7 @@ def _read_validation(path: Path) -> ValidationReport:
     from pydantic import ValidationError
 
     from spec_catalog import FitgapError
-    from spec_catalog.files import check_input_file
+    from spec_catalog.files import check_input_file, pydantic_message
     from validation import ValidationReport
 
     fix = say(
@@ -160,7 +160,8 @@ def _read_validation(path: Path) -> ValidationReport:
     except ValidationError as exc:
         first = exc.errors()[0]
         at = ".".join(str(part) for part in first["loc"])
-        problem = say(f"{at}: {first['msg']}", f"{first['msg']} at {at}") if at else first["msg"]
+        said = pydantic_message(first)
+        problem = say(f"{at}: {said}", f"{said} at {at}") if at else said
         raise FitgapError(
             say(f"検証の帳票ではありません（{problem}）", f"not a validation report ({problem})"), where=path, hint=fix
         ) from None

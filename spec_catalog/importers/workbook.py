@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from spec_catalog.base import InputFileError
-from spec_catalog.files import check_input_file
+from spec_catalog.files import check_input_file, pydantic_message
 from spec_catalog.language import say
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -237,7 +237,7 @@ def problem_of(exc: ValidationError | ValueError) -> str:
     if not isinstance(exc, ValidationError):
         return str(exc)
     error = exc.errors()[0]
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = pydantic_message(error)
     if error["type"] == "string_too_short":
         field = ".".join(str(part) for part in error["loc"])
         return say(f"{field} が空です", message)
