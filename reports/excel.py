@@ -389,6 +389,20 @@ def _colour(sheet: Any, column: Column, cells: str) -> None:
     )
 
 
+def _colour_legend(legend: tuple[tuple[str, str], ...], unmask: bool) -> Any:
+    """What each colour of a chart coloured by category means, as the axis title under it: a coloured ■ before
+    each meaning (Excel's own legend names only the series)."""
+    from openpyxl.chart.text import RichText, Text
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, RegularTextRun
+
+    runs = []
+    for label, colour in legend:
+        runs.append(RegularTextRun(rPr=CharacterProperties(solidFill=colour), t="■ "))
+        runs.append(RegularTextRun(t=f"{mask_text(label, unmask=unmask)}　"))
+    return Title(tx=Text(rich=RichText(p=[Paragraph(r=runs)])))
+
+
 def _add_chart(sheet: Any, row: int, data: Any, data_row: int, chart: Chart, lang: str, unmask: bool) -> int:
     """A native chart at ``row`` of ``sheet``, its data on the hidden sheet ``data`` from ``data_row`` (the
     chart draws hidden cells, ``plotVisOnly`` off); returns the first free row of ``data`` below them.
@@ -463,6 +477,8 @@ def _add_chart(sheet: Any, row: int, data: Any, data_row: int, chart: Chart, lan
         threshold.graphicalProperties.line.width = 22225  # 1.75 pt
     main.title = mask_text(chart.title, unmask=unmask)
     main.y_axis.title = mask_text(chart.y_title, unmask=unmask)
+    if chart.category_legend:
+        main.x_axis.title = _colour_legend(chart.category_legend, unmask)
     main.x_axis.delete = False  # openpyxl 3.1 otherwise leaves the axes out and Excel draws none
     main.y_axis.delete = False
     main.visible_cells_only = False  # the data sit on a hidden sheet
