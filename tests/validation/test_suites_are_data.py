@@ -196,7 +196,7 @@ REFUSED = {
     ),
     "numbers-in-a-value-set": (
         _column("expect_column_values_to_be_in_set", value_set=[1, 2]),
-        "value_set.0: Input should be a valid string",
+        "value_set.0: 文字列を書いてください",
     ),
     "no-value-set": (_column("expect_column_values_to_be_in_set"), "value_set がありません"),
     "no-bounds": (_column("expect_column_value_lengths_to_be_between"), "min_value か max_value がありません"),
