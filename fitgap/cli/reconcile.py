@@ -99,6 +99,19 @@ def run(
             ),
         ),
     ] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            "--source",
+            help=help_text(
+                "変換が読んだ元データのファイル（convert run --source で変換したとき）。",
+                "The legacy file the conversion read (when it was converted with convert run --source).",
+            ),
+            show_default=help_text(
+                "マッピングのパス、なければ実行が記録したファイル", "the mapping's path, else the file the run recorded"
+            ),
+        ),
+    ] = None,
     memory_limit: Annotated[
         str,
         typer.Option(
@@ -129,7 +142,7 @@ def run(
     from spec_catalog import resolve_catalog
 
     warn_unmasked(unmask)
-    loaded = load_mapping(mapping, resolve_catalog(catalog_dir(catalog)))
+    loaded = load_mapping(mapping, resolve_catalog(catalog_dir(catalog)), source)
     found = project()
     tolerances = found.settings.reconcile.tolerances if found else {}
     with phases(quiet=as_json) as steps:

@@ -15,6 +15,7 @@ rows (``RECONCILE_KEY_DUPLICATED``). Nothing is sampled: each is listed (masked)
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import tempfile
 import time
@@ -93,6 +94,17 @@ def published_run(con: Any, mapping: ConversionMapping, run_id: str | None) -> R
             ),
         )
     return succeeded[-1]
+
+
+def _source_of_the_run(mapping: ConversionMapping, run: RunRecord) -> ConversionMapping:
+    """The mapping reading the file the run read, when its own path names no file and the run read another
+    (``convert run … --source FILE``); else the mapping as it is. ``reconcile run --source`` says it outright."""
+    recorded = Path(run.source_path) if run.source_path else None
+    if mapping.source_path.exists() or recorded is None or not recorded.is_file():
+        return mapping
+    moved = copy.copy(mapping)
+    moved.source_path = recorded
+    return moved
 
 
 def _check_inputs(run: RunRecord, mapping: ConversionMapping) -> None:
@@ -185,6 +197,7 @@ def reconcile_run(
     con = connect(db, memory_limit=memory_limit)
     try:
         run = published_run(con, mapping, run_id)
+        mapping = _source_of_the_run(mapping, run)
         _check_inputs(run, mapping)
         table = table_name(mapping.spec.business_id, mapping.group.name)
         relation, described = _target_relation(con, mapping, table, target)
