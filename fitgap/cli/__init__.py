@@ -135,7 +135,7 @@ def _run(command: Command, args: list[str]) -> NoReturn:
         _interrupted(as_json)
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument …
         context = getattr(exc, "ctx", None)
-        hint = usage_hint(context.command_path) if context is not None else None
+        hint = usage_hint(context.command_path if context is not None else _command_path(command, args))
         usage = FitgapError(usage_message(exc), hint=hint)
         _fail(usage, as_json, 2 if exc.exit_code in (1, 2) else exc.exit_code)
     except Exception as exc:
@@ -146,6 +146,18 @@ def _run(command: Command, args: list[str]) -> NoReturn:
     if code == 130:
         _interrupted(as_json)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _command_path(command: Command, args: list[str]) -> str:
+    """``fitgap convert run`` for the words of ``args`` that name commands (an error raised while parsing an
+    option's value has no context to say it)."""
+    path, node = ["fitgap"], command
+    for arg in args:
+        child = getattr(node, "commands", {}).get(arg)
+        if child is not None:
+            path.append(arg)
+            node = child
+    return " ".join(path)
 
 
 def _language(args: list[str]) -> Language:

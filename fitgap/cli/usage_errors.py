@@ -33,6 +33,10 @@ _DETAILS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^No such command '(?P<name>.*)'\.$"), "コマンド '{name}' はありません"),
+    (
+        re.compile(r"^No such command '(?P<name>.*)'\. Did you mean '(?P<close>.*)'\?$"),
+        "コマンド '{name}' はありません（'{close}' の書き間違いではありませんか？）",
+    ),
     (re.compile(r"^Missing command\.$"), "コマンドを指定してください"),
     (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)$"), "余分な引数があります: {args}"),
     (re.compile(r"^Option '(?P<name>.*)' requires an argument\.$"), "オプション {name} には値が必要です"),
