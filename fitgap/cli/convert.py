@@ -690,13 +690,7 @@ def runs(db: DbOption = None, lang: LangOption = None, as_json: JsonOption = Fal
         "started",
         "finished",
     )
-    rows = tuple(
-        tuple(
-            str(v) if k in ("status", "started", "finished") and v is not None else v
-            for k, v in ((k, getattr(r, k)) for k in keys)
-        )
-        for r in records
-    )
+    rows = tuple(tuple(_run_cell(k, getattr(r, k)) for k in keys) for r in records)
     title = say(f"{db} の変換記録", f"Runs in {db}")
     headers = (
         say("実行 ID", "run_id"),
@@ -711,6 +705,26 @@ def runs(db: DbOption = None, lang: LangOption = None, as_json: JsonOption = Fal
         say("終了", "finished"),
     )
     print_table(console, Table(title=title, columns=columns(*headers), rows=rows))
+
+
+def _run_cell(key: str, value: object) -> str | int | float | None:
+    """A run record's value as the table shows it: the status in words, times in Asia/Tokyo to the minute (the
+    database keeps UTC), 件数一致 as a mark."""
+    import datetime as dt
+
+    from fitgap.cli.render import run_status_label
+    from reports.clock import local_time
+
+    if value is None:
+        return None
+    if key == "status":
+        return run_status_label(str(value))
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        return f"{local_time(moment):%Y-%m-%d %H:%M}"
+    if isinstance(value, bool):
+        return say("一致", "yes") if value else say("不一致", "no")
+    return value if isinstance(value, int | float | str) else str(value)
 
 
 # ``convert quarantine`` lives in a module of its own; registered here, after the commands above (help order).

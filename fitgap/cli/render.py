@@ -19,6 +19,7 @@ from reports.terminal import print_table
 from spec_catalog.codes import message_of
 from spec_catalog.database import QUARANTINE
 from spec_catalog.findings import Finding
+from spec_catalog.language import say
 from validation import RuleResult, ValidationReport
 
 
@@ -156,11 +157,17 @@ def print_score(console: Console, report: ScoreReport, outputs: list[Path], lang
 _RUN_STATUS = {
     "running": ("実行中", "running"),
     "succeeded": ("成功・公開済み", "succeeded"),
-    "rejected": ("不採用・未公開", "rejected"),
+    "rejected": ("却下・未公開", "rejected"),
     "failed": ("失敗", "failed"),
     "interrupted": ("中断", "interrupted"),
     "dry-run": ("試行（記録なし）", "dry run"),
 }
+
+
+def run_status_label(status: str) -> str:
+    """A run's status as a person reads it, in the run's language (the code stays in --json)."""
+    ja, en = _RUN_STATUS.get(status, (status, status))
+    return say(ja, en)
 
 
 def _run_status(status: str, lang: str) -> str:

@@ -7,6 +7,8 @@ pin that the same messages come in Japanese when nothing asks for English.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -181,3 +183,17 @@ def test_sample_generate_speaks_japanese(cli: Cli, tmp_path: Path) -> None:
     assert (result.exit_code, result.stderr) == (2, "エラー: --format 'xml' は csv でも fixed でもありません\n")
     result = cli(*args, "--lang", "en")
     assert (result.exit_code, result.stderr) == (2, "Error: --format 'xml' is not csv or fixed\n")
+
+
+def test_the_runs_are_listed_in_words_and_in_japan_time(cli: Cli, tmp_path: Path) -> None:
+    mapping = _mapping(tmp_path)
+    (tmp_path / "data.csv").write_bytes(b"num,op\r\n")
+    db = tmp_path / "t.duckdb"
+    assert cli("convert", "run", mapping, "--db", db).exit_code == 1  # rejected: no data row
+    table = cli("convert", "runs", "--db", db)
+    (run,) = json.loads(cli("convert", "runs", "--db", db, "--json").stdout)
+    started = dt.datetime.fromisoformat(run["started"])  # the database keeps UTC
+    japan = started.replace(tzinfo=dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=9)))
+    assert "却下・未公開" in table.stdout and "rejected" not in table.stdout
+    assert f"{japan:%Y-%m-%d %H:%M}" in table.stdout and f"{started:%H:%M:%S}." not in table.stdout
+    assert "rejected" in cli("convert", "runs", "--db", db, "--lang", "en").stdout
