@@ -510,7 +510,13 @@ def input_facts(inputs: ReadinessInputs, lang: str = "ja") -> tuple[tuple[str, s
         ("変換の実行ID" if ja else "Conversion runs", ", ".join(inputs.conversion_runs) or "—"),
         (
             "検証" if ja else "Validation",
-            f"{v.database} ({_time(v.created)}, {'スイート' if ja else 'suites'} {suites or '—'})" if v else "—",
+            (
+                f"{v.database}（{_time(v.created)}、スイート: {suites or '—'}）"
+                if ja
+                else f"{v.database} ({_time(v.created)}, suites {suites or '—'})"
+            )
+            if v
+            else "—",
         ),
         ("カタログ" if ja else "Catalog", f"{inputs.catalog.name}{sample}: {_versions(inputs.catalog, ja)}"),
         ("ツール" if ja else "Tool", inputs.tool_version),
@@ -751,7 +757,7 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
                 b.comparison.status_text(lang)
                 if b.comparison
                 else (t("未実施", "not yet") if b.conversion == "done" else None),
-                "; ".join(r.text(lang) for r in b.reasons),
+                ("、" if lang == "ja" else "; ").join(r.text(lang) for r in b.reasons),
             )
         )
         unidentified = b.characters is not None and b.characters.unidentified > 0

@@ -169,7 +169,7 @@ def render_files(detected: Detected, context: _Context) -> tuple[tuple[Path, str
             f"# Mapping scaffolded by 'fitgap convert init' from {source}.",
         ),
         say(
-            f"# 判定: {shape}。文字コード {detected.encoding}（{read}の {guess.lines:,} {unit}、読めないもの "
+            f"# 検出: {shape}。文字コード {detected.encoding}（{read}の {guess.lines:,} {unit}、読めないもの "
             f"{guess.bad_count:,}）。推測を一つずつ確かめ、コード表とすべての TODO を埋めてから、次を試してください:",
             f"# Detected: {shape}; encoding {detected.encoding} ({guess.lines:,} {unit} of {read}, "
             f"{guess.bad_count:,} not decoded). Check each guess, fill the code tables and every TODO, then try:",

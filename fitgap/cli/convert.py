@@ -469,7 +469,7 @@ def _print_files(manifest: ExportManifest, output: Path) -> None:
                 f"{output / file.file}: {file.rows} rows, sha256 {file.sha256[:16]}…",
             )
         )
-    _line(say(f"manifest: {output / 'manifest.json'}", f"Manifest: {output / 'manifest.json'}"))
+    _line(say(f"目録（manifest）: {output / 'manifest.json'}", f"Manifest: {output / 'manifest.json'}"))
 
 
 def _export_shrunk(db: Path, output: Path, catalog: Path | None, options: _ExportOptions, as_json: bool) -> None:
@@ -611,7 +611,7 @@ def init(
     columns, todo = len(detected.columns), ", ".join(detected.todo)
     _line(
         say(
-            f"判定: {shape}、文字コード {detected.encoding}、{columns} 列。",
+            f"検出: {shape}、文字コード {detected.encoding}、{columns} 列。",
             f"Detected {shape}, encoding {detected.encoding}, {columns} columns.",
         )
     )

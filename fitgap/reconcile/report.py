@@ -141,7 +141,15 @@ def _totals(result: Reconciliation) -> Table:
         sheet=say("管理合計", "Control totals"),
         columns=tuple(Column(header=say(ja, en)) for ja, en in headers),
         rows=tuple(
-            (t.total, t.kind, t.item or "", t.source, t.target, t.tolerance or "0", passed if t.within else failed)
+            (
+                t.total,
+                _kind(t.kind),
+                t.item or "",
+                t.source,
+                t.target,
+                t.tolerance or "0",
+                passed if t.within else failed,
+            )
             for t in result.totals
         ),
         row_styles=tuple(styles),
@@ -249,3 +257,20 @@ def junit_xml(result: Reconciliation) -> str:
         element.set("skipped", "0")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# The kinds of control total (fitgap.reconcile.totals.TotalKind) as a person reads them; the code stays in JSON.
+_KINDS = {
+    "rows": ("行数", "rows"),
+    "rows_per_code": ("コード別の行数", "rows per code"),
+    "distinct_keys": ("キーの数", "distinct keys"),
+    "distinct_values": ("値の種類の数", "distinct values"),
+    "sum": ("合計", "sum"),
+    "min": ("最小", "minimum"),
+    "max": ("最大", "maximum"),
+    "unknown_dates": ("不詳の日付の数", "unknown dates"),
+}
+
+
+def _kind(kind: str) -> str:
+    return say(*_KINDS[kind]) if kind in _KINDS else kind
