@@ -125,7 +125,7 @@ def items_table(spec: BusinessSpec, items: Iterable[DataItem] | None = None, *, 
                 i.code_list or "",
                 i.output_condition.value,
                 i.condition or "",
-                i.sensitivity.value,
+                _sensitivity(i.sensitivity.value),
             )
             for i in chosen
         )
@@ -149,7 +149,7 @@ def items_table(spec: BusinessSpec, items: Iterable[DataItem] | None = None, *, 
                 "+".join(k for k, on in (("PK", i.primary_key), ("FK", i.foreign_key)) if on),
                 i.code_list or "",
                 i.output_condition.value,
-                i.sensitivity.value,
+                _sensitivity(i.sensitivity.value),
             )
             for i in chosen
         )
@@ -212,7 +212,7 @@ def links_table(catalog: Catalog, business_ids: set[str] | None = None) -> Table
                 lk.consumer,
                 names.get(lk.consumer, ""),
                 lk.data_group,
-                lk.method.value,
+                _method(lk.method.value),
                 lk.note or "",
             )
             for lk in links
@@ -333,3 +333,20 @@ def export_catalog(
             ),
         )
     return CatalogExport(output=str(output), businesses=tuple(b.business_id for b in businesses))
+
+
+# Codes of the catalog shown in words (the codes stay in JSON and in the catalog's YAML).
+_SENSITIVITY = {
+    "none": ("—", "—"),
+    "personal": ("個人情報", "personal"),
+    "identifier": ("個人識別番号（特定個人情報など）", "identifier"),
+}
+_METHODS = {"api": ("API", "API"), "file": ("ファイル", "file")}
+
+
+def _sensitivity(code: str) -> str:
+    return say(*_SENSITIVITY[code]) if code in _SENSITIVITY else code
+
+
+def _method(code: str) -> str:
+    return say(*_METHODS[code]) if code in _METHODS else code

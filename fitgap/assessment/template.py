@@ -179,7 +179,8 @@ def _business_sheet(workbook: Any, spec: BusinessSpec, note: str | None, lang: L
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = workbook.create_sheet(business_sheet_name(spec.business_id, spec.name))
-    title = f"{spec.business_id} {spec.name} — 機能要件 Fit & Gap（{spec.spec_name} {spec.spec_version or ''}）"
+    edition = f"{spec.spec_name} {spec.spec_version}" if spec.spec_version else spec.spec_name
+    title = f"{spec.business_id} {spec.name} — 機能要件 Fit & Gap（{edition}）"
     write_cell(sheet, 1, 1, title).font = Font(name=FONT_NAME, size=12, bold=True)
     if note:
         write_cell(sheet, 2, 1, note).font = Font(name=FONT_NAME, size=9, italic=True, color="9C0006")

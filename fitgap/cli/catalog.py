@@ -223,10 +223,12 @@ def show(
     if as_json:
         typer.echo(to_json(masked_samples(shown)))
         return
-    version = spec.spec_version or say("（版不明）", "(版 unknown)")
+    version = spec.spec_version or say("（版不明）", "(version unknown)")
     source = say("サンプル", "sample") if spec.source.value == "sample" else say("公式から取込", "imported")
     heading = Text(f"{spec.business_id} {spec.name}", style="bold")
-    heading.append(f" ({spec.name_en}) — {spec.spec_name} {version} — {spec.ministry} — ")
+    english = say("", f" ({spec.name_en})")  # the English name only in an English run
+    heading.append(f"{english} — {spec.spec_name}{version if version.startswith('（') else ' ' + version} — ")
+    heading.append(f"{spec.ministry} — ")
     heading.append(say(f"収録: {source}", f"source: {source}"))
     console.print(heading)
     print_table(console, functions_table(spec, functions))
