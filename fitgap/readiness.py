@@ -45,7 +45,7 @@ from spec_catalog.database import (
     read_runs,
 )
 from spec_catalog.mj import CharClass
-from spec_catalog.models import BusinessSpec, Catalog, table_name
+from spec_catalog.models import BusinessSpec, Catalog, catalog_label, table_name
 from validation import ValidationReport
 
 Part = Literal["done", "missing", "n/a"]
@@ -518,7 +518,10 @@ def input_facts(inputs: ReadinessInputs, lang: str = "ja") -> tuple[tuple[str, s
             if v
             else "—",
         ),
-        ("カタログ" if ja else "Catalog", f"{inputs.catalog.name}{sample}: {_versions(inputs.catalog, ja)}"),
+        (
+            "カタログ" if ja else "Catalog",
+            f"{catalog_label(inputs.catalog.name)}{sample}: {_versions(inputs.catalog, ja)}",
+        ),
         ("ツール" if ja else "Tool", inputs.tool_version),
         ("作成日時" if ja else "Created", _time(inputs.created)),
         *_character_facts(inputs.characters, ja),

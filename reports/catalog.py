@@ -9,7 +9,7 @@ from reports.tables import Cell, Column, Document, Table, columns
 from spec_catalog.base import FrozenModel, UsageError
 from spec_catalog.diff import CatalogDiff
 from spec_catalog.language import current, say
-from spec_catalog.models import BusinessSpec, Catalog, DataItem, FunctionRequirement
+from spec_catalog.models import BusinessSpec, Catalog, DataItem, FunctionRequirement, catalog_label
 from spec_catalog.vocab import Source
 
 SAMPLE_NOTES = {
@@ -69,7 +69,7 @@ def businesses_table(catalog: Catalog, *, wide: bool = True) -> Table:
             row.insert(7, _mark(b.prefecture_without_welfare_office))
         rows.append(tuple(row))
     return Table(
-        title=say("業務一覧", "Businesses") + f" — {catalog.name}",
+        title=say("業務一覧", "Businesses") + f" — {catalog_label(catalog.name)}",
         sheet=say("業務一覧", "Businesses"),
         columns=columns(*headers),
         rows=tuple(rows),
@@ -258,7 +258,7 @@ def catalog_document(catalog: Catalog, businesses: list[BusinessSpec], municipal
     )
     tables.append(links_table(catalog, {i for b in businesses for i in b.ids}))
     return Document(
-        title=say("標準仕様カタログ", "fitgap catalog") + f" — {catalog.name}",
+        title=say("標準仕様カタログ", "fitgap catalog") + f" — {catalog_label(catalog.name)}",
         tables=tuple(tables),
         note=sample_note(businesses),
         lang=current(),

@@ -424,6 +424,18 @@ class BusinessLink(FrozenModel):
         return value
 
 
+EMBEDDED_CATALOG = "fitgap embedded sample catalog"  # the name in spec_catalog/data/catalog.yaml
+
+
+def catalog_label(name: str) -> str:
+    """A catalog's name as a person reads it. The name is an identifier (workbooks, suites and reports record
+    it, and compare it when read back), so it never changes; the embedded catalog's reads in the run's language."""
+    base, at, version = name.partition("@")
+    if base != EMBEDDED_CATALOG:
+        return name
+    return say("fitgap 組み込みカタログ（サンプル）", EMBEDDED_CATALOG) + at + version
+
+
 class Catalog(FrozenModel):
     """The standard as the toolkit knows it: businesses (one version each) and the links between them."""
 
@@ -467,7 +479,10 @@ class Catalog(FrozenModel):
         if found is None:
             choices = ", ".join(f"{b.business_id} {b.name}" for b in self.businesses[:6])
             raise CatalogError(
-                say(f"カタログ {self.name} に業務 {key!r} がありません", f"no business {key!r} in catalog {self.name}"),
+                say(
+                    f"カタログ {catalog_label(self.name)} に業務 {key!r} がありません",
+                    f"no business {key!r} in catalog {self.name}",
+                ),
                 hint=say(
                     f"'fitgap catalog list' にある業務ID か業務名を指定してください（例: {choices} …）",
                     f"give a 業務ID or name from 'fitgap catalog list' (e.g. {choices} …)",

@@ -13,6 +13,7 @@ from reports.clock import local_time
 from reports.tables import Cell, Column, Document, RowStyle, Table
 from spec_catalog.codes import info
 from spec_catalog.language import current, say
+from spec_catalog.models import catalog_label
 from validation.runner import RuleResult, RunCheck, ValidationReport
 
 _KANA = re.compile(r"[\u3040-\u30ff]")  # a Japanese sentence has kana; an English one (naming a table) has none
@@ -306,7 +307,9 @@ def input_facts(report: ValidationReport, lang: str = "ja") -> tuple[tuple[str, 
     versions: dict[str, list[str]] = {}
     for business_id, version in (report.catalog_versions or {}).items():
         versions.setdefault(version or _t(lang, "版不明", "version unknown"), []).append(business_id)
-    catalog = (report.catalog or "—") + (_t(lang, "（サンプル）", " (SAMPLE)") if report.catalog_sample else "")
+    catalog = (catalog_label(report.catalog) if report.catalog else "—") + (
+        _t(lang, "（サンプル）", " (SAMPLE)") if report.catalog_sample else ""
+    )
     if versions:
         catalog += ": " + "; ".join(f"{v} ({', '.join(ids)})" for v, ids in versions.items())
     suites = report.suites

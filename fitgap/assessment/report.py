@@ -18,6 +18,7 @@ from reports.catalog import SAMPLE_NOTES
 from reports.palette import CLASS_COLOURS, TREND_COLOURS
 from reports.tables import Cell, Chart, Column, Document, Kpi, RowStyle, Series, Summary, Table
 from spec_catalog.codes import message_of
+from spec_catalog.models import catalog_label
 
 Lang = Literal["ja", "en"]
 Status = Literal["good", "bad", "neutral"]
@@ -563,7 +564,7 @@ def _facts(report: ScoreReport, lang: Lang, municipality: str | None) -> tuple[t
     fates = ", ".join(f"{gap_label(k, lang)} {v}" for k, v in report.custom_by_fate.items())
     facts: tuple[tuple[str, str], ...] = (
         (_t(lang, "団体", "Municipality"), municipality or "—"),
-        (_t(lang, "カタログ", "Catalog"), f"{catalog.name}（{kind}; {versions}）"),
+        (_t(lang, "カタログ", "Catalog"), f"{catalog_label(catalog.name)}（{kind}; {versions}）"),
         (_t(lang, "基準日", "As of"), report.as_of.isoformat()),
         (_t(lang, "適合率", "Fit rate"), f"{total.fit_rate:.1%}" if total.fit_rate is not None else "—"),
         (_t(lang, "対応完了率", "Readiness"), f"{total.readiness:.1%}"),

@@ -37,7 +37,7 @@ from reports.excel import FONT_NAME, HEADER_FILL, ROW_FILLS, print_setup, write_
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.files import exists_already
 from spec_catalog.language import say
-from spec_catalog.models import BusinessSpec, Catalog
+from spec_catalog.models import BusinessSpec, Catalog, catalog_label
 from spec_catalog.vocab import FunctionClass
 
 Lang = Literal["ja", "en"]
@@ -60,7 +60,7 @@ def _instructions(lang: Lang, catalog: Catalog, profile: MunicipalityProfile | N
         lines = [
             (TITLE["en"], ""),
             ("Municipality", who),
-            ("Catalog", f"{catalog.name} — {source}"),
+            ("Catalog", f"{catalog_label(catalog.name)} — {source}"),
             ("", ""),
             ("How to fill it in", ""),
             ("1", "On each business sheet, say for every function whether current work uses it (現行利用)."),
@@ -87,7 +87,7 @@ def _instructions(lang: Lang, catalog: Catalog, profile: MunicipalityProfile | N
     lines = [
         (TITLE["ja"], ""),
         ("団体", who),
-        ("カタログ", f"{catalog.name} — {source}"),
+        ("カタログ", f"{catalog_label(catalog.name)} — {source}"),
         ("", ""),
         ("記入方法", ""),
         ("1", "業務ごとのシートで、各機能を現在の業務で使っているか（現行利用）を選んでください。"),

@@ -21,6 +21,7 @@ from fitgap.cli.options import (
     output_option,
 )
 from spec_catalog.language import say
+from spec_catalog.models import catalog_label
 
 if TYPE_CHECKING:
     from reports.tables import Table
@@ -108,7 +109,7 @@ def listing_table(rows: tuple[ListedBusiness, ...], catalog_name: str, note: str
         for row in rows
     )
     return Table(
-        title=say("業務一覧", "Businesses") + f" — {catalog_name}",
+        title=say("業務一覧", "Businesses") + f" — {catalog_label(catalog_name)}",
         columns=columns(
             "業務ID",
             say("業務名", "Business"),

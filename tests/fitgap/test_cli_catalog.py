@@ -151,7 +151,7 @@ def test_show_unknown_group_and_class(cli: Cli) -> None:
 def test_show_unknown_business(cli: Cli) -> None:
     result = cli("catalog", "show", "999")
     assert result.exit_code == 2
-    assert result.stderr.startswith("エラー: カタログ fitgap embedded sample catalog に業務 '999' がありません — ")
+    assert result.stderr.startswith("エラー: カタログ fitgap 組み込みカタログ（サンプル） に業務 '999' がありません — ")
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == ""
 
