@@ -13,6 +13,7 @@ import pytest
 from fitgap.assessment.history import load_history, load_snapshot, save_snapshot
 from fitgap.readiness import latest_snapshot
 from spec_catalog import load_embedded
+from spec_catalog.models import catalog_label
 
 from conftest import CliResult
 
@@ -150,7 +151,7 @@ def test_reports_state_their_inputs(cli: Cli, residents: Path, tmp_path: Path) -
     html = (out / "v.html").read_text(encoding="utf-8")
     # 作成日時 in Asia/Tokyo wall-clock time, as the page header and footer print it
     tokyo = created.astimezone(dt.timezone(dt.timedelta(hours=9))).strftime("%Y-%m-%d %H:%M")
-    for shown in ("作成日時", tokyo, "fitgap 0.1.0", catalog.name, "カタログから生成"):
+    for shown in ("作成日時", tokyo, "fitgap 0.1.0", catalog_label(catalog.name), "カタログから生成"):
         assert shown in html, shown
 
     workbook, history = tmp_path / "a.xlsx", tmp_path / "history"

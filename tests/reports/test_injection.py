@@ -106,7 +106,7 @@ def test_the_assessment_template_writes_catalog_text_as_text(tmp_path: Path) -> 
         ("-1+2", "s", True),
     ]
     assert (sheet["A1"].value, sheet["A1"].quotePrefix) == (
-        f"001 @住民 — 機能要件 Fit & Gap（{spec.spec_name} {spec.spec_version or ''}）",
+        f"001 @住民 — 機能要件 Fit & Gap（{spec.spec_name}{' ' + spec.spec_version if spec.spec_version else ''}）",
         False,
     )
 
