@@ -165,7 +165,10 @@ def test_usage_errors_exit_2(cli: Cli) -> None:
     [
         (("catalog", "list", "--bogus"), "オプション --bogus はありません"),
         (("catalog", "list", "--jsn"), "オプション --jsn はありません（候補: --json）"),
-        (("catalog", "list", "--lang", "fr"), "'--lang' の値が正しくありません: 'fr' は使えません（使える値: 'ja', 'en'）"),
+        (
+            ("catalog", "list", "--lang", "fr"),
+            "'--lang' の値が正しくありません: 'fr' は使えません（使える値: 'ja', 'en'）",
+        ),
         (("catalog", "list", "extra"), "余分な引数があります: extra"),
         (("catalog", "list", "--catalog"), "オプション --catalog には値が必要です — 'fitgap catalog list --help' で"),
         (("catalog", "shw", "001"), "コマンド 'shw' はありません（'show' の書き間違いではありませんか？） — "),
