@@ -156,38 +156,46 @@ def read_corrections_file(path: Path) -> tuple[str, str | None, list[Correction]
     from spec_catalog.importers.workbook import open_workbook
 
     workbook = open_workbook(path)
-    if wb.GUIDE_SHEET not in workbook.sheetnames:
+    # The workbook may have been written in either language: every label is looked up in both.
+    guide_name = next((name for name in wb.spellings(wb.GUIDE_SHEET) if name in workbook.sheetnames), None)
+    if guide_name is None:
         raise FitgapError(
             say(
                 f"シート '{wb.GUIDE_SHEET}' がありません。データ補正依頼のファイルではありません",
-                f"no sheet '{wb.GUIDE_SHEET}': not a cleansing-request workbook",
+                f"no sheet '{wb.GUIDE_SHEET}' or '{wb.ENGLISH[wb.GUIDE_SHEET]}': not a cleansing-request workbook",
             ),
             where=path,
             hint=_not_a_request(),
         )
-    guide = workbook[wb.GUIDE_SHEET]
+    guide = workbook[guide_name]
     facts = {
         str(row[0]).strip(): row[1]
         for row in guide.iter_rows(min_row=1, max_row=40, max_col=2, values_only=True)
         if row and row[0] is not None
     }
-    request_id = _cell_text(facts.get(wb.REQUEST_ID))
+
+    def fact(name: str) -> str | None:
+        return next((text for spelling in wb.spellings(name) if (text := _cell_text(facts.get(spelling)))), None)
+
+    request_id = fact(wb.REQUEST_ID)
     if request_id is None:
         raise FitgapError(
             say(
-                f"シート '{wb.GUIDE_SHEET}' に{wb.REQUEST_ID}がありません",
-                f"sheet '{wb.GUIDE_SHEET}' names no {wb.REQUEST_ID}",
+                f"シート '{guide_name}' に{wb.REQUEST_ID}がありません",
+                f"sheet '{guide_name}' names no {wb.ENGLISH[wb.REQUEST_ID]}",
             ),
             where=path,
             hint=_not_a_request(),
         )
-    corrected_by = _cell_text(facts.get(wb.CORRECTED_BY)) or _cell_text(workbook.properties.lastModifiedBy)
+    corrected_by = fact(wb.CORRECTED_BY) or _cell_text(workbook.properties.lastModifiedBy)
     corrections: list[Correction] = []
     for sheet in workbook.worksheets:
-        if sheet.title == wb.GUIDE_SHEET:
+        if sheet.title == guide_name:
             continue
         header = [_cell_text(c) for c in next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())]
-        at = {name: header.index(name) for name in wb.HEADERS if name in header}
+        at = {
+            name: header.index(spelling) for name in wb.HEADERS for spelling in wb.spellings(name) if spelling in header
+        }
         if not {wb.LINE, wb.CORRECTED, wb.ITEM_ID, wb.FINGERPRINT} <= at.keys():
             continue  # a sheet of the person's own (notes …)
         for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
@@ -200,12 +208,12 @@ def read_corrections_file(path: Path) -> tuple[str, str | None, list[Correction]
                 raise FitgapError(
                     say(
                         f"シート '{sheet.title}' の {number} 行目: {wb.LINE}が行番号ではありません",
-                        f"sheet '{sheet.title}' row {number}: {wb.LINE} is not a line number",
+                        f"sheet '{sheet.title}' row {number}: {wb.ENGLISH[wb.LINE]} is not a line number",
                     ),
                     where=path,
                     hint=say(
                         f"{wb.LINE}の列は書き出されたままにしてください",
-                        f"leave the {wb.LINE} column as it was written",
+                        f"leave the {wb.ENGLISH[wb.LINE]} column as it was written",
                     ),
                 )
             corrections.append(
@@ -214,7 +222,7 @@ def read_corrections_file(path: Path) -> tuple[str, str | None, list[Correction]
                     row=number,
                     line=int(line),
                     item=_cell_text(cells[at[wb.ITEM_ID]]),
-                    value=None if written == wb.EMPTY_VALUE else written,
+                    value=None if written in wb.spellings(wb.EMPTY_VALUE) else written,
                     fingerprint=_cell_text(cells[at[wb.FINGERPRINT]]) or "",
                 )
             )

@@ -21,7 +21,14 @@ from converters.corrections import fingerprint, source_column
 from converters.mapping import Mapping, check_columns
 from converters.plan import plan_item
 from converters.readers import file_sha256, stage
-from reports.cleansing import RECORD_SHEET, CleansingRequest, RequestRow, RequestSheet, write_cleansing_request
+from reports.cleansing import (
+    RECORD_SHEET,
+    CleansingRequest,
+    RequestRow,
+    RequestSheet,
+    label,
+    write_cleansing_request,
+)
 from reports.masking import mask, mask_text
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.codes import info
@@ -376,7 +383,9 @@ def cleansing_request(
         created=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         rows=len(by_place),
         sheets=tuple(
-            RequestSheet(title=RECORD_SHEET if item is None else (_label(group, item) or item), rows=tuple(found))
+            RequestSheet(
+                title=label(RECORD_SHEET) if item is None else (_label(group, item) or item), rows=tuple(found)
+            )
             for item, found in sorted(sheets.items(), key=lambda pair: position(pair[0]))
         ),
     )

@@ -33,10 +33,57 @@ HIDDEN = (ITEM_ID, CODES, FINGERPRINT)
 # Written in 補正後の値 to make the source value empty (an empty cell means: no correction).
 EMPTY_VALUE = "（空欄）"
 
+# Every label the reader looks up, in English: the workbook is written in the run's language and read back in
+# either (a request written in English may come back to a Japanese run, and the other way round).
+ENGLISH = {
+    GUIDE_SHEET: "Guide",
+    RECORD_SHEET: "Whole rows (unreadable)",
+    REQUEST_ID: "Request ID",
+    CORRECTED_BY: "Corrected by",
+    LINE: "Line",
+    KEY: "Key",
+    ITEM: "Item",
+    REASON: "Reason",
+    VALUE: "Value",
+    CORRECTED: "Corrected value",
+    NOTE: "Note",
+    ITEM_ID: "Item ID",
+    CODES: "Reason codes",
+    FINGERPRINT: "Fingerprint",
+    EMPTY_VALUE: "(empty)",
+}
+
+
+def label(name: str) -> str:
+    """The label ``name`` (one of the constants above) as the run's language writes it."""
+    return say(name, ENGLISH[name])
+
+
+def spellings(name: str) -> tuple[str, str]:
+    """Both spellings of a label, as the reader accepts them."""
+    return name, ENGLISH[name]
+
+
 _INPUT_FILL = "FFF2CC"  # the cells staff fill in
 _LOCKED_FILL = "EDEDED"  # a value that cannot be corrected here
 _WIDTHS = {LINE: 8, KEY: 20, ITEM: 18, REASON: 48, VALUE: 24, CORRECTED: 28, NOTE: 40}
 
+GUIDE_EN = (
+    "Each sheet lists, item by item, the values the conversion could not migrate (移行エラー). Type the right value "
+    "in 'Corrected value'.",
+    "The value typed replaces the legacy value of that line and item, and is converted and checked as usual on the "
+    "next conversion (a wrong value is reported again, with its reason).",
+    f"A row left empty is not corrected. To make a value empty, type '{ENGLISH[EMPTY_VALUE]}'.",
+    "Values and keys are masked to protect personal data: look them up in the legacy system by line (or key).",
+    "Change nothing but 'Corrected value' and 'Corrected by'. The hidden columns (Item ID, Reason codes, "
+    "Fingerprint) match the corrections; the fingerprint holds no original value.",
+    "A correction is not applied when the legacy file has changed since the request and the line's value differs "
+    "(reported as CORRECTION_NOT_APPLIED).",
+    f"The rows of '{ENGLISH[RECORD_SHEET]}' could not be read from the legacy file: they cannot be corrected here; "
+    "export the legacy data again.",
+    "When filled, add this file to the mapping's corrections: and convert again (fitgap convert run MAPPING.yaml; "
+    "once only: --corrections FILE).",
+)
 GUIDE = (
     "各シートは、変換で移行エラーとなった値を項目ごとに並べたものです。「補正後の値」に正しい値を入力してください。",
     "入力した値は元データのその行・その項目の値として扱われ、次回の変換で通常どおり変換・チェックされます"
@@ -98,8 +145,8 @@ def write_cleansing_request(
 
     workbook = Workbook()
     guide = workbook.active
-    guide.title = GUIDE_SHEET
-    used = {GUIDE_SHEET}
+    guide.title = label(GUIDE_SHEET)
+    used = {guide.title}
     _write_guide(guide, request, unmask)
     sheets = [guide]
     for sheet in request.sheets:
@@ -107,8 +154,8 @@ def write_cleansing_request(
         _write_sheet(sheets[-1], sheet, unmask)
     created = _created(request)
     for sheet in sheets:  # the header row of an item sheet, the title of the guide, on every printed page
-        print_setup(sheet, title=TITLE, municipality=municipality, created=created, header_row=1, unmask=unmask)
-    workbook.properties.title = TITLE
+        print_setup(sheet, title=_title(), municipality=municipality, created=created, header_row=1, unmask=unmask)
+    workbook.properties.title = _title()
     workbook.properties.creator = "fitgap"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,6 +171,10 @@ def write_cleansing_request(
     return path
 
 
+def _title() -> str:
+    return say(TITLE, "Data correction request")
+
+
 def _created(request: CleansingRequest) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(request.created)
@@ -134,29 +185,30 @@ def _created(request: CleansingRequest) -> dt.datetime | None:
 def _write_guide(sheet: Any, request: CleansingRequest, unmask: bool) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    write_cell(sheet, 1, 1, TITLE, unmask=unmask).font = Font(name=FONT_NAME, size=14, bold=True)
+    write_cell(sheet, 1, 1, _title(), unmask=unmask).font = Font(name=FONT_NAME, size=14, bold=True)
     facts = (
-        (REQUEST_ID, request.request_id),
-        ("マッピング", request.mapping),
-        ("変換記録（run）", request.run_id),
-        ("対象テーブル", request.target_table),
-        ("元データ", request.source_file),
-        ("作成日時", local_time(created) if (created := _created(request)) else request.created),
-        ("移行エラーの値", request.rows),
-        (CORRECTED_BY, None),
+        (label(REQUEST_ID), request.request_id),
+        (say("マッピング", "Mapping"), request.mapping),
+        (say("実行 ID", "Run ID"), request.run_id),
+        (say("対象テーブル", "Target table"), request.target_table),
+        (say("元データ", "Legacy file"), request.source_file),
+        (say("作成日時", "Created"), local_time(created) if (created := _created(request)) else request.created),
+        (say("移行エラーの値", "Values not migrated"), request.rows),
+        (label(CORRECTED_BY), None),
     )
     row = 3
-    for label, value in facts:
-        write_cell(sheet, row, 1, label, unmask=unmask).font = Font(name=FONT_NAME, size=10, bold=True)
+    for shown, value in facts:
+        write_cell(sheet, row, 1, shown, unmask=unmask).font = Font(name=FONT_NAME, size=10, bold=True)
         cell = write_cell(sheet, row, 2, value, unmask=unmask)
         cell.font = Font(name=FONT_NAME, size=10)
         if isinstance(value, dt.datetime):
             cell.number_format = "yyyy-mm-dd hh:mm"
-        if label == CORRECTED_BY:
+        if shown == label(CORRECTED_BY):
             cell.fill = PatternFill("solid", fgColor=_INPUT_FILL)
         row += 1
-    write_cell(sheet, row + 1, 1, "記入方法", unmask=unmask).font = Font(name=FONT_NAME, size=10, bold=True)
-    for offset, text in enumerate(GUIDE, start=row + 2):
+    heading = say("記入方法", "How to fill it in")
+    write_cell(sheet, row + 1, 1, heading, unmask=unmask).font = Font(name=FONT_NAME, size=10, bold=True)
+    for offset, text in enumerate(say("\n".join(GUIDE), "\n".join(GUIDE_EN)).split("\n"), start=row + 2):
         cell = write_cell(sheet, offset, 1, f"・{text}", unmask=unmask)
         cell.font = Font(name=FONT_NAME, size=10)
         cell.alignment = Alignment(vertical="top")
@@ -169,7 +221,7 @@ def _write_sheet(sheet: Any, content: RequestSheet, unmask: bool) -> None:
     from openpyxl.utils import get_column_letter
 
     for col, header in enumerate(HEADERS, start=1):
-        cell = write_cell(sheet, 1, col, header, unmask=unmask)
+        cell = write_cell(sheet, 1, col, label(header), unmask=unmask)
         cell.font = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(vertical="center")

@@ -21,6 +21,7 @@ from reports.masking import mask
 from spec_catalog import FitgapError, load_embedded
 from spec_catalog.codes import Code
 from spec_catalog.database import connect_read_only, read_corrections
+from spec_catalog.language import chosen
 
 from pii_scan import my_numbers_in_text
 
@@ -40,17 +41,25 @@ def _request(mapping: Path, db: Path, path: Path) -> Path:
     return path
 
 
-def fill(request: Path, out: Path, values: dict[tuple[str, int], str], corrected_by: str | None = None) -> Path:
-    """The workbook with 補正後の値 written on the rows of (sheet, line), as staff would."""
+def fill(
+    request: Path, out: Path, values: dict[tuple[str, int], str], corrected_by: str | None = None, lang: str = "ja"
+) -> Path:
+    """The workbook with 補正後の値 written on the rows of (sheet, line), as staff would (in a workbook written in
+    ``lang``: its labels are that language's)."""
+
+    def said(name: str) -> str:
+        return wb.ENGLISH[name] if lang == "en" else name
+
     book = load_workbook(request)
     for (title, line), value in values.items():
         sheet = book[title]
         header = [c.value for c in sheet[1]]
-        row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, header.index(wb.LINE) + 1).value == line)
-        sheet.cell(row, header.index(wb.CORRECTED) + 1).value = value
+        at_line, at_corrected = header.index(said(wb.LINE)) + 1, header.index(said(wb.CORRECTED)) + 1
+        row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, at_line).value == line)
+        sheet.cell(row, at_corrected).value = value
     if corrected_by is not None:
-        guide = book[wb.GUIDE_SHEET]
-        row = next(r for r in range(1, guide.max_row + 1) if guide.cell(r, 1).value == wb.CORRECTED_BY)
+        guide = book[said(wb.GUIDE_SHEET)]
+        row = next(r for r in range(1, guide.max_row + 1) if guide.cell(r, 1).value == said(wb.CORRECTED_BY))
         guide.cell(row, 2).value = corrected_by
     book.save(out)
     return out
@@ -205,6 +214,32 @@ def test_corrections_replace_source_values_and_are_recorded(converted: tuple[Pat
         (14, "shimei", "applied", None, None),
         (18, "zokugara", "applied", None, None),
     ]
+
+
+def test_a_request_written_in_english_is_read_back_in_a_japanese_run(
+    converted: tuple[Path, Path], tmp_path: Path
+) -> None:
+    mapping, db = converted
+    with chosen("en"):
+        request = _request(mapping, db, tmp_path / "request-en.xlsx")
+    book = load_workbook(request)
+    assert book.sheetnames[0] == "Guide" and book["Guide"]["A1"].value == "Data correction request"
+    assert [c.value for c in book["氏名"][1]][:7] == [
+        "Line",
+        "Key",
+        "Item",
+        "Reason",
+        "Value",
+        "Corrected value",
+        "Note",
+    ]
+    values = {("生年月日", 8): "3600214", ("氏名", 14): "(empty)"}
+    filled = fill(request, tmp_path / "filled-en.xlsx", values, corrected_by="Resident office", lang="en")
+    result = _run(mapping, db, (filled,))  # the default language: Japanese
+    assert result.corrections is not None
+    (summary,) = result.corrections.files
+    assert (summary.applied, summary.corrected_by) == (2, "Resident office")
+    assert _loaded(db, 8)[1] == "1985-02-14"
 
 
 def test_a_stale_correction_is_not_applied(converted: tuple[Path, Path], residents: Path, tmp_path: Path) -> None:
