@@ -784,9 +784,20 @@ def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60
     while not (output.exists() and output.stat().st_size > 0) and time.monotonic() < deadline:
         time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    output.unlink()  # synthetic, but its 個人番号 are check-digit valid: no output of a test may keep them
+    # Python drops a Ctrl-C that lands while a finaliser runs (it prints "Exception ignored"); a person presses
+    # it again. So does the test, every few seconds, and still wants exit 130 and the one line.
+    stderr = ""
+    for _ in range(6):
+        process.send_signal(signal.SIGINT)
+        try:
+            _, stderr = process.communicate(timeout=10)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    else:
+        process.kill()
+        process.communicate()
+    output.unlink(missing_ok=True)  # synthetic, but its 個人番号 are check-digit valid: no output may keep them
     assert process.returncode == 130
     assert stderr == "中断しました（Ctrl-C）: こうして止めた移行は 'interrupted' と記録され、何も公開されていません\n"
 
