@@ -780,6 +780,9 @@ def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # A job started in the background by a shell ignores SIGINT, and so would this child: it gets the default
+        # back, as a command typed in a terminal has it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while not (output.exists() and output.stat().st_size > 0) and time.monotonic() < deadline:
