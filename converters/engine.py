@@ -103,9 +103,10 @@ class RunResult(FrozenModel):
 class _Builder:
     """Accumulates the joins of value steps and the final expression of every item."""
 
-    def __init__(self, con: Any, pua_columns: set[str]) -> None:
+    def __init__(self, con: Any, survey: _Survey) -> None:
         self.con = con
-        self.pua_columns = pua_columns  # source columns that hold any 外字 at all
+        self.pua_columns = survey.pua  # source columns that hold any 外字 at all
+        self.ascii_columns = survey.ascii  # source columns that hold plain ASCII only
         self.joins: list[str] = []
         self.map_checks: list[tuple[str, str, str, frozenset[str]]] = []  # (item, alias, …, tolerated)
         self.extras: dict[str, list[str]] = {}
@@ -122,8 +123,11 @@ class _Builder:
         return self.finals[plan.item.romanized]
 
     def _value(self, plan: ItemPlan, step: ValueStep, expr: str) -> str:
-        if step.name == "gaiji" and not set(re.findall(r"\bs\.(c\d+)\b", expr)) & self.pua_columns:
+        columns = set(re.findall(r"\bs\.(c\d+)\b", expr))
+        if step.name == "gaiji" and not columns & self.pua_columns:
             return expr  # no 外字 in the columns this value is made of: nothing to look up
+        if step.ascii_passes and _ascii_only(expr, columns, self.ascii_columns):
+            return expr  # every value is plain ASCII, which the step leaves as it is: no scan for nothing
         if step.pair_item:  # the pair (value, the other item's made value): every join made so far is needed
             expr = f"{expr} || {literal(PAIR)} || coalesce({self.finals[step.pair_item]}, '')"
             self.item_joins = list(self.joins)
@@ -170,17 +174,36 @@ class _Builder:
         return f"{alias}.v"
 
 
-def _pua_columns(con: Any, columns: int) -> set[str]:
-    """The staged columns holding any 外字 (Private Use Area character), found in one pass over the stage."""
+class _Survey(NamedTuple):
+    ascii: set[str]  # staged columns of plain ASCII text only (or empty)
+    pua: set[str]  # staged columns holding any 外字 (Private Use Area character)
+
+
+def _survey(con: Any, columns: int, may_have_pua: bool) -> _Survey:
+    """Which staged columns are plain ASCII and which hold a 外字, found in one pass over the stage.
+
+    A value step that plain ASCII passes unchanged (half width) then skips its scan of an ASCII column: with
+    pad_left before it, that scan computed the padded value of every row to find none to change. The 外字 test
+    runs only when the reader saw bytes that could start one.
+    """
     if not columns:
-        return set()
+        return _Survey(set(), set())
     # Byte length = character length means plain ASCII: the regular expression runs only for the others.
-    checks = ", ".join(
-        f"bool_or(strlen(c{i}) <> length(c{i}) AND regexp_matches(c{i}, '[\\x{{E000}}-\\x{{F8FF}}]'))"
-        for i in range(columns)
+    wide = [f"strlen(c{i}) <> length(c{i})" for i in range(columns)]
+    checks = [f"bool_or({w})" for w in wide]
+    if may_have_pua:
+        checks += [f"bool_or({w} AND regexp_matches(c{i}, '[\\x{{E000}}-\\x{{F8FF}}]'))" for i, w in enumerate(wide)]
+    found = con.execute(f"SELECT {', '.join(checks)} FROM stage").fetchone()
+    return _Survey(
+        ascii={f"c{i}" for i in range(columns) if not found[i]},
+        pua={f"c{i}" for i in range(columns) if may_have_pua and found[columns + i]},
     )
-    found = con.execute(f"SELECT {checks} FROM stage").fetchone()
-    return {f"c{i}" for i, hit in enumerate(found) if hit}
+
+
+def _ascii_only(expr: str, columns: set[str], ascii_columns: set[str]) -> bool:
+    """Whether ``expr`` can only make plain ASCII: it reads ASCII columns only, no value step's result (a join
+    ``mN``), and its SQL steps (pad, trim, substr, upper …) write no other character than its ASCII literals."""
+    return expr.isascii() and columns <= ascii_columns and not re.search(r"\bm\d+\.", expr)
 
 
 def _prepare(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[Check]) -> list[str]:
@@ -190,8 +213,8 @@ def _prepare(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[C
     went to its 不詳表記 item. The source values and the reason of each failed check are needed only for the
     rows that failed, so ``detail`` computes them again for those rows alone (few, as a rule).
     """
-    # Readers look at the raw bytes: a file with no 外字 lead bytes at all skips the column pass.
-    builder = _Builder(con, _pua_columns(con, len(staged.columns)) if staged.may_have_pua else set())
+    # Readers look at the raw bytes: a file with no 外字 lead bytes at all skips the 外字 test of the survey.
+    builder = _Builder(con, _survey(con, len(staged.columns), staged.may_have_pua))
     # An item whose step reads another item's made value (lgcode in_force_on) is made after the others.
     made = {i: builder.run(plans[i]) for i in sorted(range(len(plans)), key=lambda i: bool(plans[i].reads))}
     finals = [made[i] for i in range(len(plans))]

@@ -16,7 +16,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,11 +26,12 @@ import numpy as np
 
 from converters import faults
 from converters.mapping import CsvSource, ExcelSource, FixedSource, Mapping
+from converters.parallel import ordered_map, workers_for
 from spec_catalog.base import InputFileError
 from spec_catalog.codes import Code
 from spec_catalog.database import literal
 from spec_catalog.files import check_input_file
-from spec_catalog.language import say
+from spec_catalog.language import Language, chosen, current, say
 
 CHUNK = 8 << 20  # bytes read at a time: memory stays flat whatever the file size
 MAX_LINE = 10_000_000  # bytes: DuckDB quarantines a longer CSV record (CSV_MALFORMED)
@@ -177,28 +178,29 @@ def _python_encoding(encoding: str) -> str:
     return codecs.lookup(encoding).name
 
 
-def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = None) -> Staged:
-    source = mapping.file.source
-    assert isinstance(source, CsvSource)
-    path = mapping.source_path
-    encoding = _python_encoding(source.encoding)
-    rejected: list[Rejected] = []
-    utf8 = workdir / "source.utf8.csv"
-    starts: list[Any] = []
-    line, offset = 1, 0
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise _source_missing(path) from None
-    with handle, utf8.open("wb") as out:
+class _CsvRead:
+    """What reading a CSV learns in the run's own process, chunk by chunk: the hash, the line starts, whether a
+    byte could start a 外字, the line end written. Decoding is left to :func:`_utf8_chunk` (in worker processes
+    when the file is large)."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.digest = hashlib.sha256()
+        self.starts: list[Any] = []  # byte offset of every line, an array per chunk
+        self.line = 1  # the first line of the next chunk
+        self.may_have_pua = False
+        self.crlf: bool | None = None  # the text is written with CRLF line ends (decided by the first chunk)
+
+    def chunks(self, handle: Any) -> Iterator[tuple[Any, ...]]:
+        """The arguments of :func:`_utf8_chunk` for every chunk of whole lines, read as they are asked for."""
+        path, encoding = self.path, self.encoding
         carry = b""
         first = True
-        digest = hashlib.sha256()
-        may_have_pua = False
-        crlf: bool | None = None  # the text is written with CRLF line ends (decided by the first chunk)
+        offset = 0
         while True:
             block = handle.read(CHUNK)
-            digest.update(block)
+            self.digest.update(block)
             if first:
                 check_text(block[: 1 << 16], path)
                 if encoding == "utf-8" and block.startswith(codecs.BOM_UTF8):
@@ -219,60 +221,103 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
             data = carry + block
             if not block:
                 if not data:
-                    break
+                    return
                 cut = len(data)
             else:
                 cut = data.rfind(b"\n") + 1
                 if cut == 0:
                     if len(data) > MAX_CARRY:
-                        raise InputFileError(
-                            say(
-                                f"{line} 行目が改行のないまま {MAX_CARRY >> 20} MiB を超えています",
-                                f"line {line} runs past {MAX_CARRY >> 20} MiB without a line break",
-                            ),
-                            where=path,
-                            hint=say(
-                                "レコードは LF か CRLF で終わる必要があります。ファイルを出力し直してください（改行が"
-                                "CR だけのファイルや、区切りのない固定長レコードには別のマッピングが必要です）",
-                                "records must end with LF or CRLF: re-export the file (a file with CR line ends, "
-                                "or fixed-width records without terminators, needs another mapping)",
-                            ),
-                        )
+                        raise _line_too_long(self.line, path)
                     carry = data
                     continue
             chunk, carry = data[:cut], data[cut:]
             body = chunk[:-1] if chunk.endswith(b"\n") else chunk
             newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
-            may_have_pua = may_have_pua or _may_have_pua(body, encoding)
-            starts.append(offset + np.concatenate(([0], newlines + 1)))
-            try:
-                if b"\x00" in body:
-                    raise UnicodeDecodeError(encoding, b"", 0, 1, "NUL")
-                text = body.decode(encoding)
-            except UnicodeDecodeError:
-                text = _decode_lines(body, line, offset, encoding, rejected)
-            # One line ending throughout: DuckDB refuses a file that mixes them. A file whose first chunk has only
-            # CRLF is written as it is (no copy of the text to drop the CRs), others get LF.
-            data = text.encode("utf-8")
-            pure_crlf = chunk.count(b"\r\n") == len(newlines) + chunk.endswith(b"\n")
-            crlf = pure_crlf if crlf is None else crlf
-            if crlf:
-                if not pure_crlf:
-                    data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-                out.write(data)
-                out.write(b"\n" if data.endswith(b"\r") else b"\r\n")
-            else:
-                if b"\r" in data:
-                    data = data.replace(b"\r\n", b"\n")
-                out.write(memoryview(data)[:-1] if data.endswith(b"\r") else data)
-                out.write(b"\n")
-            line += len(newlines) + 1
-            faults.point("read")  # half-way through the file when the file has several chunks
-            if progress:
-                progress(offset + len(chunk), line - 1)
+            self.may_have_pua = self.may_have_pua or _may_have_pua(body, encoding)
+            self.starts.append(offset + np.concatenate(([0], newlines + 1)))
+            if self.crlf is None:  # one line end throughout: DuckDB refuses a file that mixes them
+                self.crlf = chunk.count(b"\r\n") == len(newlines) + chunk.endswith(b"\n")
+            yield chunk, len(newlines), self.line, offset, encoding, self.crlf, current(), (offset + len(chunk), 0)
+            self.line += len(newlines) + 1
             offset += len(chunk)
             if not block:
-                break
+                return
+
+
+def _line_too_long(line: int, path: Path) -> InputFileError:
+    return InputFileError(
+        say(
+            f"{line} 行目が改行のないまま {MAX_CARRY >> 20} MiB を超えています",
+            f"line {line} runs past {MAX_CARRY >> 20} MiB without a line break",
+        ),
+        where=path,
+        hint=say(
+            "レコードは LF か CRLF で終わる必要があります。ファイルを出力し直してください（改行が"
+            "CR だけのファイルや、区切りのない固定長レコードには別のマッピングが必要です）",
+            "records must end with LF or CRLF: re-export the file (a file with CR line ends, "
+            "or fixed-width records without terminators, needs another mapping)",
+        ),
+    )
+
+
+def _utf8_chunk(
+    chunk: bytes,
+    newlines: int,
+    first_line: int,
+    offset: int,
+    encoding: str,
+    crlf: bool,
+    language: Language,
+    progress: tuple[int, int],
+) -> tuple[bytes, bytes, list[Rejected], tuple[int, int]]:
+    """A chunk of whole lines as the UTF-8 text DuckDB reads, and its line end; the lines that do not decode
+    (replaced, so line numbers stay 1:1) are rejected. Runs in a worker process for a large file."""
+    rejected: list[Rejected] = []
+    with chosen(language):  # the rejections' rules are said in the run's language
+        body = chunk[:-1] if chunk.endswith(b"\n") else chunk
+        try:
+            if b"\x00" in body:
+                raise UnicodeDecodeError(encoding, b"", 0, 1, "NUL")
+            text = body.decode(encoding)
+        except UnicodeDecodeError:
+            text = _decode_lines(body, first_line, offset, encoding, rejected)
+    data = text.encode("utf-8")
+    lines = first_line + newlines  # the last line of the chunk
+    # A file whose first chunk has only CRLF is written as it is (no copy of the text to drop the CRs), others
+    # get LF.
+    pure_crlf = chunk.count(b"\r\n") == newlines + chunk.endswith(b"\n")
+    if crlf:
+        if not pure_crlf:
+            data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        return data, b"\n" if data.endswith(b"\r") else b"\r\n", rejected, (progress[0], lines)
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+    return data[:-1] if data.endswith(b"\r") else data, b"\n", rejected, (progress[0], lines)
+
+
+def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = None) -> Staged:
+    source = mapping.file.source
+    assert isinstance(source, CsvSource)
+    path = mapping.source_path
+    encoding = _python_encoding(source.encoding)
+    rejected: list[Rejected] = []
+    utf8 = workdir / "source.utf8.csv"
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise _source_missing(path) from None
+    state = _CsvRead(path, encoding)
+    with handle, utf8.open("wb") as out:
+        for data, end, found, (read, lines) in ordered_map(
+            _utf8_chunk, state.chunks(handle), workers_for(path.stat().st_size, CHUNK)
+        ):
+            out.write(data)
+            out.write(end)
+            rejected += found
+            faults.point("read")  # half-way through the file when the file has several chunks
+            if progress:
+                progress(read, lines)
+    line, starts, crlf, may_have_pua, digest = state.line, state.starts, state.crlf, state.may_have_pua, state.digest
     total_lines = line - 1
     offsets = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
     columns = _csv_columns(utf8, source, path)
@@ -451,30 +496,39 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
         check_text(handle.read(1 << 16), path)
         handle.seek(0)
         digest = hashlib.sha256()
-        for first in range(0, records, per_chunk):
-            count = min(per_chunk, records - first)
-            data = handle.read(count * size_of)
-            digest.update(data)
-            if len(data) < count * size_of:  # only the last record may lack its terminator
-                data += terminator
-            block = np.frombuffer(data, dtype=np.uint8).reshape(count, size_of)
-            if terminator and not (block[:, length:] == np.frombuffer(terminator, dtype=np.uint8)).all():
-                bad = int(np.flatnonzero(~(block[:, length:] == np.frombuffer(terminator, np.uint8)).all(axis=1))[0])
-                record, at, ends = first + bad + 1, (first + bad) * size_of + length, source.terminator.upper()
-                raise InputFileError(
-                    say(
-                        f"レコード {record} が {at} バイト目で {ends} で終わっていません",
-                        f"record {record} does not end with {ends} at byte {at}",
-                    ),
-                    where=path,
-                    hint=_check_layout(),
-                )
-            _check_no_separators(block[:, :length], first, size_of, path)
-            text = _fixed_chunk(block[:, :length].copy(), first, size_of, source, encoding, rejected).encode("utf-8")
+
+        def chunks() -> Iterator[tuple[Any, ...]]:
+            """The arguments of :func:`_utf8_records` for every chunk of records, read as they are asked for."""
+            nonlocal may_have_pua
+            for first in range(0, records, per_chunk):
+                count = min(per_chunk, records - first)
+                data = handle.read(count * size_of)
+                digest.update(data)
+                if len(data) < count * size_of:  # only the last record may lack its terminator
+                    data += terminator
+                block = np.frombuffer(data, dtype=np.uint8).reshape(count, size_of)
+                if terminator and not (block[:, length:] == np.frombuffer(terminator, dtype=np.uint8)).all():
+                    ended = (block[:, length:] == np.frombuffer(terminator, np.uint8)).all(axis=1)
+                    bad = int(np.flatnonzero(~ended)[0])
+                    record, at, ends = first + bad + 1, (first + bad) * size_of + length, source.terminator.upper()
+                    raise InputFileError(
+                        say(
+                            f"レコード {record} が {at} バイト目で {ends} で終わっていません",
+                            f"record {record} does not end with {ends} at byte {at}",
+                        ),
+                        where=path,
+                        hint=_check_layout(),
+                    )
+                _check_no_separators(block[:, :length], first, size_of, path)
+                may_have_pua = may_have_pua or _may_have_pua(data, encoding)
+                yield block[:, :length].copy(), first, size_of, source, encoding, current(), first + count
+
+        workers = workers_for(records * size_of, CHUNK)
+        for text, found, done in ordered_map(_utf8_records, chunks(), workers):
             out.write(text)
-            may_have_pua = may_have_pua or _may_have_pua(data, encoding)
+            rejected += found
             if progress:
-                progress((first + count) * size_of, first + count)
+                progress(done * size_of, done)
         digest.update(handle.read())  # a short last record, if any
         if rest:
             line = records + 1
@@ -514,6 +568,17 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
         rejected=rejected,
         sha256=digest.hexdigest(),
     )
+
+
+def _utf8_records(
+    block: Any, first: int, size_of: int, source: FixedSource, encoding: str, language: Language, done: int
+) -> tuple[bytes, list[Rejected], int]:
+    """A chunk of fixed-width records as the UTF-8 text DuckDB reads, and the records that do not decode. Runs in
+    a worker process for a large file."""
+    rejected: list[Rejected] = []
+    with chosen(language):  # the rejections' rules are said in the run's language
+        text = _fixed_chunk(block, first, size_of, source, encoding, rejected)
+    return text.encode("utf-8"), rejected, done
 
 
 def _check_no_separators(records: Any, first: int, size_of: int, path: Path) -> None:

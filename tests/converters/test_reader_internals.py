@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from converters import readers
-from converters.engine import _pua_columns
+from converters.engine import _survey
 from converters.mapping import FixedSource, load_mapping
 from converters.readers import Rejected, _fixed_chunk, stage
 from spec_catalog import load_embedded
@@ -57,10 +58,12 @@ def test_every_staged_row_keeps_its_source_line(tmp_path: Path, bad_count: int) 
     assert {line for line, _ in rows} == set(range(2, total + 2)) - bad
 
 
-def test_the_columns_that_hold_a_gaiji_are_found_in_one_pass(tmp_path: Path) -> None:
+def test_the_columns_that_hold_a_gaiji_or_plain_ascii_only_are_found_in_one_pass(tmp_path: Path) -> None:
     # U+E000 and U+E757 are CP932 user-defined characters (lead bytes F0–F9); 髙 (FB FC) is no 外字.
     con = _stage(tmp_path, ["2,山\ue000,y", "3,x,\ue757", "4,髙,y"])
-    assert _pua_columns(con, 3) == {"c1", "c2"}
+    assert _survey(con, 3, may_have_pua=True) == ({"c0"}, {"c1", "c2"})
+    # Bytes that cannot start a 外字: only the ASCII columns are looked for.
+    assert _survey(con, 3, may_have_pua=False) == ({"c0"}, set())
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -146,3 +149,56 @@ def test_utf8_sniffing(data: bytes, utf8: bool) -> None:
     from converters.readers import _looks_utf8
 
     assert _looks_utf8(data) is utf8
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+@pytest.mark.parametrize("kind", ["csv", "fixed"])
+def test_worker_processes_stage_exactly_what_one_process_stages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, language: str
+) -> None:
+    # Many chunks, some with lines that do not decode, a NUL byte, mixed line ends: decoded in this process and in
+    # worker processes, the stage, the rejections (said in the run's language), the line offsets and the hash agree.
+    from spec_catalog.language import chosen
+
+    monkeypatch.setattr(readers, "CHUNK", 512)
+    rng = random.Random(7)
+    lines = []
+    for n in range(2, 602):
+        name = "".join(rng.choice(["森", "ｶﾅ", "髙", "\ue000", "a"]) for _ in range(3))
+        raw = f"{n:05d},{name:　<4},y".encode("cp932")
+        if n % 97 == 0:
+            raw = raw.replace(b"y", b"\x85\x40")  # not CP932
+        if n % 151 == 0:
+            raw = raw.replace(b"y", b"\x00")
+        lines.append(raw + (b"\r\n" if n % 5 else b"\n"))
+    if kind == "csv":
+        (tmp_path / "data.csv").write_bytes(b"line,name,other\r\n" + b"".join(lines))
+        mapping_text = MAPPING
+    else:
+        width = max(len(line.rstrip(b"\r\n")) for line in lines)
+        (tmp_path / "data.csv").write_bytes(b"".join(line.rstrip(b"\r\n").ljust(width) + b"\r\n" for line in lines))
+        mapping_text = MAPPING.replace(
+            "  format: csv\n  path: data.csv\n  encoding: cp932\n  header: true\n",
+            "  format: fixed\n  path: data.csv\n  encoding: cp932\n  terminator: crlf\n"
+            f"  record_length: {width}\n  fields:\n"
+            f"    - {{name: line, start: 1, length: 5}}\n    - {{name: name, start: 7, length: {width - 6}}}\n",
+        )
+    (tmp_path / "m.yaml").write_text(mapping_text, encoding="utf-8")
+    mapping = load_mapping(tmp_path / "m.yaml", load_embedded())
+
+    def staged_with(workers: int) -> tuple[object, ...]:
+        monkeypatch.setattr(readers, "workers_for", lambda size, chunk: workers)
+        con = duckdb.connect()
+        work = tmp_path / f"work{workers}"
+        work.mkdir()
+        with chosen(language):  # type: ignore[arg-type]
+            staged = stage(con, mapping, work)
+        rows = con.execute("SELECT * FROM stage ORDER BY _line").fetchall()
+        shutil.rmtree(work)  # as a run's own temporary folder is (the staged record numbers look like 個人番号)
+        offsets = None if staged.line_offsets is None else staged.line_offsets.tolist()
+        return rows, staged.rejected, offsets, staged.sha256, staged.may_have_pua, staged.rows_read
+
+    alone, shared = staged_with(0), staged_with(2)
+    assert shared == alone
+    assert len(alone[1]) >= 6  # type: ignore[arg-type]  # the bad lines were rejected in both
+    assert len(alone[0]) + len({r.line for r in alone[1] if r.reason.name != "NUL_BYTE"}) >= 590  # type: ignore[attr-defined]
