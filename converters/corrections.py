@@ -27,8 +27,9 @@ from typing import Any, NamedTuple
 
 from converters.mapping import Mapping, resolve_path
 from converters.readers import Staged, file_sha256
+from converters.scaffold.layout_file import is_no_workbook
 from reports import cleansing as wb
-from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.base import FitgapError, FrozenModel, InputFileError
 from spec_catalog.codes import Code
 from spec_catalog.database import (
     CorrectionRecord,
@@ -155,7 +156,20 @@ def read_corrections_file(path: Path) -> tuple[str, str | None, list[Correction]
     """The request id, the 補正担当者 (else the file's last author) and the filled rows of a corrections file."""
     from spec_catalog.importers.workbook import open_workbook
 
-    workbook = open_workbook(path)
+    try:
+        workbook = open_workbook(path)
+    except InputFileError as exc:
+        # A file that is no workbook at all gets this file's hint (open_workbook's speaks of the catalog's files).
+        if not is_no_workbook(path):
+            raise
+        raise InputFileError(
+            exc.message,
+            where=exc.where,
+            hint=say(
+                "convert quarantine --xlsx で書き出した補正依頼ブックを指定してください",
+                "give the cleansing-request workbook written by convert quarantine --xlsx",
+            ),
+        ) from None
     # The workbook may have been written in either language: every label is looked up in both.
     guide_name = next((name for name in wb.spellings(wb.GUIDE_SHEET) if name in workbook.sheetnames), None)
     if guide_name is None:

@@ -18,8 +18,14 @@ from typing import Literal
 
 from converters.scaffold import names
 from converters.scaffold.encoding import EncodingGuess, detect_encoding
-from converters.scaffold.layout_file import RecordLayout, check_record_length, read_layout, refuse_record_length
-from converters.scaffold.proposals import PUA, Proposal, fushohyoki_of, propose
+from converters.scaffold.layout_file import (
+    RecordLayout,
+    check_record_length,
+    read_layout,
+    refuse_record_length,
+    terminator_note,
+)
+from converters.scaffold.proposals import PUA, Proposal, fushohyoki_of, propose, record_date_of
 from converters.scaffold.shape import (
     SAMPLE_BYTES,
     Sample,
@@ -255,8 +261,18 @@ def scaffold(source: Path, catalog: Catalog, target: str, output: Path, layout: 
         read = _read_csv(sample, source, group)
     matched = names.match(group.items, read.columns) if read.format == "fixed" or read.header else {}
     items = {item.romanized: item for item in group.items}
+    record_date = record_date_of(group)
+    record_date_mapped = record_date is not None and record_date.romanized in matched
     proposals = {
-        romanized: propose(items[romanized], column, read.values[column], spec, trimmed=read.format == "fixed")
+        romanized: propose(
+            items[romanized],
+            column,
+            read.values[column],
+            spec,
+            trimmed=read.format == "fixed",
+            record_date=record_date,
+            record_date_mapped=record_date_mapped,
+        )
         for romanized, (column, _) in matched.items()
     }
     filled_by = {
@@ -379,6 +395,8 @@ def _warnings(
                 "no header row: the columns are column1 … and no item was matched by name",
             )
         )
+    if layout is not None and layout.terminator_field is not None:
+        found.append(terminator_note(layout))
     for first, last in layout.gaps if layout else ():
         found.append(
             say(
@@ -393,10 +411,13 @@ def _warnings(
         if required and item.romanized not in proposals and item.romanized not in filled_by:
             found.append(
                 say(
-                    f"必須項目 {item.romanized}（{item.name}）に列がありません。この項目が列を読むか、定数"
-                    "（{value: …}）か複数の列から作られるまで、convert run はマッピングを受け付けません",
-                    f"必須 item {item.romanized} ({item.name}) has no column: convert run refuses the mapping until "
-                    "the item reads a column or is given a constant ({value: …}) or derived from columns",
+                    f"必須項目 {item.romanized}（{item.name}）に列がありません。convert run は実行されますが、どの行も"
+                    "この項目が空のため移行エラー（REQUIRED_MISSING）になり、移行エラーが基準を超えるので公開ガードが"
+                    "変換を却下します。この項目に列を読ませるか、定数（{value: …}）か複数の列から作ってください",
+                    f"必須 item {item.romanized} ({item.name}) has no column: convert run goes ahead, but every row "
+                    "lacks the item and is quarantined (REQUIRED_MISSING), so the publish guard rejects the run (too "
+                    "many rows quarantined); make the item read a column, or give it a constant ({value: …}) or "
+                    "derive it from columns",
                 )
             )
     return found

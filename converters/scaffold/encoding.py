@@ -2,13 +2,16 @@
 
 A real CP932 export often holds a few lines that do not decode (a stray byte, a broken record): those lines are
 quarantined by ``convert run`` (``ENCODING_INVALID``), so one bad byte must not decide the file's encoding. Only
-lines with bytes above 0x7F tell the encodings apart; pure ASCII decodes as both.
+lines with bytes above 0x7F tell the encodings apart; pure ASCII decodes as both. When more than
+:data:`MAX_UNDECODED` of the lines decode in neither (an EUC-JP or mainframe export), the file is in another
+encoding: the scaffold stops rather than propose a mapping that would quarantine those lines.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NoReturn
 
 from converters.mapping import MAINFRAME
 from spec_catalog.base import FrozenModel, InputFileError
@@ -17,6 +20,9 @@ from spec_catalog.language import say
 _WIDE = re.compile(rb"[\x80-\xff]")
 # Lines numbers of undecodable lines kept for the message (the count is always complete).
 SHOWN_LINES = 5
+# The share of the sampled lines that may decode in neither UTF-8 nor CP932 (stray bytes, broken records); more
+# says the file is in another encoding.
+MAX_UNDECODED = 0.3
 
 
 class EncodingGuess(FrozenModel):
@@ -54,6 +60,10 @@ def detect_encoding(lines: list[bytes], path: Path, *, bom: bool = False) -> Enc
     if not numbered:  # plain ASCII reads the same in both
         return EncodingGuess(encoding="utf-8", lines=len(lines), bad_lines=(), bad_count=0)
     utf8 = [n for n, line in numbered if _decodes(line, "utf-8")]
+    decoded = set(utf8) | {n for n, line in numbered if _decodes(line, "cp932")}
+    neither = len(numbered) - len(decoded)
+    if neither > MAX_UNDECODED * len(lines):
+        _refuse_other_encoding(neither, len(lines), path)
     if len(utf8) * 2 > len(numbered) and _mostly_japanese([line for _, line in numbered[:2000]]):
         return _guess("utf-8", len(lines), numbered, "utf-8")
     cp932 = sum(1 for _, line in numbered if _decodes(line, "cp932"))
@@ -72,6 +82,25 @@ def detect_encoding(lines: list[bytes], path: Path, *, bom: bool = False) -> Enc
             f"CP932 か UTF-8 で出力し直すよう依頼してください（{mainframe} などのメインフレームの文字コードは"
             "読めません）",
             f"ask for a CP932 or UTF-8 re-export (mainframe encodings such as {mainframe} cannot be read)",
+        ),
+    )
+
+
+def _refuse_other_encoding(neither: int, lines: int, path: Path) -> NoReturn:
+    share = f"{neither / lines:.0%}"
+    raise InputFileError(
+        say(
+            f"文字コードが UTF-8 でも CP932 でもありません: {lines:,} 行のうち {neither:,} 行（{share}）は"
+            "どちらとしても読めません（EUC-JP やメインフレームの文字コードなど）",
+            f"the encoding is neither UTF-8 nor CP932: {neither:,} of {lines:,} lines ({share}) decode in neither "
+            "(EUC-JP, a mainframe encoding …)",
+        ),
+        where=path,
+        hint=say(
+            "CP932 か UTF-8 で出力し直すよう依頼するか、文字コードが分かっていれば（euc_jp など）マッピングを手で書き、"
+            "source の encoding: に指定してください",
+            "ask for a CP932 or UTF-8 re-export, or, if you know the encoding (euc_jp …), write the mapping by hand "
+            "with it as source's encoding:",
         ),
     )
 

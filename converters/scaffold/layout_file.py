@@ -3,8 +3,10 @@
 Vendors hand these over as Excel or CSV (CP932 or UTF-8), one row per field: 項目名, 開始位置 or 順序, バイト数 or
 桁数, 型, often below a title and with notes beside. The header row is found among the first rows of the sheet
 by its labels (the spellings in :data:`HEADERS`); when only 順序 and 桁数 are given, the start positions are the
-running sum. The positions must tile the record: an overlap, or a record length the file does not have, is
-refused with one line (a wrong layout would shift every field after the mistake).
+running sum. Many layouts list the line break as their last field (項目名 改行, CRLF, LF or 改行コード, 1 or 2
+bytes), so their total is the record length plus the terminator: that field is dropped (the terminator is found
+in the file) and the scaffold says so. The positions must tile the record: an overlap, or a record length the
+file does not have, is refused with one line (a wrong layout would shift every field after the mistake).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 import unicodedata
+import zipfile
 from pathlib import Path
 from typing import NoReturn
 
@@ -44,6 +48,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
 SCAN_ROWS = 30  # the header is looked for in this many rows of each sheet
 # Layout types that hold double-byte characters (a 桁数 given in characters is half their bytes).
 DOUBLE_BYTE_TYPES = frozenset({"n", "漢字", "全角", "kanji", "g", "日本語", "nc"})
+# The name of a last field that is the record's line break (compared as a label, brackets dropped): 改行,
+# 改行コード, 改行文字, CRLF, CR+LF, CR/LF, LF, 改行(CRLF) …
+_TERMINATOR_NAME = re.compile("(?:改行(?:コード|文字)?)?(?:cr[+/・]?lf|lf)?")
 
 
 class LayoutField(FrozenModel):
@@ -62,6 +69,11 @@ class RecordLayout(FrozenModel):
     length_label: str  # the header the lengths were read from (バイト数, 桁数 …)
     positions_from: str  # 開始位置, 順序 or the row order
     gaps: tuple[tuple[int, int], ...] = ()  # byte ranges (first, last) no field covers
+    terminator_field: LayoutField | None = None  # the line break the layout listed as its last field (dropped)
+
+    @property
+    def file_name(self) -> str:
+        return Path(self.path).name
 
     @property
     def record_length(self) -> int:
@@ -86,7 +98,10 @@ def _rows(path: Path) -> list[tuple[str, list[list[str]]]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from spec_catalog.importers.workbook import cell_text, open_workbook
 
-        workbook = open_workbook(path)
+        try:
+            workbook = open_workbook(path)
+        except InputFileError as exc:
+            raise _layout_hint(exc, path) from None
         return [
             (sheet.title, [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)])
             for sheet in workbook.worksheets
@@ -210,13 +225,68 @@ def _layout(path: Path, sheet: str, rows: list[list[str]], header: int, columns:
             placed.append((number, name, size, at, kind))
             at += size
     fields = _fields(path, placed)
+    terminator = fields[-1] if len(fields) > 1 and is_terminator_field(fields[-1]) else None
+    if terminator is not None:
+        fields = fields[:-1]
     return RecordLayout(
         path=str(path),
         fields=fields,
         length_label=rows[header][columns[length_field]],
         positions_from=positions_from,
         gaps=_gaps(fields),
+        terminator_field=terminator,
     )
+
+
+def is_terminator_field(field: LayoutField) -> bool:
+    """Whether a layout's field is the record's line break (1 byte: LF; 2: CRLF), not data."""
+    name = _label(field.name).translate(str.maketrans("", "", "()[]「」【】"))
+    return field.length in (1, 2) and bool(name) and _TERMINATOR_NAME.fullmatch(name) is not None
+
+
+def terminator_note(layout: RecordLayout) -> str:
+    """What the scaffold says of a layout whose last field is the line break (a comment and a warning)."""
+    field = layout.terminator_field
+    assert field is not None
+    name = " ".join(field.name.split())
+    return say(
+        f"レイアウトの最後のフィールド {name}（{field.length} バイト、{layout.file_name} の {field.row} 行目）は"
+        "改行なので、フィールドにしていません（改行は terminator に書きます）",
+        f"the layout's last field {name} ({field.length} bytes, row {field.row} of {layout.file_name}) is the line "
+        "break: it is no field (the line break is the terminator)",
+    )
+
+
+def _layout_hint(error: InputFileError, path: Path) -> InputFileError:
+    """open_workbook's error for a file given to --layout, with this option's hint when the file is no workbook at
+    all (open_workbook's speaks of the catalog's files)."""
+    if not is_no_workbook(path):
+        return error
+    return InputFileError(
+        error.message,
+        where=error.where,
+        hint=say(
+            "業者から受け取ったレコードレイアウトを .xlsx か .csv で指定してください",
+            "give the record layout you received from the vendor as .xlsx or .csv",
+        ),
+    )
+
+
+# How an Excel file that is no .xlsx package starts: an old .xls, or an .xlsx locked with a password (both OLE
+# compound files).
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def is_no_workbook(path: Path) -> bool:
+    """Whether ``path`` is a readable file that is no Excel file of any kind (neither a ZIP package nor an OLE
+    file). open_workbook's hint for a damaged, old or locked workbook says how to fix it and stays; only such a
+    file gets the hint of the option it was given to."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_OLE_SIGNATURE))
+    except OSError:
+        return False
+    return head != _OLE_SIGNATURE and not zipfile.is_zipfile(path)
 
 
 def _fields(path: Path, placed: list[tuple[int, str, int, int, str | None]]) -> tuple[LayoutField, ...]:

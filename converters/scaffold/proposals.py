@@ -90,8 +90,31 @@ def _digits(values: Counter[str]) -> Counter[str]:
     return out
 
 
-def propose(item: DataItem, column: str, values: Counter[str], spec: BusinessSpec, trimmed: bool) -> Proposal:
-    """The transforms and notes for ``item`` read from ``column`` (``trimmed``: fixed width, spaces dropped)."""
+def record_date_of(group: DataGroup) -> DataItem | None:
+    """The DATE item that dates a record of ``group``: 異動年月日 (the day the record took its present state), else
+    the group's one 基準 date (基準日, 基準年月日 …). 生年月日 and 操作年月日 do not: an address is not of the day of
+    birth, and a record touched today may keep the address code of a town merged away since."""
+    dates = [i for i in group.items if i.type is DataType.DATE]
+    moved = next((i for i in dates if i.romanized == "idonengappi" or i.name == "異動年月日"), None)
+    if moved is not None:
+        return moved
+    reference = [i for i in dates if "基準" in i.name]
+    return reference[0] if len(reference) == 1 else None
+
+
+def propose(
+    item: DataItem,
+    column: str,
+    values: Counter[str],
+    spec: BusinessSpec,
+    trimmed: bool,
+    record_date: DataItem | None = None,
+    record_date_mapped: bool = False,
+) -> Proposal:
+    """The transforms and notes for ``item`` read from ``column`` (``trimmed``: fixed width, spaces dropped).
+
+    ``record_date`` is the group's item that dates a record (:func:`record_date_of`) and ``record_date_mapped``
+    whether the mapping fills it: a 団体コード is then checked as in force on that date."""
     proposal = Proposal(item=item, column=column)
     seen = _stripped(values)
     total = sum(seen.values())
@@ -130,7 +153,6 @@ def propose(item: DataItem, column: str, values: Counter[str], spec: BusinessSpe
         narrow = _digits(seen)
         five = _share(narrow, re.compile("[0-9]{5}"))
         if five + _share(narrow, re.compile("[0-9]{6}")) >= 0.5:
-            proposal.transforms.append("lgcode")
             share = round(five * 100)
             proposal.notes.append(
                 say(
@@ -140,6 +162,7 @@ def propose(item: DataItem, column: str, values: Counter[str], spec: BusinessSpe
                     "against the national table (successor: true maps abolished codes to today's)",
                 )
             )
+            proposal.transforms.append(_lgcode(proposal, record_date, record_date_mapped))
     elif "郵便番号" in item.name:
         proposal.transforms.append("postal")
         proposal.notes.append(say("postal: ハイフンと〒を除いて7桁にします", "postal: hyphen and 〒 dropped, 7 digits"))
@@ -147,6 +170,34 @@ def propose(item: DataItem, column: str, values: Counter[str], spec: BusinessSpe
         _padding(proposal, _digits(seen))
     _by_type(proposal, seen, total)
     return proposal
+
+
+def _lgcode(proposal: Proposal, record_date: DataItem | None, mapped: bool) -> str:
+    """``lgcode``, checked on the record's date when the mapping fills the item that dates it: without
+    ``in_force_on`` a code is only checked to have existed at some time, so a town's code written on a record
+    dated after the town was merged away would load as valid."""
+    if record_date is None:
+        return "lgcode"
+    date = f"{record_date.name}（{record_date.romanized}）"
+    if not mapped:
+        proposal.notes.append(
+            say(
+                f"{date}に列がないため、団体コードは「いずれかの時点で存在した」ことだけを確かめます。その項目を"
+                f"埋めたら lgcode: {{in_force_on: {record_date.romanized}}} にしてください",
+                f"{date} has no column, so the code is only checked to have existed at some time: once that item "
+                f"is filled, write lgcode: {{in_force_on: {record_date.romanized}}}",
+            )
+        )
+        return "lgcode"
+    proposal.notes.append(
+        say(
+            f"in_force_on: レコードの日付 {date}に有効だった団体コードかを確かめます（外すと「いずれかの時点で"
+            "存在した」ことだけを確かめ、合併で廃止された後の日付のコードも通ります）",
+            f"in_force_on: the code must have been in force on the record's date, {date} (without it, only "
+            '"existed at some time" is checked, and a code dated after its town was merged away passes)',
+        )
+    )
+    return f"{{lgcode: {{in_force_on: {record_date.romanized}}}}}"
 
 
 def _code(proposal: Proposal, code_list: CodeList, seen: Counter[str]) -> None:

@@ -12,6 +12,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from converters.scaffold.layout_file import terminator_note
 from converters.scaffold.proposals import CodeDraft
 from spec_catalog.language import say
 
@@ -89,6 +90,8 @@ def _source_lines(detected: Detected, context: _Context) -> list[str]:
                 f"bytes {first}–{last} are in no field of the layout",
             )
         )
+    if layout.terminator_field is not None:
+        lines.append("  # " + _comment(terminator_note(layout)))
     return lines
 
 

@@ -5,14 +5,15 @@ from the front of a longer text (「昭和60年2月14日ごろ」 is no 1985-02-
 
 - packed numbers: GYYMMDD (1-digit era code), GGYYMMDD (2-digit, 中間標準レイアウト), YYYYMMDD;
 - an era (name 平成, one kanji 平, letter H in any width and case) with 年月日 (the year may be 元, the numbers
-  may be kanji: 平成三十一年四月三十日), with one separator used twice (`.` `/` `-` `・` and the dashes:
-  H31.04.30, 昭60/2/14), or with six digits (S600214);
+  may be kanji: 平成三十一年四月三十日), with one separator used twice (`.` `/` `-` `・` `。` and the dashes:
+  H31.04.30, 昭60/2/14, H。31。4。30), or with six digits (S600214);
 - 西暦 with `-` `/` `.` …, with 年月日 (an optional 西暦 in front), or 8 digits;
 - full-width digits, letters and separators, and spaces anywhere, in all of them.
 
 Never guessed, each with its reason and the value's text (``extra``) so the engine can keep it in the
 不詳表記 item or quarantine the value: any uncertainty mark anywhere (:data:`UNCERTAIN_MARKS`: 頃, 前後, 推定,
-不詳, ？, ○, a range with 〜 or から …) and a date without its day or month (昭和60年2月, 3600200) are
+不詳, ？, ○, a range with 〜 or から …), a range of two dates or of a date and a shorter tail (S60.2.14-3.1,
+昭和60年2月14日・15日) and a date without its day or month (昭和60年2月, 3600200) are
 ``DATE_UNKNOWN``; a day the calendar does not have (平成13年2月29日) is ``ERA_DATE_NOT_CALENDAR``. An era date
 before the calendar reform (明治6年1月1日) is a lunar date: ``DATE_BEFORE_CALENDAR_REFORM``, never converted.
 Anything else is ``ERA_DATE_INVALID``. A reason's detail names the rule, never the value (a birth date is
@@ -138,9 +139,10 @@ def _prefixes() -> dict[str, Era]:
     return table
 
 
-# Separators between year, month and day (after NFKC: full-width ones are already ASCII). The long vowel mark
-# ー and the dashes stand in for a hyphen in typed data; 〜 and ~ are range marks, never separators.
-_SEP = "[./\\-・ー―−‐–—]"
+# Separators between year, month and day (after NFKC: full-width ones are already ASCII, and ｡ is 。). The long
+# vowel mark ー and the dashes stand in for a hyphen in typed data, the ideographic full stop 。 for a dot
+# (H。31。4。30); 〜 and ~ are range marks, never separators.
+_SEP = "[./\\-・ー―−‐–—。]"
 _KANJI_NUMBER = "[一二三四五六七八九十壱弐参拾]{1,3}"
 _TOKEN = f"(?:[0-9]{{1,2}}|元|{_KANJI_NUMBER})"  # an era year, a month or a day in a 年月日 form
 _KANJI_DIGITS = {
@@ -172,6 +174,11 @@ _WESTERN_KANJI = re.compile("(?:西暦)?([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})
 _WESTERN_PARTIAL = re.compile("(?:西暦)?([0-9]{4})年(?:([0-9]{1,2})月)?")
 _WESTERN_DIGITS = re.compile("西暦([0-9]{8})")
 _PACKED = re.compile("[0-9]{7,8}")
+_RANGE_SEPARATORS = "-/・"
+# What the second end of a range may keep of a date when it repeats only the part that changes: M.D (any
+# separator above), M月D日, D日, D.
+_DAY_OR_MONTH = f"(?:[0-9]{{1,2}}|{_KANJI_NUMBER})"
+_RANGE_TAIL = re.compile(f"[0-9]{{1,2}}(?:{_SEP}[0-9]{{1,2}})?|(?:{_DAY_OR_MONTH}月)?{_DAY_OR_MONTH}日")
 _SPACES = re.compile(r"\s+")
 
 
@@ -281,8 +288,10 @@ def _packed(s: str, text: str) -> Converted:
     return _era_date(_by("code").get(s[0]), int(s[1:3]), int(s[3:5]), int(s[5:7]), text)
 
 
-def _read(s: str, text: str) -> Converted:
-    """The folded value ``s`` in one of the forms, read as a whole; ``text`` is the value as given."""
+def _read(s: str, text: str, *, ranges: bool = True) -> Converted:
+    """The folded value ``s`` in one of the forms, read as a whole; ``text`` is the value as given. ``ranges``:
+    whether ``s`` may be a range of two (the ends of a range are read without it, so a long value is read once
+    per separator, not once per way of cutting it)."""
     forms = _forms()
     prefix = _prefixes().get
     if _PACKED.fullmatch(s):
@@ -303,7 +312,7 @@ def _read(s: str, text: str) -> Converted:
         return _era_date(prefix(m[1]), int(m[2]), int(m[3]), int(m[4]), text)
     if m := forms.era_partial.fullmatch(s):
         return _era_date(prefix(m[1]), _number(m[2]), _number(m[3]), 0, text)
-    if _is_range(s):
+    if ranges and _is_range(s):
         return _unknown(text)
     if re.fullmatch("[A-Z][0-9]{1,2}([./-])[0-9]{1,2}\\1[0-9]{1,2}|[A-Z][0-9]{6}", s):
         return _unknown_era()
@@ -311,11 +320,16 @@ def _read(s: str, text: str) -> Converted:
 
 
 def _is_range(s: str) -> bool:
-    """Two dates joined by a dash, a slash or ・ (S60.2.14-S60.3.1): a range, so an uncertain date, never one of
-    its ends. ～ and から are uncertainty marks already."""
-    for separator in "-/・":
-        parts = s.split(separator)
-        if len(parts) == 2 and all(p and _read(p, p).value is not None for p in parts):
+    """A date, then a dash, a slash or ・, then a second date or a shorter tail of one (S60.2.14-S60.3.1,
+    S60.2.14-3.1, 昭和60年2月14日・15日): a range, so an uncertain date, never one of its ends. ～ and から are
+    uncertainty marks already."""
+    for at, char in enumerate(s):
+        if char not in _RANGE_SEPARATORS:
+            continue
+        first, second = s[:at], s[at + 1 :]
+        if not (first and second) or _read(first, first, ranges=False).value is None:
+            continue
+        if _RANGE_TAIL.fullmatch(second) or _read(second, second, ranges=False).value is not None:
             return True
     return False
 

@@ -195,7 +195,7 @@ def run(
         from fitgap.cli.render import print_run
 
         # A rejected run wrote no quarantine: print_run must not point at it.
-        print_run(console, result, None if dry_run or rejected else db, lang=language(lang))
+        print_run(console, result, None if dry_run or rejected else db, lang=language(lang), mapping_path=mapping)
         _print_corrections(result)
     if rejected:
         _line(

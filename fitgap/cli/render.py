@@ -6,21 +6,23 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from converters import RunResult
 from fitgap.assessment.scoring import TOTAL, ScoreReport
-from fitgap.readiness import ReadinessReport
-from fitgap.reconcile.models import Reconciliation
 from reports.masking import mask_text
 from reports.tables import Column, Table, columns
 from reports.terminal import print_table
 from spec_catalog.codes import message_of
-from spec_catalog.database import QUARANTINE
 from spec_catalog.findings import Finding
 from spec_catalog.language import say
-from validation import RuleResult, ValidationReport
+
+if TYPE_CHECKING:  # annotations only: 'assess score' need not import the converters (numpy) and validation
+    from converters import RunResult
+    from fitgap.readiness import ReadinessReport
+    from fitgap.reconcile.models import Reconciliation
+    from validation import RuleResult, ValidationReport
 
 
 def _t(lang: str, ja: str, en: str) -> str:
@@ -175,8 +177,17 @@ def _run_status(status: str, lang: str) -> str:
     return _t(lang, ja, en)
 
 
-def print_run(console: Console, result: RunResult, db: Path | None, *, unmask: bool = False, lang: str = "ja") -> None:
-    """The run's counts, reasons, unmapped codes and preview; ``unmask`` as given to the run."""
+def print_run(
+    console: Console,
+    result: RunResult,
+    db: Path | None,
+    *,
+    unmask: bool = False,
+    lang: str = "ja",
+    mapping_path: Path | None = None,
+) -> None:
+    """The run's counts, reasons, unmapped codes and preview; ``unmask`` as given to the run; ``mapping_path``
+    the mapping file as given to the run (the closing line names the command that lists its quarantine)."""
     print_table(
         console,
         Table(
@@ -250,15 +261,15 @@ def print_run(console: Console, result: RunResult, db: Path | None, *, unmask: b
             unmask=unmask,
         )
     if db is not None:
-        _say(
-            console,
-            _t(
-                lang,
-                f"移行エラー行は {db} のテーブル {QUARANTINE} にあります（値はマスク済み）。",
-                f"Quarantined rows are in {db}, table {QUARANTINE} (values masked).",
-            ),
-            markup=False,
+        mapping = mapping_path or result.mapping
+        line = _t(
+            lang,
+            f"移行エラーの内容: fitgap convert quarantine {mapping} --db {db}（--xlsx で補正依頼ブック）",
+            f"Quarantined rows: fitgap convert quarantine {mapping} --db {db} (--xlsx for the cleansing-request "
+            "workbook)",
         )
+        # A command to copy: never folded at the terminal's width.
+        console.print(mask_text(line), markup=False, soft_wrap=True)
 
 
 _ORIGIN_LABELS = {

@@ -53,6 +53,11 @@ ACCEPTED = [
     ("H31年4月30日", "2019-04-30"),
     ("令和元.5.1", "2019-05-01"),
     ("R1/5/1", "2019-05-01"),
+    # The ideographic full stop typed for a dot, and its half-width form.
+    ("H。31。4。30", "2019-04-30"),
+    ("H｡31｡4｡30", "2019-04-30"),
+    ("昭和60。2。14", "1985-02-14"),
+    ("1985。4。1", "1985-04-01"),
     # Full width: digits, letters, separators (．／－・ｰ), and the width of each part alone.
     ("Ｈ３１／４／３０", "2019-04-30"),
     ("Ｈ３１－０４－３０", "2019-04-30"),
@@ -187,6 +192,14 @@ REAL_UNKNOWN = [
     "昭和60年2月14日～3月1日",
     "昭和60年2月14日から3月1日",
     "S60.2.14~S60.3.1",
+    # A range whose second end repeats only the part that changes (M.D, D日, M月D日, D).
+    "S60.2.14-3.1",
+    "昭和60年2月14日/15日",
+    "昭和60年2月14日・15日",
+    "昭和60年2月14日-3月1日",
+    "S60.2.14-15",
+    "1985-02-14/15",
+    "1985/2/14-3/1",
     "1985/02/14 頃",
     "年月日不詳",
     "令和○年頃",
@@ -274,6 +287,9 @@ REFUSED = [
     ("S60.2/14", "not a date in any known form"),
     ("S60一2一14", "not a date in any known form"),  # 一 typed for a dash is no kanji numeral here
     ("S60.2.14.", "not a date in any known form"),
+    ("S60.2.14-3.1.5", "not a date in any known form"),  # after a date, only a date or a shorter tail of one
+    ("S60.2.14-123", "not a date in any known form"),
+    ("S60.2.14-", "not a date in any known form"),
     ("60.2.14", "not a date in any known form"),
     ("85/4/1", "not a date in any known form"),
     ("S60214", "not a date in any known form"),

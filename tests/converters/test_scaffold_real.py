@@ -65,7 +65,7 @@ SAMPLE_TRANSFORMS = {
     "seibetsu": ["{code: seibetsu}"],
     "zokugara": ["{code: zokugara}"],
     "juminkubun": ["{code: juminkubun}"],
-    "jusho_shikuchosonkodo": ["lgcode"],
+    "jusho_shikuchosonkodo": ["{lgcode: {in_force_on: idonengappi}}"],  # checked on the record's 異動年月日
     "jusho_yubinbango": ["postal"],
     "idojiyu": ["{code: idojiyu}"],
 }
@@ -106,7 +106,8 @@ def test_encoding_is_decided_by_the_share_of_lines(
 
 
 def test_neither_encoding_when_most_lines_fail() -> None:
-    lines = [b"1,\x85\x40\xff"] * 6 + _lines("森", "cp932", 4)
+    # Mostly ASCII lines: 6 of 30 (20 %) decode in neither, but no encoding reads most of the lines that tell.
+    lines = [b"1,\x85\x40\xff"] * 6 + _lines("森", "cp932", 4) + _lines("abc", "ascii", 20)
     with pytest.raises(InputFileError) as caught:
         detect_encoding(lines, Path("x.csv"))
     assert caught.value.one_line() == (
