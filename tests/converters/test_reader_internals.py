@@ -66,10 +66,12 @@ def test_the_columns_that_hold_a_gaiji_or_plain_ascii_only_are_found_in_one_pass
     assert _survey(con, 3, may_have_pua=False) == ({"c0"}, set())
 
 
+@pytest.mark.parametrize("trim", [True, False])
 @pytest.mark.parametrize("seed", range(40))
-def test_a_fixed_width_chunk_rejects_exactly_the_records_that_do_not_decode(seed: int) -> None:
+def test_a_fixed_width_chunk_rejects_exactly_the_records_that_do_not_decode(seed: int, trim: bool) -> None:
     # Against a record-by-record reference: good records keep their text and number, bad ones (a field that ends in
     # a lead byte, bytes that are no CP932) are blanked and rejected once; more than 32 bad ones in a chunk too.
+    # Trimmed, the half-width spaces around each field's value are gone (a full-width one stays for the SQL).
     source = FixedSource.model_validate(
         {
             "format": "fixed",
@@ -78,6 +80,7 @@ def test_a_fixed_width_chunk_rejects_exactly_the_records_that_do_not_decode(seed
             "record_length": 10,
             "terminator": "lf",
             "fields": [{"name": "a", "start": 1, "length": 3}, {"name": "b", "start": 4, "length": 7}],
+            "trim": trim,
         }
     )
     chooser = random.Random(seed)
@@ -88,6 +91,10 @@ def test_a_fixed_width_chunk_rejects_exactly_the_records_that_do_not_decode(seed
             records.append(b"ab\x82" + "漢字ab ".encode("cp932"))  # field a splits a character
         elif roll < 0.15:
             records.append(b"\xff\xfe\xfd1234567")
+        elif roll < 0.3:
+            records.append(b" a " + "  　x  ".encode("cp932"))  # spaces of both widths around the values
+        elif roll < 0.4:
+            records.append(b"   " + b" " * 7)  # nothing in either field
         else:
             records.append(b"abc" + "漢字ab ".encode("cp932"))
     block = np.frombuffer(b"".join(records), dtype=np.uint8).reshape(len(records), 10).copy()
@@ -104,7 +111,12 @@ def test_a_fixed_width_chunk_rejects_exactly_the_records_that_do_not_decode(seed
         digits, a, b = line.split("\x1f")
         assert int(digits) == number
         assert (number in bad) == (expected is None)
-        assert a + b == (expected if expected is not None else " " * 10)
+        if expected is None:
+            assert a + b == ""
+        elif trim:
+            assert (a, b) == (record[:3].decode("cp932").strip(" "), record[3:].decode("cp932").strip(" "))
+        else:
+            assert a + b == expected
 
 
 @pytest.mark.parametrize(
@@ -202,3 +214,24 @@ def test_worker_processes_stage_exactly_what_one_process_stages(
     assert shared == alone
     assert len(alone[1]) >= 6  # type: ignore[arg-type]  # the bad lines were rejected in both
     assert len(alone[0]) + len({r.line for r in alone[1] if r.reason.name != "NUL_BYTE"}) >= 590  # type: ignore[attr-defined]
+
+
+def test_fixed_width_fields_lose_the_spaces_of_both_widths_around_their_values(tmp_path: Path) -> None:
+    values = ["  山田　　  ", "　 山田 　", "山 田", "　　", "     ", "  12  ", "ab"]
+    width = 17  # 5 for the number, 12 for the name
+    lines = [f"{n:05d}".encode() + v.encode("cp932").ljust(width - 5) + b"\r\n" for n, v in enumerate(values, 1)]
+    (tmp_path / "data.txt").write_bytes(b"".join(lines))
+    (tmp_path / "m.yaml").write_text(
+        MAPPING.replace(
+            "  format: csv\n  path: data.csv\n  encoding: cp932\n  header: true\n",
+            "  format: fixed\n  path: data.txt\n  encoding: cp932\n  terminator: crlf\n"
+            f"  record_length: {width}\n  fields:\n"
+            f"    - {{name: line, start: 1, length: 5}}\n    - {{name: name, start: 6, length: {width - 5}}}\n",
+        ),
+        encoding="utf-8",
+    )
+    con = duckdb.connect()
+    (tmp_path / "work").mkdir()
+    stage(con, load_mapping(tmp_path / "m.yaml", load_embedded()), tmp_path / "work")
+    got = [row[0] for row in con.execute("SELECT c1 FROM stage ORDER BY _line").fetchall()]
+    assert [g or "" for g in got] == ["山田", "山田", "山 田", "", "", "12", "ab"]
