@@ -112,15 +112,15 @@ def _check_nodes(root: yaml.Node, path: Path) -> None:
     have once its aliases are expanded is counted from the sizes of the nodes below (no expansion happens).
     """
     size: dict[int, int] = {}
-    pending: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    # (node, depth, its children once entered: the node is then left, its size known from theirs)
+    pending: list[tuple[yaml.Node, int, list[yaml.Node] | None]] = [(root, 1, None)]
     on_path: set[int] = set()
     while pending:
-        node, depth, done = pending.pop()
+        node, depth, entered = pending.pop()
         key = id(node)
-        children = _children(node)
-        if done:
+        if entered is not None:
             on_path.discard(key)
-            size[key] = 1 + sum(size[id(child)] for child in children)
+            size[key] = 1 + sum(size[id(child)] for child in entered)
             continue
         if key in size:
             continue
@@ -151,11 +151,15 @@ def _check_nodes(root: yaml.Node, path: Path) -> None:
                     "remove it: the file holds plain text, numbers, lists and mappings only",
                 ),
             )
+        if isinstance(node, yaml.ScalarNode):
+            size[key] = 1  # most nodes: no children, so entered and left at once
+            continue
         if isinstance(node, yaml.MappingNode):
             _check_keys(node, path)
+        children = _children(node)
         on_path.add(key)
-        pending.append((node, depth, True))
-        pending.extend((child, depth + 1, False) for child in children if id(child) not in size)
+        pending.append((node, depth, children))
+        pending.extend((child, depth + 1, None) for child in children if id(child) not in size)
     added = size[id(root)] - len(size)
     if added > MAX_ALIAS_NODES:
         raise FitgapError(

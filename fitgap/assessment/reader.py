@@ -22,7 +22,14 @@ from fitgap.assessment.vocab import CurrentLinkMethod, CurrentUse, Fate, GapClas
 from spec_catalog.base import InputFileError
 from spec_catalog.codes import Code
 from spec_catalog.findings import Finding, Location
-from spec_catalog.importers.workbook import Header, cell_text, find_header_in_sheet, open_workbook
+from spec_catalog.importers.workbook import (
+    Header,
+    SheetValues,
+    WorkbookValues,
+    cell_text,
+    find_header_in_sheet,
+    read_values,
+)
 from spec_catalog.language import say
 from spec_catalog.models import Catalog
 
@@ -32,24 +39,27 @@ E = TypeVar("E", bound=StrEnum)
 class _Sheet:
     """Cell access for the data rows under one located header, collecting findings."""
 
-    def __init__(self, header: Header, path: Path, findings: list[Finding]) -> None:
+    def __init__(self, header: Header, path: Path, findings: list[Finding], choices: dict[Any, Any]) -> None:
         self.header, self.path, self.findings = header, path, findings
-        self.title: str = header.sheet.title
+        self.values: SheetValues = header.sheet
+        self.title: str = self.values.title
+        self.columns = {field: found[0] for field, found in header.columns.items() if found}
+        self.choices = choices  # (enum, text) -> member: the same few texts fill thousands of cells
 
     def column(self, field: str) -> int | None:
-        found = self.header.columns.get(field)
-        return found[0] if found else None
+        return self.columns.get(field)
 
     def raw(self, row: int, field: str) -> Any:
-        column = self.column(field)
-        return self.header.sheet.cell(row=row, column=column).value if column else None
+        column = self.columns.get(field)
+        return self.values.value(row, column) if column else None
 
     def text(self, row: int, field: str) -> str:
         return cell_text(self.raw(row, field))
 
     def cell(self, row: int, field: str) -> str:
-        column = self.column(field) or 1
-        return str(self.header.sheet.cell(row=row, column=column).coordinate)
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(self.column(field) or 1)}{row}"
 
     def add(self, code: Code, message: str, row: int, field: str, value: str | None = None) -> None:
         location = Location(file=str(self.path), sheet=self.title, cell=self.cell(row, field))
@@ -59,7 +69,10 @@ class _Sheet:
         text = self.text(row, field)
         if not text:
             return None
-        found = parse_choice(enum, text)
+        key = (enum, text)
+        if key not in self.choices:
+            self.choices[key] = parse_choice(enum, text)
+        found: E | None = self.choices[key]
         if found is None:
             allowed = " / ".join(m.value for m in enum)
             self.add(
@@ -96,13 +109,13 @@ class _Sheet:
             return None
 
     def rows(self) -> range:
-        return range(self.header.row + 1, (self.header.sheet.max_row or 0) + 1)
+        return range(self.header.row + 1, self.values.max_row + 1)
 
     def blank(self, row: int, fields: tuple[tuple[str, str, int], ...]) -> bool:
         return all(self.raw(row, field) in (None, "") for field, _, _ in fields)
 
 
-def _meta(workbook: Any) -> dict[str, str]:
+def _meta(workbook: WorkbookValues) -> dict[str, str]:
     if META_SHEET not in workbook.sheetnames:
         return {}
     sheet = workbook[META_SHEET]
@@ -313,8 +326,9 @@ def not_an_assessment(path: Path) -> InputFileError:
 
 def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
     """Read a filled workbook; problems in it are findings, a file that is no assessment is an error."""
-    workbook = open_workbook(path)
+    workbook = read_values(path)
     findings: list[Finding] = []
+    choices: dict[Any, Any] = {}
     meta = _meta(workbook)
     if meta.get("catalog") and meta["catalog"] != catalog.name:
         findings.append(
@@ -336,17 +350,17 @@ def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
         if worksheet.title == CUSTOM_SHEET:
             header = find_header_in_sheet(worksheet, aliases(CUSTOM_COLUMNS), ("name", "fate"))
             if header is not None:
-                custom += _read_custom(_Sheet(header, path, findings), catalog)
+                custom += _read_custom(_Sheet(header, path, findings, choices), catalog)
             continue
         if worksheet.title == LINK_SHEET:
             header = find_header_in_sheet(worksheet, aliases(LINK_COLUMNS), ("provider", "consumer"))
             if header is not None:
-                links += _read_links(_Sheet(header, path, findings))
+                links += _read_links(_Sheet(header, path, findings, choices))
             continue
         header = find_header_in_sheet(worksheet, aliases(FUNCTION_COLUMNS), required)
         if header is None:
             continue
-        sheet = _Sheet(header, path, findings)
+        sheet = _Sheet(header, path, findings, choices)
         business_id = _business_of(sheet, catalog)
         if business_id is None:
             findings.append(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,35 @@ def open_workbook(path: Path) -> Any:
     """An openpyxl workbook (values, not formulas), or one clear error saying what the file is instead."""
     import openpyxl  # heavy: only commands that read Excel pay for it
 
+    _check_workbook_file(path)
+    try:
+        return openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many types (KeyError, ParseError, …) on damaged packages
+        raise _damaged(path, exc) from exc
+
+
+def read_values(path: Path) -> WorkbookValues:
+    """The values of every worksheet (not formulas, no styles), read in one pass; the same errors as
+    :func:`open_workbook` for a file that is no readable .xlsx.
+
+    For readers that look at values alone (the assessment reader): openpyxl's normal mode builds a styled cell
+    object for every cell; reading values only takes half the time (20 × 300 functions: 0.8 s instead of 1.5 s).
+    """
+    import openpyxl  # heavy: only commands that read Excel pay for it
+
+    _check_workbook_file(path)
+    # The file is opened here so that it is closed whatever happens: read-only mode keeps it open, and openpyxl
+    # leaves it open when a part of the package is damaged.
+    with path.open("rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, data_only=True, read_only=True)
+            return WorkbookValues(tuple(_sheet_values(workbook, sheet) for sheet in workbook.worksheets))
+        except Exception as exc:  # openpyxl raises many types (KeyError, ParseError, …) on damaged packages
+            raise _damaged(path, exc) from exc
+
+
+def _check_workbook_file(path: Path) -> None:
+    """One clear error for a path that is no .xlsx package: missing, a folder, an old .xls, encrypted, not a ZIP."""
     if not path.exists():
         raise InputFileError(
             say("ファイルが見つかりません", "file not found"),
@@ -64,20 +95,165 @@ def open_workbook(path: Path) -> Any:
                 "give the 項目定義書 or function list as an .xlsx file",
             ),
         )
-    try:
-        return openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many types (KeyError, ParseError, …) on damaged packages
-        raise InputFileError(
-            say(
-                f"ブックが壊れていて読めません（{_damage(exc)}）",
-                f"the workbook is corrupted and cannot be read ({_damage(exc)})",
-            ),
-            where=path,
-            hint=say(
-                "Excel で開いて保存し直すか、もう一度ダウンロードしてください",
-                "open and re-save it in Excel, or download it again",
-            ),
-        ) from exc
+
+
+def _damaged(path: Path, exc: Exception) -> InputFileError:
+    return InputFileError(
+        say(
+            f"ブックが壊れていて読めません（{_damage(exc)}）",
+            f"the workbook is corrupted and cannot be read ({_damage(exc)})",
+        ),
+        where=path,
+        hint=say(
+            "Excel で開いて保存し直すか、もう一度ダウンロードしてください",
+            "open and re-save it in Excel, or download it again",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """What the readers take from a cell: its value."""
+
+    value: object
+
+
+@dataclass(frozen=True)
+class MergedRanges:
+    """A sheet's merged ranges, as openpyxl's ``worksheet.merged_cells`` offers them."""
+
+    ranges: tuple[Any, ...]  # openpyxl CellRange: min_row, max_row, min_col, max_col
+
+
+class SheetValues:
+    """A worksheet's values as the readers use an openpyxl worksheet: ``title``, ``max_row``, ``max_column``,
+    ``cell(row, column).value``, ``iter_rows(..., values_only=True)`` and ``merged_cells.ranges``.
+
+    The values are those of openpyxl's normal mode: within a merged range only the top-left cell has one, and
+    ``max_row`` / ``max_column`` count every cell the file holds (also empty, styled ones) and merged ranges.
+    """
+
+    def __init__(self, title: str, rows: dict[int, list[object]], merged: tuple[Any, ...]) -> None:
+        for merged_range in merged:
+            for row in range(merged_range.min_row, merged_range.max_row + 1):
+                values = rows.setdefault(row, [])
+                values.extend([None] * (merged_range.max_col - len(values)))
+                first = merged_range.min_col - 1 if row > merged_range.min_row else merged_range.min_col
+                values[first : merged_range.max_col] = [None] * (merged_range.max_col - first)
+        self.title = title
+        self.merged_cells = MergedRanges(merged)
+        self.max_row = max(rows, default=1)
+        self.max_column = max((len(values) for values in rows.values()), default=1) or 1
+        self._rows = rows
+
+    def value(self, row: int, column: int) -> object:
+        values = self._rows.get(row)
+        return values[column - 1] if values is not None and 0 < column <= len(values) else None
+
+    def cell(self, row: int, column: int) -> CellValue:
+        return CellValue(self.value(row, column))
+
+    def iter_rows(
+        self,
+        min_row: int | None = None,
+        max_row: int | None = None,
+        min_col: int | None = None,
+        max_col: int | None = None,
+        values_only: bool = False,
+    ) -> Iterator[tuple[object, ...]]:
+        """Rows of values, ``min_row`` to ``max_row`` (the sheet's rows when not given), each padded to the
+        width asked; like openpyxl, values only."""
+        if not values_only:
+            raise ValueError("SheetValues holds values only: use values_only=True")
+        first_column, last_column = min_col or 1, max_col or self.max_column
+        width = last_column - first_column + 1
+        empty: tuple[object, ...] = (None,) * width
+        if not self._rows and not any((min_row, max_row, min_col, max_col)):
+            return  # an empty sheet has no rows (openpyxl's rule)
+        for row in range(min_row or 1, (max_row or self.max_row) + 1):
+            values = self._rows.get(row)
+            if values is None:
+                yield empty
+                continue
+            part = values[first_column - 1 : last_column]
+            yield (*part, *empty[len(part) :])
+
+
+@dataclass(frozen=True)
+class WorkbookValues:
+    """Every worksheet's values, in workbook order, as the readers use an openpyxl workbook."""
+
+    worksheets: tuple[SheetValues, ...]
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return [sheet.title for sheet in self.worksheets]
+
+    def __getitem__(self, title: str) -> SheetValues:
+        for sheet in self.worksheets:
+            if sheet.title == title:
+                return sheet
+        raise KeyError(title)
+
+
+def _sheet_values(workbook: Any, sheet: Any) -> SheetValues:
+    """One read-only worksheet's values and merged ranges.
+
+    Read-only mode drops the merged ranges, which the header search follows; so the sheet is read here with
+    the parser read-only mode itself uses (``ReadOnlyWorksheet._cells_by_row``), which keeps them. These are
+    openpyxl's internals: it is pinned below 3.2.
+    """
+    from openpyxl.worksheet.cell_range import CellRange
+
+    rows: dict[int, list[object]] = {}
+    with sheet._get_source() as source:
+        parser = _values_parser()(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if not cells:
+                continue  # a row element without cells (a height, a style): openpyxl's normal mode keeps none
+            values = rows.setdefault(number, [])
+            for cell in cells:
+                column = cell["column"]
+                if column > len(values):
+                    values.extend([None] * (column - len(values)))
+                values[column - 1] = cell["value"]
+    merged = tuple(CellRange(m.ref) for m in parser.merged_cells.mergeCell) if parser.merged_cells else ()
+    return SheetValues(str(sheet.title), rows, merged)
+
+
+@cache
+def _values_parser() -> Any:
+    """openpyxl's sheet parser, taking an inline string's text as it stands.
+
+    openpyxl builds a rich-text model of every inline string (the strings of a workbook openpyxl wrote, such as
+    the assessment template) only to join its texts again: a third of the reading. The text is the same: the
+    ``<t>`` of the string and of each run (``<r>``), not the phonetic guides (``<rPh>``).
+    """
+    from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    text_tag, run_tag = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}r"
+
+    class ValuesParser(WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            inline = element.find(INLINE_STRING) if element.get("t") == "inlineStr" else None
+            if inline is None:
+                return super().parse_cell(element)  # type: ignore[no-any-return]
+            element.remove(inline)  # the rest of the cell (where it is, its style) as openpyxl reads it
+            cell: dict[str, Any] = super().parse_cell(element)
+            texts = [inline.findtext(text_tag) or ""] + [
+                run.findtext(text_tag) or "" for run in inline.findall(run_tag)
+            ]
+            return {**cell, "value": "".join(texts), "data_type": "s"}
+
+    return ValuesParser
 
 
 def _damage(exc: Exception) -> str:
