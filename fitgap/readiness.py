@@ -46,6 +46,7 @@ from spec_catalog.database import (
 )
 from spec_catalog.mj import CharClass
 from spec_catalog.models import BusinessSpec, Catalog, catalog_label, table_name
+from spec_catalog.vocab import business_label
 from validation import ValidationReport
 
 Part = Literal["done", "missing", "n/a"]
@@ -598,6 +599,11 @@ _RATES: dict[Code, tuple[str, str]] = {
 TOP_ROWS = 10  # the summary's table must fit its page
 
 
+def _name(b: BusinessReadiness) -> str:
+    # A part is named with the business it belongs to (014 収納管理（税）), so 選挙 and 税 read as one family.
+    return business_label(b.business_id, b.name, with_id=False)
+
+
 def part_text(part: Part, lang: str = "ja") -> str:
     """済 / 未実施 / 対象外 (done / not yet / n/a)."""
     return PART_LABELS[part][0 if lang == "ja" else 1]
@@ -638,7 +644,7 @@ def next_actions(report: ReadinessReport, lang: str = "ja") -> tuple[str, ...]:
             details = [f"{int(f)}{unit}" for f in figures]
         else:
             sentence, details = template, [None for _ in having]
-        found = [(b.business_id, b.name, d) for b, d in zip(having, details, strict=True)]
+        found = [(b.business_id, _name(b), d) for b, d in zip(having, details, strict=True)]
         lines.append(next_action(sentence, found, language, now=code in _RATES))
     return tuple(lines)
 
@@ -708,7 +714,7 @@ def _top(report: ReadinessReport, lang: str) -> Table:
             Column(header="主な理由" if ja else "Main reason"),
             Column(header="理由の数" if ja else "Reasons", format="integer"),
         ),
-        rows=tuple((b.business_id, b.name, b.reasons[0].text(lang), len(b.reasons)) for b in shown),
+        rows=tuple((b.business_id, _name(b), b.reasons[0].text(lang), len(b.reasons)) for b in shown),
         row_styles=tuple("danger" for _ in shown),
         note=(
             f"ほか {more} 業務は「業務別の移行判定」にあります。"
@@ -745,7 +751,7 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
         rows.append(
             (
                 b.business_id,
-                b.name,
+                _name(b),
                 b.verdict,
                 b.forced_gaps_unresolved,
                 b.mandatory_undecided,
@@ -809,7 +815,7 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
         rows=tuple(
             (
                 b.business_id,
-                b.name,
+                _name(b),
                 c.compared,
                 c.explained,
                 c.unexplained,
@@ -827,7 +833,7 @@ def readiness_document(report: ReadinessReport, lang: str = "ja") -> Document:
         ),
     )
     quarantine_rows = tuple(
-        (b.business_id, b.name, reason, count)
+        (b.business_id, _name(b), reason, count)
         for b in report.businesses
         for reason, count in b.quarantine_by_reason.items()
     )
@@ -927,7 +933,7 @@ def _characters_table(report: ReadinessReport, lang: str) -> Table:
         rows=tuple(
             (
                 b.business_id,
-                b.name,
+                _name(b),
                 c.jis_x0208,
                 c.jis_x0213,
                 c.mj,

@@ -10,7 +10,7 @@ from spec_catalog.base import FrozenModel, UsageError
 from spec_catalog.diff import CatalogDiff
 from spec_catalog.language import current, say
 from spec_catalog.models import BusinessSpec, Catalog, DataItem, FunctionRequirement, catalog_label
-from spec_catalog.vocab import Source
+from spec_catalog.vocab import Source, business_label, standard_business
 
 SAMPLE_NOTES = {
     "ja": "サンプル: このカタログには fitgap のサンプル内容（機能一覧、一部のデータレイアウト）が含まれ、"
@@ -25,6 +25,22 @@ def sample_note(businesses: Iterable[BusinessSpec]) -> str | None:
     return SAMPLE_NOTES[current()] if any(b.source is Source.SAMPLE for b in businesses) else None
 
 
+def _functions_are_sample(spec: BusinessSpec) -> bool:
+    return spec.source is Source.SAMPLE and (spec.sample_parts is None or "functions" in spec.sample_parts)
+
+
+def functions_note(businesses: Iterable[BusinessSpec]) -> str | None:
+    """What a table of functions says above it: the sample label if any of them is fitgap's sample, and the
+    出典 (attribution: the document, 加工して作成) of the ones processed from an official file."""
+    chosen = [b for b in businesses if b.functions]
+    # An attribution joins its sources with " / " (031: its functions, then its layout): each source said once.
+    sources = [
+        part for b in chosen if not _functions_are_sample(b) and b.attribution for part in b.attribution.split(" / ")
+    ]
+    parts = [sample_note(b for b in chosen if _functions_are_sample(b)), *dict.fromkeys(sources)]
+    return " / ".join(p for p in parts if p) or None
+
+
 def _mark(flag: bool) -> str:
     return "○" if flag else ""
 
@@ -35,8 +51,21 @@ def _length(item: DataItem) -> str:
     return f"{item.length},{item.fraction_digits}" if item.fraction_digits is not None else str(item.length)
 
 
-def _source(source: Source) -> str:
-    return say("サンプル", "sample") if source is Source.SAMPLE else say("公式から取込", "imported")
+def source_label(source: Source, business_id: str, spec_version: str | None) -> str:
+    """What a business's content is, in words: fitgap's sample, official content shipped with fitgap (with the
+    document it was processed from, as the fixtures' attribution asks), or imported by the user from an official
+    file."""
+    if source is Source.SAMPLE:
+        return say("サンプル", "sample")
+    if source is Source.IMPORTED:
+        return say("公式ファイルから取込", "official import")
+    entry = standard_business(business_id)
+    # The short title the documents use of themselves: 地方公共団体情報システム共通機能標準仕様書 → 共通機能標準仕様書
+    title = (entry.spec_name or "").removeprefix("地方公共団体情報システム") if entry else ""
+    document = " ".join(t for t in (title, spec_version) if t)
+    if not document:
+        return say("公式", "official")
+    return say(f"公式（{document}を加工して作成）", f"official (processed from {document})")
 
 
 def businesses_table(catalog: Catalog, *, wide: bool = True) -> Table:
@@ -57,12 +86,12 @@ def businesses_table(catalog: Catalog, *, wide: bool = True) -> Table:
     for b in catalog.businesses:
         row: list[str | int] = [
             "/".join(b.ids),
-            b.name,
+            business_label(b.business_id, b.name, with_id=False),
             b.name_en,
             _mark(b.common),
             len(b.functions),
             sum(len(g.items) for g in b.layouts),
-            _source(b.source),
+            source_label(b.source, b.business_id, b.spec_version),
         ]
         if wide:
             row[3:3] = [b.spec_name, b.spec_version or "", b.ministry]
@@ -84,11 +113,11 @@ def _function_headers() -> tuple[str, ...]:
 def functions_table(spec: BusinessSpec, functions: Iterable[FunctionRequirement] | None = None) -> Table:
     chosen = tuple(spec.functions if functions is None else functions)
     return Table(
-        title=say("機能要件", "Functions") + f" — {spec.business_id} {spec.name}",
+        title=say("機能要件", "Functions") + f" — {business_label(spec.business_id, spec.name)}",
         sheet=say("機能要件", "Functions"),
         columns=columns(*_function_headers()),
         rows=tuple((f.function_id, f.name, f.function_class.value, f.requirement) for f in chosen),
-        note=sample_note([spec]),
+        note=functions_note([spec]),
     )
 
 
@@ -154,7 +183,7 @@ def items_table(spec: BusinessSpec, items: Iterable[DataItem] | None = None, *, 
             for i in chosen
         )
     return Table(
-        title=say("データ項目", "Data items") + f" — {spec.business_id} {spec.name}",
+        title=say("データ項目", "Data items") + f" — {business_label(spec.business_id, spec.name)}",
         sheet=say("データ項目", "Data items"),
         columns=columns(*headers),
         rows=rows,
@@ -179,7 +208,7 @@ def code_lists_table(spec: BusinessSpec) -> Table:
             rows.append((code_list.code_list_id, code_list.name, say("任意", "any"), own))
         rows += [(code_list.code_list_id, code_list.name, v.code, v.label) for v in code_list.values]
     return Table(
-        title=say("コード一覧", "Code lists") + f" — {spec.business_id} {spec.name}",
+        title=say("コード一覧", "Code lists") + f" — {business_label(spec.business_id, spec.name)}",
         sheet=say("コード一覧", "Code lists"),
         columns=columns(*_code_list_headers()),
         rows=tuple(rows),
@@ -237,7 +266,7 @@ def catalog_document(catalog: Catalog, businesses: list[BusinessSpec], municipal
                 for b in businesses
                 for f in b.functions
             ),
-            note=sample_note(businesses) if functions else None,
+            note=functions_note(businesses) if functions else None,
         )
     )
     item_tables = [items_table(b) for b in businesses]

@@ -64,7 +64,8 @@ class Business(FrozenModel):
         description="a prefecture runs it for towns/villages without a 福祉事務所 (生活保護, 児童扶養手当)",
     )
     source: Source = Field(
-        description="sample (shipped example), official (shipped, from an official file) or imported (by the user)"
+        description="sample (fitgap's example, not the standard), official (shipped with fitgap, processed from an "
+        "official file: see attribution) or imported (by the user, from an official file)"
     )
     attribution: str | None = Field(default=None, description="出典 of imported or derived content")
     sample_parts: tuple[Literal["functions", "layout"], ...] | None = Field(

@@ -130,7 +130,8 @@ class Source(StrEnum):
     """Where a business's specification came from. Every report that uses a ``sample`` says so."""
 
     SAMPLE = "sample"  # written by the fitgap project as an example: not the standard
-    IMPORTED = "imported"  # imported from an official file (by the user, or shipped: see its attribution)
+    OFFICIAL = "official"  # shipped with fitgap, processed from an official file (its attribution names which)
+    IMPORTED = "imported"  # imported from an official file by the user
 
 
 class VersionSource(StrEnum):
@@ -138,6 +139,7 @@ class VersionSource(StrEnum):
 
     OPTION = "option"  # --spec-version
     CELLS = "cells"  # a 「第N.N版」 in the title rows of the workbook
+    COVER = "cover"  # a 「第N.N版」 on the cover of a Word document
     FILE_NAME = "file_name"  # the file name: 【第2.1版】, v2.1, 令和5年9月 …
     UNKNOWN = "unknown"
 
@@ -383,3 +385,18 @@ def standard_business_named(name: str) -> StandardBusiness | None:
 def parts_in_scope(business_ids: set[str] | frozenset[str]) -> tuple[StandardBusiness, ...]:
     """The parts (sub-businesses) that come into scope with ``business_ids``, in ID order."""
     return tuple(b for b in STANDARD_BUSINESSES if b.kind is BusinessKind.PART and set(b.part_of) & set(business_ids))
+
+
+def business_label(business_id: str, name: str | None = None, *, with_id: bool = True) -> str:
+    """How reports name a business: ``001 住民基本台帳``; a sub-business with the business it belongs to, so that
+    the parts of 選挙 and 税 read as one family: ``014 収納管理（税）``, ``007 期日前・不在者投票管理（選挙）``,
+    ``038 人口動態調査（戸籍）``. ``name`` defaults to the scheme's (a catalog may name the business itself);
+    ``with_id=False`` for a column of names beside a column of IDs (``収納管理（税）``)."""
+    entry = _BY_ID.get(business_id)
+    shown = name or (entry.name if entry else "")
+    parent = None
+    if entry is not None and entry.kind is BusinessKind.PART:
+        parent = entry.family or "・".join(_BY_ID[p].name for p in entry.part_of if p in _BY_ID) or None
+    if parent and parent not in shown:  # 選挙（共通）, 在外選挙管理 and 地方税（共通） already say it
+        shown = f"{shown}（{parent}）"
+    return f"{business_id} {shown}".strip() if with_id else shown

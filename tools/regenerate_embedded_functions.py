@@ -1,7 +1,7 @@
 """Regenerate the function lists of the embedded catalog (spec_catalog/data/NNN.yaml).
 
 - 031 and 032: the real functions, read from the Digital Agency 共通機能標準仕様書 (Word) by the importer,
-  with the real 031 layout read from its 項目定義書; marked ``imported`` with the document's version.
+  with the real 031 layout read from its 項目定義書; marked ``official`` with the document's version.
 - Every other business (sample content): its function IDs move to the sequence range 9001–9999
   (0010001 → 0019001), which the published lists never use (docs/catalog.md says why), so a sample ID
   can never be taken for a real function. Already moved IDs stay as they are: running this again changes
@@ -77,7 +77,7 @@ def common_from_document(spec: BusinessSpec, layout_from: BusinessSpec | None) -
             "layouts": layout_from.layouts if layout_from else (),
             "code_lists": layout_from.code_lists if layout_from else (),
             "spec_version": document.spec_version,
-            "source": Source.IMPORTED,
+            "source": Source.OFFICIAL,
             "attribution": attribution,
         }
     )

@@ -47,6 +47,7 @@ def _version_origin(origin: str) -> str:
     return {
         "option": "--spec-version",
         "cells": say("ブック内の記載", "cells"),
+        "cover": say("表紙の記載", "the cover"),
         "file_name": say("ファイル名", "file name"),
         "unknown": say("不明", "unknown"),
     }[origin]
@@ -55,20 +56,22 @@ def _version_origin(origin: str) -> str:
 def version_rule() -> str:
     """How a version is read and which of several a catalog directory uses (printed under the list)."""
     return say(
-        "版: --spec-version > ブック内の記載 > ファイル名 > 不明。カタログのフォルダに複数の版があるときは最後に"
+        "版: --spec-version > ブック内の記載（Word の文書は表紙の記載） > ファイル名 > 不明。"
+        "カタログのフォルダに複数の版があるときは最後に"
         "取り込んだものを使います（ただし、先に取り込んだ比べられる上位の版があれば、それを使い続けます）。",
-        "version: --spec-version > cells > file name > unknown. Of several versions in a catalog directory the "
+        "version: --spec-version > cells (a Word document: its cover) > file name > unknown. "
+        "Of several versions in a catalog directory the "
         "latest import is used, unless versions say otherwise (a higher comparable 版 imported earlier stays in use).",
     )
 
 
 def _source_label(row: ListedBusiness) -> str:
+    from reports.catalog import source_label
     from spec_catalog.store import EMBEDDED
-    from spec_catalog.vocab import Source
 
-    if not row.in_catalog:
+    if not row.in_catalog or row.source is None:
         return say("未収録", "not in catalog")
-    kind = say("サンプル", "sample") if row.source is Source.SAMPLE else say("公式ファイルから取込", "official import")
+    kind = source_label(row.source, row.business_id, row.spec_version)
     where = say("組み込み", "embedded") if row.origin == EMBEDDED else str(row.origin)
     held = say(f"{row.held_by} に収録: ", f"held by {row.held_by}: ") if row.held_by else ""
     return f"{held}{kind}, {where}"
@@ -194,7 +197,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one business: its functions, data layout and code lists."""
-    from reports.catalog import code_lists_table, functions_table, items_table, links_table
+    from reports.catalog import code_lists_table, functions_table, items_table, links_table, source_label
     from reports.jsonout import to_json
     from reports.masking import masked_samples
     from reports.terminal import print_table
@@ -225,7 +228,7 @@ def show(
         typer.echo(to_json(masked_samples(shown)))
         return
     version = spec.spec_version or say("（版不明）", "(version unknown)")
-    source = say("サンプル", "sample") if spec.source.value == "sample" else say("公式から取込", "imported")
+    source = source_label(spec.source, spec.business_id, spec.spec_version)
     heading = Text(f"{spec.business_id} {spec.name}", style="bold")
     english = say("", f" ({spec.name_en})")  # the English name only in an English run
     heading.append(f"{english} — {spec.spec_name}{version if version.startswith('（') else ' ' + version} — ")
@@ -347,7 +350,7 @@ def import_line(r: ImportResult) -> str:
     )
 
 
-def _sheet_line(sheet: SheetReport) -> str:
+def _sheet_line(sheet: SheetReport, document: bool) -> str:
     if sheet.kind == "items":
         groups = ", ".join(sheet.groups)
         what = say(f"グループ {groups} のデータ項目 {sheet.items} 件", f"{sheet.items} items of group {groups}")
@@ -360,6 +363,8 @@ def _sheet_line(sheet: SheetReport) -> str:
         what = say("読み飛ばし", "skipped")
     where = say(f"（見出し {sheet.header_row} 行目）", f" (header row {sheet.header_row})") if sheet.header_row else ""
     notes = "".join(f"; {note}" for note in sheet.notes)
+    if document:  # the parts of a Word document (本文, 表 1 …) are named as they are, not as sheets
+        return f"{sheet.sheet}: {what}{where}{notes}"
     return say(f"シート '{sheet.sheet}': {what}{where}{notes}", f"sheet '{sheet.sheet}': {what}{where}{notes}")
 
 
@@ -367,7 +372,7 @@ def import_details(result: ImportResult) -> list[str]:
     """What an import read from each sheet, where its version came from, what it kept, whether it is in use."""
     from spec_catalog.store import EMBEDDED
 
-    lines = [_sheet_line(sheet) for sheet in result.sheets]
+    lines = [_sheet_line(sheet, result.file_kind == "document") for sheet in result.sheets]
     if result.linked_code_lists:
         linked = ", ".join(result.linked_code_lists)
         lines.append(
@@ -396,6 +401,14 @@ def import_details(result: ImportResult) -> list[str]:
             else ""
         )
         lines.append(say(f"残した内容: {what}{sample}", f"kept: {what}{sample}"))
+    if result.sensitivity_kept:
+        kept_ids = ", ".join(result.sensitivity_kept)
+        lines.append(
+            say(
+                f"手で設定した sensitivity（個人情報の区分）を引き継ぎました: {kept_ids}",
+                f"hand-set sensitivity carried over: {kept_ids}",
+            )
+        )
     if result.in_use_note:
         lines.append(result.in_use_note)
     return lines

@@ -1,19 +1,24 @@
 """Importing the official Digital Agency workbooks into a catalog directory.
 
 One command reads both kinds of workbook: a 項目定義書 / 基本データリスト (data layout and code lists) and a
-function-requirement list. Every sheet is read (:mod:`spec_catalog.importers.sheets`). What a workbook holds
-replaces that part of the business in the catalog directory and the other part is kept: importing a layout
-keeps the business's functions and importing functions keeps its layout — from the file of the same version
-if there is one, else from the version the directory uses, else from the embedded catalog. The result says
-what was kept and from where.
+function-requirement list; and a Word specification (:mod:`spec_catalog.importers.docx`) — a file is taken for
+what it is, whatever its extension. Every sheet is read (:mod:`spec_catalog.importers.sheets`). What a workbook
+holds replaces that part of the business in the catalog directory and the other part is kept: importing a
+layout keeps the business's functions and importing functions keeps its layout — from the file of the same
+version if there is one, else from an unversioned file of the business, else from the embedded catalog (never
+from a file of another version). The result says what was kept and from where. A ``sensitivity`` set by hand
+on an item of that file is carried over to the same item of the new import.
 
-The version comes from ``--spec-version``, else a 「第N.N版」 in the cells, else the file name, else it is
-unknown (:mod:`spec_catalog.importers.versions`); which version the catalog then uses follows
-:func:`spec_catalog.store.in_use`, and the result says whether the import is the one in use.
+The version comes from ``--spec-version``, else a 「第N.N版」 in the title rows of the sheets read (a Word
+document: its cover), else the file name, else it is unknown (:mod:`spec_catalog.importers.versions`); which
+version the catalog then uses follows :func:`spec_catalog.store.in_use`, and the result says whether the
+import is the one in use.
 """
 
 from __future__ import annotations
 
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +31,7 @@ from spec_catalog.importers.versions import choose_version, version_in_cells, ve
 from spec_catalog.importers.workbook import open_workbook, problem_of
 from spec_catalog.language import say
 from spec_catalog.models import Business, BusinessSpec, CodeList, DataGroup, DataItem
+from spec_catalog.sensitivity import infer_sensitivity
 from spec_catalog.store import (
     EMBEDDED,
     business_in_use,
@@ -77,6 +83,8 @@ class ImportResult(FrozenModel):
     linked_code_lists: tuple[str, ...] = ()  # code lists owned by another business (<業務名>_<コード番号>)
     in_use: bool = True  # the catalog directory uses this file for the business
     in_use_note: str | None = None  # why (not)
+    file_kind: Literal["workbook", "document"] = "workbook"  # an Excel workbook, or a Word document
+    sensitivity_kept: tuple[str, ...] = ()  # データ項目IDs whose hand-set sensitivity was carried over
 
 
 def _holder(business_id: str, into: Path) -> str | None:
@@ -140,11 +148,13 @@ def scheme_business(business_id: str) -> Business:
 
 
 def _base(into: Path, business_id: str, version: str | None) -> tuple[BusinessSpec | None, str]:
-    """What the import merges into, and where it is: the file of this version in ``into``, else the file the
-    directory uses for the business, else the embedded business."""
+    """What the import merges into, and where it is: the file of this version in ``into``, else an unversioned
+    file of the business, else the embedded business. Never a file of another version: its content belongs to
+    that version, and copied here it would pass for this version's."""
     files = business_versions(into).get(business_id, []) if into.is_dir() else []
-    same = next(((path, spec) for path, spec in files if spec.spec_version == version), None)
-    chosen = same or (in_use(files) if files else None)
+    same = [(path, spec) for path, spec in files if spec.spec_version == version]
+    unversioned = [(path, spec) for path, spec in files if spec.spec_version is None]
+    chosen = in_use(same or unversioned) if same or unversioned else None
     if chosen is not None:
         return chosen[1], chosen[0].name
     return load_embedded().find(business_id), EMBEDDED
@@ -165,9 +175,11 @@ def _groups(items: list[DataItem]) -> list[DataGroup]:
 
 
 def _resolve_linked(items: list[DataItem], code_lists: list[CodeList], into: Path, path: Path) -> list[CodeList]:
-    """The 連携 code lists the items name but no sheet of the workbook defines, copied from the imported
-    (official) content of the owning business in the catalog; one clear error when that is not there."""
+    """The 連携 code lists the items name but no sheet of the workbook defines, copied from the official or
+    imported content of the owning business in the catalog; one clear error when that is not there. (Both
+    sides name the business as the ID scheme does: :func:`spec_catalog.importers.layout.normalize_code_list_id`.)"""
     defined = {c.code_list_id for c in code_lists}
+    on_linked_sheet = sorted(c for c in defined if linked_business(c) is not None)
     wanted = sorted({i.code_list for i in items if i.code_list and i.code_list not in defined})
     catalog = resolve_catalog(into) if _has_catalog(into) else load_embedded()
     found: list[CodeList] = []
@@ -178,36 +190,9 @@ def _resolve_linked(items: list[DataItem], code_lists: list[CodeList], into: Pat
         number = reference.rpartition("_")[2]
         entry = standard_business_named(business_name)
         owner = catalog.find(entry.business_id) if entry else None
-        source = owner.code_list(number) if owner is not None and owner.source is Source.IMPORTED else None
+        source = owner.code_list(number) if owner is not None and owner.source is not Source.SAMPLE else None
         if entry is None or owner is None or source is None:
-            sample = owner is not None and owner.source is Source.SAMPLE
-            if entry is None:
-                held_ja, held_en = (
-                    f"{business_name} は業務IDの体系にない業務です",
-                    f"{business_name} is not a business of the ID scheme",
-                )
-            else:
-                owning = f"{entry.business_id} {entry.name}"
-                held_ja = f"カタログに {owning} の取り込んだコード一覧 {number} がありません" + (
-                    "（サンプルだけです）" if sample else ""
-                )
-                held_en = f"the catalog holds no imported code list {number} of {owning}" + (
-                    " (only a sample)" if sample else ""
-                )
-            raise InputFileError(
-                say(
-                    f"項目が連携のコード一覧 {reference} を参照していますが、それを定める「コード一覧（連携）」の"
-                    f"シートがなく、{held_ja}",
-                    f"items refer to the 連携 code list {reference}, which no 「コード一覧（連携）」 sheet defines "
-                    f"and {held_en}",
-                ),
-                where=path,
-                hint=say(
-                    "ブックに「コード一覧（連携）」のシートを加えるか、先に所管する業務の項目定義書を取り込んでください",
-                    "add the 「コード一覧（連携）」 sheet to the workbook, "
-                    "or import the 項目定義書 of the owning business first",
-                ),
-            )
+            raise _linked_not_found(reference, business_name, number, owner, on_linked_sheet, path)
         found.append(
             source.model_copy(
                 update={
@@ -220,9 +205,99 @@ def _resolve_linked(items: list[DataItem], code_lists: list[CodeList], into: Pat
     return found
 
 
+def _linked_not_found(
+    reference: str,
+    business_name: str,
+    number: str,
+    owner: BusinessSpec | None,
+    on_linked_sheet: list[str],
+    path: Path,
+) -> InputFileError:
+    """The error for a 連携 reference nothing defines; it says whether the workbook has a 連携 sheet at all."""
+    entry = standard_business_named(business_name)
+    if entry is None:
+        held_ja = f"{business_name} は業務IDの体系にない業務です"
+        held_en = f"{business_name} is not a business of the ID scheme"
+    else:
+        owning = f"{entry.business_id} {entry.name}"
+        sample = owner is not None and owner.source is Source.SAMPLE
+        held_ja = f"カタログに {owning} の取り込んだコード一覧 {number} がありません" + (
+            "（サンプルだけです）" if sample else ""
+        )
+        held_en = f"the catalog holds no imported code list {number} of {owning}" + (
+            " (only a sample)" if sample else ""
+        )
+    if on_linked_sheet:
+        listed = ", ".join(on_linked_sheet)
+        return InputFileError(
+            say(
+                f"項目が連携のコード一覧 {reference} を参照していますが、「コード一覧（連携）」のシートにあるのは "
+                f"{listed} だけで、{held_ja}",
+                f"items refer to the 連携 code list {reference}, which the 「コード一覧（連携）」 sheet does not "
+                f"define (it defines {listed}), and {held_en}",
+            ),
+            where=path,
+            hint=say(
+                "「コード一覧（連携）」のシートの業務名とコードID、または項目のコードを確かめてください",
+                "check the 業務名 and コードID on the 「コード一覧（連携）」 sheet, or the item's コード",
+            ),
+        )
+    return InputFileError(
+        say(
+            f"項目が連携のコード一覧 {reference} を参照していますが、それを定める「コード一覧（連携）」の"
+            f"シートがなく、{held_ja}",
+            f"items refer to the 連携 code list {reference}, which no 「コード一覧（連携）」 sheet defines "
+            f"and {held_en}",
+        ),
+        where=path,
+        hint=say(
+            "ブックに「コード一覧（連携）」のシートを加えるか、先に所管する業務の項目定義書を取り込んでください",
+            "add the 「コード一覧（連携）」 sheet to the workbook, "
+            "or import the 項目定義書 of the owning business first",
+        ),
+    )
+
+
+def _hand_set_sensitivity(base: BusinessSpec | None) -> dict[tuple[str, str], DataItem]:
+    """The items of ``base`` whose sensitivity is not the one the rules infer: set by hand in the catalog file
+    (docs/catalog.md tells users to), by データ項目ID and romanized name."""
+    if base is None:
+        return {}
+    return {
+        (i.item_id, i.romanized): i
+        for g in base.layouts
+        for i in g.items
+        if i.sensitivity != infer_sensitivity(i.romanized, i.name)
+    }
+
+
+def _carry_sensitivity(items: list[DataItem], base: BusinessSpec | None) -> tuple[list[DataItem], list[str]]:
+    """The new items with the hand-set sensitivity of the same item in ``base``, and the IDs it was kept for."""
+    hand_set = _hand_set_sensitivity(base)
+    carried: list[str] = []
+    result: list[DataItem] = []
+    for item in items:
+        before = hand_set.get((item.item_id, item.romanized))
+        if before is not None and before.sensitivity != item.sensitivity:
+            carried.append(item.item_id)
+            result.append(item.model_copy(update={"sensitivity": before.sensitivity}))
+        else:
+            result.append(item)
+    return result, carried
+
+
+@dataclass
+class Merged:
+    """The content of a business after an import: its parts, what was kept, and whose sensitivity was kept."""
+
+    parts: dict[str, Any]
+    kept: list[KeptContent] = field(default_factory=list)
+    sensitivity_kept: list[str] = field(default_factory=list)
+
+
 def _merge(
     content: WorkbookContent, base: BusinessSpec | None, base_from: str, ids: set[str], into: Path, path: Path
-) -> tuple[dict[str, Any], list[KeptContent]]:
+) -> Merged:
     """The functions, layouts and code lists of the new file, and what was kept from ``base``."""
     kept: list[KeptContent] = []
     # A business with several IDs (就学: 017 and 018) keeps what belongs to the IDs the workbook does not hold.
@@ -230,8 +305,10 @@ def _merge(
     if content.has_functions:
         base_functions = [f for f in base_functions if f.function_id[:3] not in ids]
     functions = [*content.functions, *base_functions]
+    sensitivity_kept: list[str] = []
     if content.has_layout:
-        new_groups = _groups(content.items)
+        items, sensitivity_kept = _carry_sensitivity(content.items, base)
+        new_groups = _groups(items)
         names = {g.name for g in new_groups}
         base_groups = [
             g
@@ -252,7 +329,8 @@ def _merge(
         kept.append(KeptContent(part="functions", count=len(base_functions), source=base_from, sample=sample))
     if kept_items:
         kept.append(KeptContent(part="layout", count=kept_items, source=base_from, sample=_is_sample(base, "layout")))
-    return {"functions": functions, "layouts": layouts, "code_lists": code_lists}, kept
+    parts = {"functions": functions, "layouts": layouts, "code_lists": code_lists}
+    return Merged(parts=parts, kept=kept, sensitivity_kept=sensitivity_kept)
 
 
 def in_use_note(into: Path, business_id: str, written: Path) -> tuple[bool, str | None]:
@@ -310,10 +388,11 @@ def import_workbook(
     ids = {item.item_id[:3] for item in content.items} | {f.function_id[:3] for f in content.functions}
     business_id = _business_id(ids, path, into)
     version, version_source, version_note = choose_version(
-        spec_version, version_in_cells(workbook), version_in_file_name(path.name)
+        spec_version, version_in_cells(workbook, content.sheets), version_in_file_name(path.name)
     )
     base, base_from = _base(into, business_id, version)
-    parts, kept = _merge(content, base, base_from, ids, into, path)
+    merged = _merge(content, base, base_from, ids, into, path)
+    kept = merged.kept
     metadata = base.summary() if base is not None else scheme_business(business_id)
     note = attribution or f"出典: {path.name}（取り込みにより加工して作成）"
     attributions = [base.attribution if base is not None and kept else None, note]
@@ -321,7 +400,7 @@ def import_workbook(
         spec = BusinessSpec.model_validate(
             {
                 **metadata.model_dump(exclude={"import_number", "sample_parts"}),
-                **parts,
+                **merged.parts,
                 "spec_version": version,
                 "version_source": version_source,
                 "source": Source.SAMPLE if any(k.sample for k in kept) else Source.IMPORTED,
@@ -337,7 +416,15 @@ def import_workbook(
         ) from None
     kind = "+".join(k for k, found in (("layout", content.has_layout), ("functions", content.has_functions)) if found)
     return write_result(
-        path, into, spec, kind, version_source, version_note, sheets=tuple(content.sheets), kept=tuple(kept)
+        path,
+        into,
+        spec,
+        kind,
+        version_source,
+        version_note,
+        sheets=tuple(content.sheets),
+        kept=tuple(kept),
+        sensitivity_kept=tuple(merged.sensitivity_kept),
     )
 
 
@@ -351,6 +438,8 @@ def write_result(
     *,
     sheets: tuple[SheetReport, ...],
     kept: tuple[KeptContent, ...],
+    file_kind: Literal["workbook", "document"] = "workbook",
+    sensitivity_kept: tuple[str, ...] = (),
 ) -> ImportResult:
     """Write an imported business into the catalog directory and say what was read, kept and is in use (one
     shape for a workbook and a Word document)."""
@@ -375,7 +464,28 @@ def write_result(
         linked_code_lists=tuple(c.code_list_id for c in spec.code_lists if c.owner or linked_business(c.code_list_id)),
         in_use=used,
         in_use_note=used_note,
+        file_kind=file_kind,
+        sensitivity_kept=sensitivity_kept,
     )
+
+
+_PDF_SIGNATURE = b"%PDF"
+
+
+def _is_pdf(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(len(_PDF_SIGNATURE)) == _PDF_SIGNATURE
+
+
+def _is_word(path: Path) -> bool:
+    """A ZIP package with a Word main part: a .docx, whatever its file name says (a .docx renamed .xlsx)."""
+    if not zipfile.is_zipfile(path):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False  # the reader of its kind says what is wrong with it
 
 
 def import_file(
@@ -386,9 +496,24 @@ def import_file(
     spec_version: str | None = None,
     attribution: str | None = None,
 ) -> tuple[ImportResult, ...]:
-    """Import one official file: a Word specification (.docx: one result per business it names) or a workbook."""
-    if path.suffix.lower() in (".docx", ".doc"):  # the Word importer names an old .doc as such
-        from spec_catalog.importers.docx import import_docx  # python-docx loads only for a Word file
+    """Import one official file: a Word specification (one result per business it names) or a workbook. What the
+    file holds decides, not its extension: a Word document renamed .xlsx is read as Word, and a PDF is refused
+    with one line saying which files can be read."""
+    # Only a regular file is looked into: the readers refuse the rest (missing, a folder, a FIFO) each in its words.
+    if path.is_file() and _is_pdf(path):
+        raise InputFileError(
+            say("PDF のファイルは読めません", "a PDF file cannot be read"),
+            where=path,
+            hint=say(
+                "標準仕様書は Word（.docx）のファイルを、項目定義書や機能一覧は Excel（.xlsx）のファイルを指定して"
+                "ください",
+                "give the specification as a Word (.docx) file, or the 項目定義書 / function list as an Excel (.xlsx) "
+                "file",
+            ),
+        )
+    word = path.suffix.lower() in (".docx", ".doc") or (path.is_file() and _is_word(path))
+    if word:  # the Word importer names an old .doc as such
+        from spec_catalog.importers.docx import import_docx  # loads only for a Word file
 
         return import_docx(path, into, columns=columns, spec_version=spec_version, attribution=attribution)
     return (import_workbook(path, into, columns=columns, spec_version=spec_version, attribution=attribution),)

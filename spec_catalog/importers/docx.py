@@ -657,9 +657,7 @@ def _reports(document: DocxSpec, ids: set[str], tables: bool) -> list[SheetRepor
         if unstated
         else ()
     )
-    reports = [
-        SheetReport(sheet=say("本文", "本文 (text)"), kind=SheetKind.FUNCTIONS, functions=len(named), notes=notes)
-    ]
+    reports = [SheetReport(sheet=say("本文", "body text"), kind=SheetKind.FUNCTIONS, functions=len(named), notes=notes)]
     for number, table in enumerate(document.tables if tables else (), start=1):
         table_notes = [say(f"節 {table.section}", f"section {table.section}")] if table.section else []
         if not table.functions:
@@ -692,18 +690,21 @@ def _import_business(
     spec_version, version_source, version_note = version
     ids = {f.function_id[:3] for f in functions}
     base, base_from = _base(into, business_id, spec_version)
-    parts, kept = _merge(WorkbookContent(functions=functions), base, base_from, ids, into, path)
+    merged = _merge(WorkbookContent(functions=functions), base, base_from, ids, into, path)
+    kept = merged.kept
     metadata = base.summary() if base is not None else scheme_business(business_id)
     note = attribution or document.attribution(spec_version)
     attributions = [base.attribution if base is not None and kept else None, note]
     try:
         spec = BusinessSpec.model_validate(
             {
-                **metadata.model_dump(exclude={"import_number"}),
-                **parts,
+                **metadata.model_dump(exclude={"import_number", "sample_parts"}),
+                **merged.parts,
                 "spec_version": spec_version,
                 "version_source": version_source,
                 "source": Source.SAMPLE if any(k.sample for k in kept) else Source.IMPORTED,
+                # as a workbook import: only the parts still sample stay marked (the functions are imported now)
+                "sample_parts": tuple(k.part for k in kept if k.sample) or None,
                 "attribution": " / ".join(dict.fromkeys(a for a in attributions if a)),
             }
         )
@@ -722,6 +723,7 @@ def _import_business(
         version_note,
         sheets=tuple(_reports(document, ids, tables=first)),
         kept=tuple(kept),
+        file_kind="document",
     )
 
 
@@ -735,7 +737,7 @@ def import_docx(
 ) -> tuple[ImportResult, ...]:
     """Read a Word specification and merge its functions into the catalog directory ``into``: one file per
     business it names (the 共通機能標準仕様書 names functions of 031 and of 032). The version: --spec-version, else
-    the cover (reported as the cells of a workbook are), else the file name."""
+    the cover, else the file name."""
     document = read_docx(path, columns)
     by_business: dict[str, list[FunctionRequirement]] = {}
     for function in document.functions:
@@ -751,7 +753,9 @@ def import_docx(
                 hint=say("業務IDは 'fitgap catalog list' で見られます", "'fitgap catalog list' shows the 業務IDs"),
             )
         by_business.setdefault(holder, []).append(function)
-    version = choose_version(spec_version, document.spec_version, version_in_file_name(path.name))
+    version = choose_version(
+        spec_version, document.spec_version, version_in_file_name(path.name), stated_in=VersionSource.COVER
+    )
     return tuple(
         _import_business(path, into, document, business_id, functions, version, attribution, first=number == 0)
         for number, (business_id, functions) in enumerate(sorted(by_business.items()))

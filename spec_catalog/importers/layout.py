@@ -72,7 +72,9 @@ _OPEN_CODE = {"任意"}
 
 def normalize_code_list_id(value: object) -> str | None:
     """``1``, ``'1'`` and ``'001'`` all name code list ``001``; a 連携 reference ``住民基本台帳_1`` is
-    ``住民基本台帳_001`` (full-width digits and underscore read as half-width)."""
+    ``住民基本台帳_001`` (full-width digits and underscore read as half-width). A business named by another of
+    its names (住民記録_1) is named as the ID scheme names it (住民基本台帳_001), so that an item and the 連携
+    sheet that use different names still meet."""
     text = unicodedata.normalize("NFKC", cell_text(value)).strip()
     if not text:
         return None
@@ -80,7 +82,8 @@ def normalize_code_list_id(value: object) -> str | None:
         return text.zfill(3)
     business, separator, number = text.rpartition("_")
     if separator and business.strip() and number.strip().isdigit():
-        return f"{business.strip()}_{number.strip().zfill(3)}"
+        entry = standard_business_named(business)
+        return f"{entry.name if entry else business.strip()}_{number.strip().zfill(3)}"
     return text
 
 

@@ -2,8 +2,9 @@
 
 Each sheet is recognised by its header, wherever it sits in the sheet: an item sheet (項目定義書: data items,
 usually one グループ), a code-list sheet (コード一覧（個別）/（連携）), or a function list. A sheet with none of
-these (a legend, a cover, a change history) is reported as skipped. A sheet that carries part of the item
-header but not all of it cannot be read, and the import stops on it rather than drop it.
+these (a legend, a cover, a change history) is reported as skipped. A sheet that carries part of a header —
+of items, of a function list or of code lists — but not all of it cannot be read, and the import stops on it
+rather than drop it.
 """
 
 from __future__ import annotations
@@ -27,16 +28,42 @@ from spec_catalog.importers.workbook import closest_header, find_header_in_sheet
 from spec_catalog.language import say
 from spec_catalog.models import CodeList, DataItem, FunctionRequirement
 
-# A row with this many of the item header's required labels is an item header, whole or not.
-_ITEM_LIKE = 3
-_LABELS = {
-    "item_id": "データ項目ID",
-    "name": "データ項目",
-    "romanized": "データ項目（ローマ字）",
-    "group": "グループ",
-    "type": "データ型",
-    "output_condition": "データ出力条件",
-}
+
+@dataclass(frozen=True)
+class _Kind:
+    """A kind of spec sheet, for the refusal of a sheet that carries part of its header."""
+
+    what: tuple[str, str]  # "項目のシート", "an item sheet"
+    header: tuple[str, str]  # the header it should carry: 項目定義書の見出し
+    labels: dict[str, str]  # required field -> the label of the official header
+    like: int  # a row with this many of the required labels is such a header, whole or not
+
+
+_ITEM_KIND = _Kind(
+    what=("項目のシート", "an item sheet"),
+    header=("項目定義書", "項目定義書"),
+    labels={
+        "item_id": "データ項目ID",
+        "name": "データ項目",
+        "romanized": "データ項目（ローマ字）",
+        "group": "グループ",
+        "type": "データ型",
+        "output_condition": "データ出力条件",
+    },
+    like=3,
+)
+_FUNCTION_KIND = _Kind(
+    what=("機能一覧のシート", "a function list"),
+    header=("機能一覧", "function-list"),
+    labels={"function_id": "機能ID", "name": "機能名称", "function_class": "実装区分"},
+    like=2,
+)
+_CODE_KIND = _Kind(
+    what=("コード一覧のシート", "a code-list sheet"),
+    header=("コード一覧", "code-list"),
+    labels={"code_list_id": "コードID", "code": "コード値", "label": "コード値の内容"},
+    like=2,
+)
 
 
 class SheetKind(StrEnum):
@@ -77,24 +104,28 @@ class WorkbookContent:
         return bool(self.functions)
 
 
-def _refuse_unreadable_item_sheet(sheet: Any, path: Path) -> None:
-    closest = closest_header(sheet, LAYOUT_ALIASES, LAYOUT_REQUIRED)
-    if closest is None or len(closest[1]) < _ITEM_LIKE:
+def _refuse_partial_header(
+    sheet: Any, path: Path, kind: _Kind, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> None:
+    """One error when a row of ``sheet`` carries enough of the header of ``kind`` to be one, but not all of it."""
+    closest = closest_header(sheet, aliases, required)
+    if closest is None or len(closest[1]) < kind.like:
         return
     row, found = closest
-    missing = ", ".join(_LABELS[f] for f in LAYOUT_REQUIRED if f not in found)
-    present = ", ".join(_LABELS[f] for f in found)
+    missing = ", ".join(kind.labels[f] for f in required if f not in found)
+    present = ", ".join(kind.labels[f] for f in found)
+    what_ja, what_en = kind.what
+    header_ja, header_en = kind.header
     raise InputFileError(
         say(
-            f"シート '{sheet.title}' は項目のシートのようですが（{row} 行目に {present}）、{missing} の列がなく"
-            "読めません",
-            f"sheet '{sheet.title}' looks like an item sheet (row {row} has {present}) "
+            f"シート '{sheet.title}' は{what_ja}のようですが（{row} 行目に {present}）、{missing} の列がなく読めません",
+            f"sheet '{sheet.title}' looks like {what_en} (row {row} has {present}) "
             f"but cannot be read: no {missing} column",
         ),
         where=path,
         hint=say(
-            "その列に項目定義書の見出しを付けるか、仕様の一部でなければシートを削除してください",
-            "give the column its 項目定義書 header, or delete the sheet if it is not part of the specification",
+            f"その列に{header_ja}の見出しを付けるか、仕様の一部でなければシートを削除してください",
+            f"give the column its {header_en} header, or delete the sheet if it is not part of the specification",
         ),
     )
 
@@ -131,7 +162,9 @@ def read_sheets(workbook: Any, path: Path, columns: dict[str, str] | None = None
                 sheet=sheet.title, kind=SheetKind.FUNCTIONS, header_row=header.row, functions=len(functions)
             )
         else:
-            _refuse_unreadable_item_sheet(sheet, path)
+            _refuse_partial_header(sheet, path, _ITEM_KIND, LAYOUT_ALIASES, LAYOUT_REQUIRED)
+            _refuse_partial_header(sheet, path, _FUNCTION_KIND, functions_aliases, FUNCTION_REQUIRED)
+            _refuse_partial_header(sheet, path, _CODE_KIND, CODE_ALIASES, CODE_REQUIRED)
             report = SheetReport(
                 sheet=sheet.title, kind=SheetKind.SKIPPED, notes=(say("仕様の見出しがありません", "no spec header"),)
             )

@@ -56,7 +56,9 @@ def test_list_table_says_where_each_business_comes_from(cli: Cli) -> None:
     assert "期日前・不在者投票管理" in lines["007"] and "選挙（006 の一部）" in lines["007"]
     assert "サンプル, 組み込み" in lines["001"]
     assert "017 に収録: サンプル, 組み込み" in lines["018"]
-    assert "版: --spec-version > ブック内の記載 > ファイル名 > 不明。" in " ".join(result.stdout.split())
+    assert "版: --spec-version > ブック内の記載（Word の文書は表紙の記載） > ファイル名 > 不明。" in " ".join(
+        result.stdout.split()
+    )
 
 
 def test_list_table_in_english(cli: Cli) -> None:
@@ -67,7 +69,9 @@ def test_list_table_in_english(cli: Cli) -> None:
     assert "not in catalog" in lines["005"]
     assert "選挙 (part of 006)" in lines["007"]
     assert "held by 017: sample, embedded" in lines["018"]
-    assert "version: --spec-version > cells > file name > unknown." in " ".join(result.stdout.split())
+    assert "version: --spec-version > cells (a Word document: its cover) > file name > unknown." in " ".join(
+        result.stdout.split()
+    )
 
 
 def test_catalog_help_is_japanese_by_default(cli: Cli) -> None:

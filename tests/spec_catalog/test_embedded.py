@@ -58,7 +58,7 @@ SAMPLES = [b for b in STANDARD + COMMON if b not in REAL]
 
 def test_every_business_but_the_real_common_functions_is_marked_as_a_sample() -> None:
     assert [b.business_id for b in CATALOG.businesses if b.source is not Source.SAMPLE] == REAL
-    assert all(CATALOG.business(b).source is Source.IMPORTED for b in REAL)
+    assert all(CATALOG.business(b).source is Source.OFFICIAL for b in REAL)
     assert CATALOG.is_sample
 
 

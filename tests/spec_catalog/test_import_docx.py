@@ -175,7 +175,7 @@ def test_functions_join_the_layout_imported_before_them(spec_workbook: Path, tmp
     import_workbook(spec_workbook, tmp_path)  # 031.yaml: the layout, no version
     results = import_file(SPEC_DOCUMENT, tmp_path, attribution="出典: 共通機能標準仕様書")
     assert results[0].kept == (KeptContent(part="layout", count=29, source="031.yaml", sample=False),)
-    assert (results[0].version_source, results[0].in_use) == (VersionSource.CELLS, True)
+    assert (results[0].version_source, results[0].in_use) == (VersionSource.COVER, True)
     jutogai = load_directory(tmp_path).business("031")  # the newest: 第2.1版
     assert (jutogai.spec_version, len(jutogai.functions), len(jutogai.layouts[0].items)) == ("第2.1版", 12, 29)
     assert (jutogai.attribution or "").endswith(
@@ -188,7 +188,7 @@ def test_the_embedded_031_and_032_are_the_functions_of_the_document(real: Any) -
     for business_id in ("031", "032"):
         spec = catalog.business(business_id)
         assert spec.functions == tuple(f for f in real.functions if f.function_id[:3] == business_id)
-        assert (spec.spec_version, spec.source) == ("第2.1版", Source.IMPORTED)
+        assert (spec.spec_version, spec.source) == ("第2.1版", Source.OFFICIAL)
         assert (spec.attribution or "").startswith(
             "出典: デジタル庁「地方公共団体情報システム共通機能標準仕様書【第2.1版】」(PDL 1.0) を加工して作成"
         )
@@ -376,7 +376,7 @@ def test_documents_that_cannot_be_imported(tmp_path: Path, build: Callable[[], t
 
 
 def _not_a_zip(path: Path) -> None:
-    path.write_bytes(b"%PDF-1.7 not a word file")
+    path.write_bytes(b"plain text, not a word file")  # (a PDF gets its own line: test_import_refusals.py)
 
 
 def _old_doc(path: Path) -> None:
