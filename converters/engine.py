@@ -51,6 +51,7 @@ from spec_catalog.database import (
 from spec_catalog.files import check_input_file
 from spec_catalog.language import say
 from spec_catalog.models import table_name
+from spec_catalog.rules import NARROW_CLASS, WIDE_CLASS, RuleKind
 from spec_catalog.vocab import Sensitivity
 
 TOOL_VERSION = "fitgap 0.1.0"
@@ -240,7 +241,7 @@ def _prepare(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[C
         values + [f"{e} AS me{j}" for j, e in enumerate(map_errors)] + _kept_columns(plans, builder.kept_reasons)
     )
     failed = [f"me{j} IS NOT NULL" for j in range(len(map_errors))]
-    failed += [f"({check.sql(column)})" for check in sql_checks]  # NULL (no verdict) is no failure
+    failed += _failed_predicates(sql_checks, column)  # NULL (no verdict) is no failure
     kept = [f"kd{i}" for i in range(len(plans)) if _extra_index(plans, i) is not None]
     con.execute(
         f"CREATE TEMP TABLE conv AS SELECT _line, {', '.join(f'v{i}' for i in range(len(plans)))}, "
@@ -259,6 +260,29 @@ def _prepare(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[C
         f"FROM (SELECT * FROM stage WHERE _line IN (SELECT _line FROM conv WHERE bad)) s {joins})"
     )
     return checks
+
+
+# The width rules test one character class per value: conv's ``bad`` flag tests it once per row, on the values
+# joined (concat skips NULLs, and joining strings makes no new character), instead of once per item.
+_CHARACTER_CLASSES = {RuleKind.HALF_WIDTH: WIDE_CLASS, RuleKind.FULL_WIDTH: NARROW_CLASS}
+
+
+def _failed_predicates(checks: list[Check], column: Callable[[str], str]) -> list[str]:
+    """What makes a row fail, for conv's ``bad`` flag: every check's predicate, the width checks of all items
+    merged into one test per character class. Only whether a row failed is needed here: ``detail`` finds again,
+    check by check, why a failed row failed."""
+    predicates: list[str] = []
+    merged: dict[str, list[str]] = {}
+    for check in checks:
+        c = column(check.item)
+        pattern = _CHARACTER_CLASSES.get(check.data_rule.kind)
+        # merged only where the rule is exactly that test (a rule changed in spec_catalog.rules stays as it is)
+        if pattern and check.sql(column) == f"({c} IS NOT NULL AND regexp_matches({c}, {literal(pattern)}))":
+            merged.setdefault(pattern, []).append(c)
+        else:
+            predicates.append(f"({check.sql(column)})")
+    predicates += [f"regexp_matches(concat({', '.join(cs)}), {literal(p)})" for p, cs in merged.items()]
+    return predicates
 
 
 def _extra_index(plans: list[ItemPlan], i: int) -> int | None:
