@@ -318,7 +318,7 @@ class ListedBusiness(FrozenModel):
     held_by: str | None  # the business whose file holds this ID (018 → 017)
     common: bool
     in_catalog: bool
-    source: Source | None  # sample or imported; None when the catalog has no content for it
+    source: Source | None  # sample, imported or official; None when the catalog has no content for it
     origin: str | None  # "embedded", or the file in the catalog directory
     spec_version: str | None
     version_source: VersionSource | None  # option, cells, file_name, unknown; None: as the catalog file states it

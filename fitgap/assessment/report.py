@@ -19,6 +19,7 @@ from reports.palette import CLASS_COLOURS, TREND_COLOURS
 from reports.tables import Cell, Chart, Column, Document, Kpi, RowStyle, Series, Summary, Table
 from spec_catalog.codes import message_of
 from spec_catalog.models import catalog_label
+from spec_catalog.vocab import business_label
 
 Lang = Literal["ja", "en"]
 Status = Literal["good", "bad", "neutral"]
@@ -174,7 +175,7 @@ def _top_gaps(report: ScoreReport, lang: Lang) -> Table:
         ),
         rows=tuple(
             (
-                f"{g.business_id} {names.get(g.business_id or '', '')}".strip(),
+                business_label(g.business_id, names.get(g.business_id)) if g.business_id else "",
                 g.target,
                 g.name,
                 gap_label(g.decision, lang),
@@ -544,7 +545,7 @@ def business_tables(
         ]
         tables.append(
             Table(
-                title=f"{business.business_id} {business.name}",
+                title=business_label(business.business_id, business.name),
                 columns=tuple(
                     Column(header=_t(lang, ja, en), format="date" if en == "Due" else "text") for ja, en in headers
                 ),

@@ -38,7 +38,7 @@ from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.files import exists_already
 from spec_catalog.language import say
 from spec_catalog.models import BusinessSpec, Catalog, catalog_label
-from spec_catalog.vocab import FunctionClass
+from spec_catalog.vocab import FunctionClass, business_label
 
 Lang = Literal["ja", "en"]
 HEADER_ROW = 3  # title on row 1, the sample label (or nothing) on row 2
@@ -180,7 +180,7 @@ def _business_sheet(workbook: Any, spec: BusinessSpec, note: str | None, lang: L
 
     sheet = workbook.create_sheet(business_sheet_name(spec.business_id, spec.name))
     edition = f"{spec.spec_name} {spec.spec_version}" if spec.spec_version else spec.spec_name
-    title = f"{spec.business_id} {spec.name} — 機能要件 Fit & Gap（{edition}）"
+    title = f"{business_label(spec.business_id, spec.name)} — 機能要件 Fit & Gap（{edition}）"
     write_cell(sheet, 1, 1, title).font = Font(name=FONT_NAME, size=12, bold=True)
     if note:
         write_cell(sheet, 2, 1, note).font = Font(name=FONT_NAME, size=9, italic=True, color="9C0006")
