@@ -237,7 +237,7 @@ class _CsvRead:
             self.starts.append(offset + np.concatenate(([0], newlines + 1)))
             if self.crlf is None:  # one line end throughout: DuckDB refuses a file that mixes them
                 self.crlf = chunk.count(b"\r\n") == len(newlines) + chunk.endswith(b"\n")
-            yield chunk, len(newlines), self.line, offset, encoding, self.crlf, current(), (offset + len(chunk), 0)
+            yield chunk, len(newlines), self.line, offset, encoding, self.crlf, current(), offset + len(chunk)
             self.line += len(newlines) + 1
             offset += len(chunk)
             if not block:
@@ -268,10 +268,11 @@ def _utf8_chunk(
     encoding: str,
     crlf: bool,
     language: Language,
-    progress: tuple[int, int],
+    read: int,
 ) -> tuple[bytes, bytes, list[Rejected], tuple[int, int]]:
     """A chunk of whole lines as the UTF-8 text DuckDB reads, and its line end; the lines that do not decode
-    (replaced, so line numbers stay 1:1) are rejected. Runs in a worker process for a large file."""
+    (replaced, so line numbers stay 1:1) are rejected. Runs in a worker process for a large file. ``read``, the
+    bytes read up to the chunk's end, comes back with the chunk's last line for the progress line."""
     rejected: list[Rejected] = []
     with chosen(language):  # the rejections' rules are said in the run's language
         body = chunk[:-1] if chunk.endswith(b"\n") else chunk
@@ -289,10 +290,10 @@ def _utf8_chunk(
     if crlf:
         if not pure_crlf:
             data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-        return data, b"\n" if data.endswith(b"\r") else b"\r\n", rejected, (progress[0], lines)
+        return data, b"\n" if data.endswith(b"\r") else b"\r\n", rejected, (read, lines)
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n")
-    return data[:-1] if data.endswith(b"\r") else data, b"\n", rejected, (progress[0], lines)
+    return data[:-1] if data.endswith(b"\r") else data, b"\n", rejected, (read, lines)
 
 
 def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = None) -> Staged:
