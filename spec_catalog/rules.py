@@ -15,7 +15,7 @@ so a value passes conversion exactly when it passes validation (``tests/spec_cat
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from functools import cache, lru_cache
 from typing import Literal
@@ -155,32 +155,38 @@ class GroupRules(FrozenModel):
 
 
 def _digit(column: str, position: int) -> str:
-    # TRY_CAST: SQL may evaluate every side of an OR, and a short value has no digit at the position.
-    return f"TRY_CAST(substr({column}, {position}, 1) AS INTEGER)"
+    # Read only where the value is all ASCII digits (the regular expression before it): a digit's code point
+    # minus that of '0' is cheaper than a cast of a substring. SQL may evaluate every side of an OR, and on
+    # other values this gives a number that no verdict reads (an empty substring gives 0 - 48, no error).
+    return f"(ascii(substr({column}, {position}, 1)) - 48)"
+
+
+def _weighted(column: str, weights: Sequence[int], first: int = 1) -> str:
+    return " + ".join(f"{w} * {_digit(column, i)}" for i, w in enumerate(weights, start=first))
 
 
 def my_number_sql(column: str) -> str:
     """True for a value that is not a 12-digit 個人番号 with a right check digit."""
-    weights = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-    total = " + ".join(f"{w} * {_digit(column, i)}" for i, w in enumerate(weights, start=1))
-    check = f"(CASE WHEN ({total}) % 11 <= 1 THEN 0 ELSE 11 - ({total}) % 11 END)"
+    total = _weighted(column, (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
+    # 11 - remainder, 0 where the remainder is 0 or 1: ((11 - r) % 11) % 10 is both, with the sum written once
+    # (DuckDB would compute it twice in CASE WHEN r <= 1 THEN 0 ELSE 11 - r END: 0.3 s per million rows).
     return (
         f"({column} IS NOT NULL AND (NOT regexp_full_match({column}, '[0-9]{{12}}') "
-        f"OR {check} <> {_digit(column, 12)}))"
+        f"OR ((11 - ({total}) % 11) % 11) % 10 <> {_digit(column, 12)}))"
     )
 
 
 def local_government_sql(column: str) -> str:
-    total = " + ".join(f"{w} * {_digit(column, i)}" for i, w in enumerate((6, 5, 4, 3, 2), start=1))
     return (
         f"({column} IS NOT NULL AND (NOT regexp_full_match({column}, '[0-9]{{6}}') "
-        f"OR (11 - ({total}) % 11) % 10 <> {_digit(column, 6)}))"
+        f"OR (11 - ({_weighted(column, (6, 5, 4, 3, 2))}) % 11) % 10 <> {_digit(column, 6)}))"
     )
 
 
 def corporate_number_sql(column: str) -> str:
-    # Check digit first; over the last 12 digits, odd positions from the right weigh 1, even ones 2.
-    total = " + ".join(f"{1 if (13 - i) % 2 == 1 else 2} * {_digit(column, i)}" for i in range(2, 14))
+    # Check digit first; over the last 12 digits, odd positions from the right weigh 1, even ones 2: the digit at
+    # character i (2…13) is position 14 - i from the right.
+    total = _weighted(column, [1 if (14 - i) % 2 == 1 else 2 for i in range(2, 14)], first=2)
     return (
         f"({column} IS NOT NULL AND (NOT regexp_full_match({column}, '[0-9]{{13}}') "
         f"OR 9 - ({total}) % 9 <> {_digit(column, 1)}))"

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from converters import readers
-from converters.engine import _survey
+from converters.engine import _Survey
 from converters.mapping import FixedSource, load_mapping
 from converters.readers import Rejected, _fixed_chunk, stage
 from spec_catalog import load_embedded
@@ -58,12 +58,17 @@ def test_every_staged_row_keeps_its_source_line(tmp_path: Path, bad_count: int) 
     assert {line for line, _ in rows} == set(range(2, total + 2)) - bad
 
 
-def test_the_columns_that_hold_a_gaiji_or_plain_ascii_only_are_found_in_one_pass(tmp_path: Path) -> None:
+def test_the_columns_that_hold_a_gaiji_or_plain_ascii_only_are_found_when_asked(tmp_path: Path) -> None:
     # U+E000 and U+E757 are CP932 user-defined characters (lead bytes F0–F9); 髙 (FB FC) is no 外字.
     con = _stage(tmp_path, ["2,山\ue000,y", "3,x,\ue757", "4,髙,y"])
-    assert _survey(con, 3, may_have_pua=True) == ({"c0"}, {"c1", "c2"})
-    # Bytes that cannot start a 外字: only the ASCII columns are looked for.
-    assert _survey(con, 3, may_have_pua=False) == ({"c0"}, set())
+    survey = _Survey(con, may_have_pua=True)
+    assert survey.all_ascii({"c0"}) and not survey.all_ascii({"c0", "c1"})
+    assert survey.ascii == {"c0": True, "c1": False} and survey.pua == {"c0": False, "c1": True}  # c2: not yet
+    assert survey.any_pua({"c1"}) and survey.any_pua({"c2"}) and not survey.any_pua({"c0"})
+    # Bytes that cannot start a 外字: no column is looked at for one.
+    survey = _Survey(con, may_have_pua=False)
+    assert not survey.any_pua({"c1", "c2"}) and survey.ascii == {}
+    assert not survey.all_ascii({"c2"})
 
 
 @pytest.mark.parametrize("trim", [True, False])

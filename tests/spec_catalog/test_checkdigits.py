@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spec_catalog.checkdigits import (
@@ -81,3 +81,33 @@ def test_local_government_code_rejects_a_changed_check_digit(body: str) -> None:
     code = body + str(local_government_check_digit(body))
     assert is_valid_local_government_code(code)
     assert not any(is_valid_local_government_code(body + d) for d in "0123456789" if d != code[5])
+
+
+# The SQL of the check-digit rules (spec_catalog.rules) says what the Python functions say, on valid numbers, one
+# digit off, other lengths, full-width digits, letters, spaces and signs that a cast would accept.
+_SQL_CASES = st.one_of(
+    st.text(alphabet="0123456789", min_size=0, max_size=14),
+    st.text(alphabet="0123456789 +-a０９", min_size=5, max_size=14),
+)
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(_SQL_CASES, min_size=1, max_size=200), st.lists(st.text("0123456789", min_size=11, max_size=11)))
+def test_the_sql_check_digits_agree_with_python(values: list[str], bodies: list[str]) -> None:
+    import duckdb
+
+    from spec_catalog.rules import corporate_number_sql, local_government_sql, my_number_sql
+
+    values = values + [b + str(my_number_check_digit(b)) for b in bodies]  # valid 個人番号
+    values += [b[:5] + str(local_government_check_digit(b[:5])) for b in bodies]  # valid 団体コード
+    values += [str(corporate_number_check_digit(b + "0")) + b + "0" for b in bodies]  # valid 法人番号
+    values += ["123456789018", "983205673214", "7010705000725", "8000020130001"]  # published ones (above)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT unnest($v) AS v", {"v": values})
+    found = con.execute(
+        f"SELECT v, {my_number_sql('v')}, {local_government_sql('v')}, {corporate_number_sql('v')} FROM t"
+    ).fetchall()
+    for value, my_number, local_government, corporate in found:
+        assert my_number == (not is_valid_my_number(value)), value
+        assert local_government == (not is_valid_local_government_code(value)), value
+        assert corporate == (not is_valid_corporate_number(value)), value
