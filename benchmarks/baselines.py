@@ -359,6 +359,7 @@ def gx_pandas(db: str) -> None:
 
     from spec_catalog import load_embedded
     from validation import plan_suite
+    from validation.rules import CATALOG_RULE_EXPECTATION
 
     catalog = load_embedded()
     spec = catalog.business("001")
@@ -376,11 +377,11 @@ def gx_pandas(db: str) -> None:
         .add_batch_definition_whole_dataframe("b")
         .get_batch(batch_parameters={"dataframe": frame})
     )
-    # The SQL-only rules (unexpected rows) have no pandas form; the column rules are the same checks.
+    # The rules GX has no built-in for (their SQL is the check) have no pandas form; the column rules are the same.
     expectations = [
         get_expectation_impl(r.expectation["type"])(**r.expectation["kwargs"])
         for r in plan.rules
-        if r.expectation["type"] != "unexpected_rows_expectation"
+        if r.expectation["type"] != CATALOG_RULE_EXPECTATION
     ]
     batch.validate(gx.ExpectationSuite(name="s", expectations=expectations))
 

@@ -30,6 +30,7 @@ from reports.tables import Document
 from spec_catalog.database import RunRecord, connect_read_only, read_runs
 from spec_catalog.models import Catalog
 from validation import ValidationReport, junit_xml, read_suites, suites_for, validate, validation_document
+from validation.gx_adapter import Pending
 
 # One mapping's source into its target table: stage, transform, quarantine, publish in one transaction.
 convert = run_conversion
@@ -60,8 +61,11 @@ def validate_database(
     ``allowed_characters``: the municipality's decisions (see :func:`read_allowed_characters`), accepted in Ｎ
     items beside the standard's character set. ``progress``: told (phase, tables done, tables), see
     :func:`validation.validate`."""
-    allowed = read_allowed_characters(allowed_characters) if allowed_characters is not None else frozenset()
-    plans = read_suites(suites, catalog) if suites is not None else suites_for(db, catalog)
+    # GX's child process first: it imports GX (seconds) while this one reads the suites and plans the rules.
+    gx = Pending()
+    with gx.stopped_on_error():
+        allowed = read_allowed_characters(allowed_characters) if allowed_characters is not None else frozenset()
+        plans = read_suites(suites, catalog) if suites is not None else suites_for(db, catalog)
     return validate(
         db,
         plans,
@@ -72,6 +76,7 @@ def validate_database(
         allowed=allowed,
         allowed_file=allowed_characters,
         progress=progress,
+        gx=gx,
     )
 
 

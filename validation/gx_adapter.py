@@ -10,9 +10,11 @@ defects, so a GX upgrade that breaks this fails loudly.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,61 @@ def _patch() -> None:
     _patched = True
 
 
+_defined = False
+
+
+def _define_catalog_rule() -> None:
+    """``expect_column_values_to_pass_catalog_rule`` (validation.rules.CATALOG_RULE_EXPECTATION): a column map
+    expectation whose condition is a catalog rule's SQL (``failing_sql``: true for a failing row), for the rules
+    GX has no built-in expectation for.
+
+    As a column map expectation its failing-row count is one aggregate of the query GX makes for all the column
+    map expectations of a table (an ``unexpected_rows_expectation`` scans the table twice on its own). NULLs of
+    the column are not filtered out: the rule's SQL says what a NULL means (a 条件付き必須 fails on one). A row
+    for which the SQL gives NULL passes, as it does in the plain SQL count (``count_if``).
+    """
+    global _defined
+    if _defined:
+        return
+    import sqlalchemy as sa
+    from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
+    from great_expectations.expectations.expectation import ColumnMapExpectation
+    from great_expectations.expectations.metrics.map_metric_provider.column_condition_partial import (
+        column_condition_partial,
+    )
+    from great_expectations.expectations.metrics.map_metric_provider.column_map_metric_provider import (
+        ColumnMapMetricProvider,
+    )
+
+    class ColumnValuesPassCatalogRule(ColumnMapMetricProvider):  # registered with GX by its definition
+        condition_metric_name = "column_values.pass_catalog_rule"
+        condition_value_keys = ("failing_sql",)
+        filter_column_isnull = False
+
+        @column_condition_partial(engine=SqlAlchemyExecutionEngine)
+        def _sqlalchemy(cls, column: Any, failing_sql: str, **kwargs: Any) -> Any:
+            # A literal column, not sa.text: the SQL is passed as it is (no bind parameters read from colons).
+            return sa.literal_column(f"(NOT coalesce(({failing_sql}), false))", type_=sa.Boolean)
+
+    class ExpectColumnValuesToPassCatalogRule(ColumnMapExpectation):  # registered with GX by its definition
+        failing_sql: str
+        map_metric = "column_values.pass_catalog_rule"
+        success_keys = ("failing_sql", "mostly")
+        args_keys = ("column", "failing_sql")
+
+        def _validate(
+            self, metrics: dict[str, Any], runtime_configuration: Any = None, execution_engine: Any = None
+        ) -> Any:
+            result = super()._validate(metrics, runtime_configuration, execution_engine)
+            # GX calls a column of NULLs only a vacuous pass; a rule's SQL may fail its rows (条件付き必須).
+            count = metrics.get(f"{self.map_metric}.unexpected_count")
+            if count is not None:
+                result["success"] = count == 0
+            return result
+
+    _defined = True
+
+
 # GX's connection is sealed as the runner's is (spec_catalog.database.connect_read_only): read-only, no file
 # but the database, no extension loaded, the configuration locked (duckdb-engine hands the URL's query to
 # DuckDB's configuration).
@@ -82,26 +139,18 @@ class Outcome:
 
 
 class Pending:
-    """GX validating in a child process; :meth:`result` waits for it.
+    """GX validating in a child process: started first (it imports GX meanwhile), given its work by
+    :meth:`send`, waited for by :meth:`result`; :meth:`cancel` stops it.
 
     GX keeps DuckDB connections (and logging and warning state) alive in the process that ran it; a child
     process that exits frees all of it. It opens the database read-only, so the caller may read it meanwhile.
-    ``runs``: each table's run as the Data Docs name it (the conversion runs whose rows the table holds).
     """
 
-    def __init__(
-        self,
-        db: Path,
-        suites: list[tuple[str, list[dict[str, Any]]]],
-        docs: Path | None,
-        runs: dict[str, str] | None = None,
-    ) -> None:
-        import json
+    def __init__(self) -> None:
         import subprocess
         import sys
         import tempfile
 
-        self.db = db
         # GX's warnings go to a file, not a pipe: a full pipe nobody reads would stop the child mid-run.
         self.errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 - closed by result()
         self.process = subprocess.Popen(
@@ -111,22 +160,62 @@ class Pending:
             stderr=self.errors,
             encoding="utf-8",
         )
-        self.request = json.dumps(
-            {"db": str(db), "docs": str(docs) if docs else None, "suites": suites, "runs": runs or {}}
-        )
+        self.db: Path | None = None
+        self._sender: threading.Thread | None = None
+
+    def send(
+        self,
+        db: Path,
+        suites: list[tuple[str, list[dict[str, Any]]]],
+        docs: Path | None,
+        runs: dict[str, str] | None = None,
+    ) -> None:
+        """What to validate. ``runs``: each table's run as the Data Docs name it (the conversion runs whose rows
+        the table holds)."""
+        import json
+
+        self.db = db
+        request = json.dumps({"db": str(db), "docs": str(docs) if docs else None, "suites": suites, "runs": runs or {}})
+        # Sent from a thread (the child reads it once GX is imported, and a pipe holds less than a request): GX
+        # validates while the caller counts the same rules with SQL. Both read the database only.
+        self._sender = threading.Thread(target=self._send, args=(request,), name="gx-request", daemon=True)
+        self._sender.start()
+
+    def _send(self, request: str) -> None:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(request)
+            self.process.stdin.close()
+        except (BrokenPipeError, ValueError, OSError):  # the child stopped early: its error is told by result()
+            pass
+
+    @contextlib.contextmanager
+    def stopped_on_error(self) -> Iterator[Pending]:
+        """Within: an exception (Ctrl-C too) stops the child before it goes on."""
+        try:
+            yield self
+        except BaseException:
+            self.cancel()
+            raise
+
+    def cancel(self) -> None:
+        """Stop the child (its caller failed, or was interrupted, before it asked for the result)."""
+        self.process.kill()
+        self.process.wait()
+        if self._sender is not None:
+            self._sender.join()
+        for stream in (self.process.stdin, self.process.stdout, self.errors):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
     def result(self, on_table: Callable[[str], None] | None = None) -> dict[str, list[Outcome]]:
         """The outcomes per table; ``on_table`` is told each table as GX finishes it."""
         import json
 
-        assert self.process.stdin is not None and self.process.stdout is not None
+        assert self.process.stdout is not None and self._sender is not None, "send() comes first"
         outcomes: dict[str, list[dict[str, Any]]] = {}
         try:
-            try:
-                self.process.stdin.write(self.request)
-                self.process.stdin.close()
-            except BrokenPipeError:  # the child stopped early: its error is told below
-                pass
             # One JSON object a line: {"done": TABLE} as each table is validated, then {"outcomes": …}.
             for line in self.process.stdout:
                 message = json.loads(line)
@@ -136,6 +225,7 @@ class Pending:
                 else:
                     outcomes = message["outcomes"]
             self.process.wait()
+            self._sender.join()
             self.errors.seek(0)
             err = self.errors.read()
         finally:
@@ -165,7 +255,9 @@ def run_suites(
     runs: dict[str, str] | None = None,
 ) -> dict[str, list[Outcome]]:
     """Validate each (table, expectations) pair in a child process and wait for it."""
-    return Pending(db, suites, docs, runs).result()
+    pending = Pending()
+    pending.send(db, suites, docs, runs)
+    return pending.result()
 
 
 def _run_here(
@@ -191,6 +283,7 @@ def _run_here(
     from great_expectations.expectations.registry import get_expectation_impl
 
     _patch()
+    _define_catalog_rule()
     started = dt.datetime.now(dt.UTC)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -236,6 +329,14 @@ def _run_here(
             # failed run again for their counts and samples. Data Docs want the detail of every one.
             detailed = docs is not None
             outcomes = run(table, table, batch, expectations, detailed)
+            errors = [o.rule_id for o in outcomes if o.error is not None]
+            if len(errors) > 1:
+                # GX computes the counts of a table's column map expectations in one query, so one expectation
+                # it cannot evaluate fails them all: each runs again alone, and only those that fail alone err.
+                alone: dict[str, Outcome] = {}
+                for n, e in enumerate(e for e in expectations if str(e["meta"].get("rule_id")) in errors):
+                    (alone[str(e["meta"].get("rule_id"))],) = run(table, f"{table} (alone {n})", batch, [e], detailed)
+                outcomes = [alone.get(o.rule_id, o) for o in outcomes]
             failed = {o.rule_id for o in outcomes if not o.success and o.error is None}
             if failed and not detailed:
                 again = [e for e in expectations if str(e["meta"].get("rule_id")) in failed]
@@ -285,6 +386,12 @@ def _outcome(r: Any, detailed: bool) -> Outcome:
         if "exception_message" in info
         else next((v.get("exception_message") for v in info.values() if isinstance(v, dict)), None)
     )
+    if raised and not str(message or "").strip():
+        # Some of GX's errors have no message (MetricResolutionError): the traceback's last line names the kind.
+        trace = info.get("exception_traceback") or next(
+            (v.get("exception_traceback") for v in info.values() if isinstance(v, dict)), None
+        )
+        message = (str(trace or "").strip().splitlines() or ["GX raised an exception"])[-1]
     result = r.result or {}
     count = result.get("unexpected_count")
     if count is None and config.type == "unexpected_rows_expectation":
@@ -297,7 +404,7 @@ def _outcome(r: Any, detailed: bool) -> Outcome:
         unexpected_count=count,
         element_count=result.get("element_count"),
         sample=list(result.get("partial_unexpected_list") or []),
-        error=str(message).splitlines()[0] if raised and message else None,
+        error=str(message).strip().splitlines()[0] if raised else None,
     )
 
 
@@ -308,8 +415,7 @@ def main() -> None:
     import sys
     from dataclasses import asdict
 
-    # Import GX (about 2.5 s) before the request arrives: the parent sends it only when its own SQL counts
-    # are done, so the import and those counts overlap instead of queueing.
+    # Import GX (2.5–5 s) before reading the request: the parent meanwhile plans and counts with SQL.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations  # noqa: F401
 

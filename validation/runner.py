@@ -27,6 +27,7 @@ from spec_catalog.database import quote as q
 from spec_catalog.language import current, say
 from spec_catalog.models import Catalog
 from spec_catalog.vocab import Sensitivity
+from validation.gx_adapter import Pending
 from validation.rules import Rule, SuitePlan, allow_characters, plan_suite
 
 Status = Literal["passed", "failed", "skipped", "error"]
@@ -398,48 +399,50 @@ def validate(
     allowed: frozenset[str] = frozenset(),
     allowed_file: Path | None = None,
     progress: Callable[[Phase, int, int], None] | None = None,
+    gx: Pending | None = None,
 ) -> ValidationReport:
     """Run the suites with GX; plain SQL counts the same rules and lists every failing row, meanwhile.
 
     ``suites`` is the folder the plans were read from (None: generated from the catalog), for the report;
     ``allowed``: characters the municipality's decisions accept in Ｎ items beside the standard's set, read from
     ``allowed_file`` (named in the report). ``progress`` is told (phase, tables done, tables) as each table is
-    counted with SQL (``"sql"``), then validated by GX (``"gx"``)."""
-    from validation.gx_adapter import Pending
-
+    counted with SQL (``"sql"``), then validated by GX (``"gx"``). ``gx``: GX's child process, started by the
+    caller as early as it could (GX takes seconds to import); stopped here if the run fails before GX's result."""
     created = dt.datetime.now().astimezone()
     clock = time.perf_counter()
     tell = progress or (lambda _phase, _done, _total: None)
-    plans = [_allowing(plan, catalog, allowed) for plan in plans]
-    con = connect_read_only(db, sealed=True)
-    try:
-        rows = _check_tables(con, db, plans)
-        skipped = _skipped(con, plans)
-        run_checks = {plan.table: _run_checks(con, plan.table) for plan in plans}
-        # GX runs in a child process, read-only, while this one counts the same rules with plain SQL: the two
-        # cores of a small machine both work, and the parity check costs no extra time.
-        pending = Pending(db, _gx_suites(plans, skipped), docs, _gx_runs(run_checks))
-        counts: dict[str, int] = {}
-        failing: dict[str, tuple[FailingRow, ...]] = {}
-        tell("sql", 0, len(plans))
-        for done, plan in enumerate(plans, start=1):
-            levels = _sensitivity(catalog, plan)
-            active = plan.model_copy(update={"rules": tuple(r for r in plan.rules if r.rule_id not in skipped)})
-            counts.update(_sql_counts(con, active))
-            for rule in active.rules:
-                if counts.get(rule.rule_id):
-                    failing[rule.rule_id] = _failing_rows(con, plan, rule, levels, unmask)
-            tell("sql", done, len(plans))
-    finally:
-        con.close()
-    validated: list[str] = []
-    tell("gx", 0, len(plans))
+    pending = gx or Pending()
+    with pending.stopped_on_error():  # an error or Ctrl-C before GX's result stops its child too
+        plans = [_allowing(plan, catalog, allowed) for plan in plans]
+        con = connect_read_only(db, sealed=True)
+        try:
+            rows = _check_tables(con, db, plans)
+            skipped = _skipped(con, plans)
+            run_checks = {plan.table: _run_checks(con, plan.table) for plan in plans}
+            # GX runs in a child process, read-only, while this one counts the same rules with plain SQL: GX's own
+            # Python work (its import, its planning) overlaps this process's queries.
+            pending.send(db, _gx_suites(plans, skipped), docs, _gx_runs(run_checks))
+            counts: dict[str, int] = {}
+            failing: dict[str, tuple[FailingRow, ...]] = {}
+            tell("sql", 0, len(plans))
+            for done, plan in enumerate(plans, start=1):
+                levels = _sensitivity(catalog, plan)
+                active = plan.model_copy(update={"rules": tuple(r for r in plan.rules if r.rule_id not in skipped)})
+                counts.update(_sql_counts(con, active))
+                for rule in active.rules:
+                    if counts.get(rule.rule_id):
+                        failing[rule.rule_id] = _failing_rows(con, plan, rule, levels, unmask)
+                tell("sql", done, len(plans))
+        finally:
+            con.close()
+        validated: list[str] = []
+        tell("gx", 0, len(plans))
 
-    def on_table(table: str) -> None:
-        validated.append(table)
-        tell("gx", len(validated), len(plans))
+        def on_table(table: str) -> None:
+            validated.append(table)
+            tell("gx", len(validated), len(plans))
 
-    outcomes = pending.result(on_table)
+        outcomes = pending.result(on_table)
     results = []
     for plan in plans:
         by_id = {o.rule_id: o for o in outcomes.get(plan.table, [])}

@@ -33,6 +33,7 @@ from spec_catalog.language import say
 from spec_catalog.models import Catalog, DataGroup, table_name
 from spec_catalog.rules import RuleSeverity
 from validation.rules import (
+    CATALOG_RULE_EXPECTATION,
     CUSTOM_EXPECTATIONS,
     CustomArguments,
     Rule,
@@ -81,7 +82,7 @@ class _SuiteFile(BaseModel):
 
 
 def _written(rule: Rule) -> dict[str, Any]:
-    if rule.expectation["type"] == "unexpected_rows_expectation":
+    if rule.expectation["type"] == CATALOG_RULE_EXPECTATION:
         return {"type": CATALOG_RULE, "kwargs": {}}
     return {"type": rule.expectation["type"], "kwargs": rule.expectation["kwargs"]}
 

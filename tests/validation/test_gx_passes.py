@@ -42,3 +42,29 @@ def test_failures_get_counts_and_samples_passes_count_zero_mostly_stays_unknown(
     assert (outcomes["range"].success, outcomes["range"].unexpected_count) == (True, 0)
     # a pass under `mostly` may hide failing rows: the first pass cannot say how many, so it claims none
     assert (outcomes["mostly"].success, outcomes["mostly"].unexpected_count) == (True, None)
+
+
+def test_a_catalog_rule_counts_its_failing_rows_in_one_query_nulls_included(tmp_path: Path) -> None:
+    # The rules GX has no built-in for run as column map expectations on their own SQL: a column of NULLs is
+    # no vacuous pass when the SQL fails those rows (a 条件付き必須), and a SQL error is an error, not a failure.
+    from validation.rules import CATALOG_RULE_EXPECTATION
+
+    db = tmp_path / "t.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE t AS SELECT * FROM (VALUES (NULL, 'a'), (NULL, NULL), (NULL, NULL)) v(x, y)")
+
+    def rule(rule_id: str, failing_sql: str) -> dict[str, object]:
+        kwargs = {"column": "x", "failing_sql": failing_sql}
+        return {"type": CATALOG_RULE_EXPECTATION, "kwargs": kwargs, "meta": {"rule_id": rule_id}}
+
+    expectations = [
+        rule("both_missing", '"x" IS NULL AND "y" IS NULL'),
+        rule("never", "false"),
+        rule("unknown", "NULL"),  # no verdict is no failure, as in count_if
+        rule("broken", "no_such_function(x)"),  # one the database cannot run: it alone errs
+    ]
+    outcomes = {o.rule_id: o for o in run_suites(db, [("t", expectations)])["t"]}
+    assert (outcomes["both_missing"].success, outcomes["both_missing"].unexpected_count) == (False, 2)
+    assert (outcomes["never"].success, outcomes["never"].unexpected_count, outcomes["never"].error) == (True, 0, None)
+    assert (outcomes["unknown"].success, outcomes["unknown"].unexpected_count) == (True, 0)
+    assert not outcomes["broken"].success and outcomes["broken"].error
