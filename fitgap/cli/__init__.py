@@ -24,7 +24,7 @@ from fitgap.cli.console import err_console
 from fitgap.cli.help_language import help_text, speak
 from fitgap.cli.options import Lang, LangOption
 from fitgap.cli.usage_errors import usage_hint, usage_message
-from spec_catalog.base import FitgapError
+from spec_catalog.errors import FitgapError
 from spec_catalog.language import LANGUAGES, Language, chosen, from_environment, say
 
 app = typer.Typer(
