@@ -63,8 +63,9 @@ def test_the_columns_that_hold_a_gaiji_or_plain_ascii_only_are_found_when_asked(
     con = _stage(tmp_path, ["2,山\ue000,y", "3,x,\ue757", "4,髙,y"])
     survey = _Survey(con, may_have_pua=True)
     assert survey.all_ascii({"c0"}) and not survey.all_ascii({"c0", "c1"})
-    assert survey.ascii == {"c0": True, "c1": False} and survey.pua == {"c0": False, "c1": True}  # c2: not yet
+    assert survey.ascii == {"c0": True, "c1": False} and survey.pua == {}  # 外字: not looked for yet
     assert survey.any_pua({"c1"}) and survey.any_pua({"c2"}) and not survey.any_pua({"c0"})
+    assert survey.pua == {"c1": True, "c2": True}  # c0 is plain ASCII: never searched for a 外字
     # Bytes that cannot start a 外字: no column is looked at for one.
     survey = _Survey(con, may_have_pua=False)
     assert not survey.any_pua({"c1", "c2"}) and survey.ascii == {}
