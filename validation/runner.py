@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from reports.masking import mask
+from reports.masking import mask, mask_text
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.codes import Code, info
 from spec_catalog.database import (
@@ -334,8 +334,12 @@ def _rule_result(
     sql_count: int | None,
     failing: tuple[FailingRow, ...],
     english: str | None = None,
+    level: Sensitivity = Sensitivity.NONE,
+    unmask: bool = False,
 ) -> RuleResult:
-    """GX's outcome for one rule, checked against the plain SQL count; ``english``: its description in English."""
+    """GX's outcome for one rule, checked against the plain SQL count; ``english``: its description in English.
+    ``level``: the sensitivity of the rule's column, by which GX's sample of failing values is masked (and by
+    value), as the failing rows are; GX's error text is masked by value (a database error can quote a value)."""
     if outcome is None:
         return RuleResult(
             rule_id=rule.rule_id,
@@ -349,7 +353,7 @@ def _rule_result(
             note=skipped.get(rule.rule_id),
         )
     status: Status = "error" if outcome.error else "passed" if outcome.success else "failed"
-    note, code = outcome.error, Code.RULE_ERROR if outcome.error else rule.code
+    note, code = mask_text(outcome.error, unmask=unmask), Code.RULE_ERROR if outcome.error else rule.code
     if status != "error" and sql_count is not None and (outcome.unexpected_count or 0) != sql_count:
         status, code = "error", Code.GX_COUNT_MISMATCH
         note = info(code).message(current(), gx=outcome.unexpected_count, sql=sql_count) + say(
@@ -357,7 +361,8 @@ def _rule_result(
             ": the GX adapter needs a look (GX upgraded?)",
         )
     elif status == "failed" and rule.failing_sql is None:
-        note = say(f"GX の例（独自のルール）: {outcome.sample[:20]}", f"GX sample (custom rule): {outcome.sample[:20]}")
+        sample = ", ".join(mask(str(v), level, unmask=unmask) or "" for v in outcome.sample[:20] if v is not None)
+        note = say(f"GX の例（独自のルール）: {sample}", f"GX sample (custom rule): {sample}")
     return RuleResult(
         rule_id=rule.rule_id,
         severity=rule.severity,
@@ -447,6 +452,7 @@ def validate(
     for plan in plans:
         by_id = {o.rule_id: o for o in outcomes.get(plan.table, [])}
         english = _english(plan, catalog)
+        levels = _sensitivity(catalog, plan)
         rule_results = tuple(
             _rule_result(
                 r,
@@ -455,6 +461,8 @@ def validate(
                 counts.get(r.rule_id),
                 failing.get(r.rule_id, ()),
                 english.get(r.rule_id),
+                levels.get(r.items[0], Sensitivity.NONE) if r.items else Sensitivity.NONE,
+                unmask,
             )
             for r in plan.rules
         )

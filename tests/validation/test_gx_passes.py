@@ -68,3 +68,29 @@ def test_a_catalog_rule_counts_its_failing_rows_in_one_query_nulls_included(tmp_
     assert (outcomes["never"].success, outcomes["never"].unexpected_count, outcomes["never"].error) == (True, 0, None)
     assert (outcomes["unknown"].success, outcomes["unknown"].unexpected_count) == (True, 0)
     assert not outcomes["broken"].success and outcomes["broken"].error
+
+
+def test_gx_samples_and_errors_in_a_note_are_masked() -> None:
+    # A rule without SQL shows GX's sample of failing values in its note: masked by the column's flag and by
+    # value, as failing rows are; a database error quoting a 個人番号 is masked by value.
+    from spec_catalog.rules import RuleKind
+    from spec_catalog.vocab import Sensitivity
+    from validation.gx_adapter import Outcome
+    from validation.rules import Rule
+    from validation.runner import _rule_result
+
+    rule = Rule(
+        rule_id="t.shimei.custom",
+        severity="error",
+        kind=RuleKind.CUSTOM,
+        items=("shimei",),
+        description="x",
+        expectation={"type": "expect_column_values_to_match_regex", "kwargs": {"column": "shimei", "regex": "x"}},
+    )
+    failed = Outcome("t.shimei.custom", False, 1, 1, ["山田　太郎", "123456789018"], None)
+    note = _rule_result(rule, failed, {}, None, (), level=Sensitivity.PERSONAL).note or ""
+    assert "山田" not in note and "123456789018" not in note and "GX" in note
+    shown = _rule_result(rule, failed, {}, None, (), level=Sensitivity.PERSONAL, unmask=True).note or ""
+    assert "山田　太郎" in shown
+    broken = Outcome("t.shimei.custom", False, None, None, [], "Conversion Error: '123456789018' is no number")
+    assert "123456789018" not in (_rule_result(rule, broken, {}, None, ()).note or "")
