@@ -23,7 +23,7 @@ from fitgap.readiness import (
     readiness_document,
 )
 from fitgap.reconcile.models import Reconciliation
-from reports.excel import write_document
+from reports.excel_report import write_document
 from reports.html import write_html
 from reports.jsonout import to_json
 from reports.tables import Document

@@ -344,7 +344,7 @@ def export_catalog(
 ) -> CatalogExport:
     """The businesses to Excel (``.xlsx``) or JSON (``.json``, sample values masked); ``municipality``: the 団体名
     of the workbook's printed header."""
-    from reports.excel import write_document
+    from reports.excel_report import write_document
     from reports.jsonout import to_json
     from reports.masking import masked_samples
 

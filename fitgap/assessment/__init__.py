@@ -64,7 +64,7 @@ def write_report(
     municipality: str | None = None,
 ) -> None:
     """The report in Excel and HTML (each when given); ``municipality``: the 団体名 when the workbook records none."""
-    from reports.excel import write_document
+    from reports.excel_report import write_document
     from reports.html import write_html
 
     document = report_document(report, function_rows(assessment), lang, municipality)

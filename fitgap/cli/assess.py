@@ -528,7 +528,7 @@ def compare(
     """Compare two scored assessments (``fitgap.assessment.compare``) and write the report."""
     from fitgap.assessment.compare import compare_reports, comparison_document
     from fitgap.assessment.history import load_snapshot
-    from reports.excel import write_document
+    from reports.excel_report import write_document
     from reports.html import write_html
     from reports.jsonout import to_json
 

@@ -488,7 +488,7 @@ def diff(
 ) -> None:
     """Compare two catalogs or two versions of a business (functions, items, code lists)."""
     from reports.catalog import diff_document, diff_table
-    from reports.excel import write_document
+    from reports.excel_report import write_document
     from reports.html import write_html
     from reports.jsonout import to_json
     from reports.terminal import print_table

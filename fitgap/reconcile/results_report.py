@@ -370,7 +370,7 @@ def write_results_reports(
 ) -> list[Path]:
     """The comparison in each format asked for; returns the files written. ``municipality``: the 団体名 of the
     Excel and HTML reports."""
-    from reports.excel import write_document
+    from reports.excel_report import write_document
     from reports.html import write_html
     from reports.jsonout import to_json
 

@@ -20,7 +20,7 @@ from rich.console import Console
 
 from converters.transforms.era import parse_era_date
 from converters.transforms.values import code
-from reports.excel import write_document
+from reports.excel_report import write_document
 from reports.html import render_html
 from reports.masking import mask, mask_text, masked_document
 from reports.tables import Chart, Column, Document, Series, Table
