@@ -208,8 +208,9 @@ def _check_keys(node: yaml.MappingNode, path: Path) -> None:
         seen[key] = _line(key_node)
 
 
-def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
-    """The data of a YAML file and the line (1-based) of every mapping key and sequence entry."""
+def read_yaml(path: Path, *, lines: bool = True) -> tuple[Any, dict[Loc, int]]:
+    """The data of a YAML file and the line (1-based) of every mapping key and sequence entry (``lines=False``:
+    none, for a caller that needs them only to report a problem and reads the file again then)."""
     check_input_file(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -242,9 +243,10 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         ) from None
     finally:
         loader.dispose()
-    lines: dict[Loc, int] = {}
-    _collect_lines(node, lines)
-    return data, lines
+    located: dict[Loc, int] = {}
+    if lines:
+        _collect_lines(node, located)
+    return data, located
 
 
 def _collect_lines(root: yaml.Node, lines: dict[Loc, int]) -> None:
@@ -320,10 +322,11 @@ def describe_validation_error(
 
 def load_yaml_model(path: Path, model: type[M]) -> M:
     """Load a YAML file into ``model``; every problem is reported with its line in one error."""
-    data, lines = read_yaml(path)
+    data, _ = read_yaml(path, lines=False)  # the lines are for a problem: most files have none
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        _, lines = read_yaml(path)
         problems = describe_validation_error(exc, path, lines, model)
         more = (
             say(

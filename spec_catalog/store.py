@@ -269,7 +269,7 @@ def next_import_number(directory: Path) -> int:
     numbers = [0]
     if directory.is_dir():
         for path in _business_files(directory):
-            data, _ = read_yaml(path)
+            data, _ = read_yaml(path, lines=False)
             if isinstance(data, dict) and isinstance(data.get("import_number"), int):
                 numbers.append(data["import_number"])
     return max(numbers) + 1
@@ -292,7 +292,7 @@ def existing_business(directory: Path, business_id: str, version: str | None) ->
     if not directory.is_dir():
         return None
     for path in _business_files(directory):
-        data, _ = read_yaml(path)
+        data, _ = read_yaml(path, lines=False)
         if isinstance(data, dict) and data.get("business_id") == business_id and data.get("spec_version") == version:
             return load_business_file(path)
     return None
