@@ -27,7 +27,6 @@ from spec_catalog.importers.workbook import (
     SheetValues,
     WorkbookValues,
     cell_text,
-    column_letter,
     find_header_in_sheet,
     read_values,
 )
@@ -58,7 +57,9 @@ class _Sheet:
         return cell_text(self.raw(row, field))
 
     def cell(self, row: int, field: str) -> str:
-        return f"{column_letter(self.column(field) or 1)}{row}"
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(self.column(field) or 1)}{row}"
 
     def add(self, code: Code, message: str, row: int, field: str, value: str | None = None) -> None:
         location = Location(file=str(self.path), sheet=self.title, cell=self.cell(row, field))

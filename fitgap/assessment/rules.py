@@ -9,7 +9,6 @@ from fitgap.assessment.sheets import CUSTOM_COLUMNS, FUNCTION_COLUMNS
 from fitgap.assessment.vocab import NEEDS_ACTION, CurrentUse, GapClass, Status
 from spec_catalog.codes import Code
 from spec_catalog.findings import Finding, Location
-from spec_catalog.importers.workbook import column_letter
 from spec_catalog.language import say
 from spec_catalog.vocab import FunctionClass
 
@@ -22,8 +21,10 @@ _NOT_ALLOWED: dict[FunctionClass, frozenset[GapClass]] = {
 
 
 def _cell(place: Place, columns: tuple[tuple[str, str, int], ...], field: str) -> str:
+    from openpyxl.utils import get_column_letter
+
     index = next(i for i, (name, _, _) in enumerate(columns, start=1) if name == field)
-    return f"{column_letter(index)}{place.row}"
+    return f"{get_column_letter(index)}{place.row}"
 
 
 def _finding(

@@ -27,7 +27,7 @@ def _assess_corrupted(tmp: Path) -> tuple[list[object], int, str]:
     path = tmp / "a.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", "<broken")
-    message = f"{path}: the workbook is corrupted and cannot be read (a part is missing) — open and re-save it in Excel, or download it again"
+    message = f"{path}: the workbook is corrupted and cannot be read (damaged XML) — open and re-save it in Excel, or download it again"
     return (["assess", "score", path], 2, message)
 
 
