@@ -56,14 +56,28 @@ def display_width(value: object) -> int:
 
 
 def sheet_title(title: str, used: set[str]) -> str:
-    """A valid, unique sheet name: at most 31 characters, none of []:*?/\\."""
-    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)[:31] or "Sheet"
+    """A valid, unique sheet name as Excel counts it: at most 31 UTF-16 units, none of []:*?/\\, no apostrophe
+    at either end, unique whatever the case (Excel takes ``Gaps`` and ``gaps`` for one sheet)."""
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title).strip("'")
+    base = utf16_cut(cleaned, 31).strip("'") or "Sheet"
+    taken = {u.casefold() for u in used}
     name, n = base, 2
-    while name in used:
+    while name.casefold() in taken:
         suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        name, n = utf16_cut(base, 31 - len(suffix)).rstrip("'") + suffix, n + 1
     used.add(name)
     return name
+
+
+def utf16_cut(text: str, limit: int) -> str:
+    """The longest start of ``text`` of at most ``limit`` UTF-16 units, the way Excel counts a text's length
+    (a character outside the BMP, such as 𠮷, counts two)."""
+    units = 0
+    for index, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > limit:
+            return text[:index]
+    return text
 
 
 def _header_text(text: str) -> str:
@@ -112,7 +126,7 @@ class PageTexts(NamedTuple):
     footer_right: str
 
 
-# Excel keeps at most 255 characters in a header or footer (codes included); a part gets a share of them.
+# Excel keeps at most 255 UTF-16 units in a header or footer (codes included); a part gets a share of them.
 _PART_LIMIT = 100
 
 
@@ -124,7 +138,8 @@ def page_texts(
     when = local_time(created).strftime("%Y-%m-%d %H:%M")
 
     def part(text: str | None) -> str:
-        return _header_text((mask_text(text, unmask=unmask) or "")[:_PART_LIMIT])
+        text = utf16_cut(_header_text(mask_text(text, unmask=unmask) or ""), _PART_LIMIT)
+        return text[:-1] if (len(text) - len(text.rstrip("&"))) % 2 else text  # no "&" cut from its pair
 
     return PageTexts(
         header_left=part(municipality),

@@ -10,6 +10,7 @@ the same print setup. Rows and columns are counted from 1 here, as a person read
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -59,9 +60,16 @@ class _Book:
     def __init__(self, path: Path) -> None:
         import xlsxwriter  # heavy: only commands that write a report pay for it
 
-        # Text is written as text: no guessing of numbers, formulas or links from a string.
+        # Text is written as text: no guessing of numbers, formulas or links from a string. In memory: nothing of
+        # the report (unmasked with --unmask) is left in the temporary folder, and it is faster.
         self.workbook = xlsxwriter.Workbook(
-            str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+            str(path),
+            {
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "in_memory": True,
+            },
         )
         self._formats: dict[tuple[tuple[str, object], ...], Any] = {}
         self.widths: dict[str, dict[int, float]] = {}
@@ -113,7 +121,10 @@ def _put(sheet: Any, r: int, c: int, value: object, plain: Any, quoted: Any, unm
     elif isinstance(value, bool):
         sheet.write_boolean(r, c, value, plain)
     elif isinstance(value, int | float):
-        sheet.write_number(r, c, value, plain)
+        if math.isfinite(value):
+            sheet.write_number(r, c, value, plain)
+        elif plain is not None:  # NaN or infinity: no value (XlsxWriter would refuse it, or write =#NUM!)
+            sheet.write_blank(r, c, None, plain)
     elif isinstance(value, dt.date):
         sheet.write_datetime(r, c, value, plain)
     else:
@@ -135,7 +146,8 @@ def _print_setup(sheet: Any, document: Document, header_row: int | None, one_pag
         unmask=unmask,
     )
     left = f"&L{texts.header_left}" if texts.header_left else ""  # an empty "&L" is misread by some readers
-    sheet.set_header(f"{left}&C{texts.header_center}")
+    # XlsxWriter takes any "&G" for a picture's place, also the G after a literal "&&": that & is full-width.
+    sheet.set_header(f"{left}&C{texts.header_center}".replace("&&G", "＆G"))
     sheet.set_footer(f"&L{texts.footer_left}&C{texts.footer_center}&R{texts.footer_right}")
 
 
@@ -499,11 +511,16 @@ def _add_chart(
             line = book.workbook.add_chart({"type": "line"})  # shares the bar chart's axes: a line at the value
             line.add_series(threshold_series())
             main.combine(line)
-    title = mask_text(chart.title, unmask=unmask)
-    main.set_title({"name": title} if title else {"none": True})
-    y_title = mask_text(chart.y_title, unmask=unmask)
-    if y_title:
-        main.set_y_axis({"name": y_title})
+    # The titles point at their cells on the data sheet: XlsxWriter would take a title such as "注意!A1 件数" for
+    # a cell reference, and the cells are masked like every cell.
+    if chart.title:
+        main.set_title({"name": [name, data_row - 1, 0]})
+    else:
+        main.set_title({"none": True})
+    if chart.y_title:
+        column = len(series) + 1  # 0-based: right of the series
+        _write(book, data, data_row, column + 1, chart.y_title, unmask)
+        main.set_y_axis({"name": [name, data_row - 1, column]})
     main.show_hidden_data()  # the data sit on a hidden sheet
     width_cm = max(16, 2 + 1.2 * n)
     main.set_size({"width": round(width_cm * _PX_PER_CM), "height": round(8 * _PX_PER_CM)})
