@@ -306,6 +306,23 @@ def _environment_error(error: BaseException, args: list[str]) -> FitgapError | N
                     "restore it from a backup, or convert again into a new --db",
                 ),
             )
+        if _from_duckdb(item) and "max_temp_directory_size" in text:
+            # DuckDB's spill (beside the database) reached its limit, by default the disk's free space: the disk is
+            # what ran out, and a lower memory limit would only spill more.
+            db = _option(args, "--db")
+            return FitgapError(
+                say(
+                    "データベースの一時ファイル用のディスクが足りません（DuckDB がメモリに収まらない分を書き出す先）",
+                    "out of disk for the database's temporary files (where DuckDB writes what memory cannot hold)",
+                ),
+                where=f"{db}.tmp" if db else None,
+                hint=say(
+                    "そのディスクの空きを作るか、--memory-limit を上げて（書き出しが減ります）、"
+                    "もう一度実行してください。データベースはこの実行の前の内容のままです",
+                    "free space on that disk, or raise --memory-limit (less is written out), and run again: the "
+                    "database keeps what it held before this run",
+                ),
+            )
         if isinstance(item, MemoryError) or (_from_duckdb(item) and type(item).__name__ == "OutOfMemoryException"):
             return FitgapError(
                 say("メモリが足りません", "out of memory"),
