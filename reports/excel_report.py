@@ -22,6 +22,7 @@ from reports.excel import (
     HEADER_FILL,
     PAPER_A4,
     ROW_FILLS,
+    PageTexts,
     display_width,
     page_texts,
     sheet_title,
@@ -100,7 +101,10 @@ def _colour(rgb: str) -> str:
 def _write(book: _Book, sheet: Any, row: int, column: int, value: object, unmask: bool, **style: object) -> None:
     """One cell, 1-based, as every workbook of fitgap writes it (:func:`reports.excel.put`), in ``style``."""
     plain = book.format(**style) if style else None
-    _put(sheet, row - 1, column - 1, value, plain, book.format(**style, quote_prefix=True), unmask)
+    # The style with the quote prefix only for a text that needs it: every format made is written to the file.
+    formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    quoted = book.format(**style, quote_prefix=True) if formula_like else plain
+    _put(sheet, row - 1, column - 1, value, plain, quoted, unmask)
 
 
 def _put(sheet: Any, r: int, c: int, value: object, plain: Any, quoted: Any, unmask: bool) -> None:
@@ -131,20 +135,13 @@ def _put(sheet: Any, r: int, c: int, value: object, plain: Any, quoted: Any, unm
         sheet.write_string(r, c, str(value), plain)
 
 
-def _print_setup(sheet: Any, document: Document, header_row: int | None, one_page: bool, unmask: bool) -> None:
+def _print_setup(sheet: Any, texts: PageTexts, header_row: int | None, one_page: bool) -> None:
     """The print setup of every sheet (:func:`reports.excel.print_setup`, the same texts)."""
     sheet.set_landscape()
     sheet.set_paper(int(PAPER_A4))
     sheet.fit_to_pages(1, 1 if one_page else 0)
     if header_row is not None:
         sheet.repeat_rows(header_row - 1)
-    texts = page_texts(
-        title=document.title,
-        municipality=document.municipality,
-        created=document.created,
-        lang=document.lang,
-        unmask=unmask,
-    )
     left = f"&L{texts.header_left}" if texts.header_left else ""  # an empty "&L" is misread by some readers
     # XlsxWriter takes any "&G" for a picture's place, also the G after a literal "&&": that & is full-width.
     sheet.set_header(f"{left}&C{texts.header_center}".replace("&&G", "＆G"))
@@ -193,8 +190,15 @@ def write_document(document: Document, path: Path, *, unmask: bool = False) -> P
             sheet, row = placed[key]
             data_row = _add_chart(book, sheet, row, data, data_row, chart, document.lang, unmask)
             placed[key] = (sheet, row + CHART_ROWS)  # the next chart on this sheet goes below, not on top
+    texts = page_texts(
+        title=document.title,
+        municipality=document.municipality,
+        created=document.created,
+        lang=document.lang,
+        unmask=unmask,
+    )
     for sheet, header_row, one_page in printed:
-        _print_setup(sheet, document, header_row, one_page, unmask)
+        _print_setup(sheet, texts, header_row, one_page)
     book.workbook.set_properties({"title": mask_text(document.title, unmask=unmask)})
     try:
         book.workbook.close()
