@@ -111,6 +111,7 @@ class _Builder:
         self.map_checks: list[tuple[str, str, str, frozenset[str]]] = []  # (item, alias, …, tolerated)
         self.extras: dict[str, list[str]] = {}
         self.kept_reasons: dict[str, str] = {}  # item → the reason its date went to the 不詳表記 item (SQL)
+        self.kept_lines: list[str] = []  # SQL: the lines whose value step gave a reason its 不詳表記 item takes
         self.counter = 0
         self.finals: dict[str, str] = {}  # item → its made value (SQL), for the steps that read it
 
@@ -158,6 +159,11 @@ class _Builder:
                 "x": [r.extra for r in results],
             },
         )
+        if step.extra_target and step.tolerated:  # the rows whose date may go to the 不詳表記 item (few, as a rule)
+            self.kept_lines.append(
+                f"SELECT s._line FROM stage s {' '.join(self.item_joins)} WHERE ({expr}) IN "
+                f"(SELECT k FROM {alias} WHERE reason IN ({', '.join(literal(t) for t in step.tolerated)}))"
+            )
         self.joins.append(f"LEFT JOIN {alias} ON {alias}.k = ({expr})")
         self.item_joins.append(self.joins[-1])
         tolerated = step.tolerated if step.extra_target else frozenset()
@@ -218,13 +224,31 @@ def _ascii_only(expr: str, columns: set[str], survey: _Survey) -> bool:
     return expr.isascii() and not re.search(r"\bm\d+\.", expr) and survey.all_ascii(columns)
 
 
-def _prepare(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[Check]) -> list[str]:
-    """Create ``conv`` (one row per staged row: every item's value and a ``bad`` flag) and ``detail``.
+@dataclass(frozen=True)
+class _Query:
+    """What every row of the source becomes, as SQL over ``stage`` (the value steps' tables already made).
 
-    ``conv`` stays narrow because it holds every row: the values, whether any check failed, and whether a date
-    went to its 不詳表記 item. The source values and the reason of each failed check are needed only for the
-    rows that failed, so ``detail`` computes them again for those rows alone (few, as a rule).
+    ``select`` gives one row per staged row: ``_line``, every item's value ``v{i}``, whether any check failed
+    (``bad``) and, for a date that went as text to its 不詳表記 item, why (``kd{i}``). A run publishes from it in
+    one pass; 現新比較 keeps it as the table ``conv``. The source values and the reason of each failed check are
+    needed only for the rows that failed: :func:`_create_detail` computes them again for those rows alone.
     """
+
+    select: str
+    values: list[str]  # "<expr> AS v{i}" (and "s._line AS _line"), over ``stage s`` and the joins
+    joins: str
+    map_errors: list[str]  # per value step that can fail: its reason, or NULL (tolerated reasons skipped)
+    map_checks: list[tuple[str, str, str, frozenset[str]]]  # (item, alias, step, tolerated), as map_errors
+    kept_columns: list[str]  # "<why> AS kd{i}" for every date item with a 不詳表記 item
+    kept_lines: list[str]  # SQL of the lines whose date may go, as text, to its 不詳表記 item
+
+    @property
+    def map_items(self) -> list[str]:
+        return [item for item, _, _, _ in self.map_checks]
+
+
+def _conv_query(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[Check]) -> _Query:
+    """Run the value steps (their tables ``mN``) and compose the SQL of every item's value and checks."""
     # Readers look at the raw bytes: a file with no 外字 lead bytes at all skips the 外字 test of the survey.
     builder = _Builder(con, _Survey(con, staged.may_have_pua))
     # An item whose step reads another item's made value (lgcode in_force_on) is made after the others.
@@ -236,41 +260,93 @@ def _prepare(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[C
         value = f"coalesce({final}, {', '.join(extras)})" if extras else final
         values.append(f"{value} AS v{i}")
     map_errors: list[str] = []
-    checks: list[str] = []
-    for item, alias, _, tolerated in builder.map_checks:
+    for _, alias, _, tolerated in builder.map_checks:
         skip = f" AND {alias}.reason NOT IN ({', '.join(literal(t) for t in tolerated)})" if tolerated else ""
         map_errors.append(f"CASE WHEN {alias}.reason IS NOT NULL{skip} THEN {alias}.reason END")
-        checks.append(item)
     index = {plan.item.romanized: i for i, plan in enumerate(plans)}
 
     def column(item: str) -> str:
         return f"v{index[item]}"
 
     joins = " ".join(builder.joins)
-    # conv: the map errors are computed beside the values, the checks read the values (one statement).
+    # The map errors are computed beside the values, the checks read the values (one statement).
+    kept_columns = _kept_columns(plans, builder.kept_reasons)
+    on_maps, per_row = _checks_on_maps(con, builder, sql_checks)
     inner = ", ".join(
-        values + [f"{e} AS me{j}" for j, e in enumerate(map_errors)] + _kept_columns(plans, builder.kept_reasons)
+        values
+        + [f"{e} AS me{j}" for j, e in enumerate(map_errors)]
+        + [f"{verdict} AS cm{j}" for j, verdict in enumerate(on_maps)]
+        + kept_columns
     )
-    failed = [f"me{j} IS NOT NULL" for j in range(len(map_errors))]
-    failed += _failed_predicates(sql_checks, column)  # NULL (no verdict) is no failure
-    kept = [f"kd{i}" for i in range(len(plans)) if _extra_index(plans, i) is not None]
-    con.execute(
-        f"CREATE TEMP TABLE conv AS SELECT _line, {', '.join(f'v{i}' for i in range(len(plans)))}, "
-        f"{' OR '.join(failed) if failed else 'false'} AS bad{''.join(', ' + k for k in kept)} "
+    failed = [f"me{j} IS NOT NULL" for j in range(len(map_errors))] + [f"cm{j}" for j in range(len(on_maps))]
+    failed += _failed_predicates(per_row, column)  # NULL (no verdict) is no failure
+    kd = [f"kd{i}" for i in range(len(plans)) if _extra_index(plans, i) is not None]
+    select = (
+        f"SELECT _line, {', '.join(f'v{i}' for i in range(len(plans)))}, "
+        f"{' OR '.join(failed) if failed else 'false'} AS bad{''.join(', ' + k for k in kd)} "
         f"FROM (SELECT {inner} FROM stage s {joins})"
     )
-    # detail: the failed rows again, with their source values, the reasons and the rules.
-    columns = values + [f"{plan.initial} AS src{i}" for i, plan in enumerate(plans)]
-    for j, (error, (_, alias, _, _)) in enumerate(zip(map_errors, builder.map_checks, strict=True)):
+    return _Query(select, values, joins, map_errors, builder.map_checks, kept_columns, builder.kept_lines)
+
+
+def _create_detail(con: Any, query: _Query, plans: list[ItemPlan], sql_checks: list[Check], lines: str) -> None:
+    """``detail``: the rows of ``lines`` (SQL giving ``_line``) again, with their source values, the reasons of
+    what failed and the rules (``src{i}``, ``me{j}``/``mr{j}``, ``ce{k}``), and ``kd{i}``."""
+    index = {plan.item.romanized: i for i, plan in enumerate(plans)}
+
+    def column(item: str) -> str:
+        return f"v{index[item]}"
+
+    columns = query.values + [f"{plan.initial} AS src{i}" for i, plan in enumerate(plans)]
+    columns += query.kept_columns
+    for j, (error, (_, alias, _, _)) in enumerate(zip(query.map_errors, query.map_checks, strict=True)):
         columns += [f"{error} AS me{j}", f"{alias}.detail AS mr{j}"]
     select = ["*"] + [
         f"CASE WHEN {check.sql(column)} THEN {literal(check.reason)} END AS ce{k}" for k, check in enumerate(sql_checks)
     ]
     con.execute(
         f"CREATE TEMP TABLE detail AS SELECT {', '.join(select)} FROM (SELECT {', '.join(columns)} "
-        f"FROM (SELECT * FROM stage WHERE _line IN (SELECT _line FROM conv WHERE bad)) s {joins})"
+        f"FROM (SELECT * FROM stage WHERE _line IN ({lines})) s {query.joins})"
     )
-    return checks
+
+
+def _prepare(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[Check]) -> list[str]:
+    """Create ``conv`` (every staged row: its values, ``bad``, ``kd{i}``) and ``detail`` (the rows that failed);
+    returns the items of the value steps that can fail, in the order of ``detail``'s ``me{j}``."""
+    query = _conv_query(con, staged, plans, sql_checks)
+    con.execute(f"CREATE TEMP TABLE conv AS {query.select}")
+    _create_detail(con, query, plans, sql_checks, "SELECT _line FROM conv WHERE bad")
+    return query.map_items
+
+
+_MAP_VALUE = re.compile(r"nullif\((m\d+)\.v, ''\)")  # an item's made value that is a value step's result
+_MAP_COLUMN = "nullif(v, '')"  # the same value in the step's table
+
+
+def _checks_on_maps(con: Any, builder: _Builder, checks: list[Check]) -> tuple[list[str], list[Check]]:
+    """Run once per distinct value the checks that read one item whose value is a value step's result.
+
+    A date, a code or a time is made by a value step from the distinct legacy values: its table ``mN`` holds
+    every value the item can take (a row whose key is not there gets NULL). A check that reads that item alone
+    is a function of the value, so it runs on ``mN`` (thousands of values) and the rows read its verdict,
+    ``mN.bad``, instead of running on every row (the format, calendar and code-list checks were a third of the
+    time of a conversion). Only for checks an empty value passes: the rows the join leaves NULL must pass.
+    Returns the predicates for ``bad`` and the checks left to run on every row.
+    """
+    per_row: list[Check] = []
+    on_map: dict[str, list[str]] = {}
+    for check in checks:
+        made = _MAP_VALUE.fullmatch(builder.finals.get(check.item, ""))
+        if made and check.data_rule.items == (check.item,) and check.item not in builder.extras:
+            empty = con.execute(f"SELECT coalesce({check.sql(lambda _: 'CAST(NULL AS VARCHAR)')}, false)").fetchone()
+            if not empty[0]:
+                on_map.setdefault(made.group(1), []).append(f"({check.sql(lambda _: _MAP_COLUMN)})")
+                continue
+        per_row.append(check)
+    for alias, predicates in on_map.items():
+        con.execute(f"ALTER TABLE {alias} ADD COLUMN bad BOOLEAN")
+        con.execute(f"UPDATE {alias} SET bad = coalesce({' OR '.join(predicates)}, false)")
+    return [f"coalesce({alias}.bad, false)" for alias in on_map], per_row
 
 
 # The width rules test one character class per value: conv's ``bad`` flag tests it once per row, on the values
@@ -485,22 +561,12 @@ def _convert(
         plan_item(mapping, item, mapping.file.items.get(item.romanized), staged.columns) for item in mapping.group.items
     ]
     checks = plan_checks(mapping)
-    map_items = _prepare(con, staged, plans, checks)
-    # conv and detail hold all that is needed from here on: the staged text goes (memory for the publish).
-    con.execute("DROP VIEW stage")
-    for table in ("limited", "staged", "raw"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    query = _conv_query(con, staged, plans, checks)
     timings["transform"] = round(time.perf_counter() - clock - timings["read"], 3)
     faults.point("transform")
-    outcome = _outcome(con, run, staged, plans, rows_read, rejected, map_items, checks)
-    preview: tuple[dict[str, str | None], ...] = ()
-    rejection: Rejection | None = None
-    if run.dry_run:
-        preview, status = _preview(con, plans, run.unmask), RunStatus.DRY_RUN
-    else:
-        phase("publishing")
-        rejection = _publish(con, run, plans, outcome)
-        status = RunStatus.SUCCEEDED if rejection is None else RunStatus.REJECTED
+    phase("publishing")
+    outcome, rejection, preview = _publish(con, run, staged, plans, checks, query, rows_read, rejected)
+    status = RunStatus.DRY_RUN if run.dry_run else RunStatus.REJECTED if rejection else RunStatus.SUCCEEDED
     timings["total"] = round(time.perf_counter() - clock, 3)
     if not run.dry_run:
         update_run(con, run.run_id, timings=timings)
@@ -564,7 +630,10 @@ def make_expected(con: Any, mapping: Mapping, workdir: Path) -> Expected:
     bad = sorted(unreadable | set(failed))
     if bad:
         con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": bad})
-    duplicates = frozenset(d.line for d in _duplicates(con, index))
+    repeated = _duplicates(con, index, "conv", "_line NOT IN (SELECT _line FROM excluded)")
+    if repeated:
+        con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": [d.line for d in repeated]})
+    duplicates = frozenset(d.line for d in repeated)
     return Expected(
         plans=plans,
         keys=keys,
@@ -624,8 +693,29 @@ def _key_text(index: list[int], alias: str = "") -> str:
     return " || '|' || ".join(f"coalesce({alias}v{i}, '')" for i in index)
 
 
+# The rows this run has put in the target table so far, under the names of ``conv`` (``_line``, ``v{i}``).
+_PUBLISHED = "published"
+
+
+def _published_view(con: Any, run: _Run, plans: list[ItemPlan]) -> None:
+    values = ", ".join(f"{quote(p.item.romanized)} AS v{i}" for i, p in enumerate(plans))
+    con.execute(
+        f"CREATE TEMP VIEW {_PUBLISHED} AS SELECT _source_line AS _line, {values} FROM {quote(run.target)} "
+        f"WHERE _run_id = {literal(run.run_id)}"
+    )
+
+
+def _take_back(con: Any, run: _Run, rows: list[Duplicate]) -> None:
+    """Delete rows of this run from the target table again (keys held elsewhere or repeated)."""
+    if rows:
+        con.execute(
+            f"DELETE FROM {quote(run.target)} WHERE _run_id = $r AND _source_line IN (SELECT unnest($l))",
+            {"r": run.run_id, "l": [d.line for d in rows]},
+        )
+
+
 def _held_elsewhere(con: Any, run: _Run, keys: list[str], index: list[int]) -> list[Duplicate]:
-    """Rows whose key another mapping has published in the target table; added to ``excluded``.
+    """Rows of this run whose key another mapping has published in the target table.
 
     A key is unique over everything published in the group, whatever mapping wrote it: the row published first
     stays, the newcomer is quarantined. Keys compare as the run's own duplicates do (two empty values are equal).
@@ -633,52 +723,48 @@ def _held_elsewhere(con: Any, run: _Run, keys: list[str], index: list[int]) -> l
     if not index or run.dry_run or not has_other_mappings(con, run.target, run.mapping.name):
         return []
     same = " AND ".join(f"t.{quote(k)} IS NOT DISTINCT FROM c.v{i}" for k, i in zip(keys, index, strict=True))
-    held = [
+    return [
         Duplicate(*row)
         for row in con.execute(
-            f"SELECT c._line, {_key_text(index, 'c.')} FROM conv c "
-            "WHERE c._line NOT IN (SELECT _line FROM excluded) AND EXISTS (SELECT 1 FROM "
+            f"SELECT c._line, {_key_text(index, 'c.')} FROM {_PUBLISHED} c WHERE EXISTS (SELECT 1 FROM "
             f"{quote(run.target)} t WHERE t._mapping IS DISTINCT FROM ? AND {same}) ORDER BY c._line",
             [run.mapping.name],
         ).fetchall()
     ]
-    if held:
-        con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": [d.line for d in held]})
-    return held
 
 
-def _duplicates(con: Any, index: list[int]) -> list[Duplicate]:
-    """Rows whose key repeats an earlier row's (the first is loaded); added to ``excluded``."""
+def _duplicates(con: Any, index: list[int], table: str, rows: str) -> list[Duplicate]:
+    """The ``rows`` of ``table`` (``conv`` or the view of the published rows) whose key repeats an earlier row's
+    (the first stays)."""
     if not index:
         return []
-    repeated = repeated_keys(con, [f"v{i}" for i in index])
+    repeated = repeated_keys(con, [f"v{i}" for i in index], rows, table)
     if not repeated:
         return []
     partition = ", ".join(f"c.v{i}" for i in index)
-    duplicates = [
+    return [
         Duplicate(*row)
         for row in con.execute(
             f"SELECT _line, {_key_text(index)} FROM (SELECT c.*, row_number() OVER (PARTITION BY {partition} "
-            f"ORDER BY c._line) AS n FROM conv c SEMI JOIN {repeated} "
-            "WHERE c._line NOT IN (SELECT _line FROM excluded)) "
+            f"ORDER BY c._line) AS n FROM {table} c SEMI JOIN {repeated} WHERE {rows}) "
             "WHERE n > 1 ORDER BY _line"
         ).fetchall()
     ]
-    if duplicates:
-        con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": [d.line for d in duplicates]})
-    return duplicates
 
 
-def repeated_keys(con: Any, keys: list[str], rows: str = "_line NOT IN (SELECT _line FROM excluded)") -> str | None:
-    """The keys of ``conv`` that more than one of its ``rows`` holds, in the temp table ``repeated_keys``;
-    returns the SEMI JOIN clause that keeps the rows ``c`` of those keys (None when no key repeats).
+def repeated_keys(
+    con: Any, keys: list[str], rows: str = "_line NOT IN (SELECT _line FROM excluded)", table: str = "conv"
+) -> str | None:
+    """The keys of ``table`` (``conv`` unless told) that more than one of its ``rows`` holds, in the temp table
+    ``repeated_keys``; returns the SEMI JOIN clause that keeps the rows ``c`` of those keys (None when no key
+    repeats).
 
     Only the rows of a repeated key are then ranked: one hash aggregate over every row instead of a sort of all of
     them by key (a key repeats on a handful of rows out of millions). Keys compare as the window did: two empty
     (NULL) values are one key."""
     columns = ", ".join(keys)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE repeated_keys AS SELECT {columns} FROM conv "
+        f"CREATE OR REPLACE TEMP TABLE repeated_keys AS SELECT {columns} FROM {table} "
         f"WHERE {rows} GROUP BY ALL HAVING count(*) > 1"
     )
     if not con.execute("SELECT count(*) FROM repeated_keys").fetchone()[0]:
@@ -692,25 +778,34 @@ def _outcome(
     run: _Run,
     staged: Staged,
     plans: list[ItemPlan],
+    checks: list[Check],
+    query: _Query,
     rows_read: int,
     rejected: list[Rejected],
-    map_items: list[str],
-    checks: list[Check],
 ) -> _Outcome:
-    """Which rows fail and why; ``excluded`` holds their lines, ``conv`` minus those is what loads."""
+    """After the rows that pass are in the target table (in the run's transaction): which rows failed and why,
+    keys another mapping holds and repeated keys taken out again, the quarantine rows and the counts."""
+    _published_view(con, run, plans)
+    # The rows that failed are the staged lines not published; with them, the lines whose date may have gone to
+    # its 不詳表記 item (to count them): ``detail`` computes everything again for those lines alone.
+    lines = [f"SELECT s._line FROM stage s ANTI JOIN {_PUBLISHED} p ON s._line = p._line", *query.kept_lines]
+    con.execute(f"CREATE TEMP TABLE exceptional AS {' UNION '.join(lines)}")
+    _create_detail(con, query, plans, checks, "SELECT _line FROM exceptional")
+    # The staged text is not needed any more: its memory goes to what is left of the publish.
+    con.execute("DROP VIEW stage")
+    for table in ("limited", "staged", "raw"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     # A row the reader rejected was staged blank; its only entry is the reader's reason.
     unreadable = {r.line for r in rejected}
-    failures = [f for f in _failures(con, plans, map_items, checks) if f.line not in unreadable]
-    con.execute("CREATE TEMP TABLE excluded (_line BIGINT)")
-    bad_lines = unreadable | {f.line for f in failures}
-    if bad_lines:
-        con.execute("INSERT INTO excluded SELECT unnest($l)", {"l": sorted(bad_lines)})
+    failures = [f for f in _failures(con, plans, query.map_items, checks) if f.line not in unreadable]
     keys, index = _keys(run, plans)
     # Keys another mapping holds first: a row repeating such a key within the run is quarantined for the same.
     held = _held_elsewhere(con, run, keys, index)
-    duplicates = _duplicates(con, index)
+    _take_back(con, run, held)
+    duplicates = _duplicates(con, index, _PUBLISHED, "true")
+    _take_back(con, run, duplicates)
     quarantine = _quarantine_rows(run, staged, plans, rejected, failures, keys, held, duplicates)
-    loaded = con.execute("SELECT count(*) FROM conv WHERE _line NOT IN (SELECT _line FROM excluded)").fetchone()[0]
+    loaded = con.execute(f"SELECT count(*) FROM {_PUBLISHED}").fetchone()[0]
     unmapped_counts = Counter((q.item, q.value) for q in quarantine if q.reason == Code.CODE_UNMAPPED)
     unmapped = tuple(
         Unmapped(item=i or "", value=mask_text(v, unmask=run.unmask), count=n)
@@ -733,7 +828,7 @@ def _end(con: Any, run_id: str, status: RunStatus, message: str) -> None:
 
 def _dates_kept(con: Any, plans: list[ItemPlan]) -> dict[str, int]:
     """Dates that went, as text, into their 不詳表記 item, counted by reason (a 不詳 or non-calendar date)."""
-    kept = [f"SELECT kd{i} AS reason FROM conv" for i in range(len(plans)) if _extra_index(plans, i) is not None]
+    kept = [f"SELECT kd{i} AS reason FROM detail" for i in range(len(plans)) if _extra_index(plans, i) is not None]
     if not kept:
         return {}
     rows = con.execute(
@@ -790,8 +885,7 @@ def _quarantine_rows(
 def _preview(con: Any, plans: list[ItemPlan], unmask: bool) -> tuple[dict[str, str | None], ...]:
     names = [p.item.romanized for p in plans]
     rows = con.execute(
-        f"SELECT _line, {', '.join(f'v{i}' for i in range(len(plans)))} FROM conv "
-        "WHERE _line NOT IN (SELECT _line FROM excluded) ORDER BY _line LIMIT 20"
+        f"SELECT _line, {', '.join(f'v{i}' for i in range(len(plans)))} FROM {_PUBLISHED} ORDER BY _line LIMIT 20"
     ).fetchall()
     return tuple(
         {
@@ -820,47 +914,71 @@ def _ensure_target(con: Any, mapping: Mapping, target: str) -> None:
         create_target(con, target, [i.romanized for i in mapping.group.items])
 
 
-def _publish(con: Any, run: _Run, plans: list[ItemPlan], outcome: _Outcome) -> Rejection | None:
+def _publish(
+    con: Any,
+    run: _Run,
+    staged: Staged,
+    plans: list[ItemPlan],
+    checks: list[Check],
+    query: _Query,
+    rows_read: int,
+    rejected: list[Rejected],
+) -> tuple[_Outcome, Rejection | None, tuple[dict[str, str | None], ...]]:
     """Replace the mapping's rows and quarantine in one transaction, or reject a run the guard stops.
 
-    A rejected run touches neither the target nor the quarantine: its record keeps the counts it would have
-    published and, as its message, the code and why.
+    The rows that pass go into the target table in one pass, straight from the source (no intermediate table
+    of every row: at 50M rows that table alone spilled tens of GB); what failed, what another mapping holds and
+    what repeats is found after, inside the transaction. A rejected run is rolled back: it touches neither the
+    target nor the quarantine, and its record keeps the counts it would have published and, as its message, the
+    code and why. A dry run (in memory) is rolled back after its preview.
     """
-    counts = {
-        "rows_read": outcome.rows_read,
-        "rows_loaded": outcome.loaded,
-        "rows_quarantined": outcome.quarantined,
-    }
-    rejection = judge(
-        run.guard,
-        rows_read=outcome.rows_read,
-        rows_loaded=outcome.loaded,
-        rows_quarantined=outcome.quarantined,
-        published=published_rows(con, run.target, run.mapping.name),
-        by_reason=outcome.by_reason,
-    )
-    if rejection is not None:
-        update_run(
-            con,
-            run.run_id,
-            status=RunStatus.REJECTED,
-            finished=True,
-            reconciled=outcome.reconciled,
-            unmapped=[u.model_dump() for u in outcome.unmapped],
-            message=f"{rejection.code}: {rejection.message}",
-            **counts,
-        )
-        return rejection
+    published = published_rows(con, run.target, run.mapping.name)
+    if run.dry_run:
+        create_target(con, run.target, [p.item.romanized for p in plans])
+    con.execute("CREATE TEMP TABLE unreadable (_line BIGINT)")
+    if rejected:
+        con.execute("INSERT INTO unreadable SELECT unnest($l)", {"l": sorted({r.line for r in rejected})})
     columns = ", ".join(quote(p.item.romanized) for p in plans) + ", " + ", ".join(quote(c) for c in LINEAGE)
     values = ", ".join(f"v{i}" for i in range(len(plans)))
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM {quote(run.target)} WHERE _mapping = ?", [run.mapping.name])
         con.execute(
-            f"INSERT INTO {quote(run.target)} ({columns}) SELECT {values}, ?, _line, ?, ? FROM conv "
-            "WHERE _line NOT IN (SELECT _line FROM excluded)",
+            f"INSERT INTO {quote(run.target)} ({columns}) SELECT {values}, ?, _line, ?, ? FROM ({query.select}) "
+            "WHERE NOT bad AND _line NOT IN (SELECT _line FROM unreadable)",
             [run.source_file, run.run_id, run.mapping.name],
         )
+        outcome = _outcome(con, run, staged, plans, checks, query, rows_read, rejected)
+        if run.dry_run:
+            preview = _preview(con, plans, run.unmask)
+            con.execute("ROLLBACK")
+            return outcome, None, preview
+        counts = {
+            "rows_read": outcome.rows_read,
+            "rows_loaded": outcome.loaded,
+            "rows_quarantined": outcome.quarantined,
+        }
+        rejection = judge(
+            run.guard,
+            rows_read=outcome.rows_read,
+            rows_loaded=outcome.loaded,
+            rows_quarantined=outcome.quarantined,
+            published=published,
+            by_reason=outcome.by_reason,
+        )
+        if rejection is not None:
+            con.execute("ROLLBACK")
+            update_run(
+                con,
+                run.run_id,
+                status=RunStatus.REJECTED,
+                finished=True,
+                reconciled=outcome.reconciled,
+                unmapped=[u.model_dump() for u in outcome.unmapped],
+                message=f"{rejection.code}: {rejection.message}",
+                **counts,
+            )
+            return outcome, rejection, ()
         faults.point("publish")  # the target's rows are replaced but not committed
         replace_quarantine(con, run.mapping.name, outcome.quarantine)
         update_run(
@@ -878,4 +996,4 @@ def _publish(con: Any, run: _Run, plans: list[ItemPlan], outcome: _Outcome) -> R
         with contextlib.suppress(Exception):
             con.execute("ROLLBACK")
         raise
-    return None
+    return outcome, None, ()

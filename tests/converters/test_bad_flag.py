@@ -7,9 +7,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from converters.engine import _failed_predicates
+from converters.engine import _Builder, _checks_on_maps, _failed_predicates, _Survey
 from converters.mapping import load_mapping
-from converters.plan import plan_checks
+from converters.plan import plan_checks, plan_item
+from converters.readers import stage
 from spec_catalog import load_embedded
 from spec_catalog.rules import NARROW_CLASS, WIDE_CLASS, RuleKind
 
@@ -56,3 +57,41 @@ def test_the_merged_tests_fail_exactly_the_rows_the_checks_fail(values: dict[str
     got = con.execute(f"SELECT coalesce({' OR '.join(merged)}, false), coalesce({each}, false) FROM t").fetchone()
     assert got is not None and got[0] == got[1]
     assert got[1] is fails
+
+
+def test_the_checks_of_a_value_steps_items_run_on_its_table_and_agree_with_every_row(tmp_path: Path) -> None:
+    """An item made by a value step (a date, a code, a time): the checks that read it alone run once per
+    distinct value, on the step's table, and fail exactly the rows the same checks fail on every row; a check an
+    empty value fails (必須) stays on every row, as the rows the join leaves empty must fail it."""
+    import shutil
+    import tempfile
+
+    from fitgap.sample import generate
+
+    shutil.copytree(EXAMPLES, tmp_path / "residents")
+    generate(tmp_path / "residents" / "residents.csv", 3000, "csv")  # with the generator's faults
+    mapping = load_mapping(tmp_path / "residents" / "mapping-csv.yaml", load_embedded())
+    con = duckdb.connect()
+    with tempfile.TemporaryDirectory() as workdir:  # the staged UTF-8 copy holds unmasked numbers: not in tmp_path
+        staged = stage(con, mapping, Path(workdir))
+    # Every 100th person born in 令和99年: after the as-of date, a failure of a check that moves to the table.
+    con.execute(f"UPDATE raw SET c{staged.columns.index('生年月日')} = 'R990101' WHERE rowid % 100 = 0")
+    plans = [plan_item(mapping, i, mapping.file.items.get(i.romanized), staged.columns) for i in mapping.group.items]
+    checks = plan_checks(mapping)
+    builder = _Builder(con, _Survey(con, staged.may_have_pua))
+    made = {
+        plans[i].item.romanized: builder.run(plans[i])
+        for i in sorted(range(len(plans)), key=lambda i: bool(plans[i].reads))
+    }
+    on_maps, per_row = _checks_on_maps(con, builder, checks)
+    moved = [c for c in checks if c not in per_row]
+    kinds = {c.data_rule.kind for c in moved}
+    assert {RuleKind.CODE_LIST, RuleKind.FORMAT, RuleKind.CALENDAR} <= kinds, kinds
+    assert all(c in per_row for c in checks if c.data_rule.kind == RuleKind.REQUIRED)
+    each = " OR ".join(f"({c.sql(made.__getitem__)})" for c in moved)
+    rows = con.execute(
+        f"SELECT coalesce({' OR '.join(on_maps)}, false), coalesce({each}, false) FROM stage s {' '.join(builder.joins)}"
+    ).fetchall()
+    assert len(rows) == con.execute("SELECT count(*) FROM stage").fetchone()[0] > 2900
+    assert all(on_map == every for on_map, every in rows)
+    assert sum(every for _, every in rows) >= 30

@@ -197,3 +197,33 @@ def test_a_second_writer_gets_a_clear_error(cli: Cli, residents: Path, tmp_path:
         f"エラー: {db}: データベースを別のプロセスが使っています — 別の fitgap の実行が終わるのを待ってください"
         "（DuckDB に同時に書けるのは一つだけです）\n"
     )
+
+
+def test_a_run_publishes_in_one_pass_with_no_table_of_every_row(
+    residents: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows that pass go from the staged source straight into the target table: no temporary table holds
+    every converted row (at 50M rows such a table spilled tens of GB to disk); what failed is found after."""
+    import converters.engine as engine
+
+    statements: list[str] = []
+
+    class Recording:
+        def __init__(self, con: object) -> None:
+            self._con = con
+
+        def execute(self, sql: str, *args: object) -> object:
+            statements.append(sql)
+            return self._con.execute(sql, *args)  # type: ignore[attr-defined]
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._con, name)
+
+    real = engine.connect
+    monkeypatch.setattr(engine, "connect", lambda *a, **k: Recording(real(*a, **k)))
+    mapping = load_mapping(residents / "mapping-csv.yaml", load_embedded())
+    result = run_conversion(mapping, tmp_path / "r.duckdb", guard=PublishGuard(accept_quarantine=True))
+    assert (result.rows_loaded, result.rows_quarantined, result.reconciled) == (45, 5, True)
+    assert not [s for s in statements if s.startswith("CREATE TEMP TABLE conv")]
+    inserts = [s for s in statements if s.startswith('INSERT INTO "001_住民"')]
+    assert len(inserts) == 1 and "FROM stage s" in inserts[0] and "WHERE NOT bad" in inserts[0]
