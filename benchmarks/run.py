@@ -66,10 +66,11 @@ DISK_BYTES_PER_ROW = {
     "fixed": 198 + 130,
     "databases": 2 * 130 + 201,
     "staged": 201,
-    # DuckDB's spill (DB.tmp beside the database) when the conversion's temporary tables (raw, stage, conv, detail)
-    # outgrow the memory limit: the 50M run of 2026-11-30 had spilled 33 GB (660 bytes a row) and was still
-    # growing when it was stopped with the disk nearly full. Counted above 10M rows, with a margin.
-    "spill": 1000,
+    # DuckDB's spill (DB.tmp beside the database) when the conversion's staged text outgrows the memory limit.
+    # Before the one-pass publish (2026-12-01) a table of every converted row spilled too: the 50M run of
+    # 2026-11-30 had spilled 33 GB (660 bytes a row) when it was stopped with the disk nearly full. One pass,
+    # 10M rows at 2GB: 1.26 GB at the peak (126 bytes a row). Counted above 10M rows, with a margin.
+    "spill": 300,
 }
 SPILL_ABOVE = 10_000_000
 
