@@ -6,6 +6,12 @@ never a mix (one transaction); every source row is loaded or quarantined with a 
 A run that reconciles publishes only when :mod:`converters.guard` lets it (quarantine rate, dropped rows, empty
 source); otherwise it is ``rejected`` and what was published stays. A key is unique over the whole table:
 a row whose key another mapping has published is quarantined.
+
+The order of a run: stage the source (``stage``: the legacy text), run the value steps on its distinct values
+(tables ``mN``), then, in one transaction, insert the rows that pass straight from ``stage`` into the target
+table (one pass: no table of every converted row, whatever the size), find the rows that did not go in and why
+(``detail``, for those rows alone), take out again the keys another mapping holds and repeated keys, and commit,
+or roll back a run the guard stops.
 """
 
 from __future__ import annotations
