@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -35,7 +35,9 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def ordered_map(function: Callable[..., Result], tasks: Iterable[tuple[Any, ...]], workers: int) -> Iterator[Result]:
+def ordered_map(
+    function: Callable[..., Result], tasks: Iterable[tuple[Any, ...]], workers: int
+) -> Generator[Result, None, None]:
     """``function(*task)`` for every task, yielded in the tasks' order.
 
     With ``workers`` processes, at most ``workers + 1`` tasks are in flight: the tasks (chunks of the file, read

@@ -1,0 +1,88 @@
+"""The decoded text reaches DuckDB through a named pipe a thread fills: whichever side stops first, the other
+never waits for ever, and the error raised is the cause (the reader's own, or DuckDB's)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import duckdb
+import pytest
+
+from converters import readers
+from spec_catalog.base import InputFileError
+
+pytestmark = pytest.mark.skipif(not hasattr(readers.os, "mkfifo"), reason="named pipes only")
+
+PIECE = b"x" * (1 << 20)
+
+
+def _writer(pieces: int, fail_at: int | None = None) -> Any:
+    def write(out: BinaryIO, stop: threading.Event) -> None:
+        for k in range(pieces):
+            if stop.is_set():
+                return
+            if k == fail_at:
+                raise ValueError("the reader's own error")
+            out.write(PIECE)
+
+    return write
+
+
+class _DuckDB:
+    """Opens the pipe as DuckDB does, reads ``read`` bytes, then fails (or reads to the end when ``fail`` is None)."""
+
+    def __init__(self, read: int, fail: BaseException | None) -> None:
+        self.read, self.fail, self.got = read, fail, 0
+
+    def execute(self, sql: str) -> None:
+        target = sql.split("read_csv('")[1].split("'")[0]
+        with Path(target).open("rb") as pipe:
+            while self.fail is None or self.got < self.read:
+                block = pipe.read(1 << 16)
+                if not block:
+                    return
+                self.got += len(block)
+        raise self.fail
+
+
+def _run(tmp_path: Path, con: _DuckDB, write: Any) -> None:
+    try:
+        readers._read_decoded(con, tmp_path / "source.utf8.csv", "header=true", write, tmp_path / "data.csv")
+    finally:
+        assert not [t for t in threading.enumerate() if t.name == "fitgap-read"]  # the thread has stopped
+
+
+def test_duckdb_stopping_first_does_not_leave_the_thread_waiting(tmp_path: Path) -> None:
+    con = _DuckDB(read=1 << 18, fail=duckdb.InvalidInputException("Invalid Input Error: broken"))
+    with pytest.raises(InputFileError, match=r"the CSV cannot be parsed|CSV として解析できません"):
+        _run(tmp_path, con, _writer(pieces=200))  # 200 MiB: far more than a pipe holds
+    assert con.got < 10 << 20
+
+
+def test_ctrl_c_while_duckdb_reads_stops_the_thread(tmp_path: Path) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        _run(tmp_path, _DuckDB(read=1 << 18, fail=KeyboardInterrupt()), _writer(pieces=200))
+
+
+def test_the_readers_error_is_the_one_raised(tmp_path: Path) -> None:
+    con = _DuckDB(read=0, fail=None)  # DuckDB sees the text end early, and would load what it got
+    with pytest.raises(ValueError, match="the reader's own error"):
+        _run(tmp_path, con, _writer(pieces=20, fail_at=5))
+    assert con.got == 5 * len(PIECE)
+
+
+def test_every_byte_reaches_duckdb(tmp_path: Path) -> None:
+    con = _DuckDB(read=0, fail=None)
+    _run(tmp_path, con, _writer(pieces=30))
+    assert con.got == 30 * len(PIECE)
+
+
+def test_duckdb_failing_before_it_opens_the_pipe(tmp_path: Path) -> None:
+    class Refuses:
+        def execute(self, sql: str) -> None:
+            raise duckdb.InvalidInputException("Invalid Input Error: refused")
+
+    with pytest.raises(InputFileError):
+        _run(tmp_path, Refuses(), _writer(pieces=50))  # type: ignore[arg-type]
