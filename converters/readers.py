@@ -437,7 +437,12 @@ def _first_line(chunk: bytes) -> str:
 
 
 def _read_decoded(
-    con: Any, target: Path, options: str, write: Callable[[BinaryIO, threading.Event], None], path: Path
+    con: Any,
+    target: Path,
+    options: str,
+    write: Callable[[BinaryIO, threading.Event], None],
+    path: Path,
+    select: str = "*",
 ) -> None:
     """The table ``raw``: DuckDB reads the decoded text that ``write`` gives.
 
@@ -447,7 +452,7 @@ def _read_decoded(
     not in its encoding) is the one raised: DuckDB then only saw the text end early. When DuckDB stops first (its
     own error, Ctrl-C), the pipe is drained until the thread has stopped, so it can never block.
     """
-    sql = f"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({literal(str(target))}, {options})"
+    sql = f"CREATE TEMP TABLE raw AS SELECT {select} FROM read_csv({literal(str(target))}, {options})"
     stop = threading.Event()
     if not hasattr(os, "mkfifo"):
         with target.open("wb") as out:
@@ -571,10 +576,9 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
     rest = total - records * size_of
     if rest == length and terminator:  # the last record lacks its line terminator: still whole
         records, rest = records + 1, 0
-    utf8 = workdir / "source.utf8.txt"
     per_chunk = max(1, CHUNK // size_of)
     may_have_pua = False
-    with path.open("rb") as handle, utf8.open("wb") as out:
+    with path.open("rb") as handle:
         check_text(handle.read(1 << 16), path)
         handle.seek(0)
         digest = hashlib.sha256()
@@ -605,12 +609,42 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
                 may_have_pua = may_have_pua or _may_have_pua(data, encoding)
                 yield block[:, :length].copy(), first, size_of, source, encoding, current(), first + count
 
-        workers = workers_for(records * size_of, CHUNK)
-        for text, found, done in ordered_map(_utf8_records, chunks(), workers):
-            out.write(text)
-            rejected += found
-            if progress:
-                progress(done * size_of, done)
+        names = ["_line"] + [f"c{i}" for i in range(len(source.fields))]
+        types = ", ".join(f"{literal(n)}: {literal('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
+        # The padding of fixed-width fields is dropped once for every field: the half-width spaces went before
+        # decoding (_not_padding); a value that still starts or ends with a full-width space loses the spaces of
+        # both widths there.
+        wide = literal("\u3000")
+        fields = ", ".join(
+            f"CASE WHEN starts_with(c{i}, {wide}) OR ends_with(c{i}, {wide}) "
+            f"THEN trim(c{i}, {literal(' ' + chr(0x3000))}) ELSE c{i} END AS c{i}"
+            if source.trim
+            else f"c{i}"
+            for i in range(len(source.fields))
+        )
+        decoded = ordered_map(_utf8_records, chunks(), workers_for(records * size_of, CHUNK))
+
+        def write(out: BinaryIO, stop: threading.Event) -> None:
+            for text, found, done in decoded:
+                if stop.is_set():
+                    return
+                out.write(text)
+                rejected.extend(found)
+                if progress:
+                    progress(done * size_of, done)
+
+        try:
+            _read_decoded(
+                con,
+                workdir / "source.utf8.txt",
+                f"header=false, auto_detect=false, delim={literal(SEP)}, quote='', escape='', columns={{{types}}}, "
+                "new_line='\\n', strict_mode=false",
+                write,
+                path,
+                select=f"_line, {fields}",
+            )
+        finally:
+            decoded.close()  # stops the worker processes when the read ends early
         digest.update(handle.read())  # a short last record, if any
         if rest:
             line = records + 1
@@ -625,24 +659,6 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
                     ),
                 )
             )
-    names = ["_line"] + [f"c{i}" for i in range(len(source.fields))]
-    types = ", ".join(f"{literal(n)}: {literal('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
-    # The padding of fixed-width fields is dropped once for every field: the half-width spaces went before
-    # decoding (_not_padding); a value that still starts or ends with a full-width space loses the spaces of both
-    # widths there.
-    wide = literal("\u3000")
-    fields = ", ".join(
-        f"CASE WHEN starts_with(c{i}, {wide}) OR ends_with(c{i}, {wide}) THEN trim(c{i}, {literal(' ' + chr(0x3000))}) "
-        f"ELSE c{i} END AS c{i}"
-        if source.trim
-        else f"c{i}"
-        for i in range(len(source.fields))
-    )
-    con.execute(
-        f"CREATE TEMP TABLE raw AS SELECT _line, {fields} FROM read_csv({literal(str(utf8))}, header=false, "
-        f"auto_detect=false, delim={literal(SEP)}, quote='', escape='', columns={{{types}}}, new_line='\\n', "
-        "strict_mode=false)"
-    )
     con.execute("CREATE TEMP VIEW stage AS SELECT * FROM raw")
     return Staged(
         may_have_pua=may_have_pua,
