@@ -47,6 +47,7 @@ from spec_catalog.database import (
     create_target,
     ensure_schema,
     has_other_mappings,
+    is_interrupt,
     literal,
     published_rows,
     quote,
@@ -528,6 +529,10 @@ def run_conversion(
             _end(con, run.run_id, RunStatus.FAILED, mask_text(exc.one_line()) or "")
         raise
     except Exception as exc:
+        if is_interrupt(exc):  # Ctrl-C while DuckDB ran a statement (reading, publishing): as anywhere else
+            if not dry_run:
+                _end(con, run.run_id, RunStatus.INTERRUPTED, say("中断されました", "interrupted by the user"))
+            raise KeyboardInterrupt from None
         if not dry_run:
             # The message names the error's kind only: a database error can quote a row's values.
             _end(

@@ -193,6 +193,15 @@ def _give_a_duckdb_file() -> str:
     )
 
 
+def is_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is DuckDB's answer to Ctrl-C. A statement that is running when the user presses it stops
+    with ``RuntimeError('Query interrupted')`` (``InterruptException`` when interrupted from another thread), and
+    Python's KeyboardInterrupt is gone: callers treat it as one."""
+    import duckdb
+
+    return isinstance(exc, duckdb.InterruptException) or (type(exc) is RuntimeError and str(exc) == "Query interrupted")
+
+
 def connect(path: Path | None, *, memory_limit: str | None = None) -> Any:
     """A connection for a writer (``None``: in memory). Spills go beside the database file."""
     config: dict[str, Any] = dict(_SAFE)

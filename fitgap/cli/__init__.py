@@ -139,6 +139,10 @@ def _run(command: Command, args: list[str]) -> NoReturn:
         usage = FitgapError(usage_message(exc), hint=hint)
         _fail(usage, as_json, 2 if exc.exit_code in (1, 2) else exc.exit_code)
     except Exception as exc:
+        from spec_catalog.database import is_interrupt
+
+        if is_interrupt(exc):  # Ctrl-C while DuckDB ran a statement (a validation, an export …)
+            _interrupted(as_json)
         known = _environment_error(exc, args)
         if known is None or _state["debug"]:
             raise

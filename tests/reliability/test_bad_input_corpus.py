@@ -766,6 +766,55 @@ def test_ctrl_c_during_a_conversion(cli: Cli, tmp_path: Path, monkeypatch: pytes
     assert [r["status"] for r in runs] == ["interrupted", "interrupted"]
 
 
+def test_ctrl_c_while_duckdb_runs_a_statement(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB stops a running statement on Ctrl-C with RuntimeError('Query interrupted') and Python's
+    KeyboardInterrupt is gone (measured on DuckDB 1.x/2.x): fitgap treats it as the Ctrl-C it is, in the engine
+    (the run is recorded as interrupted) and in the CLI (exit 130, one line)."""
+    from converters import engine
+
+    class Interrupted:
+        def __init__(self, con: object) -> None:
+            self._con = con
+
+        def execute(self, sql: str, *args: object) -> object:
+            if sql.startswith('INSERT INTO "031_'):
+                raise RuntimeError("Query interrupted")
+            return self._con.execute(sql, *args)  # type: ignore[attr-defined]
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._con, name)
+
+    real = engine.connect
+    monkeypatch.setattr(engine, "connect", lambda *a, **k: Interrupted(real(*a, **k)))
+    db = tmp_path / "t.duckdb"
+    result = cli("convert", "run", _small_mapping(tmp_path), "--db", db)
+    line = "中断しました（Ctrl-C）: こうして止めた移行は 'interrupted' と記録され、何も公開されていません"
+    assert (result.exit_code, result.stdout, result.stderr) == (130, "", line + "\n")
+    runs = json.loads(cli("convert", "runs", "--db", db, "--json").stdout)
+    assert [r["status"] for r in runs] == ["interrupted"]
+
+
+def test_duckdb_says_query_interrupted_on_ctrl_c() -> None:
+    """What :func:`spec_catalog.database.is_interrupt` recognises, from DuckDB itself."""
+    import signal
+    import threading
+
+    from spec_catalog.database import is_interrupt
+
+    con = duckdb.connect()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(BaseException) as caught:
+            con.execute("SELECT count(*) FROM range(100000000000) t(i) WHERE i % 7 = 3").fetchall()
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)
+    assert is_interrupt(caught.value) or isinstance(caught.value, KeyboardInterrupt)
+    assert not is_interrupt(RuntimeError("another error"))
+
+
 def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     import signal
     import subprocess
