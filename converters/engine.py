@@ -956,7 +956,7 @@ def _publish(
         con.execute(f"DELETE FROM {quote(run.target)} WHERE _mapping = ?", [run.mapping.name])
         con.execute(
             f"INSERT INTO {quote(run.target)} ({columns}) SELECT {values}, ?, _line, ?, ? FROM ({query.select}) "
-            "WHERE NOT bad AND _line NOT IN (SELECT _line FROM unreadable)",
+            "WHERE bad IS NOT TRUE AND _line NOT IN (SELECT _line FROM unreadable)",  # NULL: no verdict, no failure
             [run.source_file, run.run_id, run.mapping.name],
         )
         outcome = _outcome(con, run, staged, plans, checks, query, rows_read, rejected)

@@ -10,6 +10,7 @@ their line, byte offset and reason (its rule text said in the run's language).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import contextvars
 import csv
 import datetime as dt
@@ -18,6 +19,7 @@ import io
 import itertools
 import os
 import re
+import signal
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -448,42 +450,74 @@ def _read_decoded(
 
     Through a named pipe that a thread fills while DuckDB reads it: no copy of the source is written to disk (at
     this machine's 220 MB/s, a second per million rows) and decoding overlaps DuckDB's parsing. Where there are no
-    named pipes (Windows), the text is written to ``target`` first. The thread's error (a line too long, the file
-    not in its encoding) is the one raised: DuckDB then only saw the text end early. When DuckDB stops first (its
-    own error, Ctrl-C), the pipe is drained until the thread has stopped, so it can never block.
+    named pipes (Windows, a temporary folder that cannot hold one), the text is written to ``target`` first. The
+    thread's error (a line too long, the file not in its encoding) is the one raised: DuckDB then only saw the text
+    end early. When DuckDB stops first (its own error, Ctrl-C), the pipe is drained until the thread has stopped,
+    so it can never block.
     """
     sql = f"CREATE TEMP TABLE raw AS SELECT {select} FROM read_csv({literal(str(target))}, {options})"
     stop = threading.Event()
-    if not hasattr(os, "mkfifo"):
+    try:
+        os.mkfifo(target, 0o600)
+    except (AttributeError, OSError):  # no named pipes here: the text goes to a file first
         with target.open("wb") as out:
             write(out, stop)
         _parse(con, sql, path)
         return
-    os.mkfifo(target, 0o600)
     failed: list[BaseException] = []
 
     def fill() -> None:
         try:
             with target.open("wb") as out:  # waits for DuckDB to open the pipe
                 write(out, stop)
-        except BrokenPipeError:
-            pass  # DuckDB stopped reading: its own error is raised
         except BaseException as exc:  # raised in the run's own thread, below
             failed.append(exc)
 
     # The run's language and settings (context variables) go with the thread.
     thread = threading.Thread(target=contextvars.copy_context().run, args=(fill,), name="fitgap-read", daemon=True)
-    thread.start()
+    with _ctrl_c_stops(con, stop) as interrupted:
+        thread.start()
+        error: BaseException | None = None
+        try:
+            _parse(con, sql, path)
+        except BaseException as exc:  # its own error, or Ctrl-C outside the main thread (no handler there)
+            error = exc
+        if error is None:
+            thread.join()
+        else:
+            _drain(target, thread, stop)
+    if interrupted.is_set():
+        raise KeyboardInterrupt
+    if failed and not isinstance(failed[0], BrokenPipeError):
+        raise failed[0] from None
+    if error is not None:
+        raise error
+    if failed:  # DuckDB stopped reading before the end without an error of its own: never to be passed over
+        raise RuntimeError("DuckDB stopped reading the decoded source before its end") from failed[0]
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops(con: Any, stop: threading.Event) -> Iterator[threading.Event]:
+    """While DuckDB reads the pipe, Ctrl-C interrupts its statement and stops the thread that fills the pipe;
+    the block ends (the pipe drained) before the KeyboardInterrupt is raised. Python's own handler would raise it
+    at any point of the clean-up (DuckDB, blocked reading the pipe, gets an interrupted system call and the
+    KeyboardInterrupt fires as its error is handled), leaving the thread behind."""
+    interrupted = threading.Event()
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield interrupted
+        return
+
+    def on_ctrl_c(signum: int, frame: Any) -> None:
+        interrupted.set()
+        stop.set()
+        with contextlib.suppress(Exception):
+            con.interrupt()
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
     try:
-        _parse(con, sql, path)
-    except BaseException:
-        _drain(target, thread, stop)
-        if failed:
-            raise failed[0] from None
-        raise
-    thread.join()
-    if failed:
-        raise failed[0]
+        yield interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _drain(target: Path, thread: threading.Thread, stop: threading.Event) -> None:
@@ -623,9 +657,11 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
             for i in range(len(source.fields))
         )
         decoded = ordered_map(_utf8_records, chunks(), workers_for(records * size_of, CHUNK))
+        # The first chunk here: the worker processes are forked from the run's own thread, before DuckDB reads.
+        first = next(decoded, None)
 
         def write(out: BinaryIO, stop: threading.Event) -> None:
-            for text, found, done in decoded:
+            for text, found, done in itertools.chain([first] if first else [], decoded):
                 if stop.is_set():
                     return
                 out.write(text)

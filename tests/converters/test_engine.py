@@ -226,4 +226,4 @@ def test_a_run_publishes_in_one_pass_with_no_table_of_every_row(
     assert (result.rows_loaded, result.rows_quarantined, result.reconciled) == (45, 5, True)
     assert not [s for s in statements if s.startswith("CREATE TEMP TABLE conv")]
     inserts = [s for s in statements if s.startswith('INSERT INTO "001_住民"')]
-    assert len(inserts) == 1 and "FROM stage s" in inserts[0] and "WHERE NOT bad" in inserts[0]
+    assert len(inserts) == 1 and "FROM stage s" in inserts[0] and "WHERE bad IS NOT TRUE" in inserts[0]

@@ -4,6 +4,7 @@ never waits for ever, and the error raised is the cause (the reader's own, or Du
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -86,3 +87,36 @@ def test_duckdb_failing_before_it_opens_the_pipe(tmp_path: Path) -> None:
 
     with pytest.raises(InputFileError):
         _run(tmp_path, Refuses(), _writer(pieces=50))  # type: ignore[arg-type]
+
+
+def test_a_real_ctrl_c_interrupts_duckdb_and_stops_the_thread_before_it_is_raised(tmp_path: Path) -> None:
+    """Ctrl-C while DuckDB reads the pipe: the statement is interrupted (``con.interrupt()``), the pipe drained,
+    and only then KeyboardInterrupt, so no thread is left writing (Python's own handler could raise it half-way
+    through the clean-up)."""
+    import os
+    import signal
+
+    class Slow:
+        interrupted = False
+
+        def execute(self, sql: str) -> None:
+            target = sql.split("read_csv('")[1].split("'")[0]
+            with Path(target).open("rb") as pipe:
+                while not self.interrupted:
+                    pipe.read(1 << 12)
+                    time.sleep(0.001)
+            raise RuntimeError("Query interrupted")
+
+        def interrupt(self) -> None:
+            self.interrupted = True
+
+    con = Slow()
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            _run(tmp_path, con, _writer(pieces=200))  # type: ignore[arg-type]
+    finally:
+        timer.cancel()
+    assert con.interrupted
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Python's handler is back
