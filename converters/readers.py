@@ -503,7 +503,9 @@ def _ctrl_c_stops(con: Any, stop: threading.Event) -> Iterator[threading.Event]:
     at any point of the clean-up (DuckDB, blocked reading the pipe, gets an interrupted system call and the
     KeyboardInterrupt fires as its error is handled), leaving the thread behind."""
     interrupted = threading.Event()
-    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+    # Signals reach the main thread only; and a process that ignores Ctrl-C (a job started in the background) or
+    # dies of it (SIG_DFL) keeps doing so: only Python's own handler, a function, is replaced.
+    if threading.current_thread() is not threading.main_thread() or not callable(signal.getsignal(signal.SIGINT)):
         yield interrupted
         return
 

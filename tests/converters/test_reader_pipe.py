@@ -111,12 +111,26 @@ def test_a_real_ctrl_c_interrupts_duckdb_and_stops_the_thread_before_it_is_raise
             self.interrupted = True
 
     con = Slow()
+    # Python's own handler, as in a command typed in a terminal (a background job, as CI runs, ignores SIGINT).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
             _run(tmp_path, con, _writer(pieces=200))  # type: ignore[arg-type]
+        assert con.interrupted
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Python's handler is back
     finally:
         timer.cancel()
-    assert con.interrupted
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Python's handler is back
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_process_that_ignores_ctrl_c_keeps_ignoring_it_while_reading(tmp_path: Path) -> None:
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with readers._ctrl_c_stops(object(), threading.Event()):
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
