@@ -9,11 +9,12 @@ in the run's own process: the results are the same either way.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -35,24 +36,45 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@contextlib.contextmanager
+def worker_pool(workers: int) -> Iterator[Any]:
+    """``workers`` forked worker processes that several :func:`ordered_map` calls share (None for none): forked
+    once, from the thread that opens it, before any other thread of the run starts."""
+    if workers < 1:
+        yield None
+        return
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
+        yield pool
+
+
 def ordered_map(
-    function: Callable[..., Result], tasks: Iterable[tuple[Any, ...]], workers: int
+    function: Callable[..., Result], tasks: Iterable[tuple[Any, ...]], workers: int, pool: Any = None
 ) -> Generator[Result, None, None]:
     """``function(*task)`` for every task, yielded in the tasks' order.
 
     With ``workers`` processes, at most ``workers + 1`` tasks are in flight: the tasks (chunks of the file, read
     as they are needed) never pile up in memory, whatever the file's size. An error in a task is raised here, when
-    its result's turn comes; leaving the loop early stops the workers.
+    its result's turn comes; leaving the loop early stops the workers. Given a ``pool`` (:func:`worker_pool`), the
+    tasks go to its processes, which are left running for the other calls that share them.
     """
+    if pool is not None:
+        yield from _in_flight(function, tasks, workers, pool)
+        return
     if workers < 1:
         for task in tasks:
             yield function(*task)
         return
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
-        pending: deque[Any] = deque()
-        for task in tasks:
-            pending.append(pool.apply_async(function, task))
-            if len(pending) > workers:
-                yield pending.popleft().get()
-        while pending:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as own:
+        yield from _in_flight(function, tasks, workers, own)
+
+
+def _in_flight(
+    function: Callable[..., Result], tasks: Iterable[tuple[Any, ...]], workers: int, pool: Any
+) -> Generator[Result, None, None]:
+    pending: deque[Any] = deque()
+    for task in tasks:
+        pending.append(pool.apply_async(function, task))
+        if len(pending) > workers:
             yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 from pathlib import Path
@@ -241,3 +242,75 @@ def test_fixed_width_fields_lose_the_spaces_of_both_widths_around_their_values(t
     stage(con, load_mapping(tmp_path / "m.yaml", load_embedded()), tmp_path / "work")
     got = [row[0] for row in con.execute("SELECT c1 FROM stage ORDER BY _line").fetchall()]
     assert [g or "" for g in got] == ["山田", "山田", "山 田", "", "", "12", "ab"]
+
+
+@pytest.mark.parametrize("header", [True, False])
+@pytest.mark.parametrize("line_end", [b"\r\n", b"\n"])
+def test_a_csv_read_in_parts_stages_what_one_part_stages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, header: bool, line_end: bytes
+) -> None:
+    # A large file goes to DuckDB in parts, one pipe each (_parts); the lines of a later part are numbered in the
+    # whole file: rows, the lines DuckDB refuses (a column missing or one too many), the lines that do not
+    # decode, the line offsets, the hash and the progress (bytes and lines) are the same as from one part.
+    lines = [f"{n:05d},名{n},x".encode("cp932") for n in range(1, 301)]
+    for n in (40, 170, 260):
+        lines[n] = lines[n].replace(b",x", b"")  # a column missing
+    for n in (120, 290):
+        lines[n] += b",y"  # one column too many
+    for n in (75, 230):
+        lines[n] = lines[n].replace(b"x", b"\x85\x40")  # not CP932
+    first = [b"line,name,other"] if header else []
+    (tmp_path / "data.csv").write_bytes(line_end.join(first + lines) + line_end)
+    mapping_text = MAPPING if header else MAPPING.replace("  header: true\n", "  header: false\n")
+    if not header:
+        mapping_text = mapping_text.replace("{from: line}", "{from: column1}").replace(
+            "{from: name}", "{from: column2}"
+        )
+    (tmp_path / "m.yaml").write_text(mapping_text, encoding="utf-8")
+    mapping = load_mapping(tmp_path / "m.yaml", load_embedded())
+
+    def staged_in(parts: int) -> tuple[object, ...]:
+        monkeypatch.setattr(readers, "_parts", lambda size: parts)
+        con = duckdb.connect()
+        work = tmp_path / f"work{parts}"
+        work.mkdir()
+        told: list[tuple[int, int]] = []
+        staged = stage(con, mapping, work, lambda done, read: told.append((done, read)))
+        rows = con.execute("SELECT * FROM stage ORDER BY _line").fetchall()
+        offsets = None if staged.line_offsets is None else staged.line_offsets.tolist()
+        rejected = sorted((r.line, r.offset, r.reason, r.value) for r in staged.rejected)
+        return rows, rejected, offsets, staged.sha256, staged.rows_read, told[-1]
+
+    one, three = staged_in(1), staged_in(3)
+    assert three == one
+    assert len(one[1]) == 7  # type: ignore[arg-type]
+    assert [line for line, *_ in one[1]][:2] == [41 + header, 76 + header]  # type: ignore[misc]
+
+
+def test_a_csv_is_cut_after_a_line_feed_and_never_past_its_end(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 10)
+    cuts = readers._csv_cuts(path, path.stat().st_size, 4)
+    assert [start for start, _ in cuts] == sorted({start for start, _ in cuts})
+    assert all(start == 0 or path.read_bytes()[start - 1 : start] == b"\n" for start, _ in cuts)
+    assert cuts[-1][1] is None and all(end == nxt for (_, end), (nxt, _) in itertools.pairwise(cuts))
+    path.write_bytes(b"x" * 100)  # no line feed: one part
+    assert readers._csv_cuts(path, 100, 4) == [(0, None)]
+
+
+def test_a_line_too_long_in_a_later_part_is_named_by_its_line_in_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spec_catalog.base import InputFileError
+
+    monkeypatch.setattr(readers, "MAX_CARRY", 1 << 10)
+    monkeypatch.setattr(readers, "CHUNK", 256)
+    monkeypatch.setattr(readers, "_parts", lambda size: 2)
+    lines = [b"line,name,other"] + [f"{n:05d},a,b".encode() for n in range(1, 400)]
+    (tmp_path / "data.csv").write_bytes(b"\n".join(lines) + b"\n" + b"9" * 4000 + b"\n")
+    (tmp_path / "m.yaml").write_text(MAPPING, encoding="utf-8")
+    mapping = load_mapping(tmp_path / "m.yaml", load_embedded())
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(InputFileError, match=r"line 401 |401 行目"):
+        stage(duckdb.connect(), mapping, work)

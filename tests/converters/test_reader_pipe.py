@@ -3,6 +3,7 @@ never waits for ever, and the error raised is the cause (the reader's own, or Du
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -38,7 +39,7 @@ class _DuckDB:
         self.read, self.fail, self.got = read, fail, 0
 
     def execute(self, sql: str) -> None:
-        target = sql.split("read_csv('")[1].split("'")[0]
+        target = re.search(r"read_csv\(\[?'([^']+)'", sql).group(1)  # type: ignore[union-attr]  # the first part
         with Path(target).open("rb") as pipe:
             while self.fail is None or self.got < self.read:
                 block = pipe.read(1 << 16)
@@ -50,7 +51,7 @@ class _DuckDB:
 
 def _run(tmp_path: Path, con: _DuckDB, write: Any) -> None:
     try:
-        readers._read_decoded(con, tmp_path / "source.utf8.csv", "header=true", write, tmp_path / "data.csv")
+        readers._read_decoded(con, [(tmp_path / "source.utf8.csv", write)], "header=true", tmp_path / "data.csv")
     finally:
         assert not [t for t in threading.enumerate() if t.name == "fitgap-read"]  # the thread has stopped
 
@@ -100,7 +101,7 @@ def test_a_real_ctrl_c_interrupts_duckdb_and_stops_the_thread_before_it_is_raise
         interrupted = False
 
         def execute(self, sql: str) -> None:
-            target = sql.split("read_csv('")[1].split("'")[0]
+            target = re.search(r"read_csv\(\[?'([^']+)'", sql).group(1)  # type: ignore[union-attr]  # the first part
             with Path(target).open("rb") as pipe:
                 while not self.interrupted:
                     pipe.read(1 << 12)
@@ -134,3 +135,46 @@ def test_a_process_that_ignores_ctrl_c_keeps_ignoring_it_while_reading(tmp_path:
             assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_several_pipes_duckdb_failing_releases_every_thread(tmp_path: Path) -> None:
+    # DuckDB reads the first part's pipe, then fails: the threads of the other parts, one still waiting for its
+    # pipe to be opened, are released (drained) and none is left behind.
+    con = _DuckDB(read=1 << 18, fail=duckdb.InvalidInputException("Invalid Input Error: broken"))
+    parts = [(tmp_path / f"source{k}.utf8.csv", _writer(pieces=200)) for k in range(3)]
+    with pytest.raises(InputFileError):
+        readers._read_decoded(con, parts, "header=true", tmp_path / "data.csv")  # type: ignore[arg-type]
+    assert not [t for t in threading.enumerate() if t.name == "fitgap-read"]
+
+
+def test_several_pipes_a_later_parts_error_is_the_one_raised(tmp_path: Path) -> None:
+    # Real DuckDB, two parts: the second part's reader fails half-way; DuckDB saw its text end early.
+    rows = b"a,b\n" + b"1,2\n" * 50_000
+
+    def whole(out: BinaryIO, stop: threading.Event) -> None:
+        out.write(rows)
+
+    def broken(out: BinaryIO, stop: threading.Event) -> None:
+        out.write(rows[:1000])
+        raise ValueError("the reader's own error")
+
+    parts = [(tmp_path / "source0.utf8.csv", whole), (tmp_path / "source1.utf8.csv", broken)]
+    with pytest.raises(ValueError, match="the reader's own error"):
+        # The converter's options: no sniffing (DuckDB sniffing a list of pipes waits for ever, as it opens the
+        # files again).
+        options = "header=true, auto_detect=false, columns={'a': 'VARCHAR', 'b': 'VARCHAR'}"
+        readers._read_decoded(duckdb.connect(), parts, options, tmp_path / "data.csv")
+    assert not [t for t in threading.enumerate() if t.name == "fitgap-read"]
+
+
+def test_several_pipes_every_row_in_the_parts_order(tmp_path: Path) -> None:
+    def part(k: int) -> Any:
+        def write(out: BinaryIO, stop: threading.Event) -> None:
+            out.write(b"n\n" + b"".join(f"{k * 100_000 + n}\n".encode() for n in range(100_000)))
+
+        return write
+
+    con = duckdb.connect()
+    parts = [(tmp_path / f"source{k}.utf8.csv", part(k)) for k in range(3)]
+    readers._read_decoded(con, parts, "header=true, columns={'n': 'BIGINT'}, auto_detect=false", tmp_path / "d.csv")
+    assert con.execute("SELECT count(*), bool_and(n = rowid) FROM raw").fetchone() == (300_000, True)

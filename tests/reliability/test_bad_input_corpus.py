@@ -796,22 +796,22 @@ def test_ctrl_c_while_duckdb_runs_a_statement(cli: Cli, tmp_path: Path, monkeypa
 
 def test_duckdb_says_query_interrupted_on_ctrl_c() -> None:
     """What :func:`spec_catalog.database.is_interrupt` recognises, from DuckDB itself."""
-    import signal
     import threading
 
     from spec_catalog.database import is_interrupt
 
     con = duckdb.connect()
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    # The interrupt a Ctrl-C handler asks for (the reader's does, and DuckDB's own on SIGINT): a SIGINT sent to
+    # this process is not always seen by DuckDB while it runs (on 2026-12-01 the query below ran to its end, 4
+    # minutes), so the test asks DuckDB directly.
+    timer = threading.Timer(0.5, con.interrupt)
     timer.start()
     try:
         with pytest.raises(BaseException) as caught:
             con.execute("SELECT count(*) FROM range(100000000000) t(i) WHERE i % 7 = 3").fetchall()
     finally:
         timer.cancel()
-        signal.signal(signal.SIGINT, previous)
-    assert is_interrupt(caught.value) or isinstance(caught.value, KeyboardInterrupt)
+    assert is_interrupt(caught.value)
     assert not is_interrupt(RuntimeError("another error"))
 
 
