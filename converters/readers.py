@@ -112,7 +112,8 @@ def _decode_lines(chunk: bytes, first_line: int, start: int, encoding: str, reje
     """Decode a chunk line by line, replacing bad lines (so line numbers stay 1:1) and recording them."""
     out = []
     offset = start
-    for number, line in enumerate(chunk.split(b"\n"), start=first_line):
+    for number, source in enumerate(chunk.split(b"\n"), start=first_line):
+        line = source
         if b"\x00" in line:
             rejected.append(Rejected(number, offset + line.index(b"\x00"), Code.NUL_BYTE, _nul_byte()))
             line = line.replace(b"\x00", b"")
@@ -120,20 +121,19 @@ def _decode_lines(chunk: bytes, first_line: int, start: int, encoding: str, reje
             out.append(line.decode(encoding))
         except UnicodeDecodeError as exc:
             bad = line[exc.start : exc.start + 2].hex(" ").upper()
+            # The byte's place in the source line, the NUL bytes dropped before it counted.
+            at = offset + ([i for i, b in enumerate(source) if b] + [len(source)])[exc.start]
             rejected.append(
                 Rejected(
                     number,
-                    offset + exc.start,
+                    at,
                     Code.ENCODING_INVALID,
-                    say(
-                        f"{offset + exc.start} バイト目が {encoding} として読めません",
-                        f"not {encoding} at byte {offset + exc.start}",
-                    ),
+                    say(f"{at} バイト目が {encoding} として読めません", f"not {encoding} at byte {at}"),
                     bad,
                 )
             )
             out.append(line.decode(encoding, errors="replace"))
-        offset += len(line) + 1
+        offset += len(source) + 1
     return "\n".join(out)
 
 
@@ -254,7 +254,9 @@ class _CsvRead:
             self.starts.append(offset + np.concatenate(([0], newlines + 1)))
             if self.crlf is None:  # one line end throughout: DuckDB refuses a file that mixes them
                 self.crlf = chunk.count(b"\r\n") == len(newlines) + chunk.endswith(b"\n")
-            yield chunk, len(newlines), self.line, offset, encoding, self.crlf, current(), offset + len(chunk)
+            # utf-8-sig drops a BOM at the start of the file only, not at the start of a later chunk or part.
+            chunk_encoding = "utf-8" if encoding == "utf-8-sig" and offset else encoding
+            yield chunk, len(newlines), self.line, offset, chunk_encoding, self.crlf, current(), offset + len(chunk)
             self.line += len(newlines) + 1
             offset += len(chunk)
             if not block:
@@ -346,23 +348,34 @@ class _Hashing:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.sha256 = ""
+        self.error: OSError | None = None
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._hash, name="fitgap-hash", daemon=True)
         self.thread.start()
 
     def _hash(self) -> None:
         digest = hashlib.sha256()
-        with self.path.open("rb") as handle:
-            while block := handle.read(CHUNK):
-                if self.stop.is_set():
-                    return
-                digest.update(block)  # without the interpreter lock: the decoding threads go on meanwhile
+        try:
+            with self.path.open("rb") as handle:
+                while block := handle.read(CHUNK):
+                    if self.stop.is_set():
+                        return
+                    digest.update(block)  # without the interpreter lock: the decoding threads go on meanwhile
+        except OSError as exc:  # raised by finish(), in the run's own thread
+            self.error = exc
+            return
         self.sha256 = digest.hexdigest()
 
     def finish(self, error: type[BaseException] | None, *_: object) -> bool:
         if error is not None:
             self.stop.set()
-        self.thread.join()
+        try:
+            self.thread.join()
+        except BaseException:  # Ctrl-C while waiting: the thread stops too
+            self.stop.set()
+            raise
+        if error is None and self.error is not None:
+            raise self.error
         return False
 
 
@@ -382,23 +395,37 @@ def _lines_before(path: Path, end: int) -> int:
 
 
 def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = None) -> Staged:
-    source = mapping.file.source
-    assert isinstance(source, CsvSource)
     path = mapping.source_path
-    encoding = _python_encoding(source.encoding)
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise _source_missing(path) from None
+    staged = _stage_csv(con, mapping, workdir, progress, size, _parts(size))
+    if staged is None:
+        # A line DuckDB refused lies at a cut between parts (a quoted value cut in two, perhaps): the file is read
+        # again in one part, so whether it is refused, and how, never depends on where the parts were cut.
+        for table in ("raw", "reject_errors", "reject_scans"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        staged = _stage_csv(con, mapping, workdir, progress, size, 1)
+    assert staged is not None
+    return staged
+
+
+def _stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress, size: int, count: int) -> Staged | None:
+    """The CSV staged from ``count`` parts, or None when a line DuckDB refused lies at a cut between parts."""
+    source = mapping.file.source
+    assert isinstance(source, CsvSource)
+    path = mapping.source_path
+    encoding = _python_encoding(source.encoding)
     workers = workers_for(size, CHUNK)
-    states = [_CsvRead(path, encoding, start, end) for start, end in _csv_cuts(path, size, _parts(size))]
+    states = [_CsvRead(path, encoding, start, end) for start, end in _csv_cuts(path, size, count)]
     found: list[list[Rejected]] = [[] for _ in states]  # each part's lines that do not decode
     done = [(0, 0)] * len(states)  # each part's bytes and lines read so far, for the progress line
     with contextlib.ExitStack() as stack:
         # The worker processes, forked here from the run's own thread before any other thread starts, decode the
         # chunks of every part; leaving the block early stops them.
         pool = stack.enter_context(worker_pool(workers))
-        in_flight = max(workers // len(states), 1)
+        in_flight = max(workers // len(states), 1) if pool is not None else 0  # 0: decoded in this process
         handles = [stack.enter_context(path.open("rb")) for _ in states]
         streams = [
             ordered_map(_utf8_chunk, state.chunks(handle), in_flight, pool)
@@ -407,11 +434,16 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
         for stream in streams:
             stack.callback(stream.close)
         # The first part's first chunk holds the first line (the columns) and decides the line end for every part.
-        firsts = [next(streams[0], None)]
+        firsts: list[Any] = [next(streams[0], None)]
         for state in states[1:]:
             state.crlf = states[0].crlf
-        firsts += [next(stream, None) for stream in streams[1:]]
+        for stream in streams[1:]:
+            try:
+                firsts.append(next(stream, None))
+            except Exception as exc:  # raised by its part's writer, in the parts' order (below)
+                firsts.append(exc)
         first = firsts[0]
+        assert not isinstance(first, BaseException)
         columns = _csv_columns(_first_line(first[0] if first else b""), source, path)
         names = [f"c{i}" for i in range(len(columns))]
         options = (
@@ -430,6 +462,8 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
                 if part:
                     out.write(header)
                 head = firsts[part]
+                if isinstance(head, BaseException):  # the part's first chunk failed
+                    raise head
                 for data, end, lost, (read, lines) in itertools.chain([head] if head else [], streams[part]):
                     if stop.is_set():
                         return
@@ -459,6 +493,7 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
     first_data = 2 if source.header else 1
     # DuckDB numbers the lines of each part (file_id) from 1, a later part's copied header included.
     shift = [before[k] - (1 if source.header and k else 0) for k in range(len(states))]
+    edges = {before[k] + d for k in range(1, len(states)) for d in (0, 1)}  # the lines on each side of a cut
     # DuckDB records one error per missing column: one quarantine entry per line is enough.
     for file_id, part_line, error_type in con.execute(
         "SELECT file_id, line, first(error_type ORDER BY column_idx) FROM reject_errors "
@@ -468,6 +503,8 @@ def stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress = No
         reason = Code.COLUMN_COUNT if "COLUMNS" in str(error_type) else Code.CSV_MALFORMED
         rule = _csv_rule(str(error_type), len(names))
         rejected.append(Rejected(reject_line, _offset_of(offsets, reject_line), reason, rule))
+        if reject_line in edges:
+            return None
     staged_rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
     rejected_lines = {r.line for r in rejected if r.reason in (Code.COLUMN_COUNT, Code.CSV_MALFORMED)}
     data_lines = total_lines - first_data + 1
@@ -570,6 +607,15 @@ def _read_decoded(con: Any, parts: list[tuple[Path, Write]], options: str, path:
     stopped, so none can block.
     """
     targets = [target for target, _ in parts]
+    try:
+        _read_into_raw(con, parts, options, path, select)
+    finally:  # the pipes, or the copies of the source text: never left behind
+        for target in targets:
+            target.unlink(missing_ok=True)
+
+
+def _read_into_raw(con: Any, parts: list[tuple[Path, Write]], options: str, path: Path, select: str) -> None:
+    targets = [target for target, _ in parts]
     files = literal(str(targets[0])) if len(targets) == 1 else f"[{', '.join(literal(str(t)) for t in targets)}]"
     sql = f"CREATE TEMP TABLE raw AS SELECT {select} FROM read_csv({files}, {options})"
     stop = threading.Event()
@@ -583,21 +629,21 @@ def _read_decoded(con: Any, parts: list[tuple[Path, Write]], options: str, path:
                 write(out, stop)
         _parse(con, sql, path)
         return
-    failed: list[BaseException] = []
+    failed: dict[int, BaseException] = {}  # by part: the first part's error is the one a whole read meets first
 
-    def fill(target: Path, write: Write) -> None:
+    def fill(part: int, target: Path, write: Write) -> None:
         try:
             with target.open("wb") as out:  # waits for DuckDB to open the pipe
                 write(out, stop)
         except BaseException as exc:  # raised in the run's own thread, below
-            failed.append(exc)
+            failed[part] = exc
 
     # The run's language and settings (context variables) go with each thread.
     threads = [
         threading.Thread(
-            target=contextvars.copy_context().run, args=(fill, target, write), name="fitgap-read", daemon=True
+            target=contextvars.copy_context().run, args=(fill, k, target, write), name="fitgap-read", daemon=True
         )
-        for target, write in parts
+        for k, (target, write) in enumerate(parts)
     ]
     with _ctrl_c_stops(con, stop) as interrupted:
         for thread in threads:
@@ -614,13 +660,13 @@ def _read_decoded(con: Any, parts: list[tuple[Path, Write]], options: str, path:
             _drain(targets, threads, stop)
     if interrupted.is_set():
         raise KeyboardInterrupt
-    errors = [exc for exc in failed if not isinstance(exc, BrokenPipeError)]
+    errors = [failed[k] for k in sorted(failed) if not isinstance(failed[k], BrokenPipeError)]
     if errors:
         raise errors[0] from None
     if error is not None:
         raise error
     if failed:  # DuckDB stopped reading before the end without an error of its own: never to be passed over
-        raise RuntimeError("DuckDB stopped reading the decoded source before its end") from failed[0]
+        raise RuntimeError("DuckDB stopped reading the decoded source before its end") from next(iter(failed.values()))
 
 
 @contextlib.contextmanager

@@ -6,6 +6,7 @@ import itertools
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -314,3 +315,87 @@ def test_a_line_too_long_in_a_later_part_is_named_by_its_line_in_the_file(
     work.mkdir()
     with pytest.raises(InputFileError, match=r"line 401 |401 行目"):
         stage(duckdb.connect(), mapping, work)
+
+
+def _csv_mapping(tmp_path: Path, data: bytes, encoding: str = "cp932") -> Any:
+    (tmp_path / "data.csv").write_bytes(data)
+    (tmp_path / "m.yaml").write_text(MAPPING.replace("encoding: cp932", f"encoding: {encoding}"), encoding="utf-8")
+    return load_mapping(tmp_path / "m.yaml", load_embedded())
+
+
+def _staged_or_error(tmp_path: Path, mapping: Any, name: str) -> tuple[object, ...]:
+    from spec_catalog.base import InputFileError
+
+    work = tmp_path / name
+    work.mkdir()
+    con = duckdb.connect()
+    try:
+        staged = stage(con, mapping, work)
+    except InputFileError as exc:
+        return ("error", exc.message)
+    rows = con.execute("SELECT * FROM stage ORDER BY _line").fetchall()
+    return rows, sorted((r.line, r.offset, r.reason) for r in staged.rejected), staged.sha256
+
+
+def test_a_quoted_value_cut_in_two_between_parts_is_refused_as_in_one_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where the parts are cut depends on the cores: a file must not be refused on one machine and loaded with two
+    # lines quarantined on another. A line DuckDB refuses at a cut makes the file be read again in one part.
+    lines = [b"line,name,other"] + [f"{n:05d},a,x".encode() for n in range(1, 21)]
+    lines[10:11] = [b'00010,"multi', b'line",x']
+    data = b"\n".join(lines) + b"\n"
+    cut = data.index(b'line",x')
+    mapping = _csv_mapping(tmp_path, data)
+    monkeypatch.setattr(readers, "_parts", lambda size: 1)
+    one = _staged_or_error(tmp_path, mapping, "one")
+    monkeypatch.setattr(readers, "_csv_cuts", lambda p, s, c: [(0, cut), (cut, None)] if c > 1 else [(0, None)])
+    monkeypatch.setattr(readers, "_parts", lambda size: 2)
+    assert _staged_or_error(tmp_path, mapping, "two") == one
+    assert one[0] == "error"
+    assert "quoted field spans lines" in str(one[1]) or "行をまたいで" in str(one[1])
+
+
+def test_the_first_parts_error_is_the_one_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An empty header (the first part) and a line too long (a later part): the error a whole read meets first.
+    monkeypatch.setattr(readers, "MAX_CARRY", 1 << 10)
+    monkeypatch.setattr(readers, "CHUNK", 256)
+    data = b"\n".join([b""] + [f"{n:05d},a,b".encode() for n in range(1, 400)] + [b"7" * 4000]) + b"\n"
+    mapping = _csv_mapping(tmp_path, data)
+    errors = []
+    for parts in (1, 2, 3):
+        monkeypatch.setattr(readers, "_parts", lambda size, parts=parts: parts)
+        errors.append(_staged_or_error(tmp_path, mapping, f"w{parts}"))
+    assert errors[0][0] == "error" and errors == [errors[0]] * 3
+
+
+def test_a_nul_byte_does_not_move_the_offset_of_a_later_bad_byte(tmp_path: Path) -> None:
+    mapping = _csv_mapping(tmp_path, b"line,name,other\n1,\x00\x00x,y\n2,\x85\x40,z\n")
+    _, rejected, _ = _staged_or_error(tmp_path, mapping, "w")
+    assert [(line, offset) for line, offset, _ in rejected] == [(2, 18), (3, 26)]  # type: ignore[attr-defined]
+
+
+def test_utf8_sig_drops_the_bom_of_the_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two exports joined: the second BOM is data (as Python reads the file whole), wherever the chunks are cut.
+    body = b"line,name,other\n" + b"".join(f"{n:05d},a,x\n".encode() for n in range(1, 10))
+    data = b"\xef\xbb\xbf" + body + b"\xef\xbb\xbf00099,b,y\n"
+    mapping = _csv_mapping(tmp_path, data, "utf-8-sig")
+    cut = len(b"\xef\xbb\xbf" + body)
+    results = []
+    for parts in (1, 2):
+        monkeypatch.setattr(readers, "_parts", lambda size, parts=parts: parts)
+        monkeypatch.setattr(readers, "_csv_cuts", lambda p, s, c: [(0, cut), (cut, None)] if c > 1 else [(0, None)])
+        results.append(_staged_or_error(tmp_path, mapping, f"w{parts}"))
+    assert results[0] == results[1]
+    assert results[0][0][-1][1] == "\ufeff00099"  # type: ignore[index]
+
+
+def test_a_small_csv_is_decoded_in_the_runs_own_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    def no_fork(method: str | None = None) -> Any:
+        raise ValueError("cannot find context for 'fork'")  # as where fork does not exist (Windows)
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_fork)
+    mapping = _csv_mapping(tmp_path, b"line,name,other\n1,a,x\n")
+    assert _staged_or_error(tmp_path, mapping, "w")[0] == [(2, "1", "a", "x")]
