@@ -354,17 +354,10 @@ class _Hashing:
         self.thread.start()
 
     def _hash(self) -> None:
-        digest = hashlib.sha256()
-        try:
-            with self.path.open("rb") as handle:
-                while block := handle.read(CHUNK):
-                    if self.stop.is_set():
-                        return
-                    digest.update(block)  # without the interpreter lock: the decoding threads go on meanwhile
+        try:  # hashlib works without the interpreter lock: the decoding threads go on meanwhile
+            self.sha256 = file_sha256(self.path, self.stop)
         except OSError as exc:  # raised by finish(), in the run's own thread
             self.error = exc
-            return
-        self.sha256 = digest.hexdigest()
 
     def finish(self, error: type[BaseException] | None, *_: object) -> bool:
         if error is not None:
@@ -1185,10 +1178,13 @@ def stage(con: Any, mapping: Mapping, workdir: Path, progress: Progress = None) 
     return stage_excel(con, mapping, workdir)
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in 8 MiB blocks so a multi-GB export never sits in memory."""
+def file_sha256(path: Path, stop: threading.Event | None = None) -> str:
+    """SHA-256 of a file, read in 8 MiB blocks so a multi-GB export never sits in memory ("" when ``stop`` is set
+    before the end)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while block := handle.read(8 << 20):
+            if stop is not None and stop.is_set():
+                return ""
             digest.update(block)
     return digest.hexdigest()
