@@ -126,6 +126,41 @@ def test_a_real_ctrl_c_interrupts_duckdb_and_stops_the_thread_before_it_is_raise
         signal.signal(signal.SIGINT, previous)
 
 
+def test_ctrl_c_that_reaches_another_thread_stops_a_real_duckdb_read_at_once(tmp_path: Path) -> None:
+    """Real DuckDB blocked on the pipe: the main thread runs no Python, so Python's handler would wait for the
+    read's end. The signal lands on another thread (as the kernel often chooses in a run full of threads); the
+    watcher on the wakeup descriptor stops the writer and DuckDB at once."""
+    import signal
+
+    def slow(out: BinaryIO, stop: threading.Event) -> None:  # about 10 s of rows unless stopped
+        out.write(b"n\n")
+        for k in range(1000):
+            if stop.is_set():
+                return
+            out.write(b"".join(b"%d\n" % (k * 100 + n) for n in range(100)))
+            out.flush()
+            time.sleep(0.01)
+
+    bystander = threading.Event()
+    other = threading.Thread(target=bystander.wait, name="bystander", daemon=True)
+    other.start()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(0.5, lambda: signal.pthread_kill(other.ident or 0, signal.SIGINT))
+    options = "header=true, auto_detect=false, columns={'n': 'VARCHAR'}"
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            readers._read_decoded(duckdb.connect(), [(tmp_path / "s.utf8.csv", slow)], options, tmp_path / "d.csv")
+    finally:
+        timer.cancel()
+        bystander.set()
+        signal.signal(signal.SIGINT, previous)
+    assert time.monotonic() - started < 3
+    assert signal.set_wakeup_fd(-1) == -1  # the wakeup descriptor is given back
+    assert not [t for t in threading.enumerate() if t.name in ("fitgap-read", "fitgap-signal")]
+
+
 def test_a_process_that_ignores_ctrl_c_keeps_ignoring_it_while_reading(tmp_path: Path) -> None:
     import signal
 
