@@ -37,6 +37,7 @@ from converters.transforms.width import to_full_width
 from reports.masking import mask, mask_text
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.codes import Code
+from spec_catalog.ctrl_c import interruptible
 from spec_catalog.database import (
     LINEAGE,
     QuarantineRow,
@@ -518,8 +519,9 @@ def run_conversion(
     try:
         if not dry_run:
             _start(con, run)
-        with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir:
-            return _convert(con, run, Path(workdir), limit, progress or (lambda _: None), on_read)
+        # Ctrl-C stops a statement at once; the record below uses the connection itself (never interrupted).
+        with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir, interruptible(con) as running:
+            return _convert(running, run, Path(workdir), limit, progress or (lambda _: None), on_read)
     except KeyboardInterrupt:
         if not dry_run:
             _end(con, run.run_id, RunStatus.INTERRUPTED, say("中断されました", "interrupted by the user"))

@@ -35,6 +35,7 @@ from converters.mapping import CsvSource, ExcelSource, FixedSource, Mapping
 from converters.parallel import ordered_map, worker_pool, workers_for
 from spec_catalog.base import InputFileError
 from spec_catalog.codes import Code
+from spec_catalog.ctrl_c import at_once_on
 from spec_catalog.database import literal
 from spec_catalog.files import check_input_file
 from spec_catalog.language import Language, chosen, current, say
@@ -667,7 +668,13 @@ def _ctrl_c_stops(con: Any, stop: threading.Event) -> Iterator[threading.Event]:
     """While DuckDB reads the pipe, Ctrl-C interrupts its statement and stops the thread that fills the pipe;
     the block ends (the pipe drained) before the KeyboardInterrupt is raised. Python's own handler would raise it
     at any point of the clean-up (DuckDB, blocked reading the pipe, gets an interrupted system call and the
-    KeyboardInterrupt fires as its error is handled), leaving the thread behind."""
+    KeyboardInterrupt fires as its error is handled), leaving the thread behind. A run's connection
+    (:func:`spec_catalog.ctrl_c.interruptible`) has its own watch, which stops the thread too."""
+    on_ctrl_c = getattr(con, "on_ctrl_c", None)
+    if on_ctrl_c is not None:
+        with on_ctrl_c(stop.set) as interrupted:
+            yield interrupted
+        return
     interrupted = threading.Event()
     # Signals reach the main thread only; and a process that ignores Ctrl-C (a job started in the background) or
     # dies of it (SIG_DFL) keeps doing so: only Python's own handler, a function, is replaced.
@@ -675,60 +682,19 @@ def _ctrl_c_stops(con: Any, stop: threading.Event) -> Iterator[threading.Event]:
         yield interrupted
         return
 
-    def on_ctrl_c() -> None:
+    def on_ctrl_c_here() -> None:
         interrupted.set()
         stop.set()
         with contextlib.suppress(Exception):
             con.interrupt()
 
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: on_ctrl_c())
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: on_ctrl_c_here())
     try:
-        with _at_once(signal.SIGINT, on_ctrl_c):
+        # The main thread, blocked in DuckDB's read of the pipe, may run no handler until the read's end.
+        with at_once_on(signal.SIGINT, on_ctrl_c_here):
             yield interrupted
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-@contextlib.contextmanager
-def _at_once(signum: int, action: Callable[[], None]) -> Iterator[None]:
-    """Call ``action`` from a thread of its own as soon as ``signum`` arrives (from the main thread only).
-
-    Python runs a signal's handler in the main thread, between two of its bytecodes. While DuckDB reads a pipe,
-    the main thread is inside one long DuckDB task, blocked on the pipe, and the handler waits until the read ends:
-    a Ctrl-C 2 seconds into a read of 1M rows took 1.4 to 3.4 s to stop the run (measured 2026-12-01). Python's
-    C-level handler writes the signal's number to the wakeup descriptor at once, whichever thread the signal
-    reaches; a thread that waits on it interrupts DuckDB and stops the threads that fill the pipe.
-    """
-    read_end, write_end = os.pipe()
-    os.set_blocking(write_end, False)
-    try:
-        previous = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
-    except (ValueError, OSError):  # not the main thread, or no wakeup descriptor here: the handler alone
-        os.close(read_end)
-        os.close(write_end)
-        yield
-        return
-    if previous != -1:  # someone else's (an event loop's): leave it theirs, the handler alone
-        signal.set_wakeup_fd(previous)
-        os.close(read_end)
-        os.close(write_end)
-        yield
-        return
-
-    def watch() -> None:
-        while data := os.read(read_end, 64):  # empty: the write end closed, the block is over
-            if signum in data:
-                action()
-
-    thread = threading.Thread(target=watch, name="fitgap-signal", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        signal.set_wakeup_fd(-1)
-        os.close(write_end)
-        thread.join()
-        os.close(read_end)
 
 
 def _drain(targets: list[Path], threads: list[threading.Thread], stop: threading.Event) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from reports.masking import mask, mask_text
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.codes import Code, info
+from spec_catalog.ctrl_c import interruptible
 from spec_catalog.database import (
     RunRecord,
     RunStatus,
@@ -419,27 +420,28 @@ def validate(
     pending = gx or Pending()
     with pending.stopped_on_error():  # an error or Ctrl-C before GX's result stops its child too
         plans = [_allowing(plan, catalog, allowed) for plan in plans]
-        con = connect_read_only(db, sealed=True)
+        database = connect_read_only(db, sealed=True)
         try:
-            rows = _check_tables(con, db, plans)
-            skipped = _skipped(con, plans)
-            run_checks = {plan.table: _run_checks(con, plan.table) for plan in plans}
-            # GX runs in a child process, read-only, while this one counts the same rules with plain SQL: GX's own
-            # Python work (its import, its planning) overlaps this process's queries.
-            pending.send(db, _gx_suites(plans, skipped), docs, _gx_runs(run_checks))
-            counts: dict[str, int] = {}
-            failing: dict[str, tuple[FailingRow, ...]] = {}
-            tell("sql", 0, len(plans))
-            for done, plan in enumerate(plans, start=1):
-                levels = _sensitivity(catalog, plan)
-                active = plan.model_copy(update={"rules": tuple(r for r in plan.rules if r.rule_id not in skipped)})
-                counts.update(_sql_counts(con, active))
-                for rule in active.rules:
-                    if counts.get(rule.rule_id):
-                        failing[rule.rule_id] = _failing_rows(con, plan, rule, levels, unmask)
-                tell("sql", done, len(plans))
+            with interruptible(database) as con:  # Ctrl-C stops a count at once (spec_catalog/ctrl_c.py)
+                rows = _check_tables(con, db, plans)
+                skipped = _skipped(con, plans)
+                run_checks = {plan.table: _run_checks(con, plan.table) for plan in plans}
+                # GX runs in a child process, read-only, while this one counts the same rules with plain SQL: GX's own
+                # Python work (its import, its planning) overlaps this process's queries.
+                pending.send(db, _gx_suites(plans, skipped), docs, _gx_runs(run_checks))
+                counts: dict[str, int] = {}
+                failing: dict[str, tuple[FailingRow, ...]] = {}
+                tell("sql", 0, len(plans))
+                for done, plan in enumerate(plans, start=1):
+                    levels = _sensitivity(catalog, plan)
+                    active = plan.model_copy(update={"rules": tuple(r for r in plan.rules if r.rule_id not in skipped)})
+                    counts.update(_sql_counts(con, active))
+                    for rule in active.rules:
+                        if counts.get(rule.rule_id):
+                            failing[rule.rule_id] = _failing_rows(con, plan, rule, levels, unmask)
+                    tell("sql", done, len(plans))
         finally:
-            con.close()
+            database.close()
         validated: list[str] = []
         tell("gx", 0, len(plans))
 

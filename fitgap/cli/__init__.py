@@ -132,7 +132,7 @@ def _run(command: Command, args: list[str]) -> NoReturn:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        _interrupted(as_json)
+        _interrupted(as_json, _command_path(command, args))
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument …
         context = getattr(exc, "ctx", None)
         hint = usage_hint(context.command_path if context is not None else _command_path(command, args))
@@ -142,13 +142,13 @@ def _run(command: Command, args: list[str]) -> NoReturn:
         from spec_catalog.database import is_interrupt
 
         if is_interrupt(exc):  # Ctrl-C while DuckDB ran a statement (a validation, an export …)
-            _interrupted(as_json)
+            _interrupted(as_json, _command_path(command, args))
         known = _environment_error(exc, args)
         if known is None or _state["debug"]:
             raise
         _fail(known, as_json)
     if code == 130:
-        _interrupted(as_json)
+        _interrupted(as_json, _command_path(command, args))
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -205,10 +205,14 @@ def _fail(error: FitgapError, as_json: bool, code: int | None = None) -> NoRetur
     sys.exit(code)
 
 
-def _interrupted(as_json: bool) -> NoReturn:
-    message = say(
-        "中断しました（Ctrl-C）: こうして止めた移行は 'interrupted' と記録され、何も公開されていません",
-        "Interrupted (Ctrl-C): a conversion stopped this way is recorded as 'interrupted' and published nothing",
+def _interrupted(as_json: bool, command: str) -> NoReturn:
+    message = (
+        say(
+            "中断しました（Ctrl-C）: こうして止めた移行は 'interrupted' と記録され、何も公開されていません",
+            "Interrupted (Ctrl-C): a conversion stopped this way is recorded as 'interrupted' and published nothing",
+        )
+        if command == "fitgap convert run"  # what a stopped conversion leaves is what its user asks first
+        else say("中断しました（Ctrl-C）", "Interrupted (Ctrl-C)")
     )
     if as_json:
         body = {"message": message, "where": None, "hint": None, "exit_code": 130}
