@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from converters.readers import file_sha256
 from spec_catalog.base import FitgapError, FrozenModel
+from spec_catalog.ctrl_c import interruptible
 from spec_catalog.database import (
     LINEAGE,
     columns_of,
@@ -217,91 +218,100 @@ def export(
             where=out,
             hint=say(", かタブを使ってください", "use , or a tab"),
         )
-    con = connect_read_only(db)
+    database = connect_read_only(db)
     try:
-        if not has_runs(con):
-            raise FitgapError(
-                say("データベースに変換の記録がありません", "the database holds no conversion"),
-                where=db,
-                hint=say("先に 'fitgap convert run' を実行してください", "run 'fitgap convert run' first"),
-            )
-        available = converted_tables(con)
-        chosen = tables or available
-        unknown = [t for t in chosen if t not in available]
-        if unknown:
-            tables_ja, tables_en = ", ".join(available) or "なし", ", ".join(available) or "none"
-            raise FitgapError(
-                say(f"変換済みのテーブル '{unknown[0]}' はありません", f"no converted table '{unknown[0]}'"),
-                where=db,
-                hint=say(f"テーブル: {tables_ja}", f"tables: {tables_en}"),
-            )
-        columns = {t: [c for c in columns_of(con, t) if c not in LINEAGE] for t in chosen}
-        if shrunk is not None:
-            _stage_changes(con, shrunk)
-        sources = {t: _source(t, columns[t], shrunk) for t in chosen}
-        if encoding == "cp932":
-            problems = [p for t in chosen for p in _not_in_cp932(con, t, sources[t], columns[t])]
-            if problems:
-                listed = "; ".join(problems)
+        with interruptible(database) as con:  # Ctrl-C stops a statement at once (spec_catalog/ctrl_c.py)
+            if not has_runs(con):
                 raise FitgapError(
-                    say(
-                        f"CP932 で書けない値があるため、何も書き出していません — {listed}",
-                        f"CP932 cannot hold every value, nothing was written — {listed}",
-                    ),
+                    say("データベースに変換の記録がありません", "the database holds no conversion"),
                     where=db,
-                    hint=say(
-                        "UTF-8（既定）で出力してください。UTF-8 ならそのまま残せます。CP932 には異体字セレクタが"
-                        "ありません",
-                        "export in UTF-8 (the default), which keeps them; CP932 has no variation selectors",
-                    ),
+                    hint=say("先に 'fitgap convert run' を実行してください", "run 'fitgap convert run' first"),
                 )
-        out.mkdir(parents=True, exist_ok=True)
-        targets = {table: _target(out, table, fmt) for table in chosen}
-        by_file: dict[Path, set[str]] = {}
-        for table, target in targets.items():
-            by_file.setdefault(target, set()).add(table)
-        for target, same in by_file.items():
-            if len(same) > 1:
-                listed = ", ".join(repr(t) for t in sorted(same))
+            available = converted_tables(con)
+            chosen = tables or available
+            unknown = [t for t in chosen if t not in available]
+            if unknown:
+                tables_ja, tables_en = ", ".join(available) or "なし", ", ".join(available) or "none"
                 raise FitgapError(
-                    say(
-                        f"テーブル {listed} が同じファイル {target.name} に書き出されることになります",
-                        f"tables {listed} would be written to one file {target.name}",
-                    ),
+                    say(f"変換済みのテーブル '{unknown[0]}' はありません", f"no converted table '{unknown[0]}'"),
                     where=db,
-                    hint=say(
-                        "--table で一つずつ、別々のフォルダに出力してください",
-                        "export them one at a time with --table, into separate folders",
-                    ),
+                    hint=say(f"テーブル: {tables_ja}", f"tables: {tables_en}"),
                 )
-        files = []
-        for table in chosen:
-            select = (
-                f"SELECT {', '.join(quote(c) for c in columns[table])} FROM {sources[table]} "
-                "ORDER BY _mapping, _source_file, _source_line"
-            )
-            target = targets[table]
-            if fmt == "parquet":
-                con.execute(f"COPY ({select}) TO {literal(str(target))} (FORMAT parquet)")
-            else:
-                line_end = "\\r\\n" if newline == "crlf" else "\\n"
-                written = target.with_name(f".{target.name}.utf-8") if encoding == "cp932" else target
-                con.execute(
-                    f"COPY ({select}) TO {literal(str(written))} (FORMAT csv, HEADER, DELIMITER {literal(delimiter)}, "
-                    f"NEW_LINE {literal(line_end)})"
+            columns = {t: [c for c in columns_of(con, t) if c not in LINEAGE] for t in chosen}
+            if shrunk is not None:
+                _stage_changes(con, shrunk)
+            sources = {t: _source(t, columns[t], shrunk) for t in chosen}
+            if encoding == "cp932":
+                problems = [p for t in chosen for p in _not_in_cp932(con, t, sources[t], columns[t])]
+                if problems:
+                    listed = "; ".join(problems)
+                    raise FitgapError(
+                        say(
+                            f"CP932 で書けない値があるため、何も書き出していません — {listed}",
+                            f"CP932 cannot hold every value, nothing was written — {listed}",
+                        ),
+                        where=db,
+                        hint=say(
+                            "UTF-8（既定）で出力してください。UTF-8 ならそのまま残せます。CP932 には異体字セレクタが"
+                            "ありません",
+                            "export in UTF-8 (the default), which keeps them; CP932 has no variation selectors",
+                        ),
+                    )
+            out.mkdir(parents=True, exist_ok=True)
+            targets = {table: _target(out, table, fmt) for table in chosen}
+            by_file: dict[Path, set[str]] = {}
+            for table, target in targets.items():
+                by_file.setdefault(target, set()).add(table)
+            for target, same in by_file.items():
+                if len(same) > 1:
+                    listed = ", ".join(repr(t) for t in sorted(same))
+                    raise FitgapError(
+                        say(
+                            f"テーブル {listed} が同じファイル {target.name} に書き出されることになります",
+                            f"tables {listed} would be written to one file {target.name}",
+                        ),
+                        where=db,
+                        hint=say(
+                            "--table で一つずつ、別々のフォルダに出力してください",
+                            "export them one at a time with --table, into separate folders",
+                        ),
+                    )
+            files = []
+            for table in chosen:
+                select = (
+                    f"SELECT {', '.join(quote(c) for c in columns[table])} FROM {sources[table]} "
+                    "ORDER BY _mapping, _source_file, _source_line"
                 )
-                if written != target:
-                    _transcode(written, target)
-                if bom:
-                    target.write_bytes(b"\xef\xbb\xbf" + target.read_bytes())
-            rows = count_rows(con, table)
-            files.append(
-                ExportedFile(
-                    file=target.name, table=table, rows=rows, columns=tuple(columns[table]), sha256=file_sha256(target)
+                target = targets[table]
+                # Written under a hidden name and renamed when whole: an export stopped half-way (Ctrl-C, a full
+                # disk) leaves no file that looks finished.
+                written = target.with_name(f".{target.name}.partial")
+                try:
+                    if fmt == "parquet":
+                        con.execute(f"COPY ({select}) TO {literal(str(written))} (FORMAT parquet)")
+                    else:
+                        line_end = "\\r\\n" if newline == "crlf" else "\\n"
+                        con.execute(
+                            f"COPY ({select}) TO {literal(str(written))} "
+                            f"(FORMAT csv, HEADER, DELIMITER {literal(delimiter)}, NEW_LINE {literal(line_end)})"
+                        )
+                        if encoding == "cp932" or bom:
+                            _rewrite(written, encoding, bom)
+                    rows = count_rows(con, table)
+                    written.replace(target)
+                finally:
+                    written.unlink(missing_ok=True)
+                files.append(
+                    ExportedFile(
+                        file=target.name,
+                        table=table,
+                        rows=rows,
+                        columns=tuple(columns[table]),
+                        sha256=file_sha256(target),
+                    )
                 )
-            )
     finally:
-        con.close()
+        database.close()
     manifest = ExportManifest(
         format=fmt,
         encoding="utf-8-sig" if bom else encoding,
@@ -315,14 +325,19 @@ def export(
     return manifest
 
 
-def _transcode(source: Path, target: Path) -> None:
-    """The UTF-8 file DuckDB wrote, as CP932 (every value was checked to fit), in chunks; the UTF-8 one goes."""
+def _rewrite(path: Path, encoding: str, bom: bool) -> None:
+    """The UTF-8 file DuckDB wrote, as CP932 (every value was checked to fit) or after a BOM, in chunks: a file of
+    any size in constant memory."""
+    again = path.with_name(path.name + ".new")
     try:
         with (
-            source.open(encoding="utf-8", newline="") as read,
-            target.open("w", encoding="cp932", errors="strict", newline="") as write,
+            path.open(encoding="utf-8", newline="") as read,
+            again.open("w", encoding=encoding, errors="strict", newline="") as write,
         ):
+            if bom:
+                write.write("\ufeff")
             while chunk := read.read(1 << 20):
                 write.write(chunk)
+        again.replace(path)
     finally:
-        source.unlink(missing_ok=True)
+        again.unlink(missing_ok=True)

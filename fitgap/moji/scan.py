@@ -19,6 +19,7 @@ from typing import Any, Literal
 from fitgap.moji.errors import converted_hint, unsupported_encoding
 from reports.masking import mask
 from spec_catalog.base import FitgapError, FrozenModel, UsageError
+from spec_catalog.ctrl_c import interruptible
 from spec_catalog.database import columns_of, connect_read_only, converted_tables, quote
 from spec_catalog.files import check_input_file
 from spec_catalog.language import say
@@ -276,18 +277,19 @@ def scan_database(
     The database is opened read-only. ``gaiji`` (a 外字 table) tells mapped private-use characters from
     unmapped ones. Sample keys are masked by the key item's sensitivity unless ``unmask``. ``progress`` is
     told (tables counted, tables) before the first and after each table."""
-    con = connect_read_only(db)
+    database = connect_read_only(db)
     try:
-        plan, skipped = _plan(con, catalog, tables, items)
-        tally = _Tally()
-        for done, (table, group, wanted) in enumerate(plan):
+        with interruptible(database) as con:  # Ctrl-C stops a statement at once (spec_catalog/ctrl_c.py)
+            plan, skipped = _plan(con, catalog, tables, items)
+            tally = _Tally()
+            for done, (table, group, wanted) in enumerate(plan):
+                if progress is not None:
+                    progress(done, len(plan))
+                _count_table(con, table, group, wanted, tally, unmask)
             if progress is not None:
-                progress(done, len(plan))
-            _count_table(con, table, group, wanted, tally, unmask)
-        if progress is not None:
-            progress(len(plan), len(plan))
+                progress(len(plan), len(plan))
     finally:
-        con.close()
+        database.close()
     return tally.result(
         gaiji,
         source=str(db),

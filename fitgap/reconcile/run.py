@@ -34,6 +34,7 @@ from reports.masking import mask
 from spec_catalog import language
 from spec_catalog.base import FitgapError
 from spec_catalog.codes import Code
+from spec_catalog.ctrl_c import interruptible
 from spec_catalog.database import (
     CorrectionStatus,
     ReconcileKind,
@@ -194,28 +195,29 @@ def reconcile_run(
             hint=language.say("--db で指定するか、先に変換してください", "give --db, or convert first"),
         )
     clock = time.perf_counter()
-    con = connect(db, memory_limit=memory_limit)
+    database = connect(db, memory_limit=memory_limit)
     try:
-        run = published_run(con, mapping, run_id)
-        mapping = _source_of_the_run(mapping, run)
-        _check_inputs(run, mapping)
-        table = table_name(mapping.spec.business_id, mapping.group.name)
-        relation, described = _target_relation(con, mapping, table, target)
-        with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir:
-            progress("reading")
-            expected = make_expected(con, mapping, Path(workdir))
-            timings = {"read_transform": round(time.perf_counter() - clock, 3)}
-            progress("comparing")
-            comparison = _Comparison(con, mapping, run, expected, relation, unmask, target)
-            result = comparison.compare(target=described, table=table, tolerances=tolerances or {})
-        timings["total"] = round(time.perf_counter() - clock, 3)
-        timings["compare"] = round(timings["total"] - timings["read_transform"], 3)
-        result = result.model_copy(update={"timings": timings})
-        if record:
-            _record(con, mapping, result, comparison.masked if unmask else None)
-        return result
+        with interruptible(database) as con:  # Ctrl-C stops a statement at once (spec_catalog/ctrl_c.py)
+            run = published_run(con, mapping, run_id)
+            mapping = _source_of_the_run(mapping, run)
+            _check_inputs(run, mapping)
+            table = table_name(mapping.spec.business_id, mapping.group.name)
+            relation, described = _target_relation(con, mapping, table, target)
+            with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir:
+                progress("reading")
+                expected = make_expected(con, mapping, Path(workdir))
+                timings = {"read_transform": round(time.perf_counter() - clock, 3)}
+                progress("comparing")
+                comparison = _Comparison(con, mapping, run, expected, relation, unmask, target)
+                result = comparison.compare(target=described, table=table, tolerances=tolerances or {})
+            timings["total"] = round(time.perf_counter() - clock, 3)
+            timings["compare"] = round(timings["total"] - timings["read_transform"], 3)
+            result = result.model_copy(update={"timings": timings})
+            if record:
+                _record(con, mapping, result, comparison.masked if unmask else None)
+            return result
     finally:
-        con.close()
+        database.close()
 
 
 def _record(con: Any, mapping: ConversionMapping, result: Reconciliation, recorded: list[Difference] | None) -> None:

@@ -139,6 +139,33 @@ def test_export_options(cli: Cli, residents: Path, tmp_path: Path) -> None:
     assert (tmp_path / "p" / "001_住民.parquet").exists()
 
 
+@pytest.mark.parametrize("options", [(), ("--bom",), ("--format", "parquet")])
+def test_an_export_stopped_half_way_leaves_no_file_that_looks_finished(
+    cli: Cli, residents: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: tuple[str, ...]
+) -> None:
+    # Ctrl-C (or a full disk) after DuckDB wrote the table's file: the file was written under a hidden name, which
+    # goes; no data file and no manifest are left.
+    import importlib
+
+    export = importlib.import_module("converters.export")  # (the package names its function export too)
+
+    db = tmp_path / "r.duckdb"
+    cli("convert", "run", residents / "mapping-csv.yaml", "--db", db, "--accept-quarantine")
+    real = export.count_rows
+
+    def stopped(*args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export, "count_rows", stopped)
+    out = tmp_path / "out"
+    assert cli("convert", "export", "--db", db, "-o", out, *options).exit_code == 130
+    assert sorted(p.name for p in out.iterdir()) == []
+    monkeypatch.setattr(export, "count_rows", real)
+    assert cli("convert", "export", "--db", db, "-o", out, *options).exit_code == 0
+    suffix = "parquet" if "parquet" in options else "csv"
+    assert sorted(p.name for p in out.iterdir()) == [f"001_住民.{suffix}", "manifest.json"]
+
+
 def test_publish_is_atomic(residents: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import converters.engine as engine
 
