@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -61,6 +60,7 @@ from spec_catalog.language import say
 from spec_catalog.models import table_name
 from spec_catalog.rules import NARROW_CLASS, WIDE_CLASS, RuleKind
 from spec_catalog.vocab import Sensitivity
+from spec_catalog.workdir import run_workdir
 
 TOOL_VERSION = "fitgap 0.1.0"
 _TRANSFORM_REASONS = {
@@ -520,8 +520,8 @@ def run_conversion(
         if not dry_run:
             _start(con, run)
         # Ctrl-C stops a statement at once; the record below uses the connection itself (never interrupted).
-        with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir, interruptible(con) as running:
-            return _convert(running, run, Path(workdir), limit, progress or (lambda _: None), on_read)
+        with run_workdir() as workdir, interruptible(con) as running:
+            return _convert(running, run, workdir, limit, progress or (lambda _: None), on_read)
     except KeyboardInterrupt:
         if not dry_run:
             _end(con, run.run_id, RunStatus.INTERRUPTED, say("中断されました", "interrupted by the user"))

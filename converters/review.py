@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import string
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -48,6 +47,7 @@ from spec_catalog.files import exists_already
 from spec_catalog.language import current, say
 from spec_catalog.models import Catalog, DataGroup, DataItem, table_name
 from spec_catalog.vocab import Sensitivity
+from spec_catalog.workdir import run_workdir
 
 
 def _no_conversion() -> str:
@@ -294,8 +294,8 @@ def _source_values(
     values: dict[tuple[int, str], str | None] = {}
     con = connect(None)
     try:
-        with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir:
-            staged = stage(con, mapping, Path(workdir))
+        with run_workdir() as workdir:
+            staged = stage(con, mapping, workdir)
             check_columns(mapping, staged.columns)
             if not items or not lines:
                 return values, staged.columns

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -53,6 +52,7 @@ from spec_catalog.database import (
 )
 from spec_catalog.models import table_name
 from spec_catalog.vocab import DataType, Sensitivity
+from spec_catalog.workdir import run_workdir
 
 _NUMBERS = (DataType.INTEGER, DataType.SIGNED_INTEGER, DataType.DECIMAL)
 _TEXT_TYPES = ("VARCHAR",)
@@ -203,9 +203,9 @@ def reconcile_run(
             _check_inputs(run, mapping)
             table = table_name(mapping.spec.business_id, mapping.group.name)
             relation, described = _target_relation(con, mapping, table, target)
-            with tempfile.TemporaryDirectory(prefix="fitgap-") as workdir:
+            with run_workdir() as workdir:
                 progress("reading")
-                expected = make_expected(con, mapping, Path(workdir))
+                expected = make_expected(con, mapping, workdir)
                 timings = {"read_transform": round(time.perf_counter() - clock, 3)}
                 progress("comparing")
                 comparison = _Comparison(con, mapping, run, expected, relation, unmask, target)
