@@ -36,7 +36,7 @@ from converters.transforms.width import to_full_width
 from reports.masking import mask, mask_text
 from spec_catalog.base import FitgapError, FrozenModel
 from spec_catalog.codes import Code
-from spec_catalog.ctrl_c import interruptible
+from spec_catalog.ctrl_c import deferred, interruptible, note_published
 from spec_catalog.database import (
     LINEAGE,
     QuarantineRow,
@@ -516,6 +516,7 @@ def run_conversion(
         corrections=tuple(load_corrections(mapping, db_path, corrections)),
     )
     con = connect(None if dry_run else db_path, memory_limit=memory_limit)
+    note_published(False)  # until this run's COMMIT
     try:
         if not dry_run:
             _start(con, run)
@@ -834,9 +835,12 @@ def _outcome(
 
 
 def _end(con: Any, run_id: str, status: RunStatus, message: str) -> None:
-    # The connection may be what failed; the run then stays 'running', which says the same.
+    # The connection may be what failed; the run then stays 'running', which says the same. A run already
+    # recorded as done (its COMMIT went through before the error or the Ctrl-C) keeps its record.
     with contextlib.suppress(Exception):
-        update_run(con, run_id, status=status, finished=True, message=message)
+        row = con.execute("SELECT status FROM fitgap_runs WHERE run_id = ?", [run_id]).fetchone()
+        if row is None or row[0] == RunStatus.RUNNING:
+            update_run(con, run_id, status=status, finished=True, message=message)
 
 
 def _dates_kept(con: Any, plans: list[ItemPlan]) -> dict[str, int]:
@@ -1003,7 +1007,9 @@ def _publish(
             unmapped=[u.model_dump() for u in outcome.unmapped],
             **counts,
         )
-        con.execute("COMMIT")
+        with deferred(con):  # DuckDB would ignore an interrupt here, and the run would be told interrupted
+            con.execute("COMMIT")
+        note_published()
     except BaseException:
         # A failed COMMIT (disk full) leaves no transaction: ROLLBACK's own error would hide the real one.
         with contextlib.suppress(Exception):

@@ -276,6 +276,8 @@ def export(
                             "export them one at a time with --table, into separate folders",
                         ),
                     )
+            # An earlier export's manifest goes first: a stopped export must not leave it beside new files.
+            (out / "manifest.json").unlink(missing_ok=True)
             files = []
             for table in chosen:
                 select = (

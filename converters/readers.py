@@ -416,8 +416,9 @@ def _stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress, si
     found: list[list[Rejected]] = [[] for _ in states]  # each part's lines that do not decode
     done = [(0, 0)] * len(states)  # each part's bytes and lines read so far, for the progress line
     with contextlib.ExitStack() as stack:
-        # The worker processes, forked here from the run's own thread before any other thread starts, decode the
-        # chunks of every part; leaving the block early stops them.
+        # The worker processes, forked here from the run's own thread before the reading threads start, decode the
+        # chunks of every part; leaving the block early stops them. (The Ctrl-C thread of spec_catalog/ctrl_c.py may
+        # exist: it waits in a read and holds no lock the workers could inherit taken.)
         pool = stack.enter_context(worker_pool(workers))
         in_flight = max(workers // len(states), 1) if pool is not None else 0  # 0: decoded in this process
         handles = [stack.enter_context(path.open("rb")) for _ in states]

@@ -206,14 +206,21 @@ def _fail(error: FitgapError, as_json: bool, code: int | None = None) -> NoRetur
 
 
 def _interrupted(as_json: bool, command: str) -> NoReturn:
-    message = (
-        say(
+    from spec_catalog.ctrl_c import published
+
+    if command != "fitgap convert run":
+        message = say("中断しました（Ctrl-C）", "Interrupted (Ctrl-C)")
+    elif published():  # pressed after the COMMIT: the rows are published, the record says so
+        message = say(
+            "中断しました（Ctrl-C）が、移行はその前に公開を終えていました"
+            "（'fitgap convert runs' で記録を確かめられます）",
+            "Interrupted (Ctrl-C), but the conversion had already published (its record: 'fitgap convert runs')",
+        )
+    else:  # what a stopped conversion leaves is what its user asks first
+        message = say(
             "中断しました（Ctrl-C）: こうして止めた移行は 'interrupted' と記録され、何も公開されていません",
             "Interrupted (Ctrl-C): a conversion stopped this way is recorded as 'interrupted' and published nothing",
         )
-        if command == "fitgap convert run"  # what a stopped conversion leaves is what its user asks first
-        else say("中断しました（Ctrl-C）", "Interrupted (Ctrl-C)")
-    )
     if as_json:
         body = {"message": message, "where": None, "hint": None, "exit_code": 130}
         typer.echo(json.dumps({"error": body}, ensure_ascii=False))

@@ -794,6 +794,33 @@ def test_ctrl_c_while_duckdb_runs_a_statement(cli: Cli, tmp_path: Path, monkeypa
     assert [r["status"] for r in runs] == ["interrupted"]
 
 
+def test_ctrl_c_after_the_commit_keeps_the_published_record(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C after the COMMIT stops nothing: the rows are published, the record stays 'succeeded' (it used to
+    become 'interrupted'), and the one line says the conversion had already published."""
+    from converters import engine
+
+    real = engine.update_run
+
+    def late(con: object, run_id: str, **fields: object) -> None:
+        if "timings" in fields:  # the last write of a run, after its COMMIT
+            raise KeyboardInterrupt
+        real(con, run_id, **fields)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "update_run", late)
+    db = tmp_path / "t.duckdb"
+    result = cli("convert", "run", _small_mapping(tmp_path), "--db", db)
+    assert result.exit_code == 130
+    assert result.stderr == (
+        "中断しました（Ctrl-C）が、移行はその前に公開を終えていました（'fitgap convert runs' で記録を確かめられます）\n"
+    )
+    runs = json.loads(cli("convert", "runs", "--db", db, "--json").stdout)
+    assert [r["status"] for r in runs] == ["succeeded"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(f'SELECT count(*) FROM "{runs[0]["target_table"]}"').fetchone()[0] > 0
+
+
 def test_duckdb_says_query_interrupted_on_ctrl_c() -> None:
     """What :func:`spec_catalog.database.is_interrupt` recognises, from DuckDB itself."""
     import threading

@@ -8,6 +8,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -48,8 +49,9 @@ class _Blocked:
     """A statement that holds the main thread in C (a read from a pipe) and runs no Python handler until it ends,
     as DuckDB publishing 10M rows did; ``interrupt()`` ends it at once when ``obeys``, else a timer does."""
 
-    def __init__(self, obeys: bool = True, ends_after: float = 10.0) -> None:
+    def __init__(self, obeys: bool = True, ends_after: float = 10.0, obeys_after: float = 0.0) -> None:
         self.obeys = obeys
+        self.obeys_after = obeys_after
         self.interrupted = False
         self._read, self._write = os.pipe()
         self._timer = threading.Timer(ends_after, lambda: os.write(self._write, b"e"))
@@ -67,9 +69,9 @@ class _Blocked:
         return self
 
     def interrupt(self) -> None:
-        if self.obeys:
+        if self.obeys and not self.interrupted:
             self.interrupted = True
-            os.write(self._write, b"i")
+            threading.Timer(self.obeys_after, lambda: os.write(self._write, b"i")).start()
 
 
 def _nothing_left() -> None:
@@ -156,3 +158,62 @@ def test_the_wrapped_connection_answers_as_duckdb() -> None:
         if isinstance(running, InterruptibleConnection):  # (a background job gets DuckDB's own connection)
             assert running.execute("SELECT 42").fetchone() == (42,)
             assert running.execute("SELECT ?", [7]).fetchall() == [(7,)]
+
+
+@pytest.mark.usefixtures("python_handler")
+def test_two_quick_ctrl_cs_in_a_statement_still_end_it_with_duckdbs_error() -> None:
+    # Both reach the main thread, held in the statement: the second one's handler runs inside the first one's
+    # handling (the handler takes no lock, so it cannot wait on the main thread itself).
+    con = _Blocked(ends_after=10, obeys_after=0.2)
+    main = threading.main_thread().ident or 0
+    first = threading.Timer(0.3, lambda: signal.pthread_kill(main, signal.SIGINT))
+    second = threading.Timer(0.32, lambda: signal.pthread_kill(main, signal.SIGINT))
+    started = time.monotonic()
+    first.start()
+    second.start()
+    try:
+        with pytest.raises(duckdb.InterruptException), interruptible(con) as running:
+            running.execute("INSERT INTO target SELECT …")
+        _python_runs_a_while()
+    finally:
+        first.cancel()
+        second.cancel()
+    assert time.monotonic() - started < 3
+    _nothing_left()
+
+
+@pytest.mark.usefixtures("python_handler")
+def test_a_commit_is_not_interrupted_and_a_ctrl_c_during_it_is_dropped(bystander: threading.Thread) -> None:
+    # DuckDB writes a COMMIT whole whatever it is asked: the run goes on and reports what it published.
+    con = _Blocked(ends_after=0.8)
+    timer = _ctrl_c_on(bystander, 0.3)
+    try:
+        with interruptible(con) as running:
+            with running.deferred():
+                running.execute("COMMIT")
+            _python_runs_a_while()  # no KeyboardInterrupt follows
+    finally:
+        timer.cancel()
+    assert not con.interrupted
+    _nothing_left()
+
+
+@pytest.mark.usefixtures("python_handler")
+def test_ctrl_c_while_the_waiting_thread_starts_leaks_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    con = _Blocked()  # (its own pipe is opened before the count)
+    fds = Path("/proc/self/fd")
+    opened = len(list(fds.iterdir())) if fds.is_dir() else None
+    start = threading.Thread.start
+
+    def interrupted(self: threading.Thread) -> None:
+        if self.name == "fitgap-signal":
+            raise KeyboardInterrupt
+        start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", interrupted)
+    with pytest.raises(KeyboardInterrupt), interruptible(con):
+        pytest.fail("the block ran")
+    monkeypatch.undo()
+    _nothing_left()
+    if opened is not None:
+        assert len(list(fds.iterdir())) == opened
