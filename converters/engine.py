@@ -52,6 +52,7 @@ from spec_catalog.database import (
     published_rows,
     quote,
     replace_quarantine,
+    run_status,
     start_run,
     update_run,
 )
@@ -838,8 +839,7 @@ def _end(con: Any, run_id: str, status: RunStatus, message: str) -> None:
     # The connection may be what failed; the run then stays 'running', which says the same. A run already
     # recorded as done (its COMMIT went through before the error or the Ctrl-C) keeps its record.
     with contextlib.suppress(Exception):
-        row = con.execute("SELECT status FROM fitgap_runs WHERE run_id = ?", [run_id]).fetchone()
-        if row is None or row[0] == RunStatus.RUNNING:
+        if run_status(con, run_id) in (None, RunStatus.RUNNING):
             update_run(con, run_id, status=status, finished=True, message=message)
 
 

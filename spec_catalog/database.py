@@ -315,6 +315,12 @@ def update_run(con: Any, run_id: str, **values: Any) -> None:
     con.execute(f"UPDATE {RUNS} SET {', '.join(assignments)} WHERE run_id = ?", [*parameters, run_id])
 
 
+def run_status(con: Any, run_id: str) -> str | None:
+    """The status a run's record holds now (None: no such record)."""
+    row = con.execute(f"SELECT status FROM {RUNS} WHERE run_id = ?", [run_id]).fetchone()
+    return None if row is None else str(row[0])
+
+
 def _record(row: tuple[Any, ...]) -> RunRecord:
     data = dict(zip(_RUN_COLUMNS, row, strict=True))
     for name in ("timings", "unmapped", "item_origins"):
