@@ -19,7 +19,6 @@ import io
 import itertools
 import os
 import re
-import signal
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -35,7 +34,7 @@ from converters.mapping import CsvSource, ExcelSource, FixedSource, Mapping
 from converters.parallel import ordered_map, worker_pool, workers_for
 from spec_catalog.base import InputFileError
 from spec_catalog.codes import Code
-from spec_catalog.ctrl_c import at_once_on
+from spec_catalog.ctrl_c import interruptible
 from spec_catalog.database import literal
 from spec_catalog.files import check_input_file
 from spec_catalog.language import Language, chosen, current, say
@@ -665,37 +664,19 @@ def _read_into_raw(con: Any, parts: list[tuple[Path, Write]], options: str, path
 
 
 @contextlib.contextmanager
-def _ctrl_c_stops(con: Any, stop: threading.Event) -> Iterator[threading.Event]:
+def _ctrl_c_stops(con: Any, stop: threading.Event) -> Iterator[Any]:
     """While DuckDB reads the pipe, Ctrl-C interrupts its statement and stops the thread that fills the pipe;
     the block ends (the pipe drained) before the KeyboardInterrupt is raised. Python's own handler would raise it
     at any point of the clean-up (DuckDB, blocked reading the pipe, gets an interrupted system call and the
-    KeyboardInterrupt fires as its error is handled), leaving the thread behind. A run's connection
-    (:func:`spec_catalog.ctrl_c.interruptible`) has its own watch, which stops the thread too."""
-    on_ctrl_c = getattr(con, "on_ctrl_c", None)
-    if on_ctrl_c is not None:
-        with on_ctrl_c(stop.set) as interrupted:
-            yield interrupted
-        return
-    interrupted = threading.Event()
-    # Signals reach the main thread only; and a process that ignores Ctrl-C (a job started in the background) or
-    # dies of it (SIG_DFL) keeps doing so: only Python's own handler, a function, is replaced.
-    if threading.current_thread() is not threading.main_thread() or not callable(signal.getsignal(signal.SIGINT)):
-        yield interrupted
-        return
-
-    def on_ctrl_c_here() -> None:
-        interrupted.set()
-        stop.set()
-        with contextlib.suppress(Exception):
-            con.interrupt()
-
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: on_ctrl_c_here())
-    try:
-        # The main thread, blocked in DuckDB's read of the pipe, may run no handler until the read's end.
-        with at_once_on(signal.SIGINT, on_ctrl_c_here):
-            yield interrupted
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    KeyboardInterrupt fires as its error is handled), leaving the thread behind. Yields what tells, with
+    ``is_set()``, whether Ctrl-C was pressed. A run's connection is already watched
+    (:func:`spec_catalog.ctrl_c.interruptible`); any other is watched for the block."""
+    with contextlib.ExitStack() as stack:
+        watched = con if hasattr(con, "on_ctrl_c") else stack.enter_context(interruptible(con))
+        if not hasattr(watched, "on_ctrl_c"):  # not the main thread, or a process that ignores Ctrl-C
+            yield threading.Event()
+            return
+        yield stack.enter_context(watched.on_ctrl_c(stop.set))
 
 
 def _drain(targets: list[Path], threads: list[threading.Thread], stop: threading.Event) -> None:
