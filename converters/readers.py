@@ -316,7 +316,7 @@ def _utf8_chunk(
 
 
 def _parts(size: int) -> int:
-    """How many parts a CSV of ``size`` bytes is read in: one per worker process, so one per core for a large file.
+    """How many parts a file of ``size`` bytes is read in: one per worker process, so one per core for a large file.
 
     DuckDB parses a named pipe on one thread: each part goes through a pipe of its own, and DuckDB parses the parts
     side by side (on 2 cores, the UTF-8 text of 1M rows: 1.41 s from one pipe, 0.87 s from two). A small file is
@@ -774,98 +774,123 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
     if rest == length and terminator:  # the last record lacks its line terminator: still whole
         records, rest = records + 1, 0
     per_chunk = max(1, CHUNK // size_of)
-    may_have_pua = False
+    # The records in parts, one a worker process, each read through a pipe of its own so that DuckDB parses and
+    # trims the parts side by side (see _parts); records have one size, so a part starts at a record's start.
+    count = _parts(records * size_of)
+    bounds = [records * k // count for k in range(count + 1)]
+    workers = workers_for(records * size_of, CHUNK)
+    may_have_pua = [False] * count
+    found: list[list[Rejected]] = [[] for _ in range(count)]  # each part's records that do not decode
+    done = [0] * count  # each part's records read so far, for the progress line
     with path.open("rb") as handle:
         check_text(handle.read(1 << 16), path)
-        handle.seek(0)
-        digest = hashlib.sha256()
+    digest = hashlib.sha256() if count == 1 else None  # a whole file read in order; parts are hashed apart
 
-        def chunks() -> Iterator[tuple[Any, ...]]:
-            """The arguments of :func:`_utf8_records` for every chunk of records, read as they are asked for."""
-            nonlocal may_have_pua
-            for first in range(0, records, per_chunk):
-                count = min(per_chunk, records - first)
-                data = handle.read(count * size_of)
+    def chunks(handle: BinaryIO, part: int) -> Iterator[tuple[Any, ...]]:
+        """The arguments of :func:`_utf8_records` for every chunk of the part's records, read as they are asked
+        for."""
+        handle.seek(bounds[part] * size_of)
+        for first in range(bounds[part], bounds[part + 1], per_chunk):
+            n = min(per_chunk, bounds[part + 1] - first)
+            data = handle.read(n * size_of)
+            if digest is not None:
                 digest.update(data)
-                if len(data) < count * size_of:  # only the last record may lack its terminator
-                    data += terminator
-                block = np.frombuffer(data, dtype=np.uint8).reshape(count, size_of)
-                if terminator and not (block[:, length:] == np.frombuffer(terminator, dtype=np.uint8)).all():
-                    ended = (block[:, length:] == np.frombuffer(terminator, np.uint8)).all(axis=1)
-                    bad = int(np.flatnonzero(~ended)[0])
-                    record, at, ends = first + bad + 1, (first + bad) * size_of + length, source.terminator.upper()
-                    raise InputFileError(
-                        say(
-                            f"レコード {record} が {at} バイト目で {ends} で終わっていません",
-                            f"record {record} does not end with {ends} at byte {at}",
-                        ),
-                        where=path,
-                        hint=_check_layout(),
-                    )
-                _check_no_separators(block[:, :length], first, size_of, path)
-                may_have_pua = may_have_pua or _may_have_pua(data, encoding)
-                yield block[:, :length].copy(), first, size_of, source, encoding, current(), first + count
-
-        names = ["_line"] + [f"c{i}" for i in range(len(source.fields))]
-        types = ", ".join(f"{literal(n)}: {literal('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
-        # The padding of fixed-width fields is dropped once for every field: the half-width spaces went before
-        # decoding (_not_padding); a value that still starts or ends with a full-width space loses the spaces of
-        # both widths there.
-        wide = literal("\u3000")
-        fields = ", ".join(
-            f"CASE WHEN starts_with(c{i}, {wide}) OR ends_with(c{i}, {wide}) "
-            f"THEN trim(c{i}, {literal(' ' + chr(0x3000))}) ELSE c{i} END AS c{i}"
-            if source.trim
-            else f"c{i}"
-            for i in range(len(source.fields))
-        )
-        decoded = ordered_map(_utf8_records, chunks(), workers_for(records * size_of, CHUNK))
-        # The first chunk here: the worker processes are forked from the run's own thread, before DuckDB reads.
-        first = next(decoded, None)
-
-        def write(out: BinaryIO, stop: threading.Event) -> None:
-            for text, found, done in itertools.chain([first] if first else [], decoded):
-                if stop.is_set():
-                    return
-                out.write(text)
-                rejected.extend(found)
-                if progress:
-                    progress(done * size_of, done)
-
-        try:
-            # One part, one pipe (see _parts): reading fixed-width records is bound by the workers' decoding and
-            # trimming on this machine's two cores, and two parts were 3 % slower (1M records, 5 alternated pairs).
-            _read_decoded(
-                con,
-                [(workdir / "source.utf8.txt", write)],
-                f"header=false, auto_detect=false, delim={literal(SEP)}, quote='', escape='', columns={{{types}}}, "
-                "new_line='\\n', strict_mode=false",
-                path,
-                select=f"_line, {fields}",
-            )
-        finally:
-            decoded.close()  # stops the worker processes when the read ends early
-        digest.update(handle.read())  # a short last record, if any
-        if rest:
-            line = records + 1
-            rejected.append(
-                Rejected(
-                    line,
-                    records * size_of,
-                    Code.TRUNCATED_RECORD,
+            if len(data) < n * size_of:  # only the last record may lack its terminator
+                data += terminator
+            block = np.frombuffer(data, dtype=np.uint8).reshape(n, size_of)
+            if terminator and not (block[:, length:] == np.frombuffer(terminator, dtype=np.uint8)).all():
+                ended = (block[:, length:] == np.frombuffer(terminator, np.uint8)).all(axis=1)
+                bad = int(np.flatnonzero(~ended)[0])
+                record, at, ends = first + bad + 1, (first + bad) * size_of + length, source.terminator.upper()
+                raise InputFileError(
                     say(
-                        f"最後のレコードが {size_of} バイト中 {rest} バイトしかありません",
-                        f"last record has {rest} of {size_of} bytes",
+                        f"レコード {record} が {at} バイト目で {ends} で終わっていません",
+                        f"record {record} does not end with {ends} at byte {at}",
                     ),
+                    where=path,
+                    hint=_check_layout(),
                 )
+            _check_no_separators(block[:, :length], first, size_of, path)
+            may_have_pua[part] = may_have_pua[part] or _may_have_pua(data, encoding)
+            yield block[:, :length].copy(), first, size_of, source, encoding, current(), first + n
+        if digest is not None:
+            digest.update(handle.read())  # a short last record, if any
+
+    names = ["_line"] + [f"c{i}" for i in range(len(source.fields))]
+    types = ", ".join(f"{literal(n)}: {literal('BIGINT' if n == '_line' else 'VARCHAR')}" for n in names)
+    # The padding of fixed-width fields is dropped by DuckDB as it reads: trim() drops the spaces of both widths
+    # (half- and full-width: the only Unicode spaces CP932, Shift_JIS and EUC-JP have; from UTF-8, the other
+    # Unicode spaces too), and a field of spaces only is empty, as an empty field of a CSV. Trimming the bytes
+    # with NumPy before decoding took 3 CPU-seconds a million records, in the workers that decode; trim() with
+    # the two spaces named is slower than trim() alone (4.2 against 2.9 s, on one thread).
+    fields = ", ".join(f"nullif(trim(c{i}), '') AS c{i}" if source.trim else f"c{i}" for i in range(len(source.fields)))
+    with contextlib.ExitStack() as stack:
+        # The worker processes, forked here from the run's own thread before the reading threads start, decode the
+        # chunks of every part; leaving the block early stops them.
+        pool = stack.enter_context(worker_pool(workers))
+        in_flight = max(workers // count, 1) if pool is not None else 0  # 0: decoded in this process
+        handles = [stack.enter_context(path.open("rb")) for _ in range(count)]
+        streams = [
+            ordered_map(_utf8_records, chunks(handle, part), in_flight, pool) for part, handle in enumerate(handles)
+        ]
+        for stream in streams:
+            stack.callback(stream.close)
+        firsts: list[Any] = [next(streams[0], None)]  # the first part's error is raised here, at once
+        for stream in streams[1:]:
+            try:
+                firsts.append(next(stream, None))
+            except Exception as exc:  # raised by its part's writer, in the parts' order (see _read_into_raw)
+                firsts.append(exc)
+
+        def writer(part: int) -> Write:
+            def write(out: BinaryIO, stop: threading.Event) -> None:
+                head = firsts[part]
+                if isinstance(head, BaseException):  # the part's first chunk failed
+                    raise head
+                for text, lost, read in itertools.chain([head] if head else [], streams[part]):
+                    if stop.is_set():
+                        return
+                    out.write(text)
+                    found[part].extend(lost)
+                    if progress:
+                        done[part] = read - bounds[part]
+                        progress(sum(done) * size_of, sum(done))
+
+            return write
+
+        hashing = _Hashing(path) if digest is None else None
+        if hashing is not None:
+            stack.push(hashing.finish)
+        _read_decoded(
+            con,
+            [(workdir / f"source{k}.utf8.txt", writer(k)) for k in range(count)],
+            f"header=false, auto_detect=false, delim={literal(SEP)}, quote='', escape='', columns={{{types}}}, "
+            "new_line='\\n', strict_mode=false",
+            path,
+            select=f"_line, {fields}",
+        )
+    # By record: a chunk lists its NUL bytes first, and where the chunks begin depends on the parts.
+    rejected = sorted((r for part in found for r in part), key=lambda r: r.line)
+    if rest:
+        line = records + 1
+        rejected.append(
+            Rejected(
+                line,
+                records * size_of,
+                Code.TRUNCATED_RECORD,
+                say(
+                    f"最後のレコードが {size_of} バイト中 {rest} バイトしかありません",
+                    f"last record has {rest} of {size_of} bytes",
+                ),
             )
+        )
     con.execute("CREATE TEMP VIEW stage AS SELECT * FROM raw")
     return Staged(
-        may_have_pua=may_have_pua,
+        may_have_pua=any(may_have_pua),
         columns=[f.name for f in source.fields],
         rows_read=records + (1 if rest else 0),
         rejected=rejected,
-        sha256=digest.hexdigest(),
+        sha256=digest.hexdigest() if digest is not None else hashing.sha256 if hashing is not None else "",
     )
 
 
@@ -922,13 +947,8 @@ def _fixed_chunk(
         parts += [separator, block[:, f.start - 1 : f.start - 1 + f.length]]
     parts.append(np.full((count, 1), 0x0A, dtype=np.uint8))
     staged = np.concatenate(parts, axis=1)
-    if source.trim:  # the records without the half-width spaces around each field's value: rows of many sizes
-        keep = _not_padding(staged, source)
-        ends = np.cumsum(keep.sum(axis=1))
-        data = staged[keep].tobytes()
-    else:
-        ends = np.arange(1, count + 1) * staged.shape[1]
-        data = staged.tobytes()
+    ends = np.arange(1, count + 1) * staged.shape[1]
+    data = staged.tobytes()
     starts = np.concatenate(([0], ends[:-1]))
     blank = "\x1f" * len(source.fields) + "\n"  # a record that does not decode: its number and empty fields
     # Decode the chunk at once; a record that does not decode is found from the error's position (the separators
@@ -954,27 +974,6 @@ def _fixed_chunk(
         texts.append(staged[index, :12].tobytes().decode("ascii") + blank)
         record = index + 1
     return "".join(texts)
-
-
-def _not_padding(staged: Any, source: FixedSource) -> Any:
-    """Which bytes of the staged records to keep: all but the half-width spaces before and after each field's value.
-
-    A byte 0x20 is a space in CP932 and UTF-8 alike (never part of a double-byte character), so it can go before
-    decoding, at NumPy's speed. Full-width spaces (two bytes that could also end another character) are trimmed
-    after decoding, by the stage's SQL.
-    """
-    keep = np.ones(staged.shape, dtype=bool)
-    at = 12  # the record number
-    for f in source.fields:
-        at += 1  # the separator
-        field = staged[:, at : at + f.length] != 0x20
-        filled = field.any(axis=1)
-        start = np.where(filled, field.argmax(axis=1), f.length)  # the first byte that is no space
-        end = np.where(filled, f.length - field[:, ::-1].argmax(axis=1), f.length)  # after the last one
-        columns = np.arange(f.length)
-        keep[:, at : at + f.length] = (columns >= start[:, None]) & (columns < end[:, None])
-        at += f.length
-    return keep
 
 
 def _reject_record(
