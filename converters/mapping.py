@@ -58,7 +58,7 @@ class FixedSource(FrozenModel):
     record_length: int | None = Field(default=None, ge=1, description="bytes, without the line terminator")
     terminator: Literal["crlf", "lf", "none"] = "crlf"
     fields: tuple[FixedField, ...]
-    trim: bool = True  # drop the padding spaces (half- and full-width) around each field (readers.stage_fixed)
+    trim: bool = True  # drop the padding spaces around each field (half- and full-width: readers.stage_fixed)
 
     @model_validator(mode="after")
     def _check_fields(self) -> FixedSource:

@@ -414,6 +414,7 @@ def _stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress, si
     states = [_CsvRead(path, encoding, start, end) for start, end in _csv_cuts(path, size, count)]
     found: list[list[Rejected]] = [[] for _ in states]  # each part's lines that do not decode
     done = [(0, 0)] * len(states)  # each part's bytes and lines read so far, for the progress line
+    told = threading.Lock()
     with contextlib.ExitStack() as stack:
         # The worker processes, forked here from the run's own thread before the reading threads start, decode the
         # chunks of every part; leaving the block early stops them. (The Ctrl-C thread of spec_catalog/ctrl_c.py may
@@ -466,8 +467,9 @@ def _stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress, si
                     found[part].extend(lost)
                     faults.point("read")  # half-way through the file when the file has several chunks
                     if progress:
-                        done[part] = (read - states[part].start, lines)
-                        progress(sum(b for b, _ in done), sum(n for _, n in done))
+                        with told:  # the parts' threads in turn: the line never steps back
+                            done[part] = (read - states[part].start, lines)
+                            progress(sum(b for b, _ in done), sum(n for _, n in done))
 
             return write
 
@@ -630,7 +632,7 @@ def _read_into_raw(con: Any, parts: list[tuple[Path, Write]], options: str, path
             with target.open("wb") as out:  # waits for DuckDB to open the pipe
                 write(out, stop)
         except BaseException as exc:  # raised in the run's own thread, below
-            failed[part] = exc
+            failed[part] = exc  # the other parts read on: an earlier part may hold an earlier error to report
 
     # The run's language and settings (context variables) go with each thread.
     threads = [
@@ -782,6 +784,7 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
     may_have_pua = [False] * count
     found: list[list[Rejected]] = [[] for _ in range(count)]  # each part's records that do not decode
     done = [0] * count  # each part's records read so far, for the progress line
+    told = threading.Lock()
     with path.open("rb") as handle:
         check_text(handle.read(1 << 16), path)
     digest = hashlib.sha256() if count == 1 else None  # a whole file read in order; parts are hashed apart
@@ -853,8 +856,9 @@ def stage_fixed(con: Any, mapping: Mapping, workdir: Path, progress: Progress = 
                     out.write(text)
                     found[part].extend(lost)
                     if progress:
-                        done[part] = read - bounds[part]
-                        progress(sum(done) * size_of, sum(done))
+                        with told:  # the parts' threads in turn: the line never steps back
+                            done[part] = read - bounds[part]
+                            progress(sum(done) * size_of, sum(done))
 
             return write
 

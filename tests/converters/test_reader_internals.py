@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import random
 import shutil
@@ -370,6 +371,61 @@ def test_the_first_parts_error_is_the_one_raised(tmp_path: Path, monkeypatch: py
         monkeypatch.setattr(readers, "_parts", lambda size, parts=parts: parts)
         errors.append(_staged_or_error(tmp_path, mapping, f"w{parts}"))
     assert errors[0][0] == "error" and errors == [errors[0]] * 3
+
+
+def _fixed_mapping(tmp_path: Path, data: bytes, terminator: str = "lf") -> Any:
+    (tmp_path / "data.txt").write_bytes(data)
+    (tmp_path / "m.yaml").write_text(
+        MAPPING.replace(
+            "  format: csv\n  path: data.csv\n  encoding: cp932\n  header: true\n",
+            f"  format: fixed\n  path: data.txt\n  encoding: cp932\n  terminator: {terminator}\n  record_length: 9\n"
+            "  fields: [{name: line, start: 1, length: 5}, {name: name, start: 6, length: 4}]\n",
+        ),
+        encoding="utf-8",
+    )
+    return load_mapping(tmp_path / "m.yaml", load_embedded())
+
+
+@pytest.mark.parametrize(
+    "last", [b"00099\x88\x9f  \n", b"00099\x88\x9f  ", b"0009"], ids=["whole", "no-terminator", "truncated"]
+)
+def test_fixed_width_read_in_parts_stages_what_one_part_stages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, last: bytes
+) -> None:
+    # Records in two or three parts (a range of records each), many chunks, records that do not decode or hold a NUL
+    # byte, a last record whole, without its terminator or cut short: rows, rejections, hash and rows read agree.
+    monkeypatch.setattr(readers, "CHUNK", 100)
+    records = [f"{n:05d}".encode() + "森  ".encode("cp932") + b"\n" for n in range(1, 301)]
+    records[40] = records[40][:5] + b"\x85\x40  \n"  # not CP932
+    records[170] = records[170][:5] + b"\x00   \n"
+    records[250] = records[250][:5] + b"ab\x82 \n"  # a lead byte with no trail byte in its field
+    mapping = _fixed_mapping(tmp_path, b"".join(records) + last)
+    results = []
+    for parts in (1, 2, 3):
+        monkeypatch.setattr(readers, "_parts", lambda size, parts=parts: parts)
+        results.append(_staged_or_error(tmp_path, mapping, f"w{parts}"))
+    assert results[1] == results[0] and results[2] == results[0]
+    rows, rejected, sha256 = results[0]
+    assert len(rows) == (301 if last != b"0009" else 300)  # type: ignore[arg-type]
+    assert [line for line, _, _ in rejected] == [41, 171, 251] + ([301] if last == b"0009" else [])  # type: ignore[attr-defined]
+    assert sha256 == hashlib.sha256(b"".join(records) + last).hexdigest()
+
+
+def test_the_first_error_in_the_file_is_raised_whichever_part_meets_it_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Records that do not end with the terminator in the first and in a later part: the first in the file is named.
+    monkeypatch.setattr(readers, "CHUNK", 100)
+    records = [f"{n:05d}abcd\n".encode() for n in range(1, 301)]
+    records[120] = records[120][:-1] + b"X"
+    records[260] = records[260][:-1] + b"X"
+    mapping = _fixed_mapping(tmp_path, b"".join(records))
+    errors = []
+    for parts in (1, 2, 3):
+        monkeypatch.setattr(readers, "_parts", lambda size, parts=parts: parts)
+        errors.append(_staged_or_error(tmp_path, mapping, f"w{parts}"))
+    assert errors[0][0] == "error" and errors == [errors[0]] * 3
+    assert "121" in str(errors[0][1])
 
 
 def test_a_nul_byte_does_not_move_the_offset_of_a_later_bad_byte(tmp_path: Path) -> None:
