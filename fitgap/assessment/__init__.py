@@ -16,6 +16,7 @@ from fitgap.assessment.reader import read_assessment
 from fitgap.assessment.report import report_document
 from fitgap.assessment.scoring import GateRules, ScoreReport, score
 from reports.tables import Cell
+from spec_catalog.importers.workbook import WorkbookValues
 from spec_catalog.models import Catalog
 
 
@@ -25,9 +26,11 @@ def score_workbook(
     as_of: dt.date,
     gate: GateRules | None = None,
     history: Path | None = None,
+    values: WorkbookValues | None = None,
 ) -> tuple[ScoreReport, FilledAssessment]:
-    """Read and score a filled workbook; with ``history``, keep a snapshot there and add the trend."""
-    assessment = read_assessment(path, catalog)
+    """Read and score a filled workbook; with ``history``, keep a snapshot there and add the trend. ``values``: the
+    workbook's values when already read (:mod:`fitgap.assessment.ahead`)."""
+    assessment = read_assessment(path, catalog, values)
     report = score(assessment, catalog, as_of, gate)
     if history is not None:
         save_snapshot(report, history)

@@ -324,9 +324,10 @@ def not_an_assessment(path: Path) -> InputFileError:
     )
 
 
-def read_assessment(path: Path, catalog: Catalog) -> FilledAssessment:
-    """Read a filled workbook; problems in it are findings, a file that is no assessment is an error."""
-    workbook = read_values(path)
+def read_assessment(path: Path, catalog: Catalog, values: WorkbookValues | None = None) -> FilledAssessment:
+    """Read a filled workbook; problems in it are findings, a file that is no assessment is an error. ``values``:
+    the workbook's values when already read (fitgap.assessment.ahead)."""
+    workbook = values if values is not None else read_values(path)
     findings: list[Finding] = []
     choices: dict[Any, Any] = {}
     meta = _meta(workbook)

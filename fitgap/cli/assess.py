@@ -282,23 +282,27 @@ def score(
 ) -> None:
     """Score a filled workbook (``fitgap.assessment.score_workbook``) and write its reports."""
     from fitgap.assessment import score_workbook, write_report
+    from fitgap.assessment.ahead import read_ahead
     from fitgap.assessment.scoring import GateRules
     from fitgap.cli.render import print_score
     from reports.jsonout import to_json
     from spec_catalog import resolve_catalog
 
-    resolved = resolve_catalog(catalog_dir(catalog))
-    rules = (
-        GateRules(
-            max_forced_gaps_unresolved=max_forced_gaps,
-            max_mandatory_undecided=max_mandatory_undecided,
-            min_readiness=min_readiness,
+    with read_ahead(workbook) as values:  # the workbook is read in a second process while the catalog loads
+        resolved = resolve_catalog(catalog_dir(catalog))
+        rules = (
+            GateRules(
+                max_forced_gaps_unresolved=max_forced_gaps,
+                max_mandatory_undecided=max_mandatory_undecided,
+                min_readiness=min_readiness,
+            )
+            if gate
+            else None
         )
-        if gate
-        else None
-    )
-    xlsx, html, json_file, _ = report_files("assessment", ReportFiles(xlsx, html, json_file), ("xlsx", "html"))
-    report, assessment = score_workbook(workbook, resolved, _as_of(as_of), rules, history_default(history))
+        xlsx, html, json_file, _ = report_files("assessment", ReportFiles(xlsx, html, json_file), ("xlsx", "html"))
+        report, assessment = score_workbook(
+            workbook, resolved, _as_of(as_of), rules, history_default(history), values()
+        )
     if xlsx is not None or html is not None:
         write_report(report, assessment, xlsx, html, _report_lang(lang), municipality_name())
     _write_json(json_file, report)

@@ -149,3 +149,48 @@ def test_assess_score_on_a_damaged_sheet_exits_2_with_one_line(tmp_path: Path, c
         "or download it again"
     )
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_workbook_read_ahead_in_a_second_process_has_the_values_read_here(tmp_path: Path) -> None:
+    # `assess score` reads the workbook in a forked process while the catalog loads (fitgap.assessment.ahead).
+    import multiprocessing
+
+    from fitgap.assessment.ahead import read_ahead
+
+    path = _openpyxl_workbook(tmp_path / "w.xlsx")
+    here = read_values(path)
+    with read_ahead(path) as values:
+        ahead = values()
+    assert [(s.title, list(s.iter_rows(values_only=True))) for s in ahead.worksheets] == [
+        (s.title, list(s.iter_rows(values_only=True))) for s in here.worksheets
+    ]
+    assert [sorted(map(str, s.merged_cells.ranges)) for s in ahead.worksheets] == [
+        sorted(map(str, s.merged_cells.ranges)) for s in here.worksheets
+    ]
+    assert not multiprocessing.active_children()  # the second process is gone once the block is left
+
+
+@pytest.mark.parametrize("content", [b"not a workbook", b"PK\x03\x04 damaged"])
+def test_a_workbook_read_ahead_that_cannot_be_read_raises_this_processs_own_error(
+    tmp_path: Path, content: bytes
+) -> None:
+    from fitgap.assessment.ahead import read_ahead
+
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError) as here:
+        read_values(path)
+    with pytest.raises(InputFileError) as ahead, read_ahead(path) as values:
+        values()
+    assert str(ahead.value) == str(here.value)
+
+
+def test_leaving_the_block_early_stops_the_second_process(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from fitgap.assessment.ahead import read_ahead
+
+    path = _openpyxl_workbook(tmp_path / "w.xlsx")
+    with pytest.raises(RuntimeError), read_ahead(path):
+        raise RuntimeError("the catalog did not load")
+    assert not multiprocessing.active_children()
