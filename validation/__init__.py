@@ -3,8 +3,9 @@
 Suites come from the rules of :mod:`spec_catalog.rules` (the converter quarantines by the same rules), one per
 catalog group; QA keeps them as GX JSON files and may switch rules off, change a severity or add column
 expectations of their own. A suite file is data: it holds no SQL, and :func:`read_suites` makes every rule's SQL
-from the catalog it is given. A run counts every rule with plain SQL beside GX (and fails a rule where the two
-disagree), lists every failing row (masked), checks the conversion records, and reports — with its inputs — as
+from the catalog it is given. A run counts with plain SQL, beside GX, every rule GX translates into a built-in
+expectation, and the rows of every catalog rule GX fails (and fails a rule where the two disagree), lists every
+failing row (masked), checks the conversion records, and reports — with its inputs — as
 JSON, JUnit XML, Excel and HTML.
 
 Public API: :func:`plan_suite`, :func:`write_suites`, :func:`read_suites` (against a catalog), :func:`suites_for`,

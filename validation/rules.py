@@ -46,6 +46,11 @@ class Rule(FrozenModel):
     enabled: bool = True
     code: Code | None = None  # the reason code of a failing row (None for a custom expectation)
 
+    @property
+    def gx_runs_its_sql(self) -> bool:
+        """GX evaluates the rule's own SQL (a catalog rule), not a translation of its own."""
+        return bool(self.expectation["type"] == CATALOG_RULE_EXPECTATION)
+
 
 class SuitePlan(FrozenModel):
     table: str

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -324,6 +325,66 @@ def test_gx_counts_equal_plain_sql_counts(defects: Path, report: dict[str, objec
             sql = con.execute(f'SELECT count(*) FROM "001_住民" WHERE {rule.failing_sql}').fetchone()[0]
             gx = rules[rule.rule_id.removeprefix("001_住民.")]["unexpected_count"] or 0
             assert gx == sql, rule.rule_id
+
+
+class _FakeGX:
+    """Stands in for GX's child process (validation.gx_adapter.Pending): says what ``verdicts`` say, else a pass."""
+
+    def __init__(self, verdicts: dict[str, tuple[bool, int]]) -> None:
+        self.verdicts = verdicts
+        self.suites: list[tuple[str, list[dict[str, object]]]] = []
+
+    def send(self, db: Path, suites: list[tuple[str, list[dict[str, object]]]], docs: object, runs: object) -> None:
+        self.suites = suites
+
+    @contextlib.contextmanager
+    def stopped_on_error(self) -> Iterator[_FakeGX]:
+        yield self
+
+    def result(self, on_table: object = None) -> dict[str, list[object]]:
+        from validation.gx_adapter import Outcome
+
+        def outcome(rule_id: str) -> Outcome:
+            success, count = self.verdicts.get(rule_id.removeprefix("001_住民."), (True, 0))
+            return Outcome(rule_id, success, count, 19, [], None)
+
+        return {table: [outcome(str(e["meta"]["rule_id"])) for e in found] for table, found in self.suites}
+
+
+def test_plain_sql_holds_gx_to_account_where_gx_translates_a_rule(defects: Path) -> None:
+    """Plain SQL recounts the rules GX states with built-in expectations of its own (its translation can differ);
+    a catalog rule, which GX runs as the rule's own SQL, is counted again from its failing rows when GX fails it."""
+    from validation.runner import _recounted, suites_for, validate
+
+    catalog = load_embedded()
+    plans = suites_for(defects, catalog)
+    rules = {r.rule_id.removeprefix("001_住民."): r for p in plans for r in p.rules}
+    assert _recounted(rules["juminhyokodo.half_width"]) and not _recounted(rules["kojinbango.check_digit"])
+    gx = _FakeGX(
+        {
+            "juminhyokodo.half_width": (True, 0),  # a built-in GX passed, while row 4 fails it
+            "seibetsu.code_list": (False, 1),  # a built-in GX failed as SQL does
+            "kojinbango.check_digit": (False, 5),  # a catalog rule GX failed with a count its rows do not bear out
+            "jusho_shikuchosonkodo.check_digit": (False, 1),  # a catalog rule GX failed as SQL does
+        }
+    )
+    report = json.loads(validate(defects, plans, catalog, gx=gx).model_dump_json())  # type: ignore[arg-type]
+    found = _rules(report)
+    assert (found["juminhyokodo.half_width"]["status"], found["juminhyokodo.half_width"]["code"]) == (
+        "error",
+        "GX_COUNT_MISMATCH",
+    )
+    assert "GX 0、SQL 1" in found["juminhyokodo.half_width"]["note"]
+    assert found["seibetsu.code_list"]["status"] == "failed"
+    assert [r["source_line"] for r in found["seibetsu.code_list"]["failing_rows"]] == [10]
+    assert (found["kojinbango.check_digit"]["status"], found["kojinbango.check_digit"]["code"]) == (
+        "error",
+        "GX_COUNT_MISMATCH",
+    )
+    assert found["jusho_shikuchosonkodo.check_digit"]["status"] == "failed"
+    assert [r["source_line"] for r in found["jusho_shikuchosonkodo.check_digit"]["failing_rows"]] == [12]
+    # A catalog rule GX passed is GX's word (its adapter is held to account by the parity test below).
+    assert found["shimei.conditional"]["status"] == "passed"
 
 
 FIXES_031 = {
