@@ -23,6 +23,7 @@ from typing import NoReturn
 from spec_catalog.base import FrozenModel, InputFileError
 from spec_catalog.files import check_input_file
 from spec_catalog.language import say
+from spec_catalog.office import OLE_SIGNATURE
 
 # The columns of a layout and the header labels each may carry (compared after NFKC, without spaces, in lower
 # case). バイト数 wins over 桁数 when a layout has both (桁数 may count characters of a double-byte field).
@@ -272,21 +273,16 @@ def _layout_hint(error: InputFileError, path: Path) -> InputFileError:
     )
 
 
-# How an Excel file that is no .xlsx package starts: an old .xls, or an .xlsx locked with a password (both OLE
-# compound files).
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
 def is_no_workbook(path: Path) -> bool:
     """Whether ``path`` is a readable file that is no Excel file of any kind (neither a ZIP package nor an OLE
     file). open_workbook's hint for a damaged, old or locked workbook says how to fix it and stays; only such a
     file gets the hint of the option it was given to."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(len(_OLE_SIGNATURE))
+            head = handle.read(len(OLE_SIGNATURE))
     except OSError:
         return False
-    return head != _OLE_SIGNATURE and not zipfile.is_zipfile(path)
+    return head != OLE_SIGNATURE and not zipfile.is_zipfile(path)
 
 
 def _fields(path: Path, placed: list[tuple[int, str, int, int, str | None]]) -> tuple[LayoutField, ...]:

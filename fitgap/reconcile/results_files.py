@@ -25,12 +25,12 @@ from spec_catalog.base import FrozenModel, InputFileError, UsageError
 from spec_catalog.database import literal, quote
 from spec_catalog.files import check_input_file
 from spec_catalog.language import say
+from spec_catalog.office import OLE_SIGNATURE
 
 CHUNK = 8 << 20  # bytes decoded at a time: memory stays flat whatever the file size
 EXCEL_BATCH = 50_000  # rows of a sheet inserted at a time
 AUTO_ENCODINGS = ("utf-8", "cp932")  # tried in this order: a CP932 file is almost never valid UTF-8
 _EXCEL_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 _LF = b"\n"
 # DuckDB's kinds of a CSV record it could not read (rejects table, error_type), in Japanese.
 _CSV_PROBLEMS = {
@@ -78,7 +78,7 @@ def is_excel(path: Path) -> bool:
         )
     with path.open("rb") as handle:
         head = handle.read(8)
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(OLE_SIGNATURE):  # an old .xls (or an .xlsx locked with a password)
         raise InputFileError(
             say("古い .xls 形式のブックは読めません", "an old .xls workbook cannot be read"),
             where=path,

@@ -33,7 +33,6 @@ from xml.etree import ElementTree
 from pydantic import ValidationError
 
 from spec_catalog.base import FrozenModel, InputFileError
-from spec_catalog.files import check_input_file
 
 # The merge of a workbook import, shared so that a document merges exactly as a workbook does.
 from spec_catalog.importers import ImportResult, _base, _holder, _merge, scheme_business, write_result
@@ -43,6 +42,7 @@ from spec_catalog.importers.versions import choose_version, version_in_file_name
 from spec_catalog.importers.workbook import normalize_label, problem_of
 from spec_catalog.language import say
 from spec_catalog.models import BusinessSpec, FunctionRequirement
+from spec_catalog.office import DOCUMENT, check_office_file
 from spec_catalog.vocab import FunctionClass, Source, VersionSource
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -57,8 +57,6 @@ _BREAKS = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n"
 
 Rows = list[list[str]]
 
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 # 「（機能ID 0310001）」: the documents also write 機能 ID, ＩＤ, full-width digits and half-width brackets.
 _MENTION = re.compile(r"[（(]\s*機能\s*(?:ID|ＩＤ|id|ｉｄ)\s*[:：]?\s*([0-9０-９]{7})\s*[）)]")
@@ -151,48 +149,14 @@ class _Package:
 
 
 def _check(path: Path) -> None:
-    if not path.exists():
-        raise InputFileError(
-            say("ファイルが見つかりません", "file not found"),
-            where=path,
-            hint=say("パスを確かめてください", "check the path"),
-        )
-    if path.is_dir():
-        raise InputFileError(
-            say("フォルダで、.docx の文書ではありません", "is a directory, not a .docx document"), where=path
-        )
-    check_input_file(path, say("文書", "document"))
-    head = path.read_bytes()[: 1 << 16]
-    if head.startswith(_OLE_SIGNATURE):
-        if _ENCRYPTED_STREAM in path.read_bytes():
-            raise InputFileError(
-                say("文書にパスワードが掛かっています", "the document is password-protected"),
-                where=path,
-                hint=say(
-                    "Word で開いてパスワードを外し（ファイル > 情報 > 文書の保護）、.docx で保存してください",
-                    "open it in Word, remove the password (ファイル > 情報 > 文書の保護) and save as .docx",
-                ),
-            )
-        raise InputFileError(
-            say(
-                "古い .doc（Word 97-2003）のファイルで、.docx ではありません",
-                "this is an old .doc (Word 97-2003) file, not .docx",
-            ),
-            where=path,
-            hint=say("Word で .docx として保存してください", "save it as .docx in Word"),
-        )
-    if not zipfile.is_zipfile(path):
-        raise InputFileError(
-            say(
-                ".docx の文書ではありません（ZIP/OOXML の形式ではありません）",
-                "not a .docx document (the file is not a ZIP/OOXML package)",
-            ),
-            where=path,
-            hint=say(
-                "仕様書を Word の .docx ファイルで指定してください（PDF は読めません）",
-                "give the specification as a Word .docx file (a PDF cannot be read)",
-            ),
-        )
+    check_office_file(
+        path,
+        DOCUMENT,
+        hint=say(
+            "仕様書を Word の .docx ファイルで指定してください（PDF は読めません）",
+            "give the specification as a Word .docx file (a PDF cannot be read)",
+        ),
+    )
 
 
 def _corrupted(what: str) -> str:

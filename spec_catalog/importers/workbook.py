@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -13,11 +12,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from spec_catalog.base import InputFileError
-from spec_catalog.files import check_input_file, pydantic_message
+from spec_catalog.files import pydantic_message
 from spec_catalog.language import say
-
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_STREAM = "EncryptionInfo".encode("utf-16-le")
+from spec_catalog.office import WORKBOOK, check_office_file
 
 
 def open_workbook(path: Path) -> Any:
@@ -53,48 +50,14 @@ def read_values(path: Path) -> WorkbookValues:
 
 def _check_workbook_file(path: Path) -> None:
     """One clear error for a path that is no .xlsx package: missing, a folder, an old .xls, encrypted, not a ZIP."""
-    if not path.exists():
-        raise InputFileError(
-            say("ファイルが見つかりません", "file not found"),
-            where=path,
-            hint=say("パスを確かめてください", "check the path"),
-        )
-    if path.is_dir():
-        raise InputFileError(
-            say("フォルダで、.xlsx のブックではありません", "is a directory, not an .xlsx workbook"), where=path
-        )
-    check_input_file(path, say("ブック", "workbook"))  # a FIFO or a device would hang or stream for ever
-    head = path.read_bytes()[: 1 << 16]
-    if head.startswith(_OLE_SIGNATURE):
-        if _ENCRYPTED_STREAM in path.read_bytes():
-            raise InputFileError(
-                say("ブックにパスワードが掛かっています", "the workbook is password-protected"),
-                where=path,
-                hint=say(
-                    "Excel で開いてパスワードを外し（ファイル > 情報 > ブックの保護）、.xlsx で保存してください",
-                    "open it in Excel, remove the password (ファイル > 情報 > ブックの保護) and save as .xlsx",
-                ),
-            )
-        raise InputFileError(
-            say(
-                "古い .xls（Excel 97-2003）のファイルで、.xlsx ではありません",
-                "this is an old .xls (Excel 97-2003) file, not .xlsx",
-            ),
-            where=path,
-            hint=say("Excel で .xlsx として保存してください", "save it as .xlsx in Excel"),
-        )
-    if not zipfile.is_zipfile(path):
-        raise InputFileError(
-            say(
-                ".xlsx のブックではありません（ZIP/OOXML の形式ではありません）",
-                "not an .xlsx workbook (the file is not a ZIP/OOXML package)",
-            ),
-            where=path,
-            hint=say(
-                "項目定義書か機能一覧を .xlsx のファイルで指定してください",
-                "give the 項目定義書 or function list as an .xlsx file",
-            ),
-        )
+    check_office_file(
+        path,
+        WORKBOOK,
+        hint=say(
+            "項目定義書か機能一覧を .xlsx のファイルで指定してください",
+            "give the 項目定義書 or function list as an .xlsx file",
+        ),
+    )
 
 
 def _damaged(path: Path, exc: Exception) -> InputFileError:
