@@ -3,6 +3,7 @@
     python benchmarks/profile_conversion.py                       # the 1M-row CSV of the last `nox -s bench`
     python benchmarks/profile_conversion.py benchmarks/data/1000000/mapping-fixed.yaml
     python benchmarks/profile_conversion.py benchmarks/data/10000000/mapping-csv.yaml --memory-limit 2GB
+    python benchmarks/profile_conversion.py --operators        # and DuckDB's own profile of each slow statement
 
 Runs ``run_conversion`` in this process (into a scratch database next to the data) and prints the run's own
 timings, the slowest statements and the Python functions with the most time of their own. DuckDB's work shows
@@ -16,11 +17,13 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import os
 import pstats
 import re
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,17 +31,30 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 
-class TimedConnection:
-    """A DuckDB connection that records how long each statement took."""
+SLOW = 1.0  # seconds: a statement whose DuckDB profile --operators keeps
 
-    def __init__(self, con: Any, log: list[tuple[float, str]]) -> None:
+
+class TimedConnection:
+    """A DuckDB connection that records how long each statement took; with ``profiles``, DuckDB's own profile
+    (its JSON tree of operators) of every statement that took over SLOW seconds."""
+
+    def __init__(self, con: Any, log: list[tuple[float, str]], profiles: list[tuple[float, str, Any]] | None) -> None:
         self._con = con
         self._log = log
+        self._profiles = profiles
+        self._output = Path(tempfile.mkdtemp(prefix="fitgap-profile-")) / "last.json"
+        if profiles is not None:
+            con.execute("SET enable_profiling = 'json'")
+            con.execute(f"SET profiling_output = '{self._output}'")
 
     def execute(self, sql: str, *args: Any) -> Any:
         started = time.perf_counter()
         result = self._con.execute(sql, *args)
-        self._log.append((time.perf_counter() - started, re.sub(r"\s+", " ", sql)))
+        seconds = time.perf_counter() - started
+        text = re.sub(r"\s+", " ", sql)
+        self._log.append((seconds, text))
+        if self._profiles is not None and seconds > SLOW and self._output.exists():
+            self._profiles.append((seconds, text, json.loads(self._output.read_text(encoding="utf-8"))))
         return result
 
     def __getattr__(self, name: str) -> Any:
@@ -55,6 +71,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mapping", nargs="?", type=Path, default=ROOT / "benchmarks/data/1000000/mapping-csv.yaml")
     parser.add_argument("--memory-limit", default="1GB", help="DuckDB's memory limit (the harness: 2GB above 1M)")
+    parser.add_argument(
+        "--operators", action="store_true", help=f"DuckDB's slowest operators in each statement over {SLOW:g} s"
+    )
     args = parser.parse_args()
     mapping_path: Path = args.mapping
     if not mapping_path.exists():
@@ -62,7 +81,9 @@ def main() -> None:
     db = mapping_path.parent / "profile.duckdb"
     _remove(db)
     log: list[tuple[float, str]] = []
-    setattr(engine, "connect", lambda *a, **k: TimedConnection(connect(*a, **k), log))  # noqa: B010 (a stand-in)
+    profiles: list[tuple[float, str, Any]] | None = [] if args.operators else None
+    stand_in = lambda *a, **k: TimedConnection(connect(*a, **k), log, profiles)  # noqa: E731
+    setattr(engine, "connect", stand_in)  # noqa: B010 (a stand-in)
     mapping = load_mapping(mapping_path, load_embedded())
     load = os.getloadavg()[0]
     profiler = cProfile.Profile()
@@ -76,11 +97,33 @@ def main() -> None:
     print(f"\nDuckDB: {len(log)} statements, {sum(t for t, _ in log):.2f} s; the slowest:")
     for seconds, sql in sorted(log, reverse=True)[:15]:
         print(f"  {seconds:6.3f}  {sql[:110]}")
+    for seconds, sql, tree in sorted(profiles or [], key=lambda p: -p[0]):
+        operators = sorted(_operators(tree), key=lambda o: -o[0])
+        print(f"\n{seconds:6.3f}  {sql[:110]}\n  its slowest operators (DuckDB's timing, summed over threads):")
+        for timing, name, extra in operators[:8]:
+            print(f"    {timing:7.3f}  {name}  {extra[:90]}")
     text = io.StringIO()
     pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(20)
     print("\nPython, by time of its own (DuckDB's time is in the caller of execute):")
     print("\n".join(line for line in text.getvalue().splitlines() if line.strip()))
     _remove(db)
+
+
+def _operators(node: dict[str, Any]) -> list[tuple[float, str, str]]:
+    """Every operator of DuckDB's JSON profile: (its own time, its name, what it does)."""
+    found = []
+    if "operator_name" in node or "operator_type" in node:
+        extra = node.get("extra_info") or {}
+        found.append(
+            (
+                float(node.get("operator_timing") or 0.0),
+                str(node.get("operator_name") or node.get("operator_type")),
+                json.dumps(extra, ensure_ascii=False) if extra else "",
+            )
+        )
+    for child in node.get("children", []):
+        found += _operators(child)
+    return found
 
 
 def _remove(db: Path) -> None:
