@@ -54,7 +54,9 @@ class TimedConnection:
         text = re.sub(r"\s+", " ", sql)
         self._log.append((seconds, text))
         if self._profiles is not None and seconds > SLOW and self._output.exists():
-            self._profiles.append((seconds, text, json.loads(self._output.read_text(encoding="utf-8"))))
+            kept = self._output.with_name(f"statement-{len(self._log)}.json")  # the whole tree, to read further
+            self._output.rename(kept)
+            self._profiles.append((seconds, f"{text} [{kept}]", json.loads(kept.read_text(encoding="utf-8"))))
         return result
 
     def __getattr__(self, name: str) -> Any:
@@ -67,6 +69,7 @@ def main() -> None:
     from converters.mapping import load_mapping
     from spec_catalog import load_embedded
     from spec_catalog.database import connect
+    from spec_catalog.language import chosen, from_environment
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("mapping", nargs="?", type=Path, default=ROOT / "benchmarks/data/1000000/mapping-csv.yaml")
@@ -89,7 +92,8 @@ def main() -> None:
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    result = engine.run_conversion(mapping, db, memory_limit=args.memory_limit)
+    with chosen(from_environment()):  # as the CLI does: the run's language is chosen once, not read per message
+        result = engine.run_conversion(mapping, db, memory_limit=args.memory_limit)
     profiler.disable()
     total = time.perf_counter() - started
     print(f"{mapping_path}: {result.rows_read:,} rows in {total:.2f} s (load average before: {load:.2f})")
@@ -99,7 +103,14 @@ def main() -> None:
         print(f"  {seconds:6.3f}  {sql[:110]}")
     for seconds, sql, tree in sorted(profiles or [], key=lambda p: -p[0]):
         operators = sorted(_operators(tree), key=lambda o: -o[0])
-        print(f"\n{seconds:6.3f}  {sql[:110]}\n  its slowest operators (DuckDB's timing, summed over threads):")
+        system = tree.get("system", {})
+        sql, _, kept = sql.rpartition(" [")
+        print(f"\n{seconds:6.3f}  {sql[:110]}\n  (its profile: {kept.rstrip(']')})")
+        print("  its slowest operators (DuckDB's timing, summed over threads):")
+        print(
+            f"    spilled {system.get('total_bytes_spilled', 0) / 1e6:.0f} MB, peak buffer memory "
+            f"{system.get('peak_buffer_memory', 0) / 1e6:.0f} MB, blocked {system.get('blocked_thread_time', 0):.2f} s"
+        )
         for timing, name, extra in operators[:8]:
             print(f"    {timing:7.3f}  {name}  {extra[:90]}")
     text = io.StringIO()
@@ -110,18 +121,13 @@ def main() -> None:
 
 
 def _operators(node: dict[str, Any]) -> list[tuple[float, str, str]]:
-    """Every operator of DuckDB's JSON profile: (its own time, its name, what it does)."""
+    """Every operator of DuckDB's JSON profile (DuckDB 2.0: the tree under ``operator``): (its own time, its
+    name, what it does)."""
     found = []
-    if "operator_name" in node or "operator_type" in node:
+    if "name" in node and "timing" in node:
         extra = node.get("extra_info") or {}
-        found.append(
-            (
-                float(node.get("operator_timing") or 0.0),
-                str(node.get("operator_name") or node.get("operator_type")),
-                json.dumps(extra, ensure_ascii=False) if extra else "",
-            )
-        )
-    for child in node.get("children", []):
+        found.append((float(node["timing"]), str(node["name"]), json.dumps(extra, ensure_ascii=False) if extra else ""))
+    for child in [*node.get("operator", []), *node.get("children", [])]:
         found += _operators(child)
     return found
 
