@@ -37,15 +37,6 @@ WORKBOOK = OfficeKind(("ブック", "workbook"), ".xlsx", "an", ".xls", "Excel",
 DOCUMENT = OfficeKind(("文書", "document"), ".docx", "a", ".doc", "Word", "Word 97-2003", "文書の保護")
 
 
-def starts_as_ole(path: Path) -> bool:
-    """Whether the file starts as an OLE compound file (False when it cannot be read)."""
-    try:
-        with path.open("rb") as handle:
-            return handle.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE
-    except OSError:
-        return False
-
-
 def check_office_file(path: Path, kind: OfficeKind, hint: str) -> None:
     """One clear error for a path that is no ``kind`` package: missing, a folder or no regular file, an old
     binary file, one locked with a password, or no ZIP at all (``hint``: what to give instead)."""
@@ -65,7 +56,14 @@ def check_office_file(path: Path, kind: OfficeKind, hint: str) -> None:
             where=path,
         )
     check_input_file(path, say(ja, en))  # a FIFO or a device would hang or stream for ever
-    if starts_as_ole(path):
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(OLE_SIGNATURE))
+    except OSError as exc:
+        raise InputFileError(
+            say(f"{ja}を読めません: {exc.strerror}", f"the {en} cannot be read: {exc.strerror}"), where=path
+        ) from None
+    if head == OLE_SIGNATURE:
         if _ENCRYPTED_STREAM in path.read_bytes():
             raise InputFileError(
                 say(f"{ja}にパスワードが掛かっています", f"the {en} is password-protected"),

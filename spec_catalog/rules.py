@@ -8,7 +8,7 @@ severity, a description in Japanese and English and one SQL predicate that is tr
 
 The predicate names columns as ``${romanized}``: the converter fills them with its working columns and
 quarantines a row when a rule with :attr:`DataRule.quarantines` fails; validation fills them with the
-table's quoted columns, counts with plain SQL and hands the same rule to Great Expectations. One predicate,
+table's quoted columns, hands the rule to Great Expectations and lists its failing rows with plain SQL. One predicate,
 so a value passes conversion exactly when it passes validation (``tests/spec_catalog/test_rule_agreement.py``).
 """
 

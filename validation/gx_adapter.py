@@ -177,7 +177,7 @@ class Pending:
         self.db = db
         request = json.dumps({"db": str(db), "docs": str(docs) if docs else None, "suites": suites, "runs": runs or {}})
         # Sent from a thread (the child reads it once GX is imported, and a pipe holds less than a request): GX
-        # validates while the caller counts the same rules with SQL. Both read the database only.
+        # validates while the caller counts with SQL the rules GX translates. Both read the database only.
         self._sender = threading.Thread(target=self._send, args=(request,), name="gx-request", daemon=True)
         self._sender.start()
 

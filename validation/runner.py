@@ -32,7 +32,7 @@ from validation.gx_adapter import Pending
 from validation.rules import Rule, SuitePlan, allow_characters, plan_suite
 
 Status = Literal["passed", "failed", "skipped", "error"]
-Phase = Literal["sql", "gx"]  # what validate's progress reports: the SQL counts, then GX
+Phase = Literal["sql", "gx", "rows"]  # validate's progress: the SQL counts, GX, the rows of catalog rules GX failed
 
 
 class FailingRow(FrozenModel):
@@ -436,7 +436,8 @@ def validate(
     ``suites`` is the folder the plans were read from (None: generated from the catalog), for the report;
     ``allowed``: characters the municipality's decisions accept in Ｎ items beside the standard's set, read from
     ``allowed_file`` (named in the report). ``progress`` is told (phase, tables done, tables) as each table is
-    counted with SQL (``"sql"``), then validated by GX (``"gx"``). ``gx``: GX's child process, started by the
+    counted with SQL (``"sql"``), then validated by GX (``"gx"``), then, where GX failed a catalog rule, as its
+    failing rows are read (``"rows"``). ``gx``: GX's child process, started by the
     caller as early as it could (GX takes seconds to import); stopped here if the run fails before GX's result."""
     created = dt.datetime.now().astimezone()
     clock = time.perf_counter()
@@ -464,26 +465,27 @@ def validate(
                         if counts.get(rule.rule_id):
                             failing[rule.rule_id] = _failing_rows(con, plan, rule, levels, unmask)
                     tell("sql", done, len(plans))
-        finally:
-            database.close()
-        validated: list[str] = []
-        tell("gx", 0, len(plans))
+                validated: list[str] = []
+                tell("gx", 0, len(plans))
 
-        def on_table(table: str) -> None:
-            validated.append(table)
-            tell("gx", len(validated), len(plans))
+                def on_table(table: str) -> None:
+                    validated.append(table)
+                    tell("gx", len(validated), len(plans))
 
-        outcomes = pending.result(on_table)
-        late = _failed_by_gx(plans, outcomes)
-        if late:  # catalog rules GX failed: their failing rows, and their count beside GX's
-            database = connect_read_only(db, sealed=True)
-            try:
-                with interruptible(database) as con:
-                    for plan, rule in late:
+                # This connection stays open until GX is done: the rows below are read from the state GX read (a
+                # read-only connection keeps writers out of the file).
+                outcomes = pending.result(on_table)
+                late = _failed_by_gx(plans, outcomes)
+                tables = sorted({plan.table for plan, _ in late})
+                if late:  # the catalog rules GX failed: their failing rows, and their count beside GX's
+                    tell("rows", 0, len(tables))
+                for done, table in enumerate(tables, start=1):
+                    for plan, rule in (pair for pair in late if pair[0].table == table):
                         failing[rule.rule_id] = _failing_rows(con, plan, rule, _sensitivity(catalog, plan), unmask)
                         counts[rule.rule_id] = len(failing[rule.rule_id])
-            finally:
-                database.close()
+                    tell("rows", done, len(tables))
+        finally:
+            database.close()
     results = []
     for plan in plans:
         by_id = {o.rule_id: o for o in outcomes.get(plan.table, [])}

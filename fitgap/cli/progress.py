@@ -107,6 +107,7 @@ VALIDATION = Labels(
     {
         "sql": ("検証（SQL で集計）", "Validation (counted in SQL)"),
         "gx": ("検証（Great Expectations）", "Validation (Great Expectations)"),
+        "rows": ("検証（GX が不合格としたルールの行）", "Validation (rows of the rules GX failed)"),
     }
 )
 

@@ -78,7 +78,7 @@ def is_excel(path: Path) -> bool:
         )
     with path.open("rb") as handle:
         head = handle.read(8)
-    if head.startswith(OLE_SIGNATURE):  # an old .xls (or an .xlsx locked with a password)
+    if head.startswith(OLE_SIGNATURE):  # an old .xls
         raise InputFileError(
             say("古い .xls 形式のブックは読めません", "an old .xls workbook cannot be read"),
             where=path,

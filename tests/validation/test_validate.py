@@ -330,7 +330,7 @@ def test_gx_counts_equal_plain_sql_counts(defects: Path, report: dict[str, objec
 class _FakeGX:
     """Stands in for GX's child process (validation.gx_adapter.Pending): says what ``verdicts`` say, else a pass."""
 
-    def __init__(self, verdicts: dict[str, tuple[bool, int]]) -> None:
+    def __init__(self, verdicts: dict[str, tuple[bool, int | None, str | None]]) -> None:
         self.verdicts = verdicts
         self.suites: list[tuple[str, list[dict[str, object]]]] = []
 
@@ -345,8 +345,8 @@ class _FakeGX:
         from validation.gx_adapter import Outcome
 
         def outcome(rule_id: str) -> Outcome:
-            success, count = self.verdicts.get(rule_id.removeprefix("001_住民."), (True, 0))
-            return Outcome(rule_id, success, count, 19, [], None)
+            success, count, error = self.verdicts.get(rule_id.removeprefix("001_住民."), (True, 0, None))
+            return Outcome(rule_id, success, count, 19, [], error)
 
         return {table: [outcome(str(e["meta"]["rule_id"])) for e in found] for table, found in self.suites}
 
@@ -362,10 +362,17 @@ def test_plain_sql_holds_gx_to_account_where_gx_translates_a_rule(defects: Path)
     assert _recounted(rules["juminhyokodo.half_width"]) and not _recounted(rules["kojinbango.check_digit"])
     gx = _FakeGX(
         {
-            "juminhyokodo.half_width": (True, 0),  # a built-in GX passed, while row 4 fails it
-            "seibetsu.code_list": (False, 1),  # a built-in GX failed as SQL does
-            "kojinbango.check_digit": (False, 5),  # a catalog rule GX failed with a count its rows do not bear out
-            "jusho_shikuchosonkodo.check_digit": (False, 1),  # a catalog rule GX failed as SQL does
+            "juminhyokodo.half_width": (True, 0, None),  # a built-in GX passed, while row 4 fails it
+            "seibetsu.code_list": (False, 1, None),  # a built-in GX failed as SQL does
+            "kojinbango.check_digit": (
+                False,
+                5,
+                None,
+            ),  # a catalog rule GX failed with a count its rows do not bear out
+            "jusho_shikuchosonkodo.check_digit": (False, 1, None),  # a catalog rule GX failed as SQL does
+            "setaibango.foreign_key": (False, 1, None),  # one that reads another table too
+            "shimei.full_width": (False, None, "cannot evaluate"),  # a built-in GX could not evaluate
+            "sosanengappi.not_before_birth": (False, None, "cannot evaluate"),  # a catalog rule likewise
         }
     )
     report = json.loads(validate(defects, plans, catalog, gx=gx).model_dump_json())  # type: ignore[arg-type]
@@ -383,7 +390,10 @@ def test_plain_sql_holds_gx_to_account_where_gx_translates_a_rule(defects: Path)
     )
     assert found["jusho_shikuchosonkodo.check_digit"]["status"] == "failed"
     assert [r["source_line"] for r in found["jusho_shikuchosonkodo.check_digit"]["failing_rows"]] == [12]
-    # A catalog rule GX passed is GX's word (its adapter is held to account by the parity test below).
+    assert [r["source_line"] for r in found["setaibango.foreign_key"]["failing_rows"]] == [15]
+    for rule in ("shimei.full_width", "sosanengappi.not_before_birth"):  # an error, with no rows fetched for it
+        assert (found[rule]["status"], found[rule]["code"], found[rule]["failing_rows"]) == ("error", "RULE_ERROR", [])
+    # A catalog rule GX passed is GX's word (its adapter is held to account by the parity test above).
     assert found["shimei.conditional"]["status"] == "passed"
 
 
