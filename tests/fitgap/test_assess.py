@@ -321,4 +321,7 @@ def test_progress_labels_are_said_in_the_run_language() -> None:
             "Validation (counted in SQL)",
             "Validation (Great Expectations)",
         )
-    assert (list(VALIDATION), VALIDATION.get("other", "other")) == (["sql", "gx"], "other")
+        assert VALIDATION["rows"] == "Validation (rows of the rules GX failed)"
+    with chosen("ja"):
+        assert VALIDATION["rows"] == "検証（GX が不合格としたルールの行）"
+    assert (list(VALIDATION), VALIDATION.get("other", "other")) == (["sql", "gx", "rows"], "other")
