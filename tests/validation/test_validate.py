@@ -364,11 +364,8 @@ def test_plain_sql_holds_gx_to_account_where_gx_translates_a_rule(defects: Path)
         {
             "juminhyokodo.half_width": (True, 0, None),  # a built-in GX passed, while row 4 fails it
             "seibetsu.code_list": (False, 1, None),  # a built-in GX failed as SQL does
-            "kojinbango.check_digit": (
-                False,
-                5,
-                None,
-            ),  # a catalog rule GX failed with a count its rows do not bear out
+            # a catalog rule GX failed with a count its rows do not bear out
+            "kojinbango.check_digit": (False, 5, None),
             "jusho_shikuchosonkodo.check_digit": (False, 1, None),  # a catalog rule GX failed as SQL does
             "setaibango.foreign_key": (False, 1, None),  # one that reads another table too
             "shimei.full_width": (False, None, "cannot evaluate"),  # a built-in GX could not evaluate
