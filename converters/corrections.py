@@ -43,6 +43,7 @@ from spec_catalog.files import check_input_file
 from spec_catalog.language import say
 
 _PUA = re.compile("[\ue000-\uf8ff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")  # a corrected value may bring one: the X items' width checks run again
 
 
 def _not_a_request() -> str:
@@ -385,6 +386,8 @@ def apply_corrections(
     # The reader skips the 外字 pass for a file without any: a corrected value may bring one.
     if any(v is not None and _PUA.search(v) for v in fixes.values()):
         staged.may_have_pua = True
+    if any(v is not None and _CONTROL.search(v) for v in fixes.values()):
+        staged.may_have_controls = True
     if record:
         record_corrections(con, [r for _, r in records])
     return _summary(files, records)

@@ -123,12 +123,20 @@ class _Builder:
         self.kept_lines: list[str] = []  # SQL: the lines whose value step gave a reason its 不詳表記 item takes
         self.counter = 0
         self.finals: dict[str, str] = {}  # item → its made value (SQL), for the steps that read it
+        # item → (the prefilter of its last step, that step's table or None): the values the step left as they
+        # were match no character of the prefilter (see _Guard)
+        self.guards: dict[str, _Guard] = {}
+        self.guard: _Guard | None = None  # the current step's, set by a value step that scanned with its prefilter
 
     def run(self, plan: ItemPlan) -> str:
         self.item_joins: list[str] = []  # the joins this item's own earlier steps need
         expr = plan.initial
+        self.guard = None
         for step in plan.steps:
+            self.guard = None
             expr = step.build(expr) if isinstance(step, SqlStep) else self._value(plan, step, expr)
+        if self.guard is not None:  # the item's last step
+            self.guards[plan.item.romanized] = self.guard
         self.finals[plan.item.romanized] = f"nullif({expr}, '')"
         return self.finals[plan.item.romanized]
 
@@ -150,7 +158,12 @@ class _Builder:
                 f"SELECT DISTINCT {expr} FROM stage s {' '.join(self.item_joins)} WHERE {where}"
             ).fetchall()
         ]
+        # Every value that matches the prefilter is a key of the step's table, so the values the step leaves as they
+        # are match none of its characters (not so where plain ASCII skips the scan).
+        prefiltered = step.prefilter is not None and not step.ascii_passes and not step.pair_item
         if not keys:
+            if prefiltered:
+                self.guard = _Guard(str(step.prefilter), None)
             return expr
         results = [step.apply(k) for k in keys]
         if step.extra_target:  # the 不詳表記 item is Ｎ: the legacy text goes there in full width
@@ -185,8 +198,19 @@ class _Builder:
                 f"CASE WHEN {alias}.reason IN ({', '.join(literal(t) for t in tolerated)}) THEN {alias}.reason END"
             )
         if step.prefilter:
+            if prefiltered:
+                self.guard = _Guard(str(step.prefilter), alias)
             return f"CASE WHEN {alias}.k IS NOT NULL THEN {alias}.v ELSE {expr} END"
         return f"{alias}.v"
+
+
+class _Guard(NamedTuple):
+    """What an item's last value step, run with a prefilter, says of the item's values: none of the values it left
+    as they were holds a character of ``prefilter``; the others are the values of ``table`` (None: it changed no
+    value). A width check that fails on exactly that character class then only needs to run on ``table``."""
+
+    prefilter: str
+    table: str | None
 
 
 class _Survey:
@@ -199,9 +223,10 @@ class _Survey:
     plain ASCII: surveying every column up front for both cost 1.4 s of a 1M-row run, more than it spared.
     """
 
-    def __init__(self, con: Any, may_have_pua: bool) -> None:
+    def __init__(self, con: Any, may_have_pua: bool, may_have_controls: bool = True) -> None:
         self.con = con
         self.may_have_pua = may_have_pua  # the reader saw bytes that could start a 外字 (else none is looked for)
+        self.may_have_controls = may_have_controls  # the reader saw a control character in a value, or cannot tell
         self.ascii: dict[str, bool] = {}  # column -> plain ASCII text only (or empty)
         self.pua: dict[str, bool] = {}  # column -> holds a 外字 (Private Use Area character)
 
@@ -259,7 +284,7 @@ class _Query:
 def _conv_query(con: Any, staged: Staged, plans: list[ItemPlan], sql_checks: list[Check]) -> _Query:
     """Run the value steps (their tables ``mN``) and compose the SQL of every item's value and checks."""
     # Readers look at the raw bytes: a file with no 外字 lead bytes at all skips the 外字 test of the survey.
-    builder = _Builder(con, _Survey(con, staged.may_have_pua))
+    builder = _Builder(con, _Survey(con, staged.may_have_pua, staged.may_have_controls))
     # An item whose step reads another item's made value (lgcode in_force_on) is made after the others.
     made = {i: builder.run(plans[i]) for i in sorted(range(len(plans)), key=lambda i: bool(plans[i].reads))}
     finals = [made[i] for i in range(len(plans))]
@@ -333,23 +358,31 @@ _MAP_COLUMN = "nullif(v, '')"  # the same value in the step's table
 
 
 def _checks_on_maps(con: Any, builder: _Builder, checks: list[Check]) -> tuple[list[str], list[Check]]:
-    """Run once per distinct value the checks that read one item whose value is a value step's result.
+    """Run once per distinct value the checks that read one item whose value is a value step's result, and not at
+    all the width checks no value can fail.
 
     A date, a code or a time is made by a value step from the distinct legacy values: its table ``mN`` holds
     every value the item can take (a row whose key is not there gets NULL). A check that reads that item alone
     is a function of the value, so it runs on ``mN`` (thousands of values) and the rows read its verdict,
     ``mN.bad``, instead of running on every row (the format, calendar and code-list checks were a third of the
     time of a conversion). Only for checks an empty value passes: the rows the join leaves NULL must pass.
+    The width checks, by what the values are made of (:func:`_width_check_runs`).
     Returns the predicates for ``bad`` and the checks left to run on every row.
     """
     per_row: list[Check] = []
     on_map: dict[str, list[str]] = {}
     for check in checks:
+        if check.data_rule.items != (check.item,) or check.item in builder.extras:
+            per_row.append(check)
+            continue
         made = _MAP_VALUE.fullmatch(builder.finals.get(check.item, ""))
-        if made and check.data_rule.items == (check.item,) and check.item not in builder.extras:
+        table = made.group(1) if made else _width_check_runs(builder, check)
+        if table == "":
+            continue  # no value can fail it
+        if table is not None:
             empty = con.execute(f"SELECT coalesce({check.sql(lambda _: 'CAST(NULL AS VARCHAR)')}, false)").fetchone()
             if not empty[0]:
-                on_map.setdefault(made.group(1), []).append(f"({check.sql(lambda _: _MAP_COLUMN)})")
+                on_map.setdefault(table, []).append(f"({check.sql(lambda _: _MAP_COLUMN)})")
                 continue
         per_row.append(check)
     for alias, predicates in on_map.items():
@@ -358,9 +391,49 @@ def _checks_on_maps(con: Any, builder: _Builder, checks: list[Check]) -> tuple[l
     return [f"coalesce({alias}.bad, false)" for alias in on_map], per_row
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _width_check_runs(builder: _Builder, check: Check) -> str | None:
+    """Where a width check of an item made without a value step's table of every value has to run: "" nowhere,
+    as no value can fail it; a step's table, as only its values can; None on every row.
+
+    The two width checks were a tenth of a conversion's time (a regular expression over every row's text):
+    - An Ｎ item's last step makes full width the values with a narrow character (its prefilter, the very class
+      the check fails on) and leaves the others, which hold none: the check runs on the step's table, or nowhere
+      when no value had one (:class:`_Guard`).
+    - An X item made by SQL steps alone from columns of plain ASCII, in a file without a control character: every
+      character is printable ASCII (the steps write only what they read and their literals), which it passes.
+    """
+    pattern = _width_pattern(check, _MAP_COLUMN)
+    if pattern is None:
+        return None
+    guard = builder.guards.get(check.item)
+    if guard is not None and guard.prefilter == pattern:
+        return guard.table or ""
+    final = builder.finals.get(check.item, "")
+    columns = set(re.findall(r"\bs\.(c\d+)\b", final))
+    if (
+        pattern == WIDE_CLASS
+        and not builder.survey.may_have_controls
+        and not _CONTROL.search(final)
+        and _ascii_only(final, columns, builder.survey)
+    ):
+        return ""
+    return None
+
+
 # The width rules test one character class per value: conv's ``bad`` flag tests it once per row, on the values
 # joined (concat skips NULLs, and joining strings makes no new character), instead of once per item.
 _CHARACTER_CLASSES = {RuleKind.HALF_WIDTH: WIDE_CLASS, RuleKind.FULL_WIDTH: NARROW_CLASS}
+
+
+def _width_pattern(check: Check, value: str) -> str | None:
+    """The character class a width check fails on, where the check is exactly that test of ``value`` (a rule
+    changed in spec_catalog.rules is left as it is)."""
+    pattern = _CHARACTER_CLASSES.get(check.data_rule.kind)
+    expected = f"({value} IS NOT NULL AND regexp_matches({value}, {literal(pattern)}))" if pattern else None
+    return pattern if expected is not None and check.sql(lambda _: value) == expected else None
 
 
 def _failed_predicates(checks: list[Check], column: Callable[[str], str]) -> list[str]:
@@ -371,9 +444,8 @@ def _failed_predicates(checks: list[Check], column: Callable[[str], str]) -> lis
     merged: dict[str, list[str]] = {}
     for check in checks:
         c = column(check.item)
-        pattern = _CHARACTER_CLASSES.get(check.data_rule.kind)
-        # merged only where the rule is exactly that test (a rule changed in spec_catalog.rules stays as it is)
-        if pattern and check.sql(column) == f"({c} IS NOT NULL AND regexp_matches({c}, {literal(pattern)}))":
+        pattern = _width_pattern(check, c)
+        if pattern:
             merged.setdefault(pattern, []).append(c)
         else:
             predicates.append(f"({check.sql(column)})")

@@ -95,3 +95,52 @@ def test_the_checks_of_a_value_steps_items_run_on_its_table_and_agree_with_every
     assert len(rows) == con.execute("SELECT count(*) FROM stage").fetchone()[0] > 2900
     assert all(on_map == every for on_map, every in rows)
     assert sum(every for _, every in rows) >= 30
+
+
+def test_the_width_checks_run_where_a_value_can_fail_them_with_the_verdicts_of_every_row(tmp_path: Path) -> None:
+    """An Ｎ item's width check runs on its full-width step's table (the values the step left hold no narrow
+    character), or nowhere when the step changed no value; an X item made of plain ASCII, from a file without a
+    control character, needs none. Every row gets the verdict the check gives it on its own value."""
+    import shutil
+    import tempfile
+
+    from fitgap.sample import generate
+
+    shutil.copytree(EXAMPLES, tmp_path / "residents")
+    generate(tmp_path / "residents" / "residents.csv", 3000, "csv")
+    mapping = load_mapping(tmp_path / "residents" / "mapping-csv.yaml", load_embedded())
+    con = duckdb.connect()
+    with tempfile.TemporaryDirectory() as workdir:
+        staged = stage(con, mapping, Path(workdir))
+    assert not staged.may_have_controls
+    name, kana = staged.columns.index("氏名"), staged.columns.index("氏名カナ")
+    con.execute(f"UPDATE raw SET c{name} = 'ﾔﾏﾀﾞ ﾀﾛｳ' || rowid WHERE rowid % 50 = 0")  # half width: made full width
+    con.execute(f"UPDATE raw SET c{kana} = replace(c{kana}, 'ア', 'ｱ')")
+    plans = [plan_item(mapping, i, mapping.file.items.get(i.romanized), staged.columns) for i in mapping.group.items]
+    checks = plan_checks(mapping)
+    builder = _Builder(con, _Survey(con, staged.may_have_pua, staged.may_have_controls))
+    made = {
+        plans[i].item.romanized: builder.run(plans[i])
+        for i in sorted(range(len(plans)), key=lambda i: bool(plans[i].reads))
+    }
+    table = builder.guards["shimei"].table
+    assert table is not None and builder.guards["jusho_todofuken"].table is None  # a constant, full width already
+    con.execute(f"UPDATE {table} SET v = v || 'A' WHERE k LIKE '%00'")  # a full-width step that left a narrow one
+    on_maps, per_row = _checks_on_maps(con, builder, checks)
+    widths = {RuleKind.HALF_WIDTH, RuleKind.FULL_WIDTH}
+    moved = [c for c in checks if c not in per_row]
+    assert {c.item for c in moved if c.data_rule.kind in widths} >= {
+        *("shimei", "shimei_yomigana", "jusho_todofuken", "atenabango", "kojinbango")
+    }
+    # the 不詳表記 items take a date's legacy text as well: theirs stay on every row
+    assert {c.item for c in per_row if c.data_rule.kind in widths} == {
+        *("seinengappi_fushohyoki", "juminnonattanengappi_fushohyoki")
+    }
+    each = " OR ".join(f"({c.sql(made.__getitem__)})" for c in moved)
+    width = " OR ".join(f"({c.sql(made.__getitem__)})" for c in moved if c.data_rule.kind in widths)
+    rows = con.execute(
+        f"SELECT coalesce({' OR '.join(on_maps)}, false), coalesce({each}, false), coalesce({width}, false) "
+        f"FROM stage s {' '.join(builder.joins)}"
+    ).fetchall()
+    assert all(on_map == every for on_map, every, _ in rows)
+    assert sum(narrow for _, _, narrow in rows) == 29  # rowid 100, 200 … 2900: the names the step left narrow

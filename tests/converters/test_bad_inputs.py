@@ -101,6 +101,10 @@ def test_unreadable_sources(cli: Cli, tmp_path: Path, data: bytes, message: str)
         (GOOD + '"9,0,OP1,R050401,0930\r\n', 4, "CSV_MALFORMED"),
         (GOOD + "\ue0ff,0,OP1,R050401,0930\r\n", 4, "GAIJI_UNMAPPED"),
         (GOOD + "森,0,OP1,R050401,0930\r\n", 4, "WIDTH_NOT_HALF"),
+        # control characters in an X item of plain ASCII: its width check runs only when the file has one
+        (GOOD + "3\t,0,OP1,R050401,0930\r\n", 4, "WIDTH_NOT_HALF"),
+        (GOOD + "3\x7f,0,OP1,R050401,0930\r\n", 4, "WIDTH_NOT_HALF"),
+        (GOOD + '"3\r4",0,OP1,R050401,0930\r\n', 4, "WIDTH_NOT_HALF"),  # a CR not before an LF (a lone one: refused)
     ],
     ids=[
         "too-few",
@@ -119,6 +123,9 @@ def test_unreadable_sources(cli: Cli, tmp_path: Path, data: bytes, message: str)
         "quote",
         "gaiji",
         "width",
+        "tab",
+        "delete",
+        "lone-cr",
     ],
 )
 def test_bad_rows_are_quarantined(cli: Cli, tmp_path: Path, data: str, line: int | None, reason: str | None) -> None:
@@ -236,6 +243,21 @@ def test_fixed_width_crlf_records_read_without_terminator(cli: Cli, residents: P
         f"Error: {residents / 'residents.txt'}: record 2 holds the control byte 0A at byte 197 — check record_length "
         "and terminator in the mapping against the file's layout\n",
     )
+
+
+def test_a_control_character_in_a_fixed_width_field_fails_its_width_check(
+    cli: Cli, residents: Path, tmp_path: Path
+) -> None:
+    """Records without a control byte in a field skip the width check of an X item made of plain ASCII: one with
+    a DEL in 宛名番号 does not."""
+    source = residents / "residents.txt"
+    data = bytearray(source.read_bytes())
+    data[2 * 198 + 5] = 0x7F  # record 3 (196 bytes and CRLF each), in 宛名番号
+    source.write_bytes(bytes(data))
+    cli("convert", "run", residents / "mapping-fixed.yaml", "--db", tmp_path / "x.duckdb", "--accept-quarantine")
+    with duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True) as con:
+        found = con.execute("SELECT line, item, reason FROM fitgap_quarantine WHERE line = 3").fetchall()
+    assert found == [(3, "atenabango", "WIDTH_NOT_HALF")]
 
 
 def test_fixed_width_truncated_last_record(cli: Cli, residents: Path, tmp_path: Path) -> None:

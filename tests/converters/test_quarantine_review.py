@@ -216,6 +216,24 @@ def test_corrections_replace_source_values_and_are_recorded(converted: tuple[Pat
     ]
 
 
+def test_a_correction_that_brings_a_control_character_is_checked_for_it(residents: Path, tmp_path: Path) -> None:
+    """The width check of an X item made of plain ASCII runs only when the source may hold a control character:
+    a file without one skips it, and a correction that brings one (DEL: Excel keeps it) makes it run again."""
+    source = residents / "residents.csv"
+    lines = source.read_bytes().split(b"\r\n")
+    lines[2] = b"1234567890123456" + lines[2][lines[2].index(b",") :]  # 宛名番号 of line 3: too long
+    source.write_bytes(b"\r\n".join(lines))
+    mapping, db = residents / "mapping-csv.yaml", tmp_path / "r.duckdb"
+    _run(mapping, db)
+    assert (3, "atenabango", "LENGTH_EXCEEDED") in _quarantine(db)
+    filled = fill(
+        _request(mapping, db, tmp_path / "request.xlsx"), tmp_path / "filled.xlsx", {("宛名番号", 3): "99\x7f"}
+    )
+    result = _run(mapping, db, (filled,))
+    assert result.corrections is not None and result.corrections.applied == 1
+    assert (3, "atenabango", "WIDTH_NOT_HALF") in _quarantine(db)
+
+
 def test_a_request_written_in_english_is_read_back_in_a_japanese_run(
     converted: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -75,6 +75,29 @@ def test_the_columns_that_hold_a_gaiji_or_plain_ascii_only_are_found_when_asked(
     assert not survey.all_ascii({"c2"})
 
 
+@pytest.mark.parametrize(
+    ("data", "encoding", "lines", "controls"),
+    [
+        ("森,1\r\n田,2\r\n".encode("cp932"), "cp932", True, False),  # CRLF ends lines: no value holds one
+        (b"a,1\nb,2", "cp932", True, False),
+        (b"a,1\r\nb\t,2\r\n", "cp932", True, True),  # a tab in a value
+        (b"a,1\r\nb\x7f,2\r\n", "utf-8", True, True),  # DEL
+        (b'"a\rb",1\r\n', "cp932", True, True),  # a CR in a quoted value
+        (b"a\rb,1\nc,2\n", "cp932", True, True),  # a CR with no LF after it in an LF file
+        ("ア,1\n".encode("utf-16"), "utf-16", True, True),  # no byte test for UTF-16
+        (b"0001  \r\n0002  \r\n", "cp932", False, True),  # fixed width, no record ends given: CR and LF count
+    ],
+    ids=["crlf", "lf", "tab", "del", "quoted-cr", "lone-cr", "utf16", "fixed"],
+)
+def test_a_control_character_in_a_value_is_seen_in_the_bytes(
+    data: bytes, encoding: str, lines: bool, controls: bool
+) -> None:
+    pairs = (lambda: data.count(b"\r\n")) if lines else None
+    assert readers._may_have_controls(data, encoding, crlf_pairs=pairs) is controls
+    if not lines:  # the terminators of its two records, checked by the reader, are not counted
+        assert not readers._may_have_controls(data, encoding, record_ends=4)
+
+
 @pytest.mark.parametrize("trim", [True, False])
 @pytest.mark.parametrize("seed", range(40))
 def test_a_fixed_width_chunk_rejects_exactly_the_records_that_do_not_decode(seed: int, trim: bool) -> None:
@@ -241,7 +264,15 @@ def test_worker_processes_stage_exactly_what_one_process_stages(
         rows = con.execute("SELECT * FROM stage ORDER BY _line").fetchall()
         shutil.rmtree(work)  # as a run's own temporary folder is (the staged record numbers look like 個人番号)
         offsets = None if staged.line_offsets is None else staged.line_offsets.tolist()
-        return rows, staged.rejected, offsets, staged.sha256, staged.may_have_pua, staged.rows_read
+        return (
+            rows,
+            staged.rejected,
+            offsets,
+            staged.sha256,
+            staged.may_have_pua,
+            staged.may_have_controls,
+            staged.rows_read,
+        )
 
     alone, shared = staged_with(0), staged_with(2)
     assert shared == alone
