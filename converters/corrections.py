@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from converters.mapping import Mapping, resolve_path
-from converters.readers import Staged, file_sha256
+from converters.readers import CONTROL_CHARACTER, Staged, file_sha256
 from converters.scaffold.layout_file import is_no_workbook
 from reports import cleansing as wb
 from spec_catalog.base import FitgapError, FrozenModel, InputFileError
@@ -43,7 +43,6 @@ from spec_catalog.files import check_input_file
 from spec_catalog.language import say
 
 _PUA = re.compile("[\ue000-\uf8ff]")
-_CONTROL = re.compile("[\x00-\x1f\x7f]")  # a corrected value may bring one: the X items' width checks run again
 
 
 def _not_a_request() -> str:
@@ -386,7 +385,7 @@ def apply_corrections(
     # The reader skips the 外字 pass for a file without any: a corrected value may bring one.
     if any(v is not None and _PUA.search(v) for v in fixes.values()):
         staged.may_have_pua = True
-    if any(v is not None and _CONTROL.search(v) for v in fixes.values()):
+    if any(v is not None and CONTROL_CHARACTER.search(v) for v in fixes.values()):  # the X items' width checks
         staged.may_have_controls = True
     if record:
         record_corrections(con, [r for _, r in records])

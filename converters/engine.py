@@ -31,7 +31,7 @@ from converters.corrections import CorrectionsFile, CorrectionSummary, apply_cor
 from converters.guard import PublishGuard, Rejection, judge
 from converters.mapping import FixedSource, ItemOrigin, Mapping, check_columns
 from converters.plan import PAIR, Check, ItemPlan, SqlStep, ValueStep, plan_checks, plan_item
-from converters.readers import Rejected, Staged, file_sha256, stage
+from converters.readers import CONTROL_CHARACTER, Rejected, Staged, file_sha256, stage
 from converters.transforms.width import to_full_width
 from reports.masking import mask, mask_text
 from spec_catalog.base import FitgapError, FrozenModel
@@ -159,7 +159,8 @@ class _Builder:
             ).fetchall()
         ]
         # Every value that matches the prefilter is a key of the step's table, so the values the step leaves as they
-        # are match none of its characters (not so where plain ASCII skips the scan).
+        # are match none of its characters. Not claimed where plain ASCII skips the scan, nor for a pair's key: no
+        # step of today has a prefilter there, and the claim would not hold.
         prefiltered = step.prefilter is not None and not step.ascii_passes and not step.pair_item
         if not keys:
             if prefiltered:
@@ -391,9 +392,6 @@ def _checks_on_maps(con: Any, builder: _Builder, checks: list[Check]) -> tuple[l
     return [f"coalesce({alias}.bad, false)" for alias in on_map], per_row
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def _width_check_runs(builder: _Builder, check: Check) -> str | None:
     """Where a width check of an item made without a value step's table of every value has to run: "" nowhere,
     as no value can fail it; a step's table, as only its values can; None on every row.
@@ -411,12 +409,14 @@ def _width_check_runs(builder: _Builder, check: Check) -> str | None:
     guard = builder.guards.get(check.item)
     if guard is not None and guard.prefilter == pattern:
         return guard.table or ""
-    final = builder.finals.get(check.item, "")
+    final = builder.finals.get(check.item)
+    if final is None:  # an item not made here: its check stays
+        return None
     columns = set(re.findall(r"\bs\.(c\d+)\b", final))
     if (
         pattern == WIDE_CLASS
         and not builder.survey.may_have_controls
-        and not _CONTROL.search(final)
+        and not CONTROL_CHARACTER.search(final)
         and _ascii_only(final, columns, builder.survey)
     ):
         return ""
@@ -517,10 +517,7 @@ def _offset(mapping: Mapping, staged: Staged, line: int) -> int | None:
     source = mapping.file.source
     if isinstance(source, FixedSource):
         return (line - 1) * (source.length + {"crlf": 2, "lf": 1, "none": 0}[source.terminator])
-    offsets = staged.line_offsets
-    if offsets is not None and 0 < line <= len(offsets):
-        return int(offsets[line - 1])
-    return None
+    return staged.line_offsets.of(line) if staged.line_offsets is not None else None
 
 
 @dataclass(frozen=True)

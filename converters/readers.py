@@ -9,6 +9,7 @@ their line, byte offset and reason (its rule text said in the run's language).
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import contextvars
@@ -55,9 +56,11 @@ _PUA_UTF8 = re.compile(rb"\xee|\xef[\x80-\xa3]")
 _PUA_CP932 = re.compile(rb"[\xf0-\xf9]")
 
 
-# Where a byte below 0x80 is always that ASCII character (no trail byte of CP932 or EUC-JP is a control byte).
-_ASCII_SUPERSETS = frozenset({"cp932", "shift_jis", "euc_jp", "utf-8", "utf-8-sig", "ascii"})
+# The encodings in which no byte of a multi-byte character is a control byte (C0 or DEL): there a control byte
+# is always that control character.
+_ASCII_SUPERSETS = frozenset({"cp932", "shift_jis", "euc_jp", "utf-8", "utf-8-sig"})
 _NOT_CONTROL = bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")  # in a decoded value (C0 or DEL)
 
 
 def _may_have_controls(
@@ -65,8 +68,10 @@ def _may_have_controls(
 ) -> bool:
     """Whether a value in ``data`` may hold a control character (C0 or DEL): 0.13 s for 170 MB. Not counted:
     the ``record_ends`` control bytes that end fixed-width records (their terminators, checked); with
-    ``crlf_pairs``, for the lines of a CSV, the LFs (a CSV's records are one line each) and the CRs before them
-    (``crlf_pairs`` counts the CRLFs, asked only when there is a CR)."""
+    ``crlf_pairs``, for the lines of a CSV, the LFs and the CRs before them (``crlf_pairs`` counts the CRLFs,
+    asked only when there is a CR). DuckDB would read a line break inside a quoted value: the LFs are in no value
+    only because :func:`_stage_csv` refuses a file whose records are not one line each (its count of records
+    against lines). A value that may hold a control character keeps the X items' width checks on every row."""
     if encoding not in _ASCII_SUPERSETS:
         return True  # an encoding we have no byte test for (UTF-16 has NUL bytes throughout)
     controls = data.translate(None, _NOT_CONTROL)
@@ -102,10 +107,40 @@ class Staged:
     columns: list[str]  # source column names, in order (c0, c1 … in the stage table)
     rows_read: int  # records in the source (header excluded)
     rejected: list[Rejected] = field(default_factory=list)
-    line_offsets: Any = None  # numpy array: byte offset of each line (index = line - 1), CSV only
+    line_offsets: LineStarts | None = None  # where each line starts in the file, CSV only
     sha256: str | None = None  # of the source file, computed while reading it (one pass over the bytes)
     may_have_pua: bool = True  # False when no byte could start a 外字 (Private Use Area) character
     may_have_controls: bool = True  # False when no value can hold a control character (C0 or DEL)
+
+
+@dataclass
+class LineStarts:
+    """Where each line of a CSV starts (its byte offset), found again when a quarantined line asks.
+
+    Keeping the offset of every line as the file was read cost the run's own process 0.3 s and 8 MB a million
+    lines (400 MB at 50 million), for the few lines a run quarantines: the reader keeps where each chunk of lines
+    starts, and the chunk a line is in is read and scanned again when asked (each chunk once)."""
+
+    path: Path
+    chunks: list[tuple[int, int, int]] = field(default_factory=list)  # (first line, first byte, bytes), in order
+    lines: int = 0  # the lines of the file
+    _found: dict[int, Any] = field(default_factory=dict, repr=False)  # chunk -> its lines' offsets (numpy)
+
+    def of(self, line: int) -> int | None:
+        """The byte offset of ``line`` (from 1); None past the last line, or when the file changed meanwhile."""
+        if not 0 < line <= self.lines or not self.chunks:
+            return None
+        k = bisect.bisect_right(self.chunks, line, key=lambda chunk: chunk[0]) - 1
+        if k not in self._found:
+            _, start, size = self.chunks[k]
+            with self.path.open("rb") as handle:
+                handle.seek(start)
+                chunk = handle.read(size)
+            body = chunk[:-1] if chunk.endswith(b"\n") else chunk
+            newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
+            self._found[k] = start + np.concatenate(([0], newlines + 1))
+        at = line - self.chunks[k][0]
+        return int(self._found[k][at]) if at < len(self._found[k]) else None
 
 
 def check_text(head: bytes, path: Path) -> None:
@@ -220,7 +255,7 @@ class _CsvRead:
         # parts before it are added once every part is read: see stage_csv).
         self.start, self.end = start, end
         self.digest = hashlib.sha256() if start == 0 and end is None else None  # a whole file's, else hashed apart
-        self.starts: list[Any] = []  # byte offset of every line, an array per chunk
+        self.spans: list[tuple[int, int, int]] = []  # (first line, first byte, bytes) of every chunk
         self.line = 1  # the first line of the next chunk
         self.may_have_pua = False
         self.may_have_controls = False
@@ -273,15 +308,15 @@ class _CsvRead:
                     continue
             chunk, carry = data[:cut], data[cut:]
             body = chunk[:-1] if chunk.endswith(b"\n") else chunk
-            newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
+            newlines = body.count(b"\n")
             self.may_have_pua = self.may_have_pua or _may_have_pua(body, encoding)
-            self.starts.append(offset + np.concatenate(([0], newlines + 1)))
+            self.spans.append((self.line, offset, len(chunk)))
             if self.crlf is None:  # one line end throughout: DuckDB refuses a file that mixes them
-                self.crlf = chunk.count(b"\r\n") == len(newlines) + chunk.endswith(b"\n")
+                self.crlf = chunk.count(b"\r\n") == newlines + chunk.endswith(b"\n")
             # utf-8-sig drops a BOM at the start of the file only, not at the start of a later chunk or part.
             chunk_encoding = "utf-8" if encoding == "utf-8-sig" and offset else encoding
-            yield chunk, len(newlines), self.line, offset, chunk_encoding, self.crlf, current(), offset + len(chunk)
-            self.line += len(newlines) + 1
+            yield chunk, newlines, self.line, offset, chunk_encoding, self.crlf, current(), offset + len(chunk)
+            self.line += newlines + 1
             offset += len(chunk)
             if not block:
                 return
@@ -505,11 +540,14 @@ def _stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress, si
     before = list(itertools.accumulate((state.line - 1 for state in states), initial=0))
     rejected = [replace(r, line=r.line + before[k]) for k, part in enumerate(found) for r in part]
     total_lines = before[-1]
-    starts = [a for state in states for a in state.starts]
+    offsets = LineStarts(
+        path,
+        [(first + before[k], start, size) for k, state in enumerate(states) for first, start, size in state.spans],
+        total_lines,
+    )
     may_have_pua = any(state.may_have_pua for state in states)
     may_have_controls = any(state.may_have_controls for state in states)
     sha256 = hashing.sha256 if hashing is not None else states[0].digest.hexdigest() if states[0].digest else ""
-    offsets = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
     first_data = 2 if source.header else 1
     # DuckDB numbers the lines of each part (file_id) from 1, a later part's copied header included.
     shift = [before[k] - (1 if source.header and k else 0) for k in range(len(states))]
@@ -522,7 +560,7 @@ def _stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress, si
         reject_line = int(part_line) + shift[int(file_id)]
         reason = Code.COLUMN_COUNT if "COLUMNS" in str(error_type) else Code.CSV_MALFORMED
         rule = _csv_rule(str(error_type), len(names))
-        rejected.append(Rejected(reject_line, _offset_of(offsets, reject_line), reason, rule))
+        rejected.append(Rejected(reject_line, offsets.of(reject_line), reason, rule))
         if reject_line in edges:
             return None
     staged_rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
@@ -599,10 +637,6 @@ def _looks_utf8(block: bytes) -> bool:
         1 for ch in wide if "\u3000" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
     )
     return japanese * 2 >= len(wide)
-
-
-def _offset_of(offsets: Any, line: int) -> int | None:
-    return int(offsets[line - 1]) if 0 < line <= len(offsets) else None
 
 
 def _first_line(chunk: bytes) -> str:

@@ -104,7 +104,11 @@ def test_unreadable_sources(cli: Cli, tmp_path: Path, data: bytes, message: str)
         # control characters in an X item of plain ASCII: its width check runs only when the file has one
         (GOOD + "3\t,0,OP1,R050401,0930\r\n", 4, "WIDTH_NOT_HALF"),
         (GOOD + "3\x7f,0,OP1,R050401,0930\r\n", 4, "WIDTH_NOT_HALF"),
-        (GOOD + '"3\r4",0,OP1,R050401,0930\r\n', 4, "WIDTH_NOT_HALF"),  # a CR not before an LF (a lone one: refused)
+        (
+            GOOD + '"3\r4",0,OP1,R050401,0930\r\n',
+            4,
+            "WIDTH_NOT_HALF",
+        ),  # a quoted CR (unquoted, DuckDB refuses the file)
     ],
     ids=[
         "too-few",
@@ -138,6 +142,28 @@ def test_bad_rows_are_quarantined(cli: Cli, tmp_path: Path, data: str, line: int
         found = con.execute("SELECT line, reason FROM fitgap_quarantine").fetchall()
     assert found == ([(line, reason)] if reason else [])
     assert result.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # a step after full width makes a narrow character again: the width check runs on every row
+        ('  shimei: {from: name, transforms: [full_width, {replace: {from: "Ａ", to: "A"}}]}\n', "WIDTH_NOT_FULL"),
+        # a constant, made by SQL alone, with a control character of its own (not one from the file)
+        ('  jusho_yubinbango: {value: "06\\t0001"}\n', "WIDTH_NOT_HALF"),
+    ],
+    ids=["after-full-width", "constant"],
+)
+def test_a_width_check_runs_where_the_mapping_can_make_a_value_fail_it(
+    cli: Cli, tmp_path: Path, line: str, reason: str
+) -> None:
+    data = GOOD.replace("time\r\n", "time,name\r\n").replace("0930\r\n", "0930,山田\r\n")
+    data = data.replace("1015\r\n", "1015,Aさん\r\n")
+    mapping = _setup(tmp_path, data.encode("cp932"), mapping=MAPPING.format(encoding="cp932") + line)
+    _run(cli, mapping, "--accept-quarantine")
+    with duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True) as con:
+        found = con.execute("SELECT DISTINCT line, reason FROM fitgap_quarantine ORDER BY line").fetchall()
+    assert found == ([(3, reason)] if reason == "WIDTH_NOT_FULL" else [(2, reason), (3, reason)])
 
 
 def test_invalid_cp932_bytes_have_their_offset(cli: Cli, tmp_path: Path) -> None:

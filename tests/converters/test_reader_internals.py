@@ -98,6 +98,20 @@ def test_a_control_character_in_a_value_is_seen_in_the_bytes(
         assert not readers._may_have_controls(data, encoding, record_ends=4)
 
 
+def _every_line_start(staged: readers.Staged) -> list[int | None] | None:
+    starts = staged.line_offsets
+    return None if starts is None else [starts.of(line) for line in range(1, starts.lines + 2)]  # one past: None
+
+
+@pytest.mark.parametrize("mapping", ["mapping-csv.yaml", "mapping-fixed.yaml"])
+def test_the_sample_exports_hold_no_control_character(residents: Path, tmp_path: Path, mapping: str) -> None:
+    """Their CRLFs end lines and records: the X items' width checks need not run on every row."""
+    con = duckdb.connect()
+    staged = stage(con, load_mapping(residents / mapping, load_embedded()), tmp_path)
+    assert staged.may_have_controls is False
+    assert staged.may_have_pua is True  # the sample has a 外字
+
+
 @pytest.mark.parametrize("trim", [True, False])
 @pytest.mark.parametrize("seed", range(40))
 def test_a_fixed_width_chunk_rejects_exactly_the_records_that_do_not_decode(seed: int, trim: bool) -> None:
@@ -263,7 +277,7 @@ def test_worker_processes_stage_exactly_what_one_process_stages(
             staged = stage(con, mapping, work)
         rows = con.execute("SELECT * FROM stage ORDER BY _line").fetchall()
         shutil.rmtree(work)  # as a run's own temporary folder is (the staged record numbers look like 個人番号)
-        offsets = None if staged.line_offsets is None else staged.line_offsets.tolist()
+        offsets = _every_line_start(staged)
         return (
             rows,
             staged.rejected,
@@ -313,7 +327,7 @@ def test_a_csv_read_in_parts_stages_what_one_part_stages(
         told: list[tuple[int, int]] = []
         staged = stage(con, mapping, work, lambda done, read: told.append((done, read)))
         rows = con.execute("SELECT * FROM stage ORDER BY _line").fetchall()
-        offsets = None if staged.line_offsets is None else staged.line_offsets.tolist()
+        offsets = _every_line_start(staged)
         rejected = sorted((r.line, r.offset, r.reason, r.value) for r in staged.rejected)
         return rows, rejected, offsets, staged.sha256, staged.rows_read, told[-1]
 
@@ -321,6 +335,27 @@ def test_a_csv_read_in_parts_stages_what_one_part_stages(
     assert three == one
     assert len(one[1]) == 7  # type: ignore[arg-type]
     assert [line for line, *_ in one[1]][:2] == [41 + header, 76 + header]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("parts", [1, 3])
+def test_every_line_start_is_found_again_where_it_is_in_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: int
+) -> None:
+    """The line starts are found again from the chunks' places when asked, in any order: against the file's own
+    line feeds, with many small chunks in one part or three."""
+    data = b"line,name,other\r\n" + b"".join(f"{n},名前{n},x\r\n".encode("cp932") for n in range(1, 400)) + b"9,z"
+    (tmp_path / "data.csv").write_bytes(data)
+    (tmp_path / "m.yaml").write_text(MAPPING, encoding="utf-8")
+    monkeypatch.setattr(readers, "CHUNK", 256)
+    monkeypatch.setattr(readers, "_parts", lambda size: parts)
+    staged = stage(duckdb.connect(), load_mapping(tmp_path / "m.yaml", load_embedded()), tmp_path)
+    starts = staged.line_offsets
+    assert starts is not None and len(starts.chunks) > 20
+    expected = [0] + [at + 1 for at, byte in enumerate(data) if byte == 0x0A]
+    lines = list(range(1, len(expected) + 1))
+    random.Random(parts).shuffle(lines)
+    assert {line: starts.of(line) for line in lines} == dict(zip(range(1, len(expected) + 1), expected, strict=True))
+    assert starts.of(0) is None and starts.of(len(expected) + 1) is None
 
 
 def test_a_csv_is_cut_after_a_line_feed_and_never_past_its_end(tmp_path: Path) -> None:
