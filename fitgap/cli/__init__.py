@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -113,6 +114,9 @@ def main(argv: list[str] | None = None) -> None:
     object on stdout): what went wrong, where, and how to fix it — in the run's language."""
     args = sys.argv[1:] if argv is None else argv
     _state["debug"] = "--debug" in args
+    # No command does linear algebra: without this, importing NumPy starts OpenBLAS's thread, which spins (0.1 s
+    # of a core in a conversion of a million rows). Set before a command imports NumPy; a value given wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     with chosen(_language(args)) as lang:
         command = typer.main.get_command(app)
         speak(command, lang)
