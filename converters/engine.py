@@ -21,7 +21,7 @@ import datetime as dt
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -513,11 +513,15 @@ def _failures(con: Any, plans: list[ItemPlan], map_items: list[str], sql_checks:
     return [f for f in rows if f.reason in _TRANSFORM_REASONS or not repeats(f)]
 
 
-def _offset(mapping: Mapping, staged: Staged, line: int) -> int | None:
+def _offsets(mapping: Mapping, staged: Staged, lines: Iterable[int]) -> dict[int, int | None]:
+    """The byte offset of each of ``lines`` in the source (None where it is not known)."""
     source = mapping.file.source
     if isinstance(source, FixedSource):
-        return (line - 1) * (source.length + {"crlf": 2, "lf": 1, "none": 0}[source.terminator])
-    return staged.line_offsets.of(line) if staged.line_offsets is not None else None
+        size = source.length + {"crlf": 2, "lf": 1, "none": 0}[source.terminator]
+        return {line: (line - 1) * size for line in lines}
+    if staged.line_offsets is None:
+        return dict.fromkeys(lines)
+    return staged.line_offsets.offsets(lines)
 
 
 @dataclass(frozen=True)
@@ -953,18 +957,20 @@ def _quarantine_rows(
         )
 
     rows = [row(r.line, r.offset, None, r.reason.value, r.rule, r.value) for r in rejected]
+    # every offset at once: each chunk of the source that holds one is read once
+    at = _offsets(run.mapping, staged, [f.line for f in failures] + [d.line for d in held + duplicates])
     for f in failures:
         level = sensitivity.get(f.item, Sensitivity.NONE)
         value = mask(f.value, level, unmask=run.unmask)
-        rows.append(row(f.line, _offset(run.mapping, staged, f.line), f.item, f.reason, f.rule, value))
+        rows.append(row(f.line, at[f.line], f.item, f.reason, f.rule, value))
     level = max(
         (sensitivity.get(k, Sensitivity.NONE) for k in keys), key=list(Sensitivity).index, default=Sensitivity.NONE
     )
     key_rule = f"{run.target}.{'+'.join(keys)}.primary_key"
     keyed = [(d, Code.KEY_IN_OTHER_MAPPING) for d in held] + [(d, Code.KEY_DUPLICATE) for d in duplicates]
     for d, code in sorted(keyed, key=lambda pair: pair[0].line):
-        offset = _offset(run.mapping, staged, d.line)
-        rows.append(row(d.line, offset, "+".join(keys), code.value, key_rule, mask(d.key, level, unmask=run.unmask)))
+        masked = mask(d.key, level, unmask=run.unmask)
+        rows.append(row(d.line, at[d.line], "+".join(keys), code.value, key_rule, masked))
     return rows
 
 

@@ -23,7 +23,7 @@ import os
 import re
 import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -113,34 +113,54 @@ class Staged:
     may_have_controls: bool = True  # False when no value can hold a control character (C0 or DEL)
 
 
+def file_identity(handle: BinaryIO) -> tuple[int, ...]:
+    """What tells that a file is still the one read: its device, inode, size and modification time."""
+    info = os.fstat(handle.fileno())
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 @dataclass
 class LineStarts:
-    """Where each line of a CSV starts (its byte offset), found again when a quarantined line asks.
+    """Where the lines of a CSV start (their byte offsets), found again for the lines a run quarantines.
 
     Keeping the offset of every line as the file was read cost the run's own process 0.3 s and 8 MB a million
     lines (400 MB at 50 million), for the few lines a run quarantines: the reader keeps where each chunk of lines
-    starts, and the chunk a line is in is read and scanned again when asked (each chunk once)."""
+    starts, and :meth:`offsets` reads each chunk that holds an asked line once more. A file that is no longer the
+    one read (another file at its path, a changed size or time, a chunk that no longer holds its lines) gives no
+    offsets: None, never the offset of another text."""
 
     path: Path
+    identity: tuple[int, ...]  # file_identity() of the file as it was read
     chunks: list[tuple[int, int, int]] = field(default_factory=list)  # (first line, first byte, bytes), in order
     lines: int = 0  # the lines of the file
-    _found: dict[int, Any] = field(default_factory=dict, repr=False)  # chunk -> its lines' offsets (numpy)
 
-    def of(self, line: int) -> int | None:
-        """The byte offset of ``line`` (from 1); None past the last line, or when the file changed meanwhile."""
-        if not 0 < line <= self.lines or not self.chunks:
-            return None
-        k = bisect.bisect_right(self.chunks, line, key=lambda chunk: chunk[0]) - 1
-        if k not in self._found:
-            _, start, size = self.chunks[k]
+    def offsets(self, lines: Iterable[int]) -> dict[int, int | None]:
+        """The byte offset of each of ``lines`` (from 1); None past the last line, or when the file changed."""
+        found: dict[int, int | None] = dict.fromkeys(lines)
+        asked = sorted(line for line in found if 0 < line <= self.lines)
+        if not asked or not self.chunks:
+            return found
+        try:
             with self.path.open("rb") as handle:
-                handle.seek(start)
-                chunk = handle.read(size)
-            body = chunk[:-1] if chunk.endswith(b"\n") else chunk
-            newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
-            self._found[k] = start + np.concatenate(([0], newlines + 1))
-        at = line - self.chunks[k][0]
-        return int(self._found[k][at]) if at < len(self._found[k]) else None
+                if file_identity(handle) != self.identity:
+                    return found
+                for k, group in itertools.groupby(asked, key=self._chunk_of):
+                    first, start, size = self.chunks[k]
+                    handle.seek(start)
+                    chunk = handle.read(size)
+                    body = chunk[:-1] if chunk.endswith(b"\n") else chunk
+                    newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
+                    following = self.chunks[k + 1][0] if k + 1 < len(self.chunks) else self.lines + 1
+                    if len(chunk) != size or len(newlines) + 1 != following - first:
+                        return dict.fromkeys(found)
+                    starts = np.concatenate(([0], newlines + 1))
+                    found.update({line: start + int(starts[line - first]) for line in group})
+        except OSError:  # gone or unreadable since: no offsets rather than a failed run
+            return dict.fromkeys(found)
+        return found
+
+    def _chunk_of(self, line: int) -> int:
+        return bisect.bisect_right(self.chunks, line, key=lambda chunk: chunk[0]) - 1
 
 
 def check_text(head: bytes, path: Path) -> None:
@@ -243,7 +263,7 @@ def _python_encoding(encoding: str) -> str:
 
 
 class _CsvRead:
-    """What reading a CSV learns in the run's own process, chunk by chunk: the hash, the line starts, whether a
+    """What reading a CSV learns in the run's own process, chunk by chunk: the hash, where each chunk starts, whether a
     byte could start a 外字, the line end written. Decoding is left to :func:`_utf8_chunk` (in worker processes
     when the file is large)."""
 
@@ -483,6 +503,7 @@ def _stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress, si
         pool = stack.enter_context(worker_pool(workers))
         in_flight = max(workers // len(states), 1) if pool is not None else 0  # 0: decoded in this process
         handles = [stack.enter_context(path.open("rb")) for _ in states]
+        identity = file_identity(handles[0])
         streams = [
             ordered_map(_utf8_chunk, state.chunks(handle), in_flight, pool)
             for state, handle in zip(states, handles, strict=True)
@@ -542,6 +563,7 @@ def _stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress, si
     total_lines = before[-1]
     offsets = LineStarts(
         path,
+        identity,
         [(first + before[k], start, size) for k, state in enumerate(states) for first, start, size in state.spans],
         total_lines,
     )
@@ -553,16 +575,18 @@ def _stage_csv(con: Any, mapping: Mapping, workdir: Path, progress: Progress, si
     shift = [before[k] - (1 if source.header and k else 0) for k in range(len(states))]
     edges = {before[k] + d for k in range(1, len(states)) for d in (0, 1)}  # the lines on each side of a cut
     # DuckDB records one error per missing column: one quarantine entry per line is enough.
+    refused = []
     for file_id, part_line, error_type in con.execute(
         "SELECT file_id, line, first(error_type ORDER BY column_idx) FROM reject_errors "
         "GROUP BY file_id, line ORDER BY file_id, line"
     ).fetchall():
         reject_line = int(part_line) + shift[int(file_id)]
-        reason = Code.COLUMN_COUNT if "COLUMNS" in str(error_type) else Code.CSV_MALFORMED
-        rule = _csv_rule(str(error_type), len(names))
-        rejected.append(Rejected(reject_line, offsets.of(reject_line), reason, rule))
         if reject_line in edges:
             return None
+        reason = Code.COLUMN_COUNT if "COLUMNS" in str(error_type) else Code.CSV_MALFORMED
+        refused.append((reject_line, reason, _csv_rule(str(error_type), len(names))))
+    at = offsets.offsets(line for line, _, _ in refused)
+    rejected += [Rejected(line, at[line], reason, rule) for line, reason, rule in refused]
     staged_rows = con.execute("SELECT count(*) FROM raw").fetchone()[0]
     rejected_lines = {r.line for r in rejected if r.reason in (Code.COLUMN_COUNT, Code.CSV_MALFORMED)}
     data_lines = total_lines - first_data + 1
@@ -1018,7 +1042,8 @@ def _fixed_chunk(
         block[index] = 0x20
     count, length = block.shape
     # The record's number, a separator before every field, a line feed: the record widened by those bytes, then
-    # one gather of every byte into its place (0.4 s a million records, against 0.75 s for joining 45 slices).
+    # one gather of every byte into its place (0.4 s a million records of 22 fields, against 0.75 s for joining
+    # the per-field slices).
     widened = np.empty((count, 12 + length + 2), dtype=np.uint8)
     widened[:, :12] = _line_digits(first, count)
     widened[:, 12 : 12 + length] = block
@@ -1061,7 +1086,9 @@ def _staged_order(fields: tuple[tuple[int, int], ...], length: int) -> Any:
     for start, size in fields:
         order += [12 + length, *range(12 + start - 1, 12 + start - 1 + size)]
     order.append(12 + length + 1)
-    return np.array(order, dtype=np.intp)
+    array = np.array(order, dtype=np.intp)
+    array.flags.writeable = False  # shared by every chunk
+    return array
 
 
 def _reject_record(

@@ -150,7 +150,10 @@ def test_the_packed_form_read_on_its_fast_path_says_what_every_test_says() -> No
     texts = [f"{g}{y:02d}{m:02d}{d:02d}" for g in range(10) for y in range(100) for m in range(14) for d in days]
     months = era._whole_months()
     fast = [t for t in texts if t[:5] in months and "01" <= t[5:] <= months[t[:5]][1]]
-    assert len(fast) > 18_000  # the short way is taken where it can be
+    assert len(fast) > 18_000
+    era._parse_era_date.cache_clear()
+    assert all(parse_era_date(t).value for t in fast)
+    assert era._parse_era_date.cache_info().misses == 0  # the short way was taken for every one of them
     era._parse_era_date.cache_clear()
     differ = [t for t in texts if parse_era_date(t) != era._parse_era_date(t, current())]
     era._parse_era_date.cache_clear()

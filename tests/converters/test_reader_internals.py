@@ -100,7 +100,10 @@ def test_a_control_character_in_a_value_is_seen_in_the_bytes(
 
 def _every_line_start(staged: readers.Staged) -> list[int | None] | None:
     starts = staged.line_offsets
-    return None if starts is None else [starts.of(line) for line in range(1, starts.lines + 2)]  # one past: None
+    if starts is None:
+        return None
+    found = starts.offsets(range(1, starts.lines + 2))  # one past the last: None
+    return [found[line] for line in range(1, starts.lines + 2)]
 
 
 @pytest.mark.parametrize("mapping", ["mapping-csv.yaml", "mapping-fixed.yaml"])
@@ -354,8 +357,13 @@ def test_every_line_start_is_found_again_where_it_is_in_the_file(
     expected = [0] + [at + 1 for at, byte in enumerate(data) if byte == 0x0A]
     lines = list(range(1, len(expected) + 1))
     random.Random(parts).shuffle(lines)
-    assert {line: starts.of(line) for line in lines} == dict(zip(range(1, len(expected) + 1), expected, strict=True))
-    assert starts.of(0) is None and starts.of(len(expected) + 1) is None
+    assert starts.offsets(lines) == dict(zip(range(1, len(expected) + 1), expected, strict=True))
+    assert starts.offsets([0, len(expected) + 1, 5]) == {0: None, len(expected) + 1: None, 5: expected[4]}
+    # Another file at the path, or none: no offsets, never those of another text.
+    (tmp_path / "data.csv").write_bytes(data.replace(b"line,", b"lines,", 1))
+    assert set(starts.offsets(lines).values()) == {None}
+    (tmp_path / "data.csv").unlink()
+    assert set(starts.offsets(lines).values()) == {None}
 
 
 def test_a_csv_is_cut_after_a_line_feed_and_never_past_its_end(tmp_path: Path) -> None:
