@@ -396,7 +396,7 @@ def _width_check_runs(builder: _Builder, check: Check) -> str | None:
     """Where a width check of an item made without a value step's table of every value has to run: "" nowhere,
     as no value can fail it; a step's table, as only its values can; None on every row.
 
-    The two width checks were a tenth of a conversion's time (a regular expression over every row's text):
+    The two width checks were 5 % of a conversion's time (a regular expression over every row's text):
     - An Ｎ item's last step makes full width the values with a narrow character (its prefilter, the very class
       the check fails on) and leaves the others, which hold none: the check runs on the step's table, or nowhere
       when no value had one (:class:`_Guard`).
