@@ -355,9 +355,9 @@ def _whole_months() -> dict[str, tuple[str, str]]:
     for era in eras():
         for year in range(1, 100):
             western = era.start.year + year - 1
+            if western > dt.date.max.year:
+                break
             for month in range(1, 13):
-                if western > dt.date.max.year:
-                    continue
                 first = dt.date(western, month, 1)
                 last = first.replace(day=calendar.monthrange(western, month)[1])
                 if first >= gregorian_from() and era.contains(first) and era.contains(last):

@@ -10,7 +10,6 @@ Typer 0.29 vendors click as ``typer._click``; the pin in pyproject.toml keeps th
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import typer.core
@@ -84,14 +83,13 @@ def _folding_text(**options: Any) -> Any:
 
 
 _make_rich_text: Any = None  # typer's own, once rich_utils is imported
-_spoken: list[Language] = ["ja"]  # the language of the run, for the help when it is shown
+_spoken: Language = "ja"  # the language of the run, for the help when it is shown
 
 
 def speak(command: Any, language: Language) -> None:
     """Put the command tree built by typer (and the framework's words) into ``language``."""
-    _spoken[0] = language
-    if "typer.rich_utils" in sys.modules:  # a process that has shown help before
-        _speak_rich_utils()
+    global _spoken
+    _spoken = language
     _Formatter.prefix = _USAGE[language]
     click_core.Context.formatter_class = _Formatter
     _speak(command, language, None)
@@ -103,7 +101,7 @@ def _speak_rich_utils() -> None:
     global _make_rich_text
     import typer.rich_utils as rich_utils
 
-    for name, value in _FRAMEWORK[_spoken[0]].items():
+    for name, value in _FRAMEWORK[_spoken].items():
         setattr(rich_utils, name, value)
     if _make_rich_text is None:
         _make_rich_text = rich_utils._make_rich_text
