@@ -312,7 +312,7 @@ def render(results: dict[str, Any]) -> list[str]:
         "",
         "`nox -s bench` measures 1M and 10M rows (about 30 minutes; `-- --sizes 1M` for one size, `-- --repeats N`, "
         "`-- --no-pandas`). `-- --with-50m` adds 50M rows, CSV only, one repeat: for runs outside CI, on a quiet "
-        "machine, with about 50 GB of free disk and about 80 minutes on 2 cores, 50 of them generating the files "
+        "machine, with about 50 GB of free disk and about 45 minutes on 2 cores, 25 of them generating the files "
         "(the harness checks the disk first; "
         "`--drop-data` deletes each size's files once measured). `-- --render` rewrites this page from "
         "`benchmarks/results.json` without measuring.",

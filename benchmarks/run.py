@@ -21,8 +21,8 @@ file in memory many times over.
 50M rows (``--with-50m``) is for runs outside CI, on a quiet machine: CSV only, one repeat. It needs about
 50 GB of free disk (the CP932 file 8.5 GB and its UTF-8 twin 10 GB, which stay for the next run; the converted
 and floor databases, about 2.4 GB each, and DuckDB's spill while a conversion runs: 17 GB at the peak on
-2026-12-01) and about 80 minutes on 2 cores: generating the files about 50 (one process per core), measuring
-about 30. The harness refuses to start a size whose files do not fit on the disk.
+2026-12-01) and about 45 minutes on 2 cores (2026-12-01 21:00–22:13): generating the files 26 (one process per
+core, then the UTF-8 twin), measuring 19. The harness refuses to start a size whose files do not fit on the disk.
 
 Results go to benchmarks/results.json (written after each size, so an interrupted run keeps what it measured)
 and docs/performance.md (the sections benchmarks/report.py writes; the others are kept).
