@@ -77,9 +77,12 @@ pandas runs on one core; fitgap's DuckDB statements use both cores of this machi
 harness compares the script's table with fitgap's, value by value on the key (not timed):"""
 
 
-def _median_ratio(runs: list[dict[str, Any]], stage: str, case: str, base: str) -> float | None:
-    """The median of ``case``'s time over ``base``'s, each run against the one of the same repeat."""
-    times = {(r["case"], r["repeat"]): r["seconds"] for r in runs if r["stage"] == stage}
+def _median_ratio(
+    runs: list[dict[str, Any]], stage: str, case: str, base: str, figure: str = "seconds"
+) -> float | None:
+    """The median of ``case``'s time over ``base``'s, each run against the one of the same repeat (``figure``:
+    wall ``seconds`` or ``cpu`` seconds; runs that did not record it are left out)."""
+    times = {(r["case"], r["repeat"]): r[figure] for r in runs if r["stage"] == stage and figure in r}
     ratios = [
         times[(case, repeat)] / times[(base, repeat)]
         for (name, repeat) in times
@@ -174,10 +177,17 @@ def _faster(speedup: float) -> str:
     return f"fitgap {speedup:.2f}× faster" if speedup >= 1 else f"fitgap {1 / speedup:.2f}× slower"
 
 
+def _has_cpu(results: dict[str, Any]) -> bool:
+    """Whether the runs recorded their CPU seconds (results from before 2026-12-01 22:50 did not)."""
+    return any("cpu" in r for s in results["sizes"] for r in s["runs"])
+
+
 def _conversion(results: dict[str, Any]) -> list[str]:
+    cpu = _has_cpu(results)
     lines = [
-        "| rows | case | median s | µs/row | peak RSS MB | × on-disk floor | × in-memory floor |",
-        "|---|---|---|---|---|---|---|",
+        "| rows | case | median s | µs/row | peak RSS MB | × on-disk floor | × in-memory floor |"
+        + (" CPU s | CPU × on-disk floor |" if cpu else ""),
+        "|---|---|---|---|---|---|---|" + ("---|---|" if cpu else ""),
     ]
     for s in results["sizes"]:
         for case, label in CONVERSION_LABELS.items():
@@ -186,10 +196,14 @@ def _conversion(results: dict[str, Any]) -> list[str]:
                 continue
             disk = _median_ratio(s["runs"], "conversion", case, "floor_disk")
             memory = _median_ratio(s["runs"], "conversion", case, "floor_memory")
-            lines.append(
+            line = (
                 f"| {s['rows']:,} | {label} | {figures['seconds']:.2f} | {figures['seconds'] / s['rows'] * 1e6:.2f} | "
                 f"{figures['peak_rss_mb']:,.0f} | {_times(disk)} | {_times(memory)} |"
             )
+            if cpu:
+                seconds = f"{figures['cpu']:.2f}" if "cpu" in figures else "—"
+                line += f" {seconds} | {_times(_median_ratio(s['runs'], 'conversion', case, 'floor_disk', 'cpu'))} |"
+            lines.append(line)
     speedups = [(s["rows"], _median_ratio(s["runs"], "conversion", "pandas", "csv")) for s in results["sizes"]]
     against = [f"{_faster(ratio)} at {rows:,} rows" for rows, ratio in speedups if ratio is not None]
     if against:
@@ -234,11 +248,16 @@ def _agreement(results: dict[str, Any]) -> list[str]:
 
 
 def _every_run(results: dict[str, Any]) -> list[str]:
-    lines = ["| rows | stage | repeat | case | s | peak RSS MB | load |", "|---|---|---|---|---|---|---|"]
+    cpu = _has_cpu(results)
+    lines = [
+        "| rows | stage | repeat | case | s |" + (" CPU s |" if cpu else "") + " peak RSS MB | load |",
+        "|---|---|---|---|---|" + ("---|" if cpu else "") + "---|---|",
+    ]
     for s in results["sizes"]:
         lines += [
             f"| {s['rows']:,} | {r['stage']} | {r['repeat']} | {r['case']} | {r['seconds']:.2f} | "
-            f"{r['peak_rss_mb']:,.0f} | {r['load']:.2f} |"
+            + (f"{r['cpu']:.2f} | " if cpu and "cpu" in r else "— | " if cpu else "")
+            + f"{r['peak_rss_mb']:,.0f} | {r['load']:.2f} |"
             for r in s["runs"]
         ]
     return lines
@@ -271,7 +290,14 @@ def render(results: dict[str, Any]) -> list[str]:
         f"conversion's memory limit ({limits} rows); the in-memory read is the second column. The fixed-width "
         "conversion is measured against the same floors (the same records). Figures: the median wall time of a "
         "case, its largest peak RSS; a ratio is the median of the per-repeat ratios (each run against the floor "
-        "run of the same repeat). The 1-minute load average before each run is in the last table "
+        "run of the same repeat)."
+        + (
+            " CPU: the user and system seconds of a run's process, its threads and the children it waited for, "
+            "its ratio taken the same way (it leaves out the time a run waits for a core another process holds)."
+            if _has_cpu(results)
+            else ""
+        )
+        + " The 1-minute load average before each run is in the last table "
         f"({_loads(results)} in this run; this machine has {m['cores']} cores, so a load above about 1 means "
         "someone else was working: read the figures with it).",
         "",

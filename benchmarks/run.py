@@ -11,7 +11,10 @@ last CSV conversion published, the validation, its SQL floor and GX on pandas. T
 so a change of load moves both. Every conversion and every on-disk floor starts from a fresh database file
 (deleted before the run, outside the timing). The 1-minute load average is recorded before each run. The
 figures are the median wall time of a case and its largest peak RSS (the process's and its children's); a
-ratio is the median of the per-repeat ratios (each tool run against the floor run beside it).
+ratio is the median of the per-repeat ratios (each tool run against the floor run beside it). Each run's CPU
+seconds (user and system, its threads and the children it waited for) are recorded too, and the conversion table
+gives their ratio to the on-disk floor's (CPU time leaves out the time a run waits for a core another process
+holds).
 
 Floors: DuckDB reads the UTF-8 twin of the same file into a table, with the conversion's memory limit, in a
 DuckDB file (the primary floor: a conversion must publish to a file) and in memory (second column). The pandas
@@ -131,7 +134,14 @@ def run_once(command: list[str], fresh: Sequence[Path] = (), env: dict[str, str]
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):  # 1: rows were quarantined or a rule failed — the run itself worked
         raise SystemExit(f"{' '.join(command)} failed ({code}): {stderr[-2000:]}")
-    return {"seconds": round(elapsed, 3), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "load": load}  # KB
+    # CPU: user and system seconds of the process, its threads and the children it waited for (the decoding
+    # workers). It leaves out the time a run waits for a core another process holds.
+    return {
+        "seconds": round(elapsed, 3),
+        "cpu": round(usage.ru_utime + usage.ru_stime, 3),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # KB
+        "load": load,
+    }
 
 
 def measure(command: list[str], repeats: int, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -144,13 +154,16 @@ def measure(command: list[str], repeats: int, env: dict[str, str] | None = None)
 def summary(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The median, the fastest, the largest peak RSS and the loads of a case's runs."""
     seconds = [r["seconds"] for r in runs]
-    return {
+    figures = {
         "seconds": round(statistics.median(seconds), 3),
         "min": round(min(seconds), 3),
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
         "runs": len(runs),
         "loads": [r["load"] for r in runs],
     }
+    if all("cpu" in r for r in runs):
+        figures["cpu"] = round(statistics.median(r["cpu"] for r in runs), 3)
+    return figures
 
 
 def _database(path: Path) -> list[Path]:
