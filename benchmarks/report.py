@@ -254,12 +254,12 @@ def _every_run(results: dict[str, Any]) -> list[str]:
         "|---|---|---|---|---|" + ("---|" if cpu else "") + "---|---|",
     ]
     for s in results["sizes"]:
-        lines += [
-            f"| {s['rows']:,} | {r['stage']} | {r['repeat']} | {r['case']} | {r['seconds']:.2f} | "
-            + (f"{r['cpu']:.2f} | " if cpu and "cpu" in r else "— | " if cpu else "")
-            + f"{r['peak_rss_mb']:,.0f} | {r['load']:.2f} |"
-            for r in s["runs"]
-        ]
+        for r in s["runs"]:
+            cells = [f"{s['rows']:,}", r["stage"], str(r["repeat"]), r["case"], f"{r['seconds']:.2f}"]
+            if cpu:
+                cells.append(f"{r['cpu']:.2f}" if "cpu" in r else "—")
+            cells += [f"{r['peak_rss_mb']:,.0f}", f"{r['load']:.2f}"]
+            lines.append(f"| {' | '.join(cells)} |")
     return lines
 
 
